@@ -1,0 +1,103 @@
+"""Fixtures after Flask's tutorial: app, client, runner, auth; each test gets an empty database.
+
+The suite runs on SQLite, and again on PostgreSQL when RECERT_TEST_POSTGRES_URL is set.
+Each run migrates its own database (PostgreSQL: its own schema) once; tests empty it after use.
+"""
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import SQLModel
+
+from tests.helpers import AuthActions
+from tracker import create_app, schema
+
+POSTGRES_URL = os.environ.get("RECERT_TEST_POSTGRES_URL")
+DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+def pytest_report_header(config):
+    if not POSTGRES_URL:
+        return "PostgreSQL: skipped (set RECERT_TEST_POSTGRES_URL to run the suite on it too)"
+    return f"PostgreSQL: {POSTGRES_URL}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not POSTGRES_URL:
+        terminalreporter.write_line(
+            "PostgreSQL was skipped: RECERT_TEST_POSTGRES_URL is not set."
+        )
+
+
+def _postgres_schema_url(schema_name: str) -> str:
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema_name}"
+
+
+def _migrate(url: str) -> None:
+    schema.upgrade(create_app({"DATABASE_URL": url, "SECRET_KEY": "migrate"}))
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request, tmp_path_factory):
+    """A migrated, empty database of each kind, shared by the tests of one run."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'recert.db'}"
+        _migrate(url)
+        yield url
+        return
+    schema_name = f"recert_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema_name}"'))
+    try:
+        url = _postgres_schema_url(schema_name)
+        _migrate(url)
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _secret_key_from_environment(monkeypatch, tmp_path):
+    # Keep tests from writing a key into the checkout's instance folder.
+    monkeypatch.setenv("RECERT_SECRET_KEY", "test-secret-key")
+    monkeypatch.setenv("RECERT_INSTANCE_PATH", str(tmp_path / "instance"))
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    yield app
+    engine = app.extensions["recert_engine"]
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def user_client(client, auth):
+    """A client logged in as a freshly registered user (pat@example.com)."""
+    response = auth.register()
+    assert response.status_code == 302
+    return client

@@ -1,0 +1,63 @@
+"""Recert: track the points that keep a credential alive."""
+
+import os
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from flask import Flask
+
+from tracker import cli, config, db, errors, security
+from tracker.extensions import csrf, limiter, login_manager
+from tracker.paths import resource_dir
+
+try:
+    __version__ = version("recert")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0.0.0"
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app; `overrides` replaces settings (tests use it for their own database)."""
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+        instance_path=_instance_path(),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(config.from_environment(Path(app.instance_path)))
+    app.config.from_mapping(overrides or {})
+    config.ensure_secret_key(app.config, Path(app.instance_path))
+    app.config["VERSION"] = __version__
+
+    register_extensions(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _instance_path() -> str | None:
+    """RECERT_INSTANCE_PATH, or None for Flask's default (`instance/` beside a checkout)."""
+    path = os.environ.get("RECERT_INSTANCE_PATH")
+    return os.path.abspath(path) if path else None
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker.account.views import bp as account_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.credentials.views import bp as credentials_bp
+    from tracker.dashboard.views import bp as dashboard_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(credentials_bp)
+    app.register_blueprint(dashboard_bp)

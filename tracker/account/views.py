@@ -1,0 +1,67 @@
+"""The account page: change password, change email, delete the account."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from tracker.account import services
+from tracker.account.forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm
+from tracker.auth.passwords import verify_password
+from tracker.auth.services import EmailTaken
+from tracker.db import get_session
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page here is about the logged-in person's own account."""
+
+
+def _password_ok(form) -> bool:
+    if verify_password(current_user.password_hash, form.current_password.data):
+        return True
+    form.current_password.errors.append("That is not your current password.")
+    return False
+
+
+@bp.get("/")
+def overview():
+    return render_template("account/overview.html")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit() and _password_ok(form):
+        services.change_password(get_session(), current_user, form.password.data)
+        # The login token changed: log this browser in again so only the others are signed out.
+        login_user(current_user._get_current_object())
+        flash("Your password is changed. Other devices are logged out.", "success")
+        return redirect(url_for("account.overview"))
+    return render_template("account/password.html", form=form)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit() and _password_ok(form):
+        try:
+            services.change_email(get_session(), current_user, form.email.data)
+        except EmailTaken:
+            form.email.errors.append("Another account already uses this email.")
+        else:
+            flash(f"Your email is now {current_user.email}.", "success")
+            return redirect(url_for("account.overview"))
+    return render_template("account/email.html", form=form)
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+def delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit() and _password_ok(form):
+        user = current_user._get_current_object()
+        logout_user()
+        services.delete_account(get_session(), user)
+        flash("Your account and all its data are deleted.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("account/delete.html", form=form)

@@ -1,0 +1,70 @@
+"""Sign-up and sign-in forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from tracker.auth.passwords import password_problem
+
+
+def strong_password(_form, field) -> None:
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+def strip_whitespace(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def email_field(label: str = "Email") -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            DataRequired("Enter your email address."),
+            Email("Enter a valid email address, like name@example.com."),
+            Length(max=254),
+        ],
+        filters=[strip_whitespace],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Choose a password."), strong_password],
+        description="At least 10 characters. A short sentence is easy to remember.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[
+            DataRequired("Type the password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+class RegisterForm(FlaskForm):
+    email = email_field()
+    display_name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name."), Length(max=80)],
+        description="Shown on your reports.",
+        filters=[strip_whitespace],
+        render_kw={"autocomplete": "name"},
+    )
+    password, confirm = new_password_fields()
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField("Keep me logged in on this device")

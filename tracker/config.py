@@ -1,0 +1,58 @@
+"""Settings, read once from RECERT_* environment variables with safe local defaults."""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULT_MAX_UPLOAD_MB = 10
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something the app cannot run with."""
+
+
+def ensure_secret_key(config: dict, instance_path: Path) -> None:
+    """Keep the configured key; in development, make one up once and store it in `instance/`."""
+    if config.get("SECRET_KEY"):
+        return
+    if config["ENV_NAME"] == "production":
+        raise ConfigError(
+            "RECERT_SECRET_KEY must be set when RECERT_ENV=production "
+            "(use a long random value, the same on every server)."
+        )
+    # Development: one key generated on first start and kept, so logins survive restarts.
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_hex(32))
+    config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Flask settings for this process, taken from the environment."""
+    env_name = os.environ.get("RECERT_ENV", "development")
+    if env_name not in ("development", "production"):
+        raise ConfigError(f"RECERT_ENV must be development or production, not {env_name!r}.")
+    production = env_name == "production"
+    max_upload_mb = os.environ.get("RECERT_MAX_UPLOAD_MB", str(DEFAULT_MAX_UPLOAD_MB))
+    if not max_upload_mb.isdigit() or int(max_upload_mb) < 1:
+        raise ConfigError(f"RECERT_MAX_UPLOAD_MB must be a whole number of megabytes, not "
+                          f"{max_upload_mb!r}.")
+    return {
+        "ENV_NAME": env_name,
+        "SECRET_KEY": os.environ.get("RECERT_SECRET_KEY"),
+        "DATABASE_URL": os.environ.get(
+            "RECERT_DATABASE_URL", f"sqlite:///{instance_path / 'recert.db'}"
+        ),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RECERT_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAX_CONTENT_LENGTH": int(max_upload_mb) * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+    }

@@ -1,0 +1,69 @@
+"""Error pages in the site's layout, in plain words, never a stack trace."""
+
+import time
+
+from flask import Flask, current_app, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from tracker.extensions import limiter
+
+MESSAGES = {
+    400: ("Something was wrong with that request", "Go back, reload the page and try again."),
+    403: ("Not allowed", "You do not have permission to see this page."),
+    404: ("Page not found", "The page you asked for does not exist, or it is not yours."),
+    405: ("Not allowed", "That action is not possible on this page."),
+    413: (
+        "File too large",
+        "What you sent is larger than this site accepts. Pick a smaller file and try again.",
+    ),
+    429: ("Too many attempts", "Please wait a while and try again."),
+    500: (
+        "Something went wrong on our side",
+        "Nothing you did caused this. Please try again in a minute.",
+    ),
+    503: (
+        "Recert is not available right now",
+        "We cannot reach our database. Nothing was saved. Please try again in a few minutes.",
+    ),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    return render_template("error.html", status=status, title=title,
+                           message=detail or message), status
+
+
+def handle_http_error(error: HTTPException):
+    # Unexpected exceptions reach here as a 500 after Flask has logged them.
+    return render_error(error.code or 500)
+
+
+def handle_csrf_error(_error: CSRFError):
+    return render_error(
+        400, "This form has expired or did not come from this site. "
+        "Reload the page and send it again."
+    )
+
+
+def handle_rate_limit(_error: HTTPException):
+    limit = limiter.current_limit
+    if limit is None:
+        return render_error(429)
+    minutes = max(1, round((limit.reset_at - time.time()) / 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    return render_error(429, f"Too many attempts. Try again in {minutes} {unit}.")
+
+
+def handle_database_down(error: OperationalError):
+    current_app.logger.error("Database unavailable: %s", error.orig)
+    return render_error(503)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(429, handle_rate_limit)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OperationalError, handle_database_down)
