@@ -48,6 +48,8 @@ def from_environment(instance_path: Path) -> dict:
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": int(max_upload_mb) * 1024 * 1024,
+        # A form's CSRF token lives as long as the session, so a long form is not lost.
+        "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

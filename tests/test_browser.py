@@ -1,0 +1,107 @@
+"""A person in a real browser: register, log out, log in, change password, log out.
+
+Drives Debian's Chromium through Playwright (never a downloaded browser) against the app
+served on a free local port; a screenshot of each page goes to tests/artifacts/.
+"""
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.helpers import PASSWORD
+from tracker import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
+]
+
+
+@pytest.fixture
+def live_url(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def page():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1024, "height": 720})
+        page.set_default_timeout(5000)
+        yield page
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def log_in(page, password: str) -> None:
+    page.get_by_label("Email").fill("pat@example.com")
+    page.get_by_label("Password").fill(password)
+    page.locator("main").get_by_role("button", name="Log in").click()
+
+
+def test_register_log_out_log_in_change_password(page, live_url, database_url):
+    page.goto(live_url)
+    shot(page, "01-welcome")
+    page.get_by_role("button", name="Create a free account").click()
+    page.get_by_label("Email").fill("pat@example.com")
+    page.get_by_label("Your name").fill("Pat Doe")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Type the password again").fill(PASSWORD)
+    shot(page, "02-register")
+    page.locator("main").get_by_role("button", name="Create account").click()
+    assert page.get_by_role("heading", name="Hello, Pat Doe").is_visible()
+    assert page.get_by_role("button", name="Add the credential you hold").is_visible()
+    shot(page, "03-home-empty")
+
+    page.get_by_role("button", name="Log out").click()
+    assert page.get_by_text("You are logged out.").is_visible()
+    shot(page, "04-logged-out")
+
+    log_in(page, "not my password!")
+    assert page.get_by_text("The email or the password is not right.").is_visible()
+    shot(page, "05-login-error")
+    log_in(page, PASSWORD)
+    assert page.get_by_text("Welcome back, Pat Doe.").is_visible()
+
+    page.get_by_role("link", name="Account").click()
+    shot(page, "06-account")
+    page.get_by_role("button", name="Change password").click()
+    page.get_by_label("Your current password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill("a brand new passphrase")
+    page.get_by_label("Type the password again").fill("a brand new passphrase")
+    page.get_by_role("button", name="Change password").click()
+    assert page.get_by_text("Your password is changed.").is_visible()
+    shot(page, "07-password-changed")
+
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, "a brand new passphrase")
+    assert page.get_by_role("heading", name="Hello, Pat Doe").is_visible()
+    page.get_by_role("button", name="Log out").click()
+    assert page.get_by_role("heading", name="Log in").is_visible()
+
+
+def test_the_layout_fits_a_phone(page, live_url):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{live_url}/auth/register")
+    shot(page, "08-register-phone")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
