@@ -11,7 +11,6 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.helpers import PASSWORD
-from tracker import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
