@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tracker import cli, config, db, errors, security
+from tracker import cli, config, db, display, errors, security
 from tracker.extensions import csrf, limiter, login_manager
 from tracker.paths import resource_dir
 
@@ -33,6 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     errors.init_app(app)
+    display.init_app(app)
     security.init_app(app)
     cli.init_app(app)
     return app

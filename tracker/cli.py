@@ -1,4 +1,7 @@
-"""Flask CLI commands: `flask --app tracker db ...`."""
+"""Flask CLI commands: `flask --app tracker db ...` and `flask --app tracker rules ...`."""
+
+import json
+import sys
 
 import click
 from alembic import command
@@ -7,6 +10,12 @@ from flask.cli import AppGroup
 
 from tracker import schema
 from tracker.db import get_engine
+from tracker.rules import engine
+from tracker.rules.cases import CaseError, parse_case, progress_to_json
+from tracker.rules.catalog import RuleSetError, load_catalog, load_ruleset
+
+# Exit status for input the command cannot use (a bad rule-set file or case).
+BAD_INPUT = 2
 
 db_cli = AppGroup("db", help="Create and upgrade the database schema (Alembic).")
 
@@ -22,12 +31,13 @@ def db_upgrade(revision: str) -> None:
 @db_cli.command("revision")
 @click.option("-m", "--message", required=True, help="What the migration changes.")
 @click.option("--autogenerate", is_flag=True, help="Compare the models with the database.")
-def db_revision(message: str, autogenerate: bool) -> None:
+@click.option("--rev-id", help="The new revision's id (e.g. 0003), instead of a random one.")
+def db_revision(message: str, autogenerate: bool, rev_id: str | None) -> None:
     """Write a new migration file (for developers)."""
     config = schema.alembic_config(current_app)
     with get_engine().begin() as connection:
         config.attributes["connection"] = connection
-        command.revision(config, message=message, autogenerate=autogenerate)
+        command.revision(config, message=message, autogenerate=autogenerate, rev_id=rev_id)
 
 
 @db_cli.command("current")
@@ -39,5 +49,47 @@ def db_current() -> None:
         command.current(config)
 
 
+rules_cli = AppGroup("rules", help="Check rule-set files and evaluate cases with the engine.")
+
+
+@rules_cli.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def rules_check(path: str) -> None:
+    """Validate a rule-set file: a one-line summary, or every problem and exit 2."""
+    try:
+        ruleset = load_ruleset(path)
+    except RuleSetError as error:
+        click.echo(f"{path}: {len(error.problems)} problem(s)", err=True)
+        for problem in error.problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(BAD_INPUT)
+    click.echo(
+        f"{path}: OK: {ruleset.code} {ruleset.version} ({ruleset.name}), "
+        f"{ruleset.points_required} {ruleset.points_name.plural} every "
+        f"{ruleset.cycle_years} years, {len(ruleset.categories)} categories, "
+        f"{len(ruleset.modules)} modules"
+    )
+
+
+@rules_cli.command("evaluate")
+@click.argument("case", type=click.File("r"))
+def rules_evaluate(case) -> None:
+    """Evaluate one case (a JSON file, or - for standard input) and print the result as JSON."""
+    try:
+        data = json.load(case)
+    except json.JSONDecodeError as error:
+        click.echo(f"The case is not valid JSON: {error}", err=True)
+        sys.exit(BAD_INPUT)
+    try:
+        ruleset, cycle, activities, today = parse_case(data, load_catalog())
+    except CaseError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        sys.exit(BAD_INPUT)
+    progress = engine.evaluate(ruleset, cycle, activities, today)
+    click.echo(json.dumps(progress_to_json(progress), indent=2))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
+    app.cli.add_command(rules_cli)

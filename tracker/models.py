@@ -1,10 +1,12 @@
 """Database tables. Business rules live in tracker.rules and the services, not here."""
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
 
-from sqlalchemy import DateTime
-from sqlmodel import Field, SQLModel
+from sqlalchemy import DateTime, String, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
 
 # Named constraints, so migrations can refer to them the same way on SQLite and PostgreSQL.
 SQLModel.metadata.naming_convention = {
@@ -51,3 +53,82 @@ class User(SQLModel, table=True):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.login_token}"
+
+
+class CycleStatus(StrEnum):
+    OPEN = "open"
+    RENEWED = "renewed"
+    LAPSED = "lapsed"
+
+
+class HeldCredential(SQLModel, table=True):
+    """A credential a person holds, under one rule set (e.g. `mssc-cpt`)."""
+
+    __tablename__ = "held_credentials"
+    __table_args__ = (UniqueConstraint("user_id", "ruleset_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    ruleset_code: str = Field(max_length=40)
+    certificate_number: str = Field(default="", max_length=40)
+    certified_on: date
+    created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+
+    modules: list["HeldModule"] = Relationship(
+        back_populates="credential",
+        sa_relationship_kwargs={"order_by": "HeldModule.id", "passive_deletes": True,
+                                "cascade": "all, delete-orphan"},
+    )
+    cycles: list["Cycle"] = Relationship(
+        back_populates="credential",
+        sa_relationship_kwargs={"order_by": "Cycle.starts_on", "passive_deletes": True,
+                                "cascade": "all, delete-orphan"},
+    )
+
+    @property
+    def module_codes(self) -> frozenset[str]:
+        return frozenset(module.module_code for module in self.modules)
+
+    @property
+    def open_cycle(self) -> "Cycle | None":
+        return next((cycle for cycle in self.cycles if cycle.status == CycleStatus.OPEN), None)
+
+    @property
+    def current_cycle(self) -> "Cycle":
+        """The open cycle, or the latest one when none is open."""
+        return self.open_cycle or self.cycles[-1]
+
+
+class HeldModule(SQLModel, table=True):
+    """A certificate module passed (CPT: safety, quality, production, maintenance, green)."""
+
+    __tablename__ = "held_modules"
+    __table_args__ = (UniqueConstraint("held_credential_id", "module_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    held_credential_id: int = Field(
+        foreign_key="held_credentials.id", ondelete="CASCADE", index=True
+    )
+    module_code: str = Field(max_length=40)
+    passed_on: date | None = None
+
+    credential: HeldCredential = Relationship(back_populates="modules")
+
+
+class Cycle(SQLModel, table=True):
+    """One renewal period of a held credential, under the rule-set version it opened with."""
+
+    __tablename__ = "cycles"
+
+    id: int | None = Field(default=None, primary_key=True)
+    held_credential_id: int = Field(
+        foreign_key="held_credentials.id", ondelete="CASCADE", index=True
+    )
+    starts_on: date
+    ends_on: date
+    points_required: Decimal = Field(max_digits=8, decimal_places=2)
+    ruleset_version: str = Field(max_length=20)
+    status: CycleStatus = Field(default=CycleStatus.OPEN, sa_type=String(10))
+    closed_on: date | None = None
+
+    credential: HeldCredential = Relationship(back_populates="cycles")

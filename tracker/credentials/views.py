@@ -1,7 +1,13 @@
-"""The credentials a person holds."""
+"""The credentials a person holds: add, show, edit, delete."""
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from tracker.clock import today
+from tracker.credentials import services
+from tracker.credentials.forms import ConfirmForm, credential_form, form_data_of
+from tracker.db import get_session
+from tracker.rules.catalog import UnknownRuleSetError, load_catalog
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 
@@ -12,6 +18,83 @@ def require_login():
     """Credentials are always the logged-in person's own."""
 
 
+def own_credential_or_404(credential_id: int):
+    credential = services.credential_of(get_session(), current_user, credential_id)
+    if credential is None:
+        abort(404)
+    return credential
+
+
 @bp.get("/new")
-def new():
-    return render_template("credentials/coming_soon.html")
+def choose():
+    held = {c.ruleset_code for c in services.credentials_of(get_session(), current_user)}
+    return render_template(
+        "credentials/choose.html", rulesets=load_catalog().all_current(), held=held
+    )
+
+
+@bp.route("/new/<code>", methods=["GET", "POST"])
+def new(code: str):
+    try:
+        ruleset = load_catalog().get(code)
+    except UnknownRuleSetError:
+        abort(404)
+    form = credential_form(ruleset, today())
+    if form.validate_on_submit():
+        try:
+            credential = services.add_credential(
+                get_session(), current_user, ruleset, form.certified_on.data,
+                form.certificate_number.data or "", form.modules_held(),
+            )
+        except services.AlreadyHeld:
+            form.form_errors.append(
+                f"You already hold {ruleset.name}. Open it from your home page to change it."
+            )
+        else:
+            flash(f"{ruleset.name} is added.", "success")
+            return redirect(url_for("credentials.show", credential_id=credential.id))
+    return render_template("credentials/form.html", form=form, ruleset=ruleset, credential=None)
+
+
+@bp.get("/<int:credential_id>")
+def show(credential_id: int):
+    credential = own_credential_or_404(credential_id)
+    cycle = credential.current_cycle
+    return render_template(
+        "credentials/show.html",
+        credential=credential,
+        cycle=cycle,
+        ruleset=services.ruleset_of(credential, cycle),
+        progress=services.progress_of(credential, cycle, today()),
+    )
+
+
+@bp.route("/<int:credential_id>/edit", methods=["GET", "POST"])
+def edit(credential_id: int):
+    credential = own_credential_or_404(credential_id)
+    ruleset = services.ruleset_of(credential, credential.open_cycle)
+    form = credential_form(ruleset, today(), data=form_data_of(credential))
+    if form.validate_on_submit():
+        services.update_credential(
+            get_session(), credential, form.certified_on.data,
+            form.certificate_number.data or "", form.modules_held(),
+        )
+        flash("Your changes are saved.", "success")
+        return redirect(url_for("credentials.show", credential_id=credential.id))
+    return render_template(
+        "credentials/form.html", form=form, ruleset=ruleset, credential=credential
+    )
+
+
+@bp.route("/<int:credential_id>/delete", methods=["GET", "POST"])
+def delete(credential_id: int):
+    credential = own_credential_or_404(credential_id)
+    ruleset = services.ruleset_of(credential)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_credential(get_session(), credential)
+        flash(f"{ruleset.name} is deleted.", "info")
+        return redirect(url_for("dashboard.home"))
+    return render_template(
+        "credentials/delete.html", form=form, credential=credential, ruleset=ruleset
+    )

@@ -3,6 +3,10 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from tracker.clock import today
+from tracker.credentials import services
+from tracker.db import get_session
+
 bp = Blueprint("dashboard", __name__)
 
 
@@ -10,4 +14,9 @@ bp = Blueprint("dashboard", __name__)
 def home():
     if not current_user.is_authenticated:
         return render_template("dashboard/welcome.html")
-    return render_template("dashboard/home.html")
+    cards = []
+    for credential in services.credentials_of(get_session(), current_user):
+        cycle = credential.current_cycle
+        cards.append((credential, services.ruleset_of(credential, cycle),
+                      services.progress_of(credential, cycle, today())))
+    return render_template("dashboard/home.html", cards=cards)

@@ -1,0 +1,128 @@
+"""Adding, changing and removing the credentials a person holds, and their progress."""
+
+from datetime import date
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from tracker.models import Cycle, CycleStatus, HeldCredential, HeldModule, User
+from tracker.rules import engine
+from tracker.rules.catalog import RuleSet, load_catalog
+from tracker.rules.cycles import cycle_for
+
+
+class AlreadyHeld(ValueError):
+    """The person already holds a credential under this rule set."""
+
+
+def ruleset_of(credential: HeldCredential, cycle: Cycle | None = None) -> RuleSet:
+    """The rule set a cycle was opened under (the current one when there is no cycle)."""
+    version = cycle.ruleset_version if cycle is not None else None
+    return load_catalog().get(credential.ruleset_code, version)
+
+
+def credentials_of(session: Session, user: User) -> list[HeldCredential]:
+    return list(
+        session.exec(
+            select(HeldCredential)
+            .where(HeldCredential.user_id == user.id)
+            .options(selectinload(HeldCredential.modules), selectinload(HeldCredential.cycles))
+            .order_by(HeldCredential.created_at)
+        )
+    )
+
+
+def credential_of(session: Session, user: User, credential_id: int) -> HeldCredential | None:
+    """The user's own credential with this id; None for anyone else's."""
+    return session.exec(
+        select(HeldCredential)
+        .where(HeldCredential.id == credential_id, HeldCredential.user_id == user.id)
+        .options(selectinload(HeldCredential.modules), selectinload(HeldCredential.cycles))
+    ).first()
+
+
+def _set_modules(credential: HeldCredential, modules: dict[str, date | None]) -> None:
+    kept = {module.module_code: module for module in credential.modules}
+    credential.modules = [
+        kept.get(code) or HeldModule(module_code=code) for code in modules
+    ]
+    for module in credential.modules:
+        module.passed_on = modules[module.module_code]
+
+
+def add_credential(
+    session: Session,
+    user: User,
+    ruleset: RuleSet,
+    certified_on: date,
+    certificate_number: str,
+    modules: dict[str, date | None],
+) -> HeldCredential:
+    """Record the credential and open its first cycle under the rule set's current version."""
+    already = session.exec(
+        select(HeldCredential.id).where(
+            HeldCredential.user_id == user.id, HeldCredential.ruleset_code == ruleset.code
+        )
+    ).first()
+    if already is not None:
+        raise AlreadyHeld(ruleset.code)
+    credential = HeldCredential(
+        user_id=user.id,
+        ruleset_code=ruleset.code,
+        certified_on=certified_on,
+        certificate_number=certificate_number,
+    )
+    _set_modules(credential, modules)
+    starts_on, ends_on = cycle_for(ruleset, certified_on)
+    credential.cycles = [
+        Cycle(
+            starts_on=starts_on,
+            ends_on=ends_on,
+            points_required=ruleset.points_required,
+            ruleset_version=ruleset.version,
+        )
+    ]
+    session.add(credential)
+    session.commit()
+    return credential
+
+
+def update_credential(
+    session: Session,
+    credential: HeldCredential,
+    certified_on: date,
+    certificate_number: str,
+    modules: dict[str, date | None],
+) -> None:
+    """Change the details; a new certification date moves the first cycle with it."""
+    credential.certificate_number = certificate_number
+    _set_modules(credential, modules)
+    if certified_on != credential.certified_on:
+        credential.certified_on = certified_on
+        first_cycle = credential.cycles[0]
+        if first_cycle is credential.open_cycle:
+            first_cycle.starts_on, first_cycle.ends_on = cycle_for(
+                ruleset_of(credential, first_cycle), certified_on
+            )
+    session.add(credential)
+    session.commit()
+
+
+def delete_credential(session: Session, credential: HeldCredential) -> None:
+    session.delete(credential)
+    session.commit()
+
+
+def progress_of(credential: HeldCredential, cycle: Cycle, today: date) -> engine.Progress:
+    """The engine's figures for one cycle of a credential."""
+    return engine.evaluate(
+        ruleset_of(credential, cycle),
+        engine.Cycle(
+            starts_on=cycle.starts_on,
+            ends_on=cycle.ends_on,
+            modules=credential.module_codes,
+            closed_by_renewal=cycle.status == CycleStatus.RENEWED,
+        ),
+        activities=[],
+        today=today,
+    )
