@@ -5,6 +5,7 @@ served on a free local port; a screenshot of each page goes to tests/artifacts/.
 """
 
 import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,33 @@ def test_the_layout_fits_a_phone(page, live_url):
     shot(page, "08-register-phone")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
+
+
+def test_add_a_cpt_credential(page, live_url, app):
+    app.config["TODAY"] = date(2026, 11, 24)
+    page.goto(f"{live_url}/auth/register")
+    page.get_by_label("Email").fill("pat@example.com")
+    page.get_by_label("Your name").fill("Pat Doe")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Type the password again").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Create account").click()
+    page.get_by_role("button", name="Add the credential you hold").click()
+    shot(page, "10-choose-credential")
+    page.get_by_role("button", name="Add CPT").click()
+    page.get_by_label("Certification date").fill("2022-03-15")
+    page.get_by_label("Certificate number").fill("CPT 12#4")
+    for module in ["Safety", "Quality Practices & Measurement",
+                   "Manufacturing Processes & Production", "Maintenance Awareness"]:
+        page.get_by_label(module, exact=True).check()
+    page.get_by_label("Date you passed Safety").fill("2022-01-10")
+    page.locator("main").get_by_role("button", name="Add CPT").click()
+    assert page.get_by_text("Use only letters, numbers, spaces").is_visible()
+    shot(page, "11-credential-form-error")
+    page.get_by_label("Certificate number").fill("CPT-124")
+    page.locator("main").get_by_role("button", name="Add CPT").click()
+    assert page.get_by_text("MSSC Certified Production Technician is added.").is_visible()
+    assert page.get_by_text("0 of 100 points").is_visible()
+    shot(page, "12-credential")
+    page.get_by_role("link", name="Home").click()
+    assert page.get_by_text("111 days left, until 2027-03-15").is_visible()
+    shot(page, "13-home-with-credential")

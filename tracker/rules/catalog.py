@@ -1,0 +1,425 @@
+"""Credential rule sets: versioned TOML data files loaded into frozen dataclasses.
+
+Layout: one folder per credential code, one file per version of its rules::
+
+    tracker/rules/rulesets/<code>/<version>.toml      e.g. rulesets/mssc-cpt/2026.1.toml
+
+Several versions of one code sit side by side. A cycle remembers the version it was opened
+under, so `Catalog.get(code, version)` must keep finding old files after a newer one is added;
+`Catalog.get(code)` returns the current version, the highest by numeric comparison of the
+dot-separated parts ("2026.10" is newer than "2026.9"). In a catalog folder a file's own
+`code` and `version` keys must match its folder and file name.
+
+File format (every key is checked; an unknown key is an error, so a typo never goes unnoticed)::
+
+    code, version, name, short_name        strings; version like "2026.1"
+    cycle_years                            whole years per cycle
+    points_required                        points needed per cycle
+    points_name = {singular, plural}       what the points are called ("PDU", "PDUs")
+    window_days                            the renewal application opens this many days
+                                           before the cycle ends
+    at_risk_days        (default 180)      status at_risk with this many days or fewer left
+    earliest_certified_on (optional)       TOML date
+    yearly_minimum      (optional)         points needed in each year of the cycle
+    [agency] name, address
+    [sources] note, links (optional)       where the figures come from
+    [[fees]] label, amount, currency       shown as information only
+    [[categories]] code, name, kind ("quantity" or "period"), unit = {singular, plural},
+        points_per_unit, step (quantity only), fractions (period only: allowed full-time
+        fractions), and optional cap, minimum, evidence (the proof expected), help
+    [[groups]] code, name, categories (codes), optional minimum, maximum
+    [[modules]] code, name, required (bool), key_activities = [{code, name, weight}]
+        (weights of one module sum to 100)
+
+Numbers may be written as TOML integers, floats or strings; they become `Decimal` through
+their decimal text, so 0.1 stays exactly 0.1. All problems of a file are collected and raised
+together as one `RuleSetError`, each naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from tracker.rules.reader import ZERO, Reader, Unit, read_unit
+
+DEFAULT_DIRECTORY = Path(__file__).parent / "rulesets"
+_VERSION = re.compile(r"^\d+(\.\d+)*$")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+HUNDRED = Decimal(100)
+
+
+class RuleSetError(Exception):
+    """A rule-set file (or catalog folder) with problems; `problems` lists every one."""
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = Path(path)
+        self.problems = list(problems)
+        super().__init__(f"{path}: {len(self.problems)} problem(s):\n  " + "\n  ".join(problems))
+
+
+class UnknownRuleSetError(LookupError):
+    """No rule set with that code, or no such version of it."""
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name: str
+    kind: str  # "quantity" (hours, credits...) or "period" (employment between two dates)
+    unit: Unit
+    points_per_unit: Decimal
+    step: Decimal | None = None  # quantity categories: entries are multiples of this
+    fractions: tuple[Decimal, ...] = ()  # period categories: allowed full-time fractions
+    cap: Decimal | None = None  # most points that count per cycle
+    minimum: Decimal | None = None  # fewest points needed per cycle
+    evidence: str | None = None  # what proof is expected, e.g. "certificate of completion"
+    help: str | None = None
+    groups: tuple[str, ...] = ()  # codes of the groups this category belongs to
+
+    @property
+    def is_period(self) -> bool:
+        return self.kind == "period"
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name: str
+    categories: tuple[str, ...]
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None  # caps the group's combined counted points, in date order
+
+
+@dataclass(frozen=True)
+class KeyActivity:
+    code: str
+    name: str
+    weight: Decimal
+
+
+@dataclass(frozen=True)
+class Module:
+    code: str
+    name: str
+    required: bool
+    key_activities: tuple[KeyActivity, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fee:
+    label: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    address: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    code: str
+    version: str
+    name: str
+    short_name: str
+    agency: Agency
+    cycle_years: int
+    points_required: Decimal
+    points_name: Unit
+    window_days: int
+    categories: tuple[Category, ...]
+    at_risk_days: int = 180
+    earliest_certified_on: date | None = None
+    yearly_minimum: Decimal | None = None
+    groups: tuple[Group, ...] = ()
+    modules: tuple[Module, ...] = ()
+    fees: tuple[Fee, ...] = ()
+    sources_note: str = ""
+    source_links: tuple[str, ...] = ()
+    path: Path | None = field(default=None, compare=False)
+
+    @functools.cached_property
+    def categories_by_code(self) -> Mapping[str, Category]:
+        return {category.code: category for category in self.categories}
+
+    def category(self, code: str) -> Category | None:
+        return self.categories_by_code.get(code)
+
+    def group(self, code: str) -> Group | None:
+        return next((group for group in self.groups if group.code == code), None)
+
+    def module(self, code: str) -> Module | None:
+        return next((module for module in self.modules if module.code == code), None)
+
+    @property
+    def required_modules(self) -> tuple[str, ...]:
+        return tuple(module.code for module in self.modules if module.required)
+
+    @property
+    def version_key(self) -> tuple[int, ...]:
+        return version_key(self.version)
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+@dataclass(frozen=True, eq=False)
+class Catalog:
+    """Every loaded rule set, by code and then by version."""
+
+    rulesets: Mapping[str, Mapping[str, RuleSet]]
+
+    def codes(self) -> list[str]:
+        return sorted(self.rulesets)
+
+    def versions(self, code: str) -> list[str]:
+        return sorted(self.rulesets.get(code, {}), key=version_key)
+
+    def get(self, code: str, version: str | None = None) -> RuleSet:
+        versions = self.rulesets.get(code)
+        if not versions:
+            known = ", ".join(self.codes()) or "none"
+            raise UnknownRuleSetError(f"no rule set called {code!r} (known: {known})")
+        if version is None:
+            return versions[max(versions, key=version_key)]
+        if version not in versions:
+            known = ", ".join(self.versions(code))
+            raise UnknownRuleSetError(f"{code!r} has no version {version!r} (known: {known})")
+        return versions[version]
+
+    def all_current(self) -> list[RuleSet]:
+        return [self.get(code) for code in self.codes()]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.rulesets
+
+
+def load_ruleset(path: Path | str) -> RuleSet:
+    """Read and check one rule-set file; raise RuleSetError listing every problem."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise RuleSetError(path, [f"{path}: cannot be read ({error.strerror})"]) from error
+    except tomllib.TOMLDecodeError as error:
+        raise RuleSetError(path, [f"{path}: is not valid TOML ({error})"]) from error
+    problems: list[str] = []
+    ruleset = _build_ruleset(Reader(data, path, "", problems), path)
+    if problems:
+        raise RuleSetError(path, problems)
+    assert ruleset is not None
+    return ruleset
+
+
+def load_catalog(directory: Path | str | None = None) -> Catalog:
+    """Load every rule set under `directory` (default: the shipped ones, loaded once)."""
+    if directory is None:
+        return _default_catalog()
+    return _load_directory(Path(directory))
+
+
+@functools.cache
+def _default_catalog() -> Catalog:
+    return _load_directory(DEFAULT_DIRECTORY)
+
+
+def _load_directory(directory: Path) -> Catalog:
+    if not directory.is_dir():
+        raise RuleSetError(directory, [f"{directory}: is not a folder of rule sets"])
+    rulesets: dict[str, dict[str, RuleSet]] = {}
+    errors: list[RuleSetError] = []
+    for path in sorted(directory.glob("*.toml")):
+        errors.append(RuleSetError(path, [f"{path}: belongs in a folder named after its code"]))
+    for path in sorted(directory.glob("*/*.toml")):
+        try:
+            ruleset = load_ruleset(path)
+        except RuleSetError as error:
+            errors.append(error)
+            continue
+        misplaced = []
+        if ruleset.code != path.parent.name:
+            misplaced.append(f"{path}: code: {ruleset.code!r} must match its folder name")
+        if ruleset.version != path.stem:
+            misplaced.append(f"{path}: version: {ruleset.version!r} must match its file name")
+        if misplaced:
+            errors.append(RuleSetError(path, misplaced))
+            continue
+        rulesets.setdefault(ruleset.code, {})[ruleset.version] = ruleset
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise RuleSetError(directory, [problem for error in errors for problem in error.problems])
+    return Catalog(rulesets)
+
+
+def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
+    code = top.string("code", pattern=_CODE)
+    version = top.string("version", pattern=_VERSION, hint='like "2026.1"')
+    name = top.string("name")
+    short_name = top.string("short_name")
+    cycle_years = top.integer("cycle_years", minimum=1)
+    points_required = top.decimal("points_required", positive=True)
+    points_name = read_unit(top, "points_name")
+    window_days = top.integer("window_days", minimum=0)
+    at_risk_days = top.integer("at_risk_days", minimum=0, required=False)
+    earliest = top.date("earliest_certified_on", required=False)
+    yearly_minimum = top.decimal("yearly_minimum", required=False)
+    agency, note, links = None, "", ()
+    if (table := top.table("agency")) is not None:
+        agency = Agency(table.string("name") or "", table.string("address") or "")
+        table.finish()
+    if (table := top.table("sources", required=False)) is not None:
+        note = table.string("note") or ""
+        links = tuple(table.string_list("links", required=False) or ())
+        table.finish()
+    fees = tuple(_fee(reader) for reader in top.tables("fees", required=False))
+    categories = [_category(reader) for reader in top.tables("categories")]
+    groups = [_group(reader) for reader in top.tables("groups", required=False)]
+    modules = tuple(_module(reader) for reader in top.tables("modules", required=False))
+    top.finish()
+
+    top.unique("categories", [c.code for c in categories])
+    top.unique("groups", [g.code for g in groups])
+    top.unique("modules", [m.code for m in modules])
+    defined = {category.code for category in categories}
+    membership: dict[str, list[str]] = {}
+    for group in groups:
+        for member in group.categories:
+            if member not in defined:
+                top.problem(
+                    f"groups[{group.code}].categories",
+                    f"category {member!r} is referenced but not defined in [[categories]]",
+                )
+            membership.setdefault(member, []).append(group.code)
+    categories = [
+        replace(category, groups=tuple(membership.get(category.code, ())))
+        for category in categories
+    ]
+    if top.problems:
+        return None
+    assert agency is not None and cycle_years is not None and window_days is not None
+    return RuleSet(
+        code=code or "",
+        version=version or "",
+        name=name or "",
+        short_name=short_name or "",
+        agency=agency,
+        cycle_years=cycle_years,
+        points_required=points_required or ZERO,
+        points_name=points_name or Unit("point", "points"),
+        window_days=window_days,
+        at_risk_days=180 if at_risk_days is None else at_risk_days,
+        earliest_certified_on=earliest,
+        yearly_minimum=yearly_minimum,
+        categories=tuple(categories),
+        groups=tuple(groups),
+        modules=modules,
+        fees=fees,
+        sources_note=note,
+        source_links=links,
+        path=path,
+    )
+
+
+def _fee(reader: Reader) -> Fee:
+    fee = Fee(
+        label=reader.string("label") or "",
+        amount=reader.decimal("amount") or ZERO,
+        currency=reader.string("currency", pattern=_CURRENCY, hint='like "USD"') or "",
+    )
+    reader.finish()
+    return fee
+
+
+def _category(reader: Reader) -> Category:
+    code = reader.string("code", pattern=_CODE)
+    reader.name_as(code)
+    kind = reader.choice("kind", ("quantity", "period"))
+    step: Decimal | None = None
+    fractions: tuple[Decimal, ...] = ()
+    if kind == "quantity":
+        step = reader.decimal("step", positive=True)
+        reader.forbid("fractions", "only period categories list fractions")
+    elif kind == "period":
+        fractions = tuple(reader.decimal_list("fractions", lowest=ZERO, highest=Decimal(1)) or ())
+        reader.forbid("step", "period categories count whole months, they have no step")
+    else:  # the kind is already reported; do not also call its keys unknown
+        reader.used.update(("step", "fractions"))
+    cap = reader.decimal("cap", required=False, message="a cap cannot be below zero")
+    minimum = reader.decimal("minimum", required=False)
+    if cap is not None and minimum is not None and minimum > cap:
+        reader.problem("minimum", f"{minimum} is more than the cap {cap}")
+    category = Category(
+        code=code or "",
+        name=reader.string("name") or "",
+        kind=kind or "quantity",
+        unit=read_unit(reader, "unit") or Unit("", ""),
+        points_per_unit=reader.decimal("points_per_unit", positive=True) or ZERO,
+        step=step,
+        fractions=fractions,
+        cap=cap,
+        minimum=minimum,
+        evidence=reader.string("evidence", required=False),
+        help=reader.string("help", required=False),
+    )
+    reader.finish()
+    return category
+
+
+def _group(reader: Reader) -> Group:
+    code = reader.string("code", pattern=_CODE)
+    reader.name_as(code)
+    minimum = reader.decimal("minimum", required=False)
+    maximum = reader.decimal("maximum", required=False, message="a maximum cannot be below zero")
+    if minimum is not None and maximum is not None and minimum > maximum:
+        reader.problem("minimum", f"{minimum} is more than the maximum {maximum}")
+    group = Group(
+        code=code or "",
+        name=reader.string("name") or "",
+        categories=tuple(reader.string_list("categories", nonempty=True) or ()),
+        minimum=minimum,
+        maximum=maximum,
+    )
+    reader.finish()
+    return group
+
+
+def _module(reader: Reader) -> Module:
+    code = reader.string("code", pattern=_CODE)
+    reader.name_as(code)
+    activities = []
+    for item in reader.tables("key_activities", required=False):
+        item_code = item.string("code", pattern=_CODE)
+        item.name_as(item_code)
+        activities.append(
+            KeyActivity(
+                code=item_code or "",
+                name=item.string("name") or "",
+                weight=item.decimal("weight", positive=True) or ZERO,
+            )
+        )
+        item.finish()
+    total = sum((activity.weight for activity in activities), ZERO)
+    if activities and total != HUNDRED:
+        reader.problem("key_activities", f"the weights add up to {total}, not 100")
+    reader.unique("key_activities", [activity.code for activity in activities])
+    module = Module(
+        code=code or "",
+        name=reader.string("name") or "",
+        required=bool(reader.boolean("required", required=False)),
+        key_activities=tuple(activities),
+    )
+    reader.finish()
+    return module
