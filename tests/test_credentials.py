@@ -175,3 +175,14 @@ def test_another_users_credential_is_not_found(app, cpt_client, method, path):
     assert response.status_code == 404
     [credential] = stored(app)
     assert credential.certified_on == date(2022, 3, 15)
+
+
+def test_a_credential_without_modules_counts_from_its_date(app, cpt_client):
+    response = submit(cpt_client, "/credentials/new/pmi-pmp", {"certified_on": "2025-06-01"})
+    assert response.status_code == 302
+    page = cpt_client.get(response.headers["Location"]).text
+    assert "Project Management Professional" in page
+    assert "2028-06-01" in page
+    assert "0 of 60 PDUs" in page
+    assert "Not required" not in page
+    assert "Modules" not in page
