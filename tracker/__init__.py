@@ -54,6 +54,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.account.views import bp as account_bp
+    from tracker.activities.evidence_views import bp as evidence_bp
+    from tracker.activities.trash_views import bp as trash_bp
+    from tracker.activities.views import bp as activities_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.credentials.views import bp as credentials_bp
     from tracker.dashboard.views import bp as dashboard_bp
@@ -62,3 +65,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(credentials_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(activities_bp)
+    app.register_blueprint(evidence_bp)
+    app.register_blueprint(trash_bp)

@@ -9,7 +9,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from tracker import schema
-from tracker.db import get_engine
+from tracker.activities import services as activity_services
+from tracker.db import get_engine, get_session
+from tracker.models import utcnow
 from tracker.rules import engine
 from tracker.rules.cases import CaseError, parse_case, progress_to_json
 from tracker.rules.catalog import RuleSetError, load_catalog, load_ruleset
@@ -90,6 +92,14 @@ def rules_evaluate(case) -> None:
     click.echo(json.dumps(progress_to_json(progress), indent=2))
 
 
+@click.command("purge-trash")
+def purge_trash() -> None:
+    """Delete for good the activities that have been in the trash for 30 days (for cron)."""
+    removed = activity_services.purge_trash(get_session(), utcnow())
+    click.echo(f"Deleted {removed} {'activity' if removed == 1 else 'activities'} for good.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(rules_cli)
+    app.cli.add_command(purge_trash)

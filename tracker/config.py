@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from tracker.activities.evidence import MAX_FILES_PER_ACTIVITY
+
 DEFAULT_MAX_UPLOAD_MB = 10
 
 
@@ -47,7 +49,9 @@ def from_environment(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RECERT_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "MAX_CONTENT_LENGTH": int(max_upload_mb) * 1024 * 1024,
+        # Per file; a request may carry an activity's five files and its form.
+        "MAX_UPLOAD_BYTES": int(max_upload_mb) * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": (MAX_FILES_PER_ACTIVITY * int(max_upload_mb) + 1) * 1024 * 1024,
         # A form's CSRF token lives as long as the session, so a long form is not lost.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -4,7 +4,9 @@ from decimal import Decimal
 
 from flask import Flask
 
-from tracker.rules.engine import Status, round_points
+from tracker.rules.catalog import RuleSet
+from tracker.rules.checks import say_fraction
+from tracker.rules.engine import ActivityResult, Progress, Status, round_points
 
 STATUS_WORDS = {
     Status.NOT_REQUIRED: ("Not required", "Recertification is not required for module "
@@ -15,6 +17,16 @@ STATUS_WORDS = {
     Status.AT_RISK: ("At risk", "Little time is left and points are still missing."),
     Status.ON_TRACK: ("On track", "You have at least as many points as you should by now."),
     Status.BEHIND: ("Behind", "You have fewer points than you should by now."),
+}
+
+
+FLAG_LABELS = {
+    "over_cap": "Over cap",
+    "over_group_max": "Over group limit",
+    "outside_cycle": "Outside cycle",
+    "future": "Future date",
+    "missing_evidence": "No proof",
+    "unknown_category": "Unknown category",
 }
 
 
@@ -35,7 +47,62 @@ def status_meaning(status: Status) -> str:
     return STATUS_WORDS[status][1]
 
 
+def flag_label(flag: str) -> str:
+    return FLAG_LABELS.get(flag, flag)
+
+
+def flag_sentences(ruleset: RuleSet, progress: Progress, result: ActivityResult) -> list[str]:
+    """Each flag of an activity's result, explained in one plain sentence."""
+    category = ruleset.category(result.category)
+    unit = ruleset.points_name.plural
+    share = f"{points(result.counted)} of {points(result.earned)} {unit} count"
+    sentences = []
+    for flag in result.flags:
+        if flag == "over_cap":
+            sentences.append(f"{share}: {category.name} is capped at {points(category.cap)} "
+                             f"{unit} per cycle. More of it will not help; log other kinds.")
+        elif flag == "over_group_max":
+            groups = [g for g in ruleset.groups if category.code in g.categories and g.maximum]
+            limits = ", ".join(f"{g.name} at {points(g.maximum)}" for g in groups)
+            sentences.append(f"{share}: {limits} {unit} per cycle is the most that counts.")
+        elif flag == "outside_cycle":
+            sentences.append(f"Outside your cycle {progress.starts_on.isoformat()} to "
+                             f"{progress.ends_on.isoformat()}: counts 0.")
+        elif flag == "future":
+            sentences.append("Dated after today: counts 0 until that day comes.")
+        elif flag == "missing_evidence":
+            sentences.append(f"No proof attached: {ruleset.agency.short_name} may ask for a "
+                             f"{category.evidence}.")
+        elif flag == "unknown_category":
+            sentences.append(f"This category is not in the {ruleset.short_name} rules: counts 0.")
+    return sentences
+
+
+def quantity_text(activity, category, result: ActivityResult) -> str:
+    """"10 contact hours", or for a job "48 months, full time"."""
+    if category is None:
+        return ""
+    if category.is_period:
+        months = result.months or 0
+        fraction = activity.fraction if activity.fraction is not None else Decimal(1)
+        return f"{months} {'month' if months == 1 else 'months'}, " \
+            f"{say_fraction(fraction.normalize())}"
+    return f"{points(activity.quantity)} {category.unit.of(activity.quantity)}"
+
+
+def when_text(activity) -> str:
+    """The activity's date, or for a job its period."""
+    if activity.started_on is None:
+        return activity.completed_on.isoformat() if activity.completed_on else ""
+    end = activity.completed_on.isoformat() if activity.completed_on else "now"
+    return f"{activity.started_on.isoformat()} to {end}"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(points)
     app.add_template_filter(status_word)
     app.add_template_filter(status_meaning)
+    app.add_template_filter(flag_label)
+    app.add_template_filter(when_text)
+    app.add_template_global(flag_sentences)
+    app.add_template_global(quantity_text)

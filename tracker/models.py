@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import DateTime, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 # Named constraints, so migrations can refer to them the same way on SQLite and PostgreSQL.
@@ -132,3 +132,52 @@ class Cycle(SQLModel, table=True):
     closed_on: date | None = None
 
     credential: HeldCredential = Relationship(back_populates="cycles")
+
+
+class Activity(SQLModel, table=True):
+    """Something a person did that may earn points: a course, a job, a certification..."""
+
+    __tablename__ = "activities"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    held_credential_id: int = Field(
+        foreign_key="held_credentials.id", ondelete="CASCADE", index=True
+    )
+    category: str = Field(max_length=40)
+    title: str = Field(max_length=200)
+    provider: str = Field(default="", max_length=200)
+    # Quantity categories: the day it was completed. Periods (employment): the last day,
+    # or None while still employed.
+    completed_on: date | None = None
+    started_on: date | None = None
+    quantity: Decimal | None = Field(default=None, max_digits=10, decimal_places=2)
+    fraction: Decimal | None = Field(default=None, max_digits=3, decimal_places=2)
+    description: str = Field(default="", sa_type=Text)
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    deleted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+    evidence: list["Evidence"] = Relationship(
+        back_populates="activity",
+        sa_relationship_kwargs={"order_by": "Evidence.id", "passive_deletes": True,
+                                "cascade": "all, delete-orphan"},
+    )
+
+
+class Evidence(SQLModel, table=True):
+    """A file that proves an activity, kept in the database so backups and servers share it."""
+
+    __tablename__ = "evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activities.id", ondelete="CASCADE", index=True)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=50)
+    size: int
+    sha256: str = Field(max_length=64, index=True)
+    data: bytes = Field(sa_type=LargeBinary)
+    uploaded_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+
+    activity: Activity = Relationship(back_populates="evidence")

@@ -5,8 +5,7 @@ from datetime import date
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from tracker.models import Cycle, CycleStatus, HeldCredential, HeldModule, User
-from tracker.rules import engine
+from tracker.models import Cycle, HeldCredential, HeldModule, User
 from tracker.rules.catalog import RuleSet, load_catalog
 from tracker.rules.cycles import cycle_for
 
@@ -111,18 +110,3 @@ def update_credential(
 def delete_credential(session: Session, credential: HeldCredential) -> None:
     session.delete(credential)
     session.commit()
-
-
-def progress_of(credential: HeldCredential, cycle: Cycle, today: date) -> engine.Progress:
-    """The engine's figures for one cycle of a credential."""
-    return engine.evaluate(
-        ruleset_of(credential, cycle),
-        engine.Cycle(
-            starts_on=cycle.starts_on,
-            ends_on=cycle.ends_on,
-            modules=credential.module_codes,
-            closed_by_renewal=cycle.status == CycleStatus.RENEWED,
-        ),
-        activities=[],
-        today=today,
-    )

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from tracker.activities import services as activity_services
 from tracker.clock import today
 from tracker.credentials import services
 from tracker.credentials.forms import ConfirmForm, credential_form, form_data_of
@@ -60,12 +61,11 @@ def new(code: str):
 def show(credential_id: int):
     credential = own_credential_or_404(credential_id)
     cycle = credential.current_cycle
+    ruleset = services.ruleset_of(credential, cycle)
+    ledger = activity_services.ledger_of(get_session(), ruleset, credential, cycle, today())
     return render_template(
-        "credentials/show.html",
-        credential=credential,
-        cycle=cycle,
-        ruleset=services.ruleset_of(credential, cycle),
-        progress=services.progress_of(credential, cycle, today()),
+        "credentials/show.html", credential=credential, cycle=cycle, ruleset=ruleset,
+        progress=ledger.progress, activity_count=len(ledger.activities),
     )
 
 
@@ -96,5 +96,6 @@ def delete(credential_id: int):
         flash(f"{ruleset.name} is deleted.", "info")
         return redirect(url_for("dashboard.home"))
     return render_template(
-        "credentials/delete.html", form=form, credential=credential, ruleset=ruleset
+        "credentials/delete.html", form=form, credential=credential, ruleset=ruleset,
+        activity_count=activity_services.activity_count(get_session(), credential),
     )

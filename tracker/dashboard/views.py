@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from tracker.activities.services import ledger_of
 from tracker.clock import today
 from tracker.credentials import services
 from tracker.db import get_session
@@ -17,6 +18,7 @@ def home():
     cards = []
     for credential in services.credentials_of(get_session(), current_user):
         cycle = credential.current_cycle
-        cards.append((credential, services.ruleset_of(credential, cycle),
-                      services.progress_of(credential, cycle, today())))
+        ruleset = services.ruleset_of(credential, cycle)
+        ledger = ledger_of(get_session(), ruleset, credential, cycle, today())
+        cards.append((credential, ruleset, ledger.progress))
     return render_template("dashboard/home.html", cards=cards)

@@ -21,7 +21,7 @@ File format (every key is checked; an unknown key is an error, so a typo never g
     at_risk_days        (default 180)      status at_risk with this many days or fewer left
     earliest_certified_on (optional)       TOML date
     yearly_minimum      (optional)         points needed in each year of the cycle
-    [agency] name, address
+    [agency] name, address, short_name (optional: defaults to the name)
     [sources] note, links (optional)       where the figures come from
     [[fees]] label, amount, currency       shown as information only
     [[categories]] code, name, kind ("quantity" or "period"), unit = {singular, plural},
@@ -124,6 +124,7 @@ class Fee:
 class Agency:
     name: str
     address: str
+    short_name: str  # what people call it in a sentence: "MSSC"
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,12 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
     yearly_minimum = top.decimal("yearly_minimum", required=False)
     agency, note, links = None, "", ()
     if (table := top.table("agency")) is not None:
-        agency = Agency(table.string("name") or "", table.string("address") or "")
+        agency_name = table.string("name") or ""
+        agency = Agency(
+            agency_name,
+            table.string("address") or "",
+            table.string("short_name", required=False) or agency_name,
+        )
         table.finish()
     if (table := top.table("sources", required=False)) is not None:
         note = table.string("note") or ""

@@ -1,0 +1,122 @@
+"""The activity list: filters, sorting and pages over an evaluated ledger, all from the URL."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from math import ceil
+
+from werkzeug.datastructures import MultiDict
+
+from tracker.activities.services import Ledger
+from tracker.models import Activity, Evidence
+from tracker.rules import engine
+
+PAGE_SIZE = 50
+FLAG_FILTERS = ("over_cap", "outside_cycle", "future", "missing_evidence")
+SORTS = {
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "category": "Category",
+    "points": "Most points first",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    activity: Activity
+    result: engine.ActivityResult
+    files: list[Evidence]
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: str = ""
+    flag: str = ""
+    tag: str = ""
+    q: str = ""
+    sort: str = "newest"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> "Filters":
+        page = args.get("page", "1")
+        sort = args.get("sort", "newest")
+        flag = args.get("flag", "")
+        return cls(
+            category=args.get("category", "").strip(),
+            flag=flag if flag in FLAG_FILTERS else "",
+            tag=args.get("tag", "").strip(),
+            q=args.get("q", "").strip(),
+            sort=sort if sort in SORTS else "newest",
+            page=int(page) if page.isdigit() and int(page) > 0 else 1,
+        )
+
+    def query(self, **changes) -> dict:
+        """The URL arguments of this view with some changed (empty ones left out)."""
+        values = {"category": self.category, "flag": self.flag, "tag": self.tag, "q": self.q,
+                  "sort": self.sort, "page": self.page, **changes}
+        return {k: v for k, v in values.items() if v and not (k == "page" and v == 1)
+                and not (k == "sort" and v == "newest")}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.category or self.flag or self.tag or self.q)
+
+
+@dataclass(frozen=True)
+class Listing:
+    rows: list[Row]  # this page's rows
+    total_rows: int
+    earned: Decimal  # of all filtered rows, not only this page's
+    counted: Decimal
+    page: int
+    pages: int
+
+
+def _matches(row: Row, filters: Filters) -> bool:
+    activity = row.activity
+    if filters.category and activity.category != filters.category:
+        return False
+    if filters.flag and filters.flag not in row.result.flags:
+        return False
+    if filters.tag and not any(
+        tag == filters.tag or tag.startswith(f"{filters.tag}.") for tag in activity.tags
+    ):
+        return False
+    if filters.q:
+        text = " ".join((activity.title, activity.provider, activity.description)).casefold()
+        if filters.q.casefold() not in text:
+            return False
+    return True
+
+
+def _sorted(rows: list[Row], sort: str) -> list[Row]:
+    def day(row: Row):
+        return (row.result.date or row.activity.completed_on, row.activity.id)
+
+    if sort == "oldest":
+        return sorted(rows, key=day)
+    if sort == "category":
+        return sorted(sorted(rows, key=day, reverse=True), key=lambda r: r.activity.category)
+    if sort == "points":
+        ordered = sorted(rows, key=day, reverse=True)
+        return sorted(ordered, key=lambda r: (r.result.counted, r.result.earned), reverse=True)
+    return sorted(rows, key=day, reverse=True)
+
+
+def list_activities(ledger: Ledger, filters: Filters) -> Listing:
+    rows = [
+        Row(activity, ledger.results[activity.id], ledger.files.get(activity.id, []))
+        for activity in ledger.activities
+    ]
+    chosen = _sorted([row for row in rows if _matches(row, filters)], filters.sort)
+    pages = max(1, ceil(len(chosen) / PAGE_SIZE))
+    page = min(filters.page, pages)
+    start = (page - 1) * PAGE_SIZE
+    return Listing(
+        rows=chosen[start:start + PAGE_SIZE],
+        total_rows=len(chosen),
+        earned=sum((row.result.earned for row in chosen), Decimal(0)),
+        counted=sum((row.result.counted for row in chosen), Decimal(0)),
+        page=page,
+        pages=pages,
+    )

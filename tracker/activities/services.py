@@ -1,0 +1,224 @@
+"""Logging activities with their evidence, the trash, and the evaluated ledger of a cycle."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cached_property
+
+from sqlalchemy import delete, func
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import load_only
+from sqlmodel import Session, select
+
+from tracker.activities.evidence import CheckedFile
+from tracker.models import Activity, Cycle, CycleStatus, Evidence, HeldCredential, User, utcnow
+from tracker.rules import engine
+from tracker.rules.catalog import RuleSet
+
+TRASH_DAYS = 30
+# Everything about a file but its bytes: what lists and pages need.
+EVIDENCE_FACTS = load_only(
+    Evidence.id, Evidence.activity_id, Evidence.filename, Evidence.content_type,
+    Evidence.size, Evidence.sha256, Evidence.uploaded_at,
+)
+
+
+class SaveFailed(RuntimeError):
+    """The database refused the change; nothing of it was kept."""
+
+
+@dataclass
+class Ledger:
+    """A credential's activities with what the engine made of them."""
+
+    progress: engine.Progress
+    activities: list[Activity]
+    files: dict[int, list[Evidence]] = field(default_factory=dict)
+
+    @cached_property
+    def results(self) -> dict[int, engine.ActivityResult]:
+        # The engine returns its results in input order: one per activity.
+        return {a.id: r for a, r in zip(self.activities, self.progress.activities, strict=True)}
+
+
+def engine_input(activity: Activity, has_evidence: bool) -> engine.ActivityInput:
+    return engine.ActivityInput(
+        id=activity.id,
+        category=activity.category,
+        completed_on=activity.completed_on,
+        quantity=activity.quantity,
+        started_on=activity.started_on,
+        fraction=activity.fraction,
+        has_evidence=has_evidence,
+        order=activity.id,
+    )
+
+
+def live_activities(credential_id: int):
+    return select(Activity).where(
+        Activity.held_credential_id == credential_id, Activity.deleted_at.is_(None)
+    )
+
+
+def ledger_of(session: Session, ruleset: RuleSet, credential: HeldCredential, cycle: Cycle,
+              today: date) -> Ledger:
+    """Every live activity of the credential, evaluated: two statements whatever the size."""
+    activities = list(session.exec(live_activities(credential.id).order_by(Activity.id)))
+    files: dict[int, list[Evidence]] = {}
+    evidence = session.exec(
+        select(Evidence).options(EVIDENCE_FACTS)
+        .join(Activity)
+        .where(Activity.held_credential_id == credential.id, Activity.deleted_at.is_(None))
+        .order_by(Evidence.id)
+    )
+    for item in evidence:
+        files.setdefault(item.activity_id, []).append(item)
+    inputs = [engine_input(a, bool(files.get(a.id))) for a in activities]
+    progress = engine.evaluate(ruleset, engine_cycle(credential, cycle), inputs, today)
+    return Ledger(progress, activities, files)
+
+
+def engine_cycle(credential: HeldCredential, cycle: Cycle) -> engine.Cycle:
+    return engine.Cycle(
+        starts_on=cycle.starts_on,
+        ends_on=cycle.ends_on,
+        modules=credential.module_codes,
+        closed_by_renewal=cycle.status == CycleStatus.RENEWED,
+    )
+
+
+def activity_of(session: Session, user: User, activity_id: int, *, trashed: bool = False):
+    """The user's own activity (live, or in the trash when `trashed`); None for anyone else's."""
+    deleted = Activity.deleted_at.is_not(None) if trashed else Activity.deleted_at.is_(None)
+    return session.exec(
+        select(Activity).where(Activity.id == activity_id, Activity.user_id == user.id, deleted)
+    ).first()
+
+
+def evidence_of(session: Session, user: User, evidence_id: int) -> Evidence | None:
+    """A file of one of the user's live activities; None for anyone else's."""
+    return session.exec(
+        select(Evidence).join(Activity).where(
+            Evidence.id == evidence_id, Activity.user_id == user.id,
+            Activity.deleted_at.is_(None),
+        )
+    ).first()
+
+
+def files_of(session: Session, activity: Activity) -> list[Evidence]:
+    return list(session.exec(
+        select(Evidence).options(EVIDENCE_FACTS)
+        .where(Evidence.activity_id == activity.id).order_by(Evidence.id)
+    ))
+
+
+def same_files_elsewhere(session: Session, user: User, files: list[Evidence]) -> dict:
+    """For each file, the user's other live activities that hold an identical file."""
+    hashes = {f.sha256 for f in files}
+    if not hashes:
+        return {}
+    rows = session.exec(
+        select(Evidence.sha256, Activity)
+        .join(Activity)
+        .where(Activity.user_id == user.id, Activity.deleted_at.is_(None),
+               Evidence.sha256.in_(hashes))
+    )
+    elsewhere: dict[int, list[Activity]] = {}
+    for sha256, activity in rows:
+        for f in files:
+            if f.sha256 == sha256 and activity.id != f.activity_id:
+                elsewhere.setdefault(f.id, []).append(activity)
+    return elsewhere
+
+
+def _evidence_rows(files: list[CheckedFile]) -> list[Evidence]:
+    return [
+        Evidence(filename=f.filename, content_type=f.content_type, size=f.size,
+                 sha256=f.sha256, data=f.data)
+        for f in files
+    ]
+
+
+def _commit(session: Session) -> None:
+    """Commit the whole change, or keep none of it."""
+    try:
+        session.commit()
+    except SQLAlchemyError as error:
+        session.rollback()
+        raise SaveFailed(str(error)) from error
+
+
+def create_activity(session: Session, user: User, credential: HeldCredential, values: dict,
+                    files: list[CheckedFile]) -> Activity:
+    activity = Activity(user_id=user.id, held_credential_id=credential.id, **values)
+    activity.evidence = _evidence_rows(files)
+    session.add(activity)
+    _commit(session)
+    return activity
+
+
+def update_activity(session: Session, activity: Activity, values: dict,
+                    files: list[CheckedFile], remove_ids: set[int]) -> None:
+    for name, value in values.items():
+        setattr(activity, name, value)
+    activity.updated_at = utcnow()
+    session.add(activity)
+    if remove_ids:
+        session.exec(delete(Evidence).where(
+            Evidence.activity_id == activity.id, Evidence.id.in_(remove_ids)
+        ))
+    for row in _evidence_rows(files):
+        row.activity_id = activity.id
+        session.add(row)
+    _commit(session)
+
+
+def trash_activity(session: Session, activity: Activity) -> None:
+    activity.deleted_at = utcnow()
+    session.add(activity)
+    _commit(session)
+
+
+def restore_activity(session: Session, activity: Activity) -> None:
+    activity.deleted_at = None
+    session.add(activity)
+    _commit(session)
+
+
+def gone_for_good_on(activity: Activity) -> date:
+    return (activity.deleted_at + timedelta(days=TRASH_DAYS)).date()
+
+
+def trash_of(session: Session, user: User) -> list[tuple[Activity, HeldCredential]]:
+    return list(session.exec(
+        select(Activity, HeldCredential)
+        .join(HeldCredential)
+        .where(Activity.user_id == user.id, Activity.deleted_at.is_not(None))
+        .order_by(Activity.deleted_at.desc())
+    ))
+
+
+def empty_trash(session: Session, user: User) -> int:
+    trashed = [activity for activity, _credential in trash_of(session, user)]
+    for activity in trashed:
+        session.delete(activity)
+    _commit(session)
+    return len(trashed)
+
+
+def purge_trash(session: Session, now: datetime) -> int:
+    """Delete for good what has been in the trash longer than TRASH_DAYS."""
+    old = list(session.exec(
+        select(Activity).where(Activity.deleted_at < now - timedelta(days=TRASH_DAYS))
+    ))
+    for activity in old:
+        session.delete(activity)
+    _commit(session)
+    return len(old)
+
+
+def activity_count(session: Session, credential: HeldCredential) -> int:
+    """Live and trashed activities: all go when the credential is deleted."""
+    return session.exec(
+        select(func.count()).select_from(Activity)
+        .where(Activity.held_credential_id == credential.id)
+    ).one()

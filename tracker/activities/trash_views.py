@@ -1,0 +1,49 @@
+"""The trash: deleted activities wait 30 days here before they go for good."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from tracker.activities import services
+from tracker.credentials.forms import ConfirmForm
+from tracker.credentials.services import ruleset_of
+from tracker.db import get_session
+
+bp = Blueprint("trash", __name__, url_prefix="/trash")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """The trash holds only the logged-in person's own activities."""
+
+
+@bp.get("/")
+def index():
+    items = [
+        (activity, ruleset_of(credential), services.gone_for_good_on(activity))
+        for activity, credential in services.trash_of(get_session(), current_user)
+    ]
+    return render_template("trash/index.html", items=items, form=ConfirmForm())
+
+
+@bp.post("/<int:activity_id>/restore")
+def restore(activity_id: int):
+    activity = services.activity_of(get_session(), current_user, activity_id, trashed=True)
+    if activity is None:
+        abort(404)
+    services.restore_activity(get_session(), activity)
+    flash(f"“{activity.title}” is back and counts again.", "success")
+    return redirect(url_for("activities.show", activity_id=activity.id))
+
+
+@bp.route("/empty", methods=["GET", "POST"])
+def empty():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        removed = services.empty_trash(get_session(), current_user)
+        flash(f"The trash is empty: {removed} "
+              f"{'activity was' if removed == 1 else 'activities were'} deleted for good.",
+              "info")
+        return redirect(url_for("trash.index"))
+    count = len(services.trash_of(get_session(), current_user))
+    return render_template("trash/empty.html", form=form, count=count)

@@ -1,0 +1,151 @@
+"""Log, list, show, change, duplicate and delete activities."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from tracker.activities import services
+from tracker.activities.forms import activity_form, form_data_of, tag_choices
+from tracker.activities.listing import FLAG_FILTERS, SORTS, Filters, list_activities
+from tracker.clock import today
+from tracker.credentials import services as credential_services
+from tracker.credentials.forms import ConfirmForm
+from tracker.db import get_session
+
+bp = Blueprint("activities", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Activities are always the logged-in person's own."""
+
+
+def own_credential_or_404(credential_id: int):
+    credential = credential_services.credential_of(get_session(), current_user, credential_id)
+    if credential is None:
+        abort(404)
+    return credential
+
+
+def own_activity_or_404(activity_id: int):
+    activity = services.activity_of(get_session(), current_user, activity_id)
+    if activity is None:
+        abort(404)
+    return activity
+
+
+def ledger_for(credential):
+    cycle = credential.current_cycle
+    ruleset = credential_services.ruleset_of(credential, cycle)
+    return ruleset, services.ledger_of(get_session(), ruleset, credential, cycle, today())
+
+
+def new_form(ruleset, **kwargs):
+    return activity_form(ruleset, today(), current_app.config["MAX_UPLOAD_BYTES"], **kwargs)
+
+
+@bp.get("/credentials/<int:credential_id>/activities")
+def index(credential_id: int):
+    credential = own_credential_or_404(credential_id)
+    ruleset, ledger = ledger_for(credential)
+    filters = Filters.from_args(request.args)
+    return render_template(
+        "activities/index.html", credential=credential, ruleset=ruleset, ledger=ledger,
+        filters=filters, listing=list_activities(ledger, filters), sorts=SORTS,
+        flag_filters=FLAG_FILTERS,
+    )
+
+
+def _save_failed(form) -> None:
+    form.form_errors.append(
+        "We could not save this, and nothing was changed. Please try again"
+        + (" (choose your files again)." if form.evidence.data else ".")
+    )
+
+
+@bp.route("/credentials/<int:credential_id>/activities/new", methods=["GET", "POST"])
+def new(credential_id: int):
+    credential = own_credential_or_404(credential_id)
+    ruleset = credential_services.ruleset_of(credential, credential.current_cycle)
+    form = new_form(ruleset)
+    if request.method == "GET" and request.args.get("category"):
+        form.category.data = request.args["category"]
+    if form.validate_on_submit():
+        try:
+            activity = services.create_activity(
+                get_session(), current_user, credential, form.values(), form.checked_files
+            )
+        except services.SaveFailed:
+            _save_failed(form)
+        else:
+            flash(f"“{activity.title}” is saved.", "success")
+            return redirect(url_for("activities.show", activity_id=activity.id))
+    return render_template("activities/form.html", form=form, ruleset=ruleset,
+                           credential=credential, activity=None, files=[])
+
+
+@bp.get("/activities/<int:activity_id>/duplicate")
+def duplicate(activity_id: int):
+    """A new activity's form, filled in from an old one (the same yearly course, say)."""
+    activity = own_activity_or_404(activity_id)
+    credential = own_credential_or_404(activity.held_credential_id)
+    ruleset = credential_services.ruleset_of(credential, credential.current_cycle)
+    form = new_form(ruleset, data=form_data_of(activity))
+    return render_template("activities/form.html", form=form, ruleset=ruleset,
+                           credential=credential, activity=None, files=[], copied_from=activity)
+
+
+@bp.get("/activities/<int:activity_id>")
+def show(activity_id: int):
+    activity = own_activity_or_404(activity_id)
+    credential = own_credential_or_404(activity.held_credential_id)
+    ruleset, ledger = ledger_for(credential)
+    files = ledger.files.get(activity.id, [])
+    return render_template(
+        "activities/show.html", activity=activity, credential=credential, ruleset=ruleset,
+        progress=ledger.progress, result=ledger.results[activity.id], files=files,
+        same_files=services.same_files_elsewhere(get_session(), current_user, files),
+        tag_names=dict(tag_choices(ruleset)), delete_form=ConfirmForm(),
+    )
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+def edit(activity_id: int):
+    activity = own_activity_or_404(activity_id)
+    credential = own_credential_or_404(activity.held_credential_id)
+    ruleset = credential_services.ruleset_of(credential, credential.current_cycle)
+    files = services.files_of(get_session(), activity)
+    remove_ids = {int(i) for i in request.form.getlist("remove_file") if i.isdigit()}
+    remove_ids &= {f.id for f in files}
+    form = new_form(ruleset, data=form_data_of(activity))
+    form.files_already_attached = len(files) - len(remove_ids)
+    if form.validate_on_submit():
+        try:
+            services.update_activity(get_session(), activity, form.values(),
+                                     form.checked_files, remove_ids)
+        except services.SaveFailed:
+            _save_failed(form)
+        else:
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("activities.show", activity_id=activity.id))
+    return render_template("activities/form.html", form=form, ruleset=ruleset,
+                           credential=credential, activity=activity, files=files,
+                           remove_ids=remove_ids)
+
+
+@bp.post("/activities/<int:activity_id>/delete")
+def delete(activity_id: int):
+    activity = own_activity_or_404(activity_id)  # CSRFProtect has checked the form's token
+    services.trash_activity(get_session(), activity)
+    flash(f"“{activity.title}” is in the trash. You can restore it for "
+          f"{services.TRASH_DAYS} days.", "info")
+    return redirect(url_for("activities.index", credential_id=activity.held_credential_id))
