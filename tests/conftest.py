@@ -5,12 +5,15 @@ Each run migrates its own database (PostgreSQL: its own schema) once; tests empt
 """
 
 import os
+import threading
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
+from werkzeug.serving import make_server
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import AuthActions
 from tracker import create_app, schema
 
@@ -101,3 +104,26 @@ def user_client(client, auth):
     response = auth.register()
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def live_url(app):
+    """The test app served over HTTP on a free local port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def page():
+    """A Chromium page (Debian's browser, never a downloaded one)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1024, "height": 720})
+        page.set_default_timeout(5000)
+        yield page
+        browser.close()

@@ -1,5 +1,8 @@
 """Test helpers that act as a person with a browser would."""
 
+import io
+import struct
+import zlib
 from html.parser import HTMLParser
 
 PASSWORD = "correct horse battery"
@@ -46,3 +49,52 @@ class AuthActions:
 
     def logout(self):
         return submit(self.client, "/auth/logout", {}, form_page="/")
+
+
+CPT_MODULES = {
+    "module_safety": "y", "module_quality": "y", "module_production": "y",
+    "module_maintenance": "y",
+}
+
+
+def add_cpt(client, certified_on: str = "2022-03-15") -> int:
+    """Add the CPT credential with the four required modules; returns its id."""
+    response = submit(client, "/credentials/new/mssc-cpt",
+                      {"certified_on": certified_on, **CPT_MODULES})
+    assert response.status_code == 302, response.text
+    return int(response.headers["Location"].rsplit("/", 1)[-1])
+
+
+def log_activity(client, credential_id: int, files=(), **fields):
+    """Post the activity form; `files` are (name, bytes) pairs."""
+    data = {"category": "CE-TRAINING", "title": "Forklift safety", "provider": "Acme Training",
+            "completed_on": "2024-05-01", "quantity": "8", **fields}
+    data["evidence"] = [(io.BytesIO(content), name) for name, content in files]
+    return submit(client, f"/credentials/{credential_id}/activities/new", data,
+                  content_type="multipart/form-data")
+
+
+def pdf_bytes() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def png_bytes() -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
+            + chunk(b"IEND", b""))
+
+
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\0" * 64
+WEBP_BYTES = b"RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00" + b"\0" * 64
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\0" * 64

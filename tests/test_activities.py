@@ -1,0 +1,181 @@
+"""Logging activities and seeing what they earn and count."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from tests.helpers import add_cpt, log_activity, pdf_bytes, submit
+from tracker.db import get_session
+from tracker.models import Activity
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def cpt(app, user_client):
+    """A logged-in person holding CPT since 2022-03-15 (cycle to 2027-03-15), today 2026-11-24."""
+    app.config["TODAY"] = TODAY
+    return add_cpt(user_client)
+
+
+def stored(app) -> list[Activity]:
+    with app.app_context():
+        return list(get_session().exec(select(Activity).order_by(Activity.id)))
+
+
+def test_log_a_training_and_see_what_it_earns(app, user_client, cpt):
+    response = log_activity(user_client, cpt, files=[("certificate.pdf", pdf_bytes())],
+                            tags=["safety", "safety.equipment-training"])
+    assert response.status_code == 302
+    page = user_client.get(response.headers["Location"]).text
+    assert "“Forklift safety” is saved." in page
+    assert "Earns 8 points" in page
+    assert "8 count" in page
+    assert "certificate.pdf" in page
+    [activity] = stored(app)
+    assert activity.quantity == Decimal("8")
+    assert activity.tags == ["safety", "safety.equipment-training"]
+    assert activity.started_on is None
+
+
+def test_the_form_shows_units_and_points_per_unit(user_client, cpt):
+    form = user_client.get(f"/credentials/{cpt}/activities/new").text
+    assert "Training course (1 point per contact hour)" in form
+    assert "College course for credit (10 points per semester credit hour)" in form
+    assert "Industry certification earned (20 points per certification)" in form
+    assert "in steps of 0.25" in form
+    assert "Train personnel to use equipment safely" in form
+
+
+def test_a_capped_activity_explains_what_counts(user_client, cpt):
+    response = log_activity(user_client, cpt, category="X", title="Coaching robotics team",
+                            quantity="30", completed_on="2025-04-02",
+                            files=[("letter.pdf", pdf_bytes())])
+    page = user_client.get(response.headers["Location"]).text
+    assert "20 of 30 points count: Volunteering, teaching or association work" in page
+    assert "is capped at 20 points per cycle" in page
+
+
+def test_outside_cycle_future_and_missing_proof_are_explained(user_client, cpt):
+    old = log_activity(user_client, cpt, completed_on="2021-12-01")
+    page = user_client.get(old.headers["Location"]).text
+    assert "Outside your cycle 2022-03-15 to 2027-03-15: counts 0." in page
+    later = log_activity(user_client, cpt, completed_on="2026-12-01")
+    assert "Dated after today: counts 0" in user_client.get(later.headers["Location"]).text
+    bare = log_activity(user_client, cpt, completed_on="2024-01-01")
+    assert ("No proof attached: MSSC may ask for a certificate of completion."
+            in user_client.get(bare.headers["Location"]).text)
+
+
+def test_employment_is_a_period_with_a_fraction(app, user_client, cpt):
+    response = log_activity(user_client, cpt, category="E", title="Line operator",
+                            provider="Acme Plastics", completed_on="", quantity="",
+                            started_on="2022-03-15", ended_on="2026-03-14", fraction="1",
+                            files=[("verification.pdf", pdf_bytes())])
+    assert response.status_code == 302
+    page = user_client.get(response.headers["Location"]).text
+    assert "Earns 48 points" in page
+    assert "48 months, 1 (full time)" in page
+    assert "2022-03-15 to 2026-03-14" in page
+    [job] = stored(app)
+    assert (job.started_on, job.completed_on, job.quantity) == (
+        date(2022, 3, 15), date(2026, 3, 14), None)
+
+
+def test_still_employed_counts_up_to_today(app, user_client, cpt):
+    response = log_activity(user_client, cpt, category="E", title="Team lead",
+                            completed_on="2026-01-01", quantity="5", started_on="2024-11-24",
+                            still_employed="y", fraction="0.5")
+    page = user_client.get(response.headers["Location"]).text
+    assert "2024-11-24 to now" in page
+    assert "Earns 12 points" in page  # 24 whole months at half time
+    [job] = stored(app)
+    # Fields that do not belong to employment are ignored, not saved.
+    assert job.completed_on is None and job.quantity is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "field_error"),
+    [
+        ({"quantity": "-2"}, "The number of contact hours must be more than 0."),
+        ({"quantity": "2.3"}, "2.3 is not a multiple of 0.25."),
+        ({"quantity": "ten"}, "Not a valid decimal value"),
+        ({"title": ""}, "Give the activity a title."),
+        ({"category": "PDU-EDUCATION"}, "Pick one of the choices in the list."),
+        ({"completed_on": ""}, "Enter the date you finished this activity."),
+        ({"category": "E", "started_on": "2024-01-01", "ended_on": "2023-06-01",
+          "fraction": "1"}, "The end date is before the start date."),
+        ({"category": "E", "started_on": "2024-01-01", "ended_on": "2027-01-01",
+          "fraction": "1"}, "If you still work there, choose “still employed”"),
+        ({"category": "E", "started_on": "2024-01-01", "fraction": "1"},
+         "Enter the end date, or tick “Still employed”."),
+        ({"category": "E", "started_on": "2024-01-01", "still_employed": "y",
+          "fraction": "0.75"}, "0.75 of full time is not allowed."),
+        ({"tags": ["not-a-skill"]}, "Pick skills from the list."),
+    ],
+)
+def test_bad_input_re_renders_with_the_error_and_saves_nothing(
+    app, user_client, cpt, fields, field_error
+):
+    response = log_activity(user_client, cpt, **fields)
+    assert response.status_code == 200
+    assert field_error in response.text
+    assert stored(app) == []
+
+
+def test_a_future_completion_date_is_allowed_and_flagged(app, user_client, cpt):
+    response = log_activity(user_client, cpt, completed_on="2027-01-15")
+    assert response.status_code == 302
+    assert "Dated after today" in user_client.get(response.headers["Location"]).text
+    assert len(stored(app)) == 1
+
+
+def test_input_is_kept_when_the_form_comes_back(user_client, cpt):
+    response = log_activity(user_client, cpt, title="Keep me", quantity="2.3")
+    assert 'value="Keep me"' in response.text
+    assert 'value="2.3"' in response.text
+
+
+def test_edit_changes_any_field(app, user_client, cpt):
+    location = log_activity(user_client, cpt).headers["Location"]
+    response = submit(user_client, f"{location}/edit", {
+        "category": "CE-NONCREDIT", "title": "Blueprint reading", "provider": "County College",
+        "completed_on": "2025-02-03", "quantity": "6.5", "description": "Evening class",
+    }, content_type="multipart/form-data")
+    assert response.headers["Location"] == location
+    page = user_client.get(location).text
+    assert "Blueprint reading" in page
+    assert "Earns 6.5 points" in page
+    assert "College course not for credit" in page
+    [activity] = stored(app)
+    assert activity.completed_on == date(2025, 2, 3)
+    assert activity.updated_at >= activity.created_at
+
+
+def test_edit_form_is_filled_in(user_client, cpt):
+    location = log_activity(user_client, cpt, tags=["quality"]).headers["Location"]
+    form = user_client.get(f"{location}/edit").text
+    assert 'value="Forklift safety"' in form
+    assert 'value="2024-05-01"' in form
+    assert 'name="tags" value="quality" checked' in form
+
+
+def test_duplicate_prefills_a_new_activity(app, user_client, cpt):
+    location = log_activity(user_client, cpt, title="Yearly safety refresher").headers["Location"]
+    form = user_client.get(f"{location}/duplicate").text
+    assert "Log an activity" in form
+    assert 'value="Yearly safety refresher"' in form
+    assert f'action="/credentials/{cpt}/activities/new"' in form
+    assert len(stored(app)) == 1
+
+
+def test_credential_page_counts_the_activities(user_client, cpt):
+    log_activity(user_client, cpt, quantity="10", completed_on="2022-06-01")
+    log_activity(user_client, cpt, category="CE-CREDIT", quantity="3", completed_on="2023-05-20")
+    page = user_client.get(f"/credentials/{cpt}").text
+    assert "40 of 100 points" in page
+    assert "See your 2 activities" in page
+    delete_page = user_client.get(f"/credentials/{cpt}/delete").text
+    assert "2 activities" in delete_page
