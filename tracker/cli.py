@@ -6,7 +6,7 @@ import sys
 import click
 from alembic import command
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from tracker import schema
 from tracker.activities import services as activity_services
@@ -93,6 +93,7 @@ def rules_evaluate(case) -> None:
 
 
 @click.command("purge-trash")
+@with_appcontext
 def purge_trash() -> None:
     """Delete for good the activities that have been in the trash for 30 days (for cron)."""
     removed = activity_services.purge_trash(get_session(), utcnow())

@@ -1,0 +1,139 @@
+"""The activity list: filters, sorting, pages and totals; a fixed number of SQL statements."""
+
+import hashlib
+from contextlib import contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import select
+
+from tests.helpers import add_cpt, log_activity, pdf_bytes
+from tracker.db import get_session
+from tracker.models import Activity, Evidence, User
+
+
+@pytest.fixture
+def cpt(app, user_client):
+    app.config["TODAY"] = date(2026, 11, 24)
+    return add_cpt(user_client)
+
+
+def insert_activities(app, credential_id: int, count: int, with_files_every: int = 3) -> None:
+    """Many activities at once, straight into the database (the form is tested elsewhere)."""
+    with app.app_context():
+        session = get_session()
+        user_id = session.exec(select(User.id)).first()
+        first = date(2022, 4, 1)
+        for number in range(count):
+            activity = Activity(
+                user_id=user_id, held_credential_id=credential_id, category="CE-TRAINING",
+                title=f"Course {number}", provider="Acme", quantity=Decimal("1.5"),
+                completed_on=first + timedelta(days=number % 1500),
+            )
+            if number % with_files_every == 0:
+                data = f"file {number}".encode()
+                activity.evidence = [Evidence(
+                    filename=f"f{number}.pdf", content_type="application/pdf", size=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(), data=data,
+                )]
+            session.add(activity)
+        session.commit()
+
+
+@contextmanager
+def counted_statements(app):
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = app.extensions["recert_engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_list_page_takes_the_same_few_statements_whatever_its_size(app, user_client, cpt):
+    url = f"/credentials/{cpt}/activities"
+    counts, present = [], 0
+    for total in (0, 10, 1000):
+        insert_activities(app, cpt, total - present)
+        present = total
+        with counted_statements(app) as statements:
+            response = user_client.get(url)
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] == counts[2], counts
+    assert counts[0] <= 6, counts
+
+
+def test_newest_first_with_columns_a_person_understands(user_client, cpt):
+    log_activity(user_client, cpt, title="Older course", completed_on="2023-01-10",
+                 files=[("c.pdf", pdf_bytes())])
+    log_activity(user_client, cpt, title="Newer course", completed_on="2025-06-01",
+                 quantity="2.5")
+    page = user_client.get(f"/credentials/{cpt}/activities").text
+    assert page.index("Newer course") < page.index("Older course")
+    assert "2.5 contact hours" in page
+    assert "No proof" in page  # the newer one has no file
+    assert "📎1" in page
+    assert "2 activities: 10.5 earned, <strong>10.5 count</strong>" in page
+
+
+def test_filters_live_in_the_url_and_total_the_filtered_rows(user_client, cpt):
+    log_activity(user_client, cpt, title="Forklift safety", completed_on="2024-01-01",
+                 quantity="8", tags=["safety"])
+    log_activity(user_client, cpt, category="CE-CREDIT", title="Statistics",
+                 completed_on="2024-02-01", quantity="3", description="Quality tools")
+    log_activity(user_client, cpt, category="X", title="Volunteer", completed_on="2024-03-01",
+                 quantity="30", tags=["quality.continuous-improvement"])
+    url = f"/credentials/{cpt}/activities"
+
+    def titles(query: str) -> list[str]:
+        page = user_client.get(f"{url}?{query}").text
+        return [t for t in ("Forklift safety", "Statistics", "Volunteer") if f">{t}</a>" in page]
+
+    assert titles("category=CE-CREDIT") == ["Statistics"]
+    assert titles("flag=over_cap") == ["Volunteer"]
+    assert titles("tag=safety") == ["Forklift safety"]
+    assert titles("tag=quality") == ["Volunteer"]  # a module matches its key activities
+    assert titles("q=QUALITY") == ["Statistics"]  # searches the notes too, any case
+    assert titles("q=acme") == ["Forklift safety", "Statistics", "Volunteer"]  # the provider
+    page = user_client.get(f"{url}?category=X").text
+    assert "1 activity matches: 30 earned, <strong>20 count</strong>" in page
+
+
+def test_sort_by_points_and_category(user_client, cpt):
+    log_activity(user_client, cpt, title="Small", quantity="1", completed_on="2025-01-01")
+    log_activity(user_client, cpt, category="CE-CREDIT", title="Big", quantity="3",
+                 completed_on="2023-01-01")
+    url = f"/credentials/{cpt}/activities"
+    by_points = user_client.get(f"{url}?sort=points").text
+    assert by_points.index(">Big<") < by_points.index(">Small<")
+    oldest = user_client.get(f"{url}?sort=oldest").text
+    assert oldest.index(">Big<") < oldest.index(">Small<")
+    newest = user_client.get(url).text
+    assert newest.index(">Small<") < newest.index(">Big<")
+
+
+def test_fifty_a_page_with_page_links(app, user_client, cpt):
+    insert_activities(app, cpt, 120)
+    url = f"/credentials/{cpt}/activities"
+    first = user_client.get(url).text
+    assert first.count('href="/activities/') == 50
+    assert f'href="{url}?page=3"' in first
+    third = user_client.get(f"{url}?page=3").text
+    assert third.count('href="/activities/') == 20
+    assert '<strong aria-current="page">3</strong>' in third
+    assert "120 activities: 180 earned" in third  # totals cover every page
+    assert user_client.get(f"{url}?page=99").status_code == 200
+    assert user_client.get(f"{url}?page=abc").status_code == 200
+
+
+def test_a_new_credential_shows_how_to_start(user_client, cpt):
+    page = user_client.get(f"/credentials/{cpt}/activities").text
+    assert "Log your first activity" in page

@@ -1,0 +1,77 @@
+"""No one reaches another person's objects: every route with an object id answers 404.
+
+The routes come from the app's URL map, so a new route with an id is checked without
+anyone remembering to add it here.
+"""
+
+import pytest
+from flask import url_for
+
+from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity, pdf_bytes, submit
+from tracker import create_app
+
+OWN_ID_ARGUMENTS = {"credential_id", "activity_id", "evidence_id"}
+
+
+def routes_with_ids() -> list[tuple[str, str]]:
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.arguments & OWN_ID_ARGUMENTS:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                found.append((rule.endpoint, method))
+    return found
+
+
+ROUTES = routes_with_ids()
+
+
+def test_the_matrix_covers_every_kind_of_object():
+    endpoints = {endpoint for endpoint, _method in ROUTES}
+    assert {"credentials.show", "activities.show", "evidence.download",
+            "trash.restore"} <= endpoints
+
+
+@pytest.fixture
+def victims_objects(app, client):
+    """Another person's credential, a live activity with a file, and a trashed activity."""
+    AuthActions(client).register(email="victim@example.com", name="Victim")
+    credential_id = add_cpt(client)
+    live = log_activity(client, credential_id, files=[("proof.pdf", pdf_bytes())])
+    trashed = log_activity(client, credential_id, title="Trashed")
+    trashed_location = trashed.headers["Location"]
+    submit(client, f"{trashed_location}/delete", {}, form_page=trashed_location)
+    from sqlmodel import select
+
+    from tracker.db import get_session
+    from tracker.models import Evidence
+
+    with app.app_context():
+        evidence_id = get_session().exec(select(Evidence.id)).first()
+    return {
+        "credential_id": credential_id,
+        "activity_id": int(live.headers["Location"].rsplit("/", 1)[-1]),
+        "trashed_activity_id": int(trashed_location.rsplit("/", 1)[-1]),
+        "evidence_id": evidence_id,
+    }
+
+
+@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
+def test_another_persons_object_is_not_found(app, victims_objects, endpoint, method):
+    intruder = app.test_client()
+    AuthActions(intruder).register(email="intruder@example.com", name="Intruder")
+    arguments = dict(victims_objects)
+    if endpoint.startswith("trash."):
+        arguments["activity_id"] = arguments["trashed_activity_id"]
+    with app.test_request_context():
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        url = url_for(endpoint, **{name: arguments[name] for name in rule.arguments})
+    if method == "GET":
+        response = intruder.get(url)
+    else:
+        token = csrf_token(intruder.get("/credentials/new").text)
+        response = intruder.post(url, data={"csrf_token": token, "title": "Hacked",
+                                            "category": "CE-TRAINING", "quantity": "1",
+                                            "completed_on": "2024-01-01",
+                                            "certified_on": "2020-01-01"})
+    assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
