@@ -18,6 +18,7 @@ from tracker.activities.listing import FLAG_FILTERS, SORTS, Filters, list_activi
 from tracker.clock import today
 from tracker.credentials import services as credential_services
 from tracker.credentials.forms import ConfirmForm
+from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
 
 bp = Blueprint("activities", __name__)
@@ -27,13 +28,6 @@ bp = Blueprint("activities", __name__)
 @login_required
 def require_login():
     """Activities are always the logged-in person's own."""
-
-
-def own_credential_or_404(credential_id: int):
-    credential = credential_services.credential_of(get_session(), current_user, credential_id)
-    if credential is None:
-        abort(404)
-    return credential
 
 
 def own_activity_or_404(activity_id: int):
