@@ -1,15 +1,20 @@
-// Progressive enhancement: show only the fields that fit the chosen category.
-// Without JavaScript every field is shown and the form explains which ones to fill in.
+// Progressive enhancement: show only the fields that fit the chosen category, and say what
+// "how many" counts in. Without JavaScript every field is shown and the form explains them.
 (function () {
   var form = document.querySelector("form[data-period-categories]");
   if (!form) return;
   var periods = form.dataset.periodCategories.split(" ");
+  var hints = JSON.parse(form.dataset.unitHints || "{}");
   var category = form.querySelector("select[name=category]");
+  var quantityHelp = document.getElementById("quantity-help");
   function update() {
     var kind = periods.indexOf(category.value) >= 0 ? "period" : "quantity";
     form.querySelectorAll("fieldset[data-kind]").forEach(function (fieldset) {
       fieldset.hidden = fieldset.dataset.kind !== kind;
     });
+    if (quantityHelp && hints[category.value] && !quantityHelp.classList.contains("field-error")) {
+      quantityHelp.textContent = hints[category.value];
+    }
   }
   category.addEventListener("change", update);
   update();

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM_ARGS = [
@@ -22,3 +24,29 @@ def shot(page, name: str) -> None:
     """Save a full-page screenshot under tests/artifacts/ to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+CPT_MODULES = ["Safety", "Quality Practices & Measurement",
+               "Manufacturing Processes & Production", "Maintenance Awareness"]
+
+
+def register(page, live_url) -> None:
+    """Create an account as Pat Doe; the home page follows."""
+    page.goto(f"{live_url}/auth/register")
+    page.get_by_label("Email").fill("pat@example.com")
+    page.get_by_label("Your name").fill("Pat Doe")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Type the password again").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Create account").click()
+
+
+def register_and_add_cpt(page, live_url) -> None:
+    """Create an account as Pat Doe and add the CPT with its four required modules."""
+    register(page, live_url)
+    page.get_by_role("button", name="Add the credential you hold").click()
+    page.get_by_role("button", name="Add CPT").click()
+    page.get_by_label("Certification date").fill("2022-03-15")
+    for module in CPT_MODULES:
+        page.get_by_label(module, exact=True).check()
+    page.locator("main").get_by_role("button", name="Add CPT").click()
+    assert page.get_by_text("MSSC Certified Production Technician is added.").is_visible()

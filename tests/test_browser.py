@@ -6,7 +6,7 @@ served on a free local port; a screenshot of each page goes to tests/artifacts/.
 
 from datetime import date
 
-from tests.browser import browser_tests, shot
+from tests.browser import CPT_MODULES, browser_tests, register, shot
 from tests.helpers import PASSWORD
 
 pytestmark = browser_tests
@@ -68,19 +68,13 @@ def test_the_layout_fits_a_phone(page, live_url):
 
 def test_add_a_cpt_credential(page, live_url, app):
     app.config["TODAY"] = date(2026, 11, 24)
-    page.goto(f"{live_url}/auth/register")
-    page.get_by_label("Email").fill("pat@example.com")
-    page.get_by_label("Your name").fill("Pat Doe")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Type the password again").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Create account").click()
+    register(page, live_url)
     page.get_by_role("button", name="Add the credential you hold").click()
     shot(page, "10-choose-credential")
     page.get_by_role("button", name="Add CPT").click()
     page.get_by_label("Certification date").fill("2022-03-15")
     page.get_by_label("Certificate number").fill("CPT 12#4")
-    for module in ["Safety", "Quality Practices & Measurement",
-                   "Manufacturing Processes & Production", "Maintenance Awareness"]:
+    for module in CPT_MODULES:
         page.get_by_label(module, exact=True).check()
     page.get_by_label("Date you passed Safety").fill("2022-01-10")
     page.locator("main").get_by_role("button", name="Add CPT").click()

@@ -47,6 +47,15 @@ def status_meaning(status: Status) -> str:
     return STATUS_WORDS[status][1]
 
 
+def file_size(size: int) -> str:
+    """"12 KB", "1.5 MB"; never "0 KB" for a small file."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def flag_label(flag: str) -> str:
     return FLAG_LABELS.get(flag, flag)
 
@@ -103,6 +112,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(status_word)
     app.add_template_filter(status_meaning)
     app.add_template_filter(flag_label)
+    app.add_template_filter(file_size)
     app.add_template_filter(when_text)
     app.add_template_global(flag_sentences)
     app.add_template_global(quantity_text)

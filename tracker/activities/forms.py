@@ -149,6 +149,14 @@ class ActivityForm(FlaskForm):
         return valid
 
 
+def unit_hints(ruleset: RuleSet) -> dict[str, str]:
+    """For each quantity category, what "how many" counts: "contact hours, in steps of 0.25"."""
+    return {
+        c.code: f"In {c.unit.plural}" + (f", in steps of {say_number(c.step)}." if c.step else ".")
+        for c in ruleset.categories if not c.is_period
+    }
+
+
 def category_choices(ruleset: RuleSet) -> list[tuple[str, str]]:
     """Each category with its unit and points per unit, as people read them."""
     points = ruleset.points_name

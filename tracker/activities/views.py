@@ -13,7 +13,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from tracker.activities import services
-from tracker.activities.forms import activity_form, form_data_of, tag_choices
+from tracker.activities.forms import activity_form, form_data_of, tag_choices, unit_hints
 from tracker.activities.listing import FLAG_FILTERS, SORTS, Filters, list_activities
 from tracker.clock import today
 from tracker.credentials import services as credential_services
@@ -45,6 +45,13 @@ def ledger_for(credential):
 
 def new_form(ruleset, **kwargs):
     return activity_form(ruleset, today(), current_app.config["MAX_UPLOAD_BYTES"], **kwargs)
+
+
+def render_form(form, ruleset, credential, **context):
+    context.setdefault("activity", None)
+    context.setdefault("files", [])
+    return render_template("activities/form.html", form=form, ruleset=ruleset,
+                           credential=credential, unit_hints=unit_hints(ruleset), **context)
 
 
 @bp.get("/credentials/<int:credential_id>/activities")
@@ -83,8 +90,7 @@ def new(credential_id: int):
         else:
             flash(f"“{activity.title}” is saved.", "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
-    return render_template("activities/form.html", form=form, ruleset=ruleset,
-                           credential=credential, activity=None, files=[])
+    return render_form(form, ruleset, credential)
 
 
 @bp.get("/activities/<int:activity_id>/duplicate")
@@ -94,8 +100,7 @@ def duplicate(activity_id: int):
     credential = own_credential_or_404(activity.held_credential_id)
     ruleset = credential_services.ruleset_of(credential, credential.current_cycle)
     form = new_form(ruleset, data=form_data_of(activity))
-    return render_template("activities/form.html", form=form, ruleset=ruleset,
-                           credential=credential, activity=None, files=[], copied_from=activity)
+    return render_form(form, ruleset, credential, copied_from=activity)
 
 
 @bp.get("/activities/<int:activity_id>")
@@ -131,9 +136,8 @@ def edit(activity_id: int):
         else:
             flash("Your changes are saved.", "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
-    return render_template("activities/form.html", form=form, ruleset=ruleset,
-                           credential=credential, activity=activity, files=files,
-                           remove_ids=remove_ids)
+    return render_form(form, ruleset, credential, activity=activity, files=files,
+                       remove_ids=remove_ids)
 
 
 @bp.post("/activities/<int:activity_id>/delete")

@@ -1,0 +1,99 @@
+"""A person in a real browser logs activities with proof, filters them, trashes and restores one.
+
+Drives Debian's Chromium through Playwright against the app served on a free local port;
+screenshots go to tests/artifacts/20-*.png.
+"""
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from tests.browser import browser_tests, register_and_add_cpt, shot
+from tests.helpers import pdf_bytes
+
+pytestmark = browser_tests
+
+def log_activity(page, category: str, title: str, provider: str, day: str, how_many: str,
+                 proof=None, screenshot: str | None = None) -> None:
+    page.locator("main").get_by_role("button", name="Log an activity").first.click()
+    page.get_by_label("Category").select_option(label=category)
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Provider").fill(provider)
+    page.get_by_label("Date completed").fill(day)
+    page.get_by_label("How many").fill(how_many)
+    if proof is not None:
+        page.get_by_label("Proof (certificate, transcript, letter)").set_input_files(proof)
+    if screenshot:
+        shot(page, screenshot)
+    page.get_by_role("button", name="Save activity").click()
+    assert page.get_by_text(f"“{title}” is saved.").is_visible()
+
+
+def summary(page):
+    """The list's line "N activities: X earned, Y count."."""
+    return page.locator("main p").filter(has_text=re.compile(r"^\s*\d+ activit"))
+
+
+def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
+    app.config["TODAY"] = date(2026, 11, 24)
+    register_and_add_cpt(page, live_url)
+    certificate = tmp_path / "forklift-certificate.pdf"
+    certificate.write_bytes(pdf_bytes())
+
+    log_activity(page, "Training course (1 point per contact hour)", "Forklift safety refresher",
+                 "Acme Training", "2024-05-01", "8", proof=certificate,
+                 screenshot="20-log-form")
+    main = page.locator("main")
+    assert main.get_by_text("Earns 8 points").is_visible()
+    assert main.get_by_role("link", name="forklift-certificate.pdf").is_visible()
+    shot(page, "21-activity")
+
+    main.get_by_role("link", name="← All activities").click()
+    row = main.get_by_role("row").filter(has_text="Forklift safety refresher")
+    assert row.get_by_role("cell", name="8", exact=True).count() == 2  # earned and counted
+    assert "1 file" in row.inner_text()
+    assert main.get_by_text("8 of 100 points count").is_visible()
+    shot(page, "22-list")
+
+    log_activity(page, "College course for credit (10 points per semester credit hour)",
+                 "Statistical process control", "Valley Community College", "2025-01-20", "3")
+    assert main.get_by_text("Earns 30 points").is_visible()
+    main.get_by_role("link", name="← All activities").click()
+    assert summary(page).inner_text().startswith("2 activities: 38 earned, 38 count")
+
+    main.get_by_label(re.compile(r"^Category")).select_option(label="Training course")
+    main.get_by_role("button", name="Show").click()
+    assert "category=CE-TRAINING" in page.url
+    body_rows = main.locator("tbody tr")
+    assert body_rows.count() == 1
+    assert "Forklift safety refresher" in body_rows.inner_text()
+    assert re.match(r"1 activity match(es)?: 8 earned, 8 count", summary(page).inner_text())
+    shot(page, "23-list-filtered")
+
+    main.get_by_role("link", name="Forklift safety refresher").click()
+    main.get_by_role("button", name="Move to trash").click()
+    assert page.get_by_text("“Forklift safety refresher” is in the trash.").is_visible()
+    assert main.get_by_role("link", name="Forklift safety refresher").count() == 0
+    assert main.get_by_text("30 of 100 points count").is_visible()
+    assert summary(page).inner_text().startswith("1 activity: 30 earned, 30 count")
+
+    main.get_by_role("link", name="Trash", exact=True).click()
+    row = main.get_by_role("row").filter(has_text="Forklift safety refresher")
+    deleted_on = datetime.now(UTC).date()
+    gone_on = deleted_on + timedelta(days=30)
+    assert row.get_by_role("cell", name=gone_on.isoformat()).is_visible()
+    header = main.get_by_role("columnheader", name="Gone for good on")
+    assert header.is_visible()
+    shot(page, "24-trash")
+    row.get_by_role("button", name="Restore").click()
+    assert page.get_by_text("“Forklift safety refresher” is back and counts again.").is_visible()
+    assert main.get_by_text("Earns 8 points").is_visible()
+    main.get_by_role("link", name="← All activities").click()
+    assert main.get_by_role("link", name="Forklift safety refresher").is_visible()
+    assert main.get_by_text("38 of 100 points count").is_visible()
+    assert summary(page).inner_text().startswith("2 activities: 38 earned, 38 count")
+    shot(page, "25-restored")
+
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.reload()
+    shot(page, "26-list-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
