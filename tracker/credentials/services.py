@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from tracker.models import Cycle, HeldCredential, HeldModule, User
@@ -20,14 +20,18 @@ def ruleset_of(credential: HeldCredential, cycle: Cycle | None = None) -> RuleSe
     return load_catalog().get(credential.ruleset_code, version)
 
 
+# A credential comes with its modules and cycles in the same statement (a handful of rows).
+WITH_MODULES_AND_CYCLES = (joinedload(HeldCredential.modules), joinedload(HeldCredential.cycles))
+
+
 def credentials_of(session: Session, user: User) -> list[HeldCredential]:
     return list(
         session.exec(
             select(HeldCredential)
             .where(HeldCredential.user_id == user.id)
-            .options(selectinload(HeldCredential.modules), selectinload(HeldCredential.cycles))
+            .options(*WITH_MODULES_AND_CYCLES)
             .order_by(HeldCredential.created_at)
-        )
+        ).unique()
     )
 
 
@@ -36,8 +40,8 @@ def credential_of(session: Session, user: User, credential_id: int) -> HeldCrede
     return session.exec(
         select(HeldCredential)
         .where(HeldCredential.id == credential_id, HeldCredential.user_id == user.id)
-        .options(selectinload(HeldCredential.modules), selectinload(HeldCredential.cycles))
-    ).first()
+        .options(*WITH_MODULES_AND_CYCLES)
+    ).unique().first()
 
 
 def _set_modules(credential: HeldCredential, modules: dict[str, date | None]) -> None:
