@@ -36,6 +36,8 @@ class User(SQLModel, table=True):
     # Part of the id Flask-Login keeps in the session and remember cookie: changing it
     # (on a password change) logs out every other browser of this user.
     login_token: str = Field(max_length=64, default_factory=new_login_token)
+    # The secret in the personal calendar feed's URL; a new one makes the old URL stop working.
+    calendar_token: str = Field(max_length=64, default_factory=new_login_token, unique=True)
     created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
 
     # Flask-Login's user interface.
@@ -181,3 +183,16 @@ class Evidence(SQLModel, table=True):
     uploaded_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
 
     activity: Activity = Relationship(back_populates="evidence")
+
+
+class ReminderNotice(SQLModel, table=True):
+    """A reminder of a cycle that was dismissed on screen or sent by email (never twice)."""
+
+    __tablename__ = "reminder_notices"
+    __table_args__ = (UniqueConstraint("cycle_id", "code", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycles.id", ondelete="CASCADE", index=True)
+    code: str = Field(max_length=20)  # see tracker.rules.reminders
+    kind: str = Field(max_length=10)  # "dismissed" or "emailed"
+    at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)

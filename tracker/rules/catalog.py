@@ -19,6 +19,7 @@ File format (every key is checked; an unknown key is an error, so a typo never g
     window_days                            the renewal application opens this many days
                                            before the cycle ends
     at_risk_days        (default 180)      status at_risk with this many days or fewer left
+    reminder_days   (default [180, 90, 30]) remind people when this many days are left
     earliest_certified_on (optional)       TOML date
     yearly_minimum      (optional)         points needed in each year of the cycle
     [agency] name, address, short_name (optional: defaults to the name)
@@ -140,6 +141,7 @@ class RuleSet:
     window_days: int
     categories: tuple[Category, ...]
     at_risk_days: int = 180
+    reminder_days: tuple[int, ...] = (180, 90, 30)
     earliest_certified_on: date | None = None
     yearly_minimum: Decimal | None = None
     groups: tuple[Group, ...] = ()
@@ -275,6 +277,7 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
     points_name = read_unit(top, "points_name")
     window_days = top.integer("window_days", minimum=0)
     at_risk_days = top.integer("at_risk_days", minimum=0, required=False)
+    reminder_days = top.integer_list("reminder_days", minimum=1, required=False)
     earliest = top.date("earliest_certified_on", required=False)
     yearly_minimum = top.decimal("yearly_minimum", required=False)
     agency, note, links = None, "", ()
@@ -327,6 +330,8 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
         points_name=points_name or Unit("point", "points"),
         window_days=window_days,
         at_risk_days=180 if at_risk_days is None else at_risk_days,
+        reminder_days=(180, 90, 30) if reminder_days is None else tuple(sorted(reminder_days,
+                                                                              reverse=True)),
         earliest_certified_on=earliest,
         yearly_minimum=yearly_minimum,
         categories=tuple(categories),

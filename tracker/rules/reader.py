@@ -193,6 +193,15 @@ class Reader:
             return None
         return [n for n in numbers if n is not None]
 
+    def integer_list(self, key: str, minimum: int, required: bool = True) -> list[int] | None:
+        value = self._typed(key, required, list, "a list")
+        if value is None:
+            return None
+        if any(isinstance(n, bool) or not isinstance(n, int) or n < minimum for n in value):
+            self.problem(key, f"must be a list of whole numbers of at least {minimum}")
+            return None
+        return list(value)
+
     def table(self, key: str, required: bool = True) -> Reader | None:
         value = self._typed(key, required, dict, "a table")
         if value is None:
