@@ -53,7 +53,7 @@ def test_add_cpt_opens_the_cycle_and_shows_it(app, cpt_client):
     assert "2026-12-15" in page  # the application window opens 90 days before the end
     assert "version 2026.1" in page
     assert "0 of 100 points" in page
-    assert "111 (until 2027-03-15)" in page
+    assert "<dt>Days left</dt><dd>111</dd>" in page
     assert "At risk" in page
     assert "Maintenance Awareness:\n              passed on 2022-03-15" in page
     [credential] = stored(app)

@@ -33,7 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     errors.init_app(app)
-    display.init_app(app)
+    register_template_helpers(app)
     security.init_app(app)
     cli.init_app(app)
     return app
@@ -52,6 +52,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
 
+def register_template_helpers(app: Flask) -> None:
+    from tracker.dashboard import sentences
+
+    display.init_app(app)
+    sentences.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from tracker.account.views import bp as account_bp
     from tracker.activities.evidence_views import bp as evidence_bp
@@ -60,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.credentials.views import bp as credentials_bp
     from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.reminders.views import bp as reminders_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
@@ -68,3 +76,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(activities_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(trash_bp)
+    app.register_blueprint(reminders_bp)

@@ -116,3 +116,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(when_text)
     app.add_template_global(flag_sentences)
     app.add_template_global(quantity_text)
+

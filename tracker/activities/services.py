@@ -54,24 +54,39 @@ def engine_input(activity: Activity, has_evidence: bool) -> engine.ActivityInput
 
 def ledger_of(session: Session, ruleset: RuleSet, credential: HeldCredential, cycle: Cycle,
               today: date) -> Ledger:
-    """Every live activity of the credential, evaluated: two statements whatever the size.
+    """Every live activity of the credential, evaluated: two statements whatever the size."""
+    [ledger] = ledgers_of(session, [(credential, cycle, ruleset)], today)
+    return ledger
 
-    Pages only read these, so they come as plain rows (attribute access like the models)
-    rather than tracked ORM objects, which would cost several times as long to build.
+
+def ledgers_of(session: Session, held: list[tuple[HeldCredential, Cycle, RuleSet]],
+               today: date) -> list[Ledger]:
+    """A ledger for each (credential, cycle, rule set): two statements for all of them.
+
+    Pages only read activities, so they come as plain rows (attribute access like the
+    models) rather than tracked ORM objects, which would cost several times as long to build.
     """
-    live = (Activity.held_credential_id == credential.id, Activity.deleted_at.is_(None))
-    activities = list(session.execute(
+    ids = [credential.id for credential, _cycle, _ruleset in held]
+    if not ids:
+        return []
+    live = (Activity.held_credential_id.in_(ids), Activity.deleted_at.is_(None))
+    activities: dict[int, list] = {credential_id: [] for credential_id in ids}
+    for row in session.execute(
         select(*Activity.__table__.columns).where(*live).order_by(Activity.id)
-    ))
+    ):
+        activities[row.held_credential_id].append(row)
     files: dict[int, list] = {}
-    evidence = session.execute(
+    for item in session.execute(
         select(*EVIDENCE_FACTS).join(Activity).where(*live).order_by(Evidence.id)
-    )
-    for item in evidence:
+    ):
         files.setdefault(item.activity_id, []).append(item)
-    inputs = [engine_input(a, a.id in files) for a in activities]
-    progress = engine.evaluate(ruleset, engine_cycle(credential, cycle), inputs, today)
-    return Ledger(progress, activities, files)
+    ledgers = []
+    for credential, cycle, ruleset in held:
+        rows = activities[credential.id]
+        inputs = [engine_input(a, a.id in files) for a in rows]
+        progress = engine.evaluate(ruleset, engine_cycle(credential, cycle), inputs, today)
+        ledgers.append(Ledger(progress, rows, {a.id: files[a.id] for a in rows if a.id in files}))
+    return ledgers
 
 
 def engine_cycle(credential: HeldCredential, cycle: Cycle) -> engine.Cycle:

@@ -7,8 +7,10 @@ from tracker.activities import services as activity_services
 from tracker.clock import today
 from tracker.credentials import services
 from tracker.credentials.forms import ConfirmForm, credential_form, form_data_of
+from tracker.dashboard.chart import build_chart
 from tracker.db import get_session
 from tracker.rules.catalog import UnknownRuleSetError, load_catalog
+from tracker.rules.insights import competency_coverage
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 
@@ -63,9 +65,15 @@ def show(credential_id: int):
     cycle = credential.current_cycle
     ruleset = services.ruleset_of(credential, cycle)
     ledger = activity_services.ledger_of(get_session(), ruleset, credential, cycle, today())
+    progress = ledger.progress
     return render_template(
         "credentials/show.html", credential=credential, cycle=cycle, ruleset=ruleset,
-        progress=ledger.progress, activity_count=len(ledger.activities),
+        progress=progress, activity_count=len(ledger.activities), chart=build_chart(progress),
+        coverage=competency_coverage(
+            ruleset, [(a.id, a.tags) for a in ledger.activities], progress
+        ),
+        missing_proof=[a for a in ledger.activities
+                       if "missing_evidence" in ledger.results[a.id].flags],
     )
 
 

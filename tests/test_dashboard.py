@@ -1,0 +1,190 @@
+"""The dashboard shows the engine's figures: RULES.md's worked examples entered through the app."""
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.helpers import AuthActions, add_cpt, log_activity, submit
+
+
+def facts(html: str) -> dict[str, str]:
+    """Every `<dt>label</dt><dd>value</dd>` pair of the page, whitespace folded."""
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", html, flags=re.S)
+    return {label.strip(): " ".join(value.split()) for label, value in pairs}
+
+
+def category_rows(html: str) -> dict[str, tuple[str, str]]:
+    """Category name -> (earned, counted) from the dashboard's category table."""
+    rows = re.findall(r'<tr><td>([^<]+)</td><td class="num">([^<]+)</td>'
+                      r'<td class="num">([^<]+)</td>', html)
+    return {name: (earned, counted) for name, earned, counted in rows}
+
+
+def list_rows(client, credential_id: int) -> dict[str, tuple[str, str, str]]:
+    """Activity title -> (earned, counted, flags) from the activity list."""
+    html = client.get(f"/credentials/{credential_id}/activities?sort=oldest").text
+    rows = re.findall(
+        r'<a href="/activities/\d+">([^<]+)</a>.*?<td class="num">([^<]+)</td>\s*'
+        r'<td class="num">([^<]+)</td>\s*<td>(.*?)</td>', html, flags=re.S)
+    return {title: (earned, counted, " ".join(re.findall(r'flag-(\w+)"', flags)))
+            for title, earned, counted, flags in rows}
+
+
+def job(client, credential_id, title, started_on, ended_on=None, fraction="1"):
+    fields = {"category": "E", "title": title, "started_on": started_on, "fraction": fraction,
+              "completed_on": "", "quantity": ""}
+    if ended_on:
+        fields["ended_on"] = ended_on
+    else:
+        fields["still_employed"] = "y"
+    return log_activity(client, credential_id, **fields)
+
+
+@pytest.fixture
+def person(app, client):
+    AuthActions(client).register()
+    return client
+
+
+def test_example_a_complete(app, person):
+    app.config["TODAY"] = date(2026, 11, 24)
+    cpt = add_cpt(person, "2022-03-15")
+    for title, category, day, quantity in [
+        ("Before the cycle", "CE-TRAINING", "2021-12-01", "8"),
+        ("Safety course", "CE-TRAINING", "2022-06-01", "10"),
+        ("Statistics", "CE-CREDIT", "2023-05-20", "3"),
+        ("Forklift certification", "IC", "2024-09-10", "1"),
+        ("Robotics coaching", "X", "2025-04-02", "30"),
+    ]:
+        log_activity(person, cpt, title=title, category=category, completed_on=day,
+                     quantity=quantity)
+    job(person, cpt, "Line operator", "2022-03-15", "2026-03-14")
+    page = person.get(f"/credentials/{cpt}").text
+    shown = facts(page)
+    assert "128 of 100 points" in page
+    assert "Complete" in page
+    assert shown["Counted"] == "128 points"
+    assert shown["Still to go"] == "0 points"
+    assert shown["Days left"] == "111"
+    assert shown["Cycle ends"] == "2027-03-15"
+    assert shown["You can apply from"] == "2026-12-15"
+    assert "You reached 100 points on 2026-03-14." in page
+    assert "Complete: you can apply to MSSC from 2026-12-15." in page
+    categories = category_rows(page)
+    assert categories["Training course"] == ("10", "10")
+    assert categories["College course for credit"] == ("30", "30")
+    assert categories["Industry certification earned"] == ("20", "20")
+    assert categories["Volunteering, teaching or association work"] == ("30", "20")
+    assert categories["Work in a manufacturing-related job"] == ("48", "48")
+    assert "30 earned, 20 count. More of it will not help" in page
+    rows = list_rows(person, cpt)
+    assert rows["Before the cycle"] == ("8", "0", "outside_cycle")
+    assert rows["Robotics coaching"][:2] == ("30", "20")
+    assert "over_cap" in rows["Robotics coaching"][2]
+    assert rows["Line operator"][:2] == ("48", "48")
+
+
+def test_example_b_behind(app, person):
+    app.config["TODAY"] = date(2026, 11, 24)
+    cpt = add_cpt(person, "2024-02-29")
+    log_activity(person, cpt, title="Lean basics", completed_on="2024-06-01", quantity="12")
+    log_activity(person, cpt, category="CE-NONCREDIT", title="Blueprints",
+                 completed_on="2025-01-15", quantity="6")
+    log_activity(person, cpt, category="X", title="Mentoring", completed_on="2025-08-01",
+                 quantity="25")
+    page = person.get(f"/credentials/{cpt}").text
+    shown = facts(page)
+    assert "Behind" in page
+    assert shown["Counted"] == "38 points"
+    assert shown["Still to go"] == "62 points"
+    assert shown["On pace by today"] == "54.71 points"
+    assert shown["Needed per month"] == "2.28"
+    assert shown["Days left"] == "827"
+    assert shown["Cycle ends"] == "2029-02-28"
+    assert shown["You can apply from"] == "2028-11-30"
+    assert shown["Expected finish"] == "2031-05-12"
+    assert "you reach 100 points on 2031-05-12, about 26 months after the deadline." in page
+    assert "Log 62 more points by 2029-02-28; about 2.28 a month." in page
+    assert category_rows(page)["Volunteering, teaching or association work"] == ("25", "20")
+
+
+def test_example_b_chart(app, person):
+    app.config["TODAY"] = date(2026, 11, 24)
+    cpt = add_cpt(person, "2024-02-29")
+    log_activity(person, cpt, title="Lean basics", completed_on="2024-06-01", quantity="12")
+    log_activity(person, cpt, category="CE-NONCREDIT", title="Blueprints",
+                 completed_on="2025-01-15", quantity="6")
+    log_activity(person, cpt, category="X", title="Mentoring", completed_on="2025-08-01",
+                 quantity="25")
+    page = person.get(f"/credentials/{cpt}").text
+    svg = page[page.index("<svg class=\"chart\""):page.index("</svg>")]
+    pace = re.search(r'<line class="pace"[^>]*>', svg, flags=re.S).group(0)
+    assert 'data-end-date="2029-02-28"' in pace
+    assert 'data-end-points="100"' in pace
+    today = re.search(r'<circle class="today-point"[^>]*>', svg, flags=re.S).group(0)
+    assert 'data-date="2026-11-24"' in today
+    assert 'data-points="38"' in today
+    assert "<title id=\"chart-title\">Points counted over your cycle</title>" in svg
+    assert "38 of 100 points on 2026-11-24" in svg
+    assert 'class="projection"' in svg
+    # The same data as a table for screen readers.
+    assert "<td>2025-08-01</td><td class=\"num\">38</td>" in page
+
+
+def test_example_c_at_risk(app, person):
+    app.config["TODAY"] = date(2026, 6, 1)
+    cpt = add_cpt(person, "2021-09-01")
+    log_activity(person, cpt, title="Hydraulics", completed_on="2022-02-01", quantity="24")
+    job(person, cpt, "Assembler", "2021-09-01", "2025-06-30")
+    log_activity(person, cpt, category="IC", title="Welding cert", completed_on="2026-07-15",
+                 quantity="1")
+    page = person.get(f"/credentials/{cpt}").text
+    shown = facts(page)
+    assert "At risk" in page
+    assert shown["Counted"] == "70 points"
+    assert shown["Days left"] == "92"
+    assert shown["Still to go"] == "30 points"
+    assert shown["Needed per month"] == "9.93"
+    assert shown["Expected finish"] == "2028-06-14"
+    assert shown["You can apply from"] == "2026-06-03"
+    assert "after the deadline" in page
+    rows = list_rows(person, cpt)
+    assert rows["Welding cert"] == ("20", "0", "future")
+    assert rows["Assembler"][:2] == ("46", "46")
+
+
+def test_example_d_caps_and_periods(app, person):
+    app.config["TODAY"] = date(2025, 1, 10)
+    cpt = add_cpt(person, "2023-01-10")
+    for title, day in [("Cert one", "2023-05-01"), ("Cert two", "2023-09-01"),
+                       ("Cert three", "2024-02-01")]:
+        log_activity(person, cpt, category="IC", title=title, completed_on=day, quantity="1")
+    refused = job(person, cpt, "Future end", "2023-01-10", "2027-01-09")
+    assert refused.status_code == 200
+    assert "choose “still employed”" in refused.text
+    job(person, cpt, "Current job", "2023-01-10")
+    job(person, cpt, "Old job", "2018-01-01", "2024-12-31", fraction="0.5")
+    page = person.get(f"/credentials/{cpt}").text
+    shown = facts(page)
+    assert shown["Counted"] == "75.5 points"
+    assert shown["On pace by today"] == "40.03 points"
+    assert category_rows(page)["Industry certification earned"] == ("60", "40")
+    rows = list_rows(person, cpt)
+    assert [rows[t][1] for t in ("Cert one", "Cert two", "Cert three")] == ["20", "20", "0"]
+    assert rows["Current job"][:2] == ("24", "24")
+    assert rows["Old job"][1] == "11.5"
+
+
+def test_home_orders_cards_by_urgency_and_says_what_to_do(app, person):
+    app.config["TODAY"] = date(2026, 11, 24)
+    add_cpt(person, "2022-03-15")  # at risk: 111 days left, nothing logged
+    pmp = submit(person, "/credentials/new/pmi-pmp", {"certified_on": "2025-06-01"})  # behind
+    person.get(pmp.headers["Location"])  # read the "is added" message
+    page = person.get("/").text
+    assert page.index("MSSC Certified Production Technician") < page.index(
+        "Project Management Professional")
+    assert "0 of 100 points</strong>" in page
+    assert "111 days left, until 2027-03-15" in page
+    assert "Log 100 more points by 2027-03-15; about 27.42 a month." in page
+    assert '<progress value="0" max="100"' in page

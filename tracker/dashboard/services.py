@@ -1,0 +1,79 @@
+"""Where a person stands on each credential, most urgent first, and the reminders to show."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from tracker.activities.services import Ledger, ledgers_of
+from tracker.credentials.services import credentials_of, ruleset_of
+from tracker.models import Cycle, HeldCredential, ReminderNotice, User
+from tracker.rules.catalog import RuleSet
+from tracker.rules.engine import Status
+from tracker.rules.reminders import Reminder, due_reminders
+
+URGENCY = [Status.LAPSED, Status.AT_RISK, Status.BEHIND, Status.ON_TRACK, Status.COMPLETE,
+           Status.NOT_REQUIRED, Status.RENEWED]
+DISMISSED = "dismissed"
+
+
+@dataclass(frozen=True)
+class Standing:
+    credential: HeldCredential
+    cycle: Cycle
+    ruleset: RuleSet
+    ledger: Ledger
+
+    @property
+    def progress(self):
+        return self.ledger.progress
+
+
+def standings_of(session: Session, user: User, today: date) -> list[Standing]:
+    """Every credential of the user with its evaluated current cycle, most urgent first."""
+    held = []
+    for credential in credentials_of(session, user):
+        cycle = credential.current_cycle
+        held.append((credential, cycle, ruleset_of(credential, cycle)))
+    standings = [
+        Standing(credential, cycle, ruleset, ledger)
+        for (credential, cycle, ruleset), ledger in zip(
+            held, ledgers_of(session, held, today), strict=True
+        )
+    ]
+    return sorted(standings, key=lambda s: (URGENCY.index(s.progress.status), s.cycle.ends_on))
+
+
+def reminders_to_show(session: Session, standings: list[Standing]) -> list[tuple[Standing,
+                                                                                  Reminder]]:
+    """The due reminders the person has not dismissed, one statement for all credentials."""
+    cycle_ids = [standing.cycle.id for standing in standings]
+    dismissed = set(session.exec(
+        select(ReminderNotice.cycle_id, ReminderNotice.code).where(
+            ReminderNotice.cycle_id.in_(cycle_ids), ReminderNotice.kind == DISMISSED
+        )
+    )) if cycle_ids else set()
+    return [
+        (standing, reminder)
+        for standing in standings
+        for reminder in due_reminders(standing.ruleset, standing.progress)
+        if (standing.cycle.id, reminder.code) not in dismissed
+    ]
+
+
+def own_cycle(session: Session, user: User, cycle_id: int) -> Cycle | None:
+    return session.exec(
+        select(Cycle).join(HeldCredential)
+        .where(Cycle.id == cycle_id, HeldCredential.user_id == user.id)
+    ).first()
+
+
+def dismiss(session: Session, cycle: Cycle, code: str) -> None:
+    """Hide a reminder of this cycle for good (dismissing twice changes nothing)."""
+    exists = session.exec(select(ReminderNotice.id).where(
+        ReminderNotice.cycle_id == cycle.id, ReminderNotice.code == code,
+        ReminderNotice.kind == DISMISSED,
+    )).first()
+    if exists is None:
+        session.add(ReminderNotice(cycle_id=cycle.id, code=code, kind=DISMISSED))
+        session.commit()

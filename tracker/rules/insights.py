@@ -1,0 +1,96 @@
+"""Figures derived from an evaluation for the dashboard: the points curve and skill coverage.
+
+Pure like the engine: they only regroup the engine's per-activity results, so a chart or a
+coverage line can never disagree with the totals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from tracker.rules.catalog import KeyActivity, RuleSet
+from tracker.rules.engine import FUTURE, OUTSIDE_CYCLE, Progress
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+def points_curve(progress: Progress) -> list[tuple[date, Decimal]]:
+    """The counted total after each day that added points, from (start, 0) on."""
+    by_day: dict[date, Decimal] = {}
+    for result in progress.activities:
+        if result.counted and result.date is not None:
+            by_day[result.date] = by_day.get(result.date, ZERO) + result.counted
+    curve, total = [(progress.starts_on, ZERO)], ZERO
+    for day in sorted(by_day):
+        total += by_day[day]
+        curve.append((day, total))
+    return curve
+
+
+def projected_total_at_end(progress: Progress) -> Decimal | None:
+    """Where the rate so far leads by the end date (None without a rate or after the end)."""
+    if progress.elapsed_days <= 0 or progress.counted <= 0 or progress.days_left <= 0:
+        return None
+    rate = progress.counted / progress.elapsed_days
+    return progress.counted + rate * progress.days_left
+
+
+@dataclass(frozen=True)
+class ModuleCoverage:
+    code: str
+    name: str
+    points: Decimal  # counted points of the activities tagged with the module or its skills
+    activity_ids: tuple[str | int, ...]
+    covered: tuple[KeyActivity, ...]  # key activities with at least one counting activity
+    missing: tuple[KeyActivity, ...]
+
+    @property
+    def has_blueprint(self) -> bool:
+        return bool(self.covered or self.missing)
+
+    @property
+    def percent_covered(self) -> Decimal:
+        """The share of the module's assessment weight its tagged key activities cover."""
+        if not self.has_blueprint:
+            return ZERO
+        covered = sum((k.weight for k in self.covered), ZERO)
+        return covered * HUNDRED / sum((k.weight for k in self.covered + self.missing), ZERO)
+
+
+def competency_coverage(
+    ruleset: RuleSet, tags: Iterable[tuple[str | int, Sequence[str]]], progress: Progress
+) -> list[ModuleCoverage]:
+    """For each module: the points and activities tagged with it, and the blueprint covered.
+
+    `tags` pairs each activity id with its tags (module codes or key-activity codes). Only
+    activities inside the cycle and not in the future take part: those are what the person
+    can show for this cycle.
+    """
+    results = {result.id: result for result in progress.activities}
+    current = {
+        activity_id: set(activity_tags)
+        for activity_id, activity_tags in tags
+        if activity_id in results
+        and not {OUTSIDE_CYCLE, FUTURE} & set(results[activity_id].flags)
+    }
+    coverage = []
+    for module in ruleset.modules:
+        skill_codes = {key.code for key in module.key_activities}
+        tagged = [
+            activity_id for activity_id, activity_tags in current.items()
+            if module.code in activity_tags or skill_codes & activity_tags
+        ]
+        used = set().union(*(current[a] for a in tagged)) if tagged else set()
+        coverage.append(ModuleCoverage(
+            code=module.code,
+            name=module.name,
+            points=sum((results[a].counted for a in tagged), ZERO),
+            activity_ids=tuple(tagged),
+            covered=tuple(k for k in module.key_activities if k.code in used),
+            missing=tuple(k for k in module.key_activities if k.code not in used),
+        ))
+    return coverage
