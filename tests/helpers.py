@@ -1,9 +1,19 @@
 """Test helpers that act as a person with a browser would."""
 
+import hashlib
 import io
 import struct
 import zlib
+from contextlib import contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
+
+from sqlalchemy import event
+from sqlmodel import select
+
+from tracker.db import get_session
+from tracker.models import Activity, Evidence, User
 
 PASSWORD = "correct horse battery"
 
@@ -98,3 +108,40 @@ def png_bytes() -> bytes:
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\0" * 64
 WEBP_BYTES = b"RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00" + b"\0" * 64
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\0" * 64
+
+
+def insert_activities(app, credential_id: int, count: int, with_files_every: int = 3) -> None:
+    """Many activities at once, straight into the database (the form is tested elsewhere)."""
+    with app.app_context():
+        session = get_session()
+        user_id = session.exec(select(User.id)).first()
+        first = date(2022, 4, 1)
+        for number in range(count):
+            activity = Activity(
+                user_id=user_id, held_credential_id=credential_id, category="CE-TRAINING",
+                title=f"Course {number}", provider="Acme", quantity=Decimal("1.5"),
+                completed_on=first + timedelta(days=number % 1500),
+            )
+            if number % with_files_every == 0:
+                data = f"file {number}".encode()
+                activity.evidence = [Evidence(
+                    filename=f"f{number}.pdf", content_type="application/pdf", size=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(), data=data,
+                )]
+            session.add(activity)
+        session.commit()
+
+
+@contextmanager
+def counted_statements(app):
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = app.extensions["recert_engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -1,60 +1,16 @@
 """The activity list: filters, sorting, pages and totals; a fixed number of SQL statements."""
 
-import hashlib
-from contextlib import contextmanager
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 
 import pytest
-from sqlalchemy import event
-from sqlmodel import select
 
-from tests.helpers import add_cpt, log_activity, pdf_bytes
-from tracker.db import get_session
-from tracker.models import Activity, Evidence, User
+from tests.helpers import add_cpt, counted_statements, insert_activities, log_activity, pdf_bytes
 
 
 @pytest.fixture
 def cpt(app, user_client):
     app.config["TODAY"] = date(2026, 11, 24)
     return add_cpt(user_client)
-
-
-def insert_activities(app, credential_id: int, count: int, with_files_every: int = 3) -> None:
-    """Many activities at once, straight into the database (the form is tested elsewhere)."""
-    with app.app_context():
-        session = get_session()
-        user_id = session.exec(select(User.id)).first()
-        first = date(2022, 4, 1)
-        for number in range(count):
-            activity = Activity(
-                user_id=user_id, held_credential_id=credential_id, category="CE-TRAINING",
-                title=f"Course {number}", provider="Acme", quantity=Decimal("1.5"),
-                completed_on=first + timedelta(days=number % 1500),
-            )
-            if number % with_files_every == 0:
-                data = f"file {number}".encode()
-                activity.evidence = [Evidence(
-                    filename=f"f{number}.pdf", content_type="application/pdf", size=len(data),
-                    sha256=hashlib.sha256(data).hexdigest(), data=data,
-                )]
-            session.add(activity)
-        session.commit()
-
-
-@contextmanager
-def counted_statements(app):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = app.extensions["recert_engine"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_the_list_page_takes_the_same_few_statements_whatever_its_size(app, user_client, cpt):

@@ -5,7 +5,14 @@ from datetime import date
 
 import pytest
 
-from tests.helpers import AuthActions, add_cpt, log_activity, submit
+from tests.helpers import (
+    AuthActions,
+    add_cpt,
+    counted_statements,
+    insert_activities,
+    log_activity,
+    submit,
+)
 
 
 def facts(html: str) -> dict[str, str]:
@@ -188,3 +195,35 @@ def test_home_orders_cards_by_urgency_and_says_what_to_do(app, person):
     assert "111 days left, until 2027-03-15" in page
     assert "Log 100 more points by 2027-03-15; about 27.42 a month." in page
     assert '<progress value="0" max="100"' in page
+
+
+@pytest.mark.parametrize("path", ["/", "/credentials/{cpt}"])
+def test_home_and_dashboard_take_the_same_few_statements_whatever_the_size(app, person, path):
+    app.config["TODAY"] = date(2026, 11, 24)
+    cpt = add_cpt(person, "2022-03-15")
+    url = path.format(cpt=cpt)
+    counts, present = [], 0
+    for total in (0, 10, 5000):
+        insert_activities(app, cpt, total - present)
+        present = total
+        with counted_statements(app) as statements:
+            assert person.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] == counts[2], counts
+    assert counts[0] <= 6, counts
+
+
+def test_skill_coverage_shows_the_blueprint_covered_and_what_is_not(app, person):
+    app.config["TODAY"] = date(2026, 11, 24)
+    cpt = add_cpt(person, "2022-03-15")
+    log_activity(person, cpt, title="PM class", completed_on="2023-02-01", quantity="8",
+                 tags=["maintenance.preventive", "maintenance.housekeeping",
+                       "maintenance.monitor-indicators"])
+    page = person.get(f"/credentials/{cpt}").text
+    maintenance = page[page.index("<h3>Maintenance Awareness</h3>"):]
+    maintenance = maintenance[:maintenance.index("</article>")]
+    assert "8 points from 1 activity." in maintenance
+    assert "65% of the blueprint covered." in maintenance
+    assert "Recognize potential maintenance issues with basic production systems, 35%" in (
+        maintenance)
+    assert "Not yet covered (1)" in maintenance

@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask --app tracker db ...` and `flask --app tracker rules ...`."""
+"""Flask CLI commands: `db ...`, `rules ...`, `purge-trash` and `send-reminders`."""
 
 import json
 import sys
@@ -10,8 +10,10 @@ from flask.cli import AppGroup, with_appcontext
 
 from tracker import schema
 from tracker.activities import services as activity_services
+from tracker.clock import today
 from tracker.db import get_engine, get_session
 from tracker.models import utcnow
+from tracker.reminders import mail
 from tracker.rules import engine
 from tracker.rules.cases import CaseError, parse_case, progress_to_json
 from tracker.rules.catalog import RuleSetError, load_catalog, load_ruleset
@@ -100,7 +102,41 @@ def purge_trash() -> None:
     click.echo(f"Deleted {removed} {'activity' if removed == 1 else 'activities'} for good.")
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders() -> None:
+    """Email each person the reminders that fell due since the last run (for cron)."""
+    config = current_app.config
+    if not config["SMTP_URL"]:
+        click.echo("RECERT_SMTP_URL is not set: no reminders were sent.")
+        return
+    try:
+        server = mail.parse_smtp_url(config["SMTP_URL"])
+        report = mail.send_due_reminders(get_session(), server, config["MAIL_FROM"], today(),
+                                         config["BASE_URL"], current_app.url_map)
+    except mail.BadSmtpUrl as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    except mail.SendFailed as error:
+        if error.report.emails:
+            _echo_sent(error.report)
+        click.echo(f"{error}. Reminders not sent go out on the next run.", err=True)
+        sys.exit(1)
+    _echo_sent(report)
+    if report.refused:
+        click.echo(f"The server refused these addresses: {', '.join(report.refused)}.",
+                   err=True)
+        sys.exit(1)
+
+
+def _echo_sent(report: mail.SendReport) -> None:
+    emails = "email" if report.emails == 1 else "emails"
+    reminders = "reminder" if report.reminders == 1 else "reminders"
+    click.echo(f"Sent {report.emails} reminder {emails} ({report.reminders} {reminders}).")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(rules_cli)
     app.cli.add_command(purge_trash)
+    app.cli.add_command(send_reminders)

@@ -7,6 +7,7 @@ from pathlib import Path
 from tracker.activities.evidence import MAX_FILES_PER_ACTIVITY
 
 DEFAULT_MAX_UPLOAD_MB = 10
+DEFAULT_MAIL_FROM = "Recert <recert@localhost>"
 
 
 class ConfigError(RuntimeError):
@@ -61,4 +62,9 @@ def from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Reminder emails (`flask send-reminders`): none are sent without an SMTP server.
+        "SMTP_URL": os.environ.get("RECERT_SMTP_URL") or None,
+        "MAIL_FROM": os.environ.get("RECERT_MAIL_FROM") or DEFAULT_MAIL_FROM,
+        # Where people reach the site, for links in emails (no request to take it from).
+        "BASE_URL": os.environ.get("RECERT_BASE_URL") or None,
     }

@@ -50,4 +50,4 @@ def due_reminders(ruleset: RuleSet, progress: Progress) -> list[Reminder]:
             due.append(Reminder(f"days-{days}", progress.ends_on - timedelta(days=days)))
     if progress.status == Status.BEHIND:
         due.append(Reminder("behind", today))
-    return sorted(due, key=lambda reminder: reminder.due_on, reverse=True)
+    return sorted(due, key=lambda reminder: (-reminder.due_on.toordinal(), reminder.code))

@@ -1,0 +1,129 @@
+"""RULES.md's worked examples A, B and C entered in a real browser, then read off the dashboard.
+
+Drives Debian's Chromium through Playwright against the app served on a free local port;
+screenshots of the home page and the credential's dashboard go to tests/artifacts/3*.png.
+"""
+
+from datetime import date
+
+from tests.browser import CPT_MODULES, browser_tests, register, shot
+
+pytestmark = browser_tests
+
+TRAINING = "Training course (1 point per contact hour)"
+NONCREDIT = "College course not for credit (1 point per contact hour)"
+CREDIT = "College course for credit (10 points per semester credit hour)"
+CERTIFICATION = "Industry certification earned (20 points per certification)"
+EXTRA = "Volunteering, teaching or association work (1 point per hour)"
+JOB = "Work in a manufacturing-related job (1 point per full-time month)"
+
+
+def add_cpt(page, live_url, certified_on: str) -> None:
+    """Register as Pat Doe and add the CPT, certified on `certified_on`, with four modules."""
+    register(page, live_url)
+    page.get_by_role("button", name="Add the credential you hold").click()
+    page.get_by_role("button", name="Add CPT").click()
+    page.get_by_label("Certification date").fill(certified_on)
+    for module in CPT_MODULES:
+        page.get_by_label(module, exact=True).check()
+    page.locator("main").get_by_role("button", name="Add CPT").click()
+    assert page.get_by_text("MSSC Certified Production Technician is added.").is_visible()
+
+
+def open_form(page, category: str, title: str) -> None:
+    page.locator("main").get_by_role("button", name="Log an activity").first.click()
+    page.get_by_label("Category").select_option(label=category)
+    page.get_by_label("Title").fill(title)
+
+
+def save(page, title: str) -> None:
+    page.get_by_role("button", name="Save activity").click()
+    assert page.get_by_text(f"“{title}” is saved.").is_visible()
+    page.locator("main").get_by_role("link", name="← All activities").click()
+
+
+def log(page, category: str, title: str, day: str, how_many: str) -> None:
+    open_form(page, category, title)
+    page.get_by_label("Date completed").fill(day)
+    page.get_by_label("How many").fill(how_many)
+    save(page, title)
+
+
+def log_job(page, title: str, started_on: str, ended_on: str) -> None:
+    open_form(page, JOB, title)
+    assert page.get_by_label("Start date").is_visible()  # shown once the category is chosen
+    assert not page.get_by_label("Date completed").is_visible()
+    page.get_by_label("Start date").fill(started_on)
+    page.get_by_label("End date", exact=True).fill(ended_on)
+    page.get_by_label("Full time or part time").select_option(label="1 (full time)")
+    save(page, title)
+
+
+def home_then_dashboard(page, live_url, status: str, points: str, days: str, suffix: str):
+    """Check the home card, then open the dashboard from the card's title; returns <main>."""
+    page.goto(live_url)
+    main = page.locator("main")
+    card = main.locator("article.credential-card")
+    assert card.locator(".status strong").inner_text() == status
+    assert card.get_by_text(points).is_visible()
+    assert card.get_by_text(f"{days} days left").is_visible()
+    shot(page, f"{suffix[0]}-home-{suffix[1]}")
+    card.get_by_role("link", name="MSSC Certified Production Technician").click()
+    assert main.get_by_role("heading", name="MSSC Certified Production Technician").is_visible()
+    assert main.locator(".status strong").first.inner_text() == status
+    assert main.locator(".big-figures").get_by_text(points).is_visible()
+    days_left = main.locator("dt", has_text="Days left").locator("xpath=following-sibling::dd[1]")
+    assert days_left.inner_text() == days
+    assert main.locator("svg.chart path.counted").is_visible()
+    return main
+
+
+def fact(main, label: str) -> str:
+    return main.locator("dt", has_text=label).locator("xpath=following-sibling::dd[1]").inner_text()
+
+
+def test_example_a_complete(page, live_url, app):
+    app.config["TODAY"] = date(2026, 11, 24)
+    add_cpt(page, live_url, "2022-03-15")
+    log(page, TRAINING, "Before the cycle", "2021-12-01", "8")
+    log(page, TRAINING, "Safety course", "2022-06-01", "10")
+    log(page, CREDIT, "Statistics", "2023-05-20", "3")
+    log(page, CERTIFICATION, "Forklift certification", "2024-09-10", "1")
+    log(page, EXTRA, "Robotics coaching", "2025-04-02", "30")
+    log_job(page, "Line operator", "2022-03-15", "2026-03-14")
+
+    main = home_then_dashboard(page, live_url, "Complete", "128 of 100 points", "111",
+                               ("30", "a"))
+    assert fact(main, "Still to go") == "0 points"
+    assert fact(main, "You can apply from") == "2026-12-15"
+    assert main.get_by_text("You reached 100 points on 2026-03-14.").is_visible()
+    shot(page, "31-dashboard-a")
+
+
+def test_example_b_behind(page, live_url, app):
+    app.config["TODAY"] = date(2026, 11, 24)
+    add_cpt(page, live_url, "2024-02-29")
+    log(page, TRAINING, "Lean basics", "2024-06-01", "12")
+    log(page, NONCREDIT, "Blueprints", "2025-01-15", "6")
+    log(page, EXTRA, "Mentoring", "2025-08-01", "25")
+
+    main = home_then_dashboard(page, live_url, "Behind", "38 of 100 points", "827", ("32", "b"))
+    assert fact(main, "On pace by today") == "54.71 points"
+    assert fact(main, "Needed per month") == "2.28"
+    assert fact(main, "Expected finish") == "2031-05-12"
+    assert main.locator("svg.chart line.projection").is_visible()
+    shot(page, "33-dashboard-b")
+
+
+def test_example_c_at_risk(page, live_url, app):
+    app.config["TODAY"] = date(2026, 6, 1)
+    add_cpt(page, live_url, "2021-09-01")
+    log(page, TRAINING, "Hydraulics", "2022-02-01", "24")
+    log_job(page, "Assembler", "2021-09-01", "2025-06-30")
+    log(page, CERTIFICATION, "Welding cert", "2026-07-15", "1")
+
+    main = home_then_dashboard(page, live_url, "At risk", "70 of 100 points", "92", ("34", "c"))
+    assert fact(main, "Still to go") == "30 points"
+    assert fact(main, "Needed per month") == "9.93"
+    assert fact(main, "Expected finish") == "2028-06-14"
+    shot(page, "35-dashboard-c")

@@ -1,0 +1,175 @@
+"""`flask send-reminders`: each person gets their new reminders by email, never twice."""
+
+import socket
+from datetime import date
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlmodel import select
+
+from tests.helpers import AuthActions, add_cpt, log_activity
+from tracker.db import get_session
+from tracker.models import ReminderNotice
+from tracker.reminders import mail
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mailbox(app):
+    """A real SMTP server on a free local port; the app is set to send through it."""
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{controller.port}"
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def pat_at_risk(app, user_client):
+    """Pat's CPT certified 2022-03-15 with 72 points, on 2026-11-24: 111 days left."""
+    app.config["TODAY"] = date(2026, 11, 24)
+    credential_id = add_cpt(user_client)
+    log_activity(user_client, credential_id, quantity="72")
+    return credential_id
+
+
+def send(runner):
+    return runner.invoke(args=["send-reminders"])
+
+
+def notices(app) -> list[tuple[str, str]]:
+    with app.app_context():
+        rows = get_session().exec(select(ReminderNotice).order_by(ReminderNotice.id))
+        return [(row.code, row.kind) for row in rows]
+
+
+def test_sends_the_due_reminder_with_the_figures(app, runner, mailbox, pat_at_risk):
+    app.config["BASE_URL"] = "https://recert.example.org"
+    result = send(runner)
+    assert result.exit_code == 0, result.output
+    assert "Sent 1 reminder email (1 reminder)." in result.output
+    [message] = mailbox.messages
+    assert message["To"].addresses[0].addr_spec == "pat@example.com"
+    assert message["To"].addresses[0].display_name == "Pat Doe"
+    assert message["From"] == "Recert <recert@localhost>"
+    assert message["Subject"] == "Recert: 1 reminder about your CPT"
+    body = message.get_content()
+    assert "Hello Pat Doe," in body
+    assert ("111 days left on your CPT: you still need 28 points by 2027-03-15 "
+            "(about 7.68 a month).") in body
+    assert f"https://recert.example.org/credentials/{pat_at_risk}" in body
+    # The window opens on 2026-12-15: not yet.
+    assert "application window" not in body
+    assert notices(app) == [("days-180", "emailed")]
+
+
+def test_never_sends_a_reminder_twice(app, runner, mailbox, pat_at_risk):
+    assert send(runner).exit_code == 0
+    again = send(runner)
+    assert again.exit_code == 0, again.output
+    assert "Sent 0 reminder emails (0 reminders)." in again.output
+    assert len(mailbox.messages) == 1
+
+
+def test_window_opening_is_sent_once_when_it_comes(app, runner, mailbox, pat_at_risk):
+    send(runner)
+    app.config["TODAY"] = date(2026, 12, 20)  # the window opened on 2026-12-15
+    result = send(runner)
+    assert "Sent 1 reminder email (2 reminders)." in result.output
+    body = mailbox.messages[-1].get_content()
+    assert ("Your application window for CPT is open: apply to MSSC by 2027-03-15, once you "
+            "have all your points.") in body
+    assert "85 days left on your CPT" in body
+    assert "recert.example.org" not in body  # no RECERT_BASE_URL, no link
+    send(runner)
+    assert len(mailbox.messages) == 2
+
+
+def test_someone_on_track_gets_nothing(app, client, runner, mailbox, pat_at_risk):
+    AuthActions(client).logout()
+    AuthActions(client).register(email="sam@example.com", name="Sam Lee")
+    sams = add_cpt(client, certified_on="2025-01-01")
+    log_activity(client, sams, quantity="40", completed_on="2025-06-01")
+    result = send(runner)
+    assert "Sent 1 reminder email (1 reminder)." in result.output
+    assert [str(m["To"]) for m in mailbox.messages] == ["Pat Doe <pat@example.com>"]
+
+
+def test_behind_pace(app, user_client, runner, mailbox):
+    app.config["TODAY"] = date(2026, 11, 24)
+    credential_id = add_cpt(user_client, certified_on="2024-01-01")
+    log_activity(user_client, credential_id, quantity="10")
+    send(runner)
+    body = mailbox.messages[0].get_content()
+    assert ("You are behind pace on your CPT: you have 10 points, and by now you should "
+            "have about 57.91.") in body
+    assert "days left" not in body  # 769 days left: no countdown reminder yet
+
+
+def test_without_smtp_url_says_so(app, runner, pat_at_risk):
+    app.config["SMTP_URL"] = None
+    result = send(runner)
+    assert result.exit_code == 0
+    assert result.output.strip() == "RECERT_SMTP_URL is not set: no reminders were sent."
+    assert notices(app) == []
+
+
+def test_unreachable_server_records_nothing(app, runner, pat_at_risk):
+    port = free_port()  # nothing listens there
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    result = send(runner)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Could not send email through 127.0.0.1:{port}: ")
+    assert notices(app) == []
+
+
+def test_bad_smtp_url(app, runner, pat_at_risk):
+    app.config["SMTP_URL"] = "http://mail.example.org"
+    result = send(runner)
+    assert result.exit_code == 1
+    assert "RECERT_SMTP_URL must start with smtp:// or smtps://." in result.output
+
+
+def test_complete_gets_only_the_window_reminder(app, user_client, runner, mailbox):
+    app.config["TODAY"] = date(2026, 12, 20)
+    credential_id = add_cpt(user_client)
+    log_activity(user_client, credential_id, quantity="100")
+    result = send(runner)
+    assert "Sent 1 reminder email (1 reminder)." in result.output
+    body = mailbox.messages[0].get_content()
+    assert "Your application window for CPT is open: apply to MSSC by 2027-03-15." in body
+    assert "once you have all your points" not in body
+    assert "days left" not in body
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("smtp://mail.example.org", ("mail.example.org", 25, False, False, None, None)),
+    ("smtps://ann:p%40ss@mail.example.org", ("mail.example.org", 465, True, False, "ann", "p@ss")),
+    ("smtp://ann:secret@mail.example.org:587?starttls=1",
+     ("mail.example.org", 587, False, True, "ann", "secret")),
+])
+def test_smtp_url_forms(url, expected):
+    server = mail.parse_smtp_url(url)
+    assert (server.host, server.port, server.implicit_tls, server.starttls, server.username,
+            server.password) == expected
+    assert "secret" not in str(server) and "p@ss" not in str(server)

@@ -1,0 +1,1 @@
+"""Deadlines outside the site: a personal calendar feed and reminder emails."""

@@ -1,0 +1,35 @@
+"""The personal calendar feed (no login: calendar apps poll it) and its new address."""
+
+from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask_login import current_user, login_required
+
+from tracker.credentials.forms import ConfirmForm
+from tracker.credentials.services import credentials_of
+from tracker.db import get_session
+from tracker.reminders import services
+from tracker.reminders.calendar import feed
+
+bp = Blueprint("reminders", __name__)
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    session = get_session()
+    user = services.calendar_owner(session, token)
+    if user is None:
+        abort(404)
+    response = Response(feed(user.calendar_token, credentials_of(session, user)),
+                        mimetype="text/calendar")
+    # The secret address must not linger in shared caches.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.post("/account/calendar/new-address")
+@login_required
+def new_calendar_address():
+    if ConfirmForm().validate_on_submit():
+        services.new_calendar_address(get_session(), current_user)
+        flash("Your calendar has a new address. The old address no longer works: "
+              "add the new one to your calendar.", "success")
+    return redirect(url_for("account.overview"))
