@@ -1,6 +1,8 @@
-"""Time the activity list page over N seeded activities, on SQLite and (optionally) PostgreSQL.
+"""Time the pages a person opens most, for a user with N activities, beside the framework floor.
 
-Run: .venv/bin/python bench/list_bench.py [--activities 5000] [--runs 15]
+The floor is a bare Flask page rendering the base template with no database work, served by
+the same app in the same run; each page's median is also given as a ratio to it.
+Run: .venv/bin/python bench/pages_bench.py [--activities 5000] [--runs 15]
 PostgreSQL is measured too when RECERT_TEST_POSTGRES_URL is set
 (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test); it uses its own schema, dropped after.
 """
@@ -20,6 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from flask import render_template_string
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
@@ -29,6 +32,7 @@ from tracker.credentials.services import add_credential
 from tracker.models import Activity, Evidence
 from tracker.rules.catalog import load_catalog
 
+FLOOR_PAGE = '{% extends "base.html" %}{% block title %}Floor{% endblock %}'
 SEED = 2026
 TODAY = date(2026, 11, 24)
 EMAIL, PASSWORD = "bench@example.com", "correct horse battery"
@@ -72,30 +76,38 @@ def seed(app, count: int) -> int:
         return credential.id
 
 
+def median_ms(client, path: str, runs: int) -> tuple[float, float, str]:
+    """(median, p90) in milliseconds of `runs` requests after a warm-up, and the last page."""
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - start) * 1000)
+    p90 = statistics.quantiles(timings, n=10)[-1] if runs > 1 else timings[0]
+    return statistics.median(timings), p90, response.text
+
+
 def measure(url: str, count: int, runs: int) -> None:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TODAY": TODAY})
+    app.add_url_rule("/floor", "floor", lambda: render_template_string(FLOOR_PAGE))
     schema.upgrade(app)
     credential_id = seed(app, count)
+    floor, _p90, _page = median_ms(app.test_client(), "/floor", runs)  # anonymous: no queries
+    print(f"  {'framework floor (base template, no database)':52} median {floor:7.1f} ms")
     client = app.test_client()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
                       client.get("/auth/login").text).group(1)
     login = client.post("/auth/login", data={"csrf_token": token, "email": EMAIL,
                                              "password": PASSWORD})
     assert login.status_code == 302, "login failed"
-    base = f"/credentials/{credential_id}/activities"
-    for path in (base, f"{base}?sort=points&page=3", f"{base}?q=safety"):
-        response = client.get(path)  # warm-up
-        assert response.status_code == 200, (path, response.status_code)
-        timings = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - start) * 1000)
-        rows = response.text.count("<tr>") - 1  # minus the header row
-        matched = re.search(r"(\d+) activit", response.text).group(1)
-        p90 = statistics.quantiles(timings, n=10)[-1] if runs > 1 else timings[0]
-        print(f"  {path:45} median {statistics.median(timings):7.1f} ms"
-              f"  p90 {p90:7.1f} ms  rows {rows} of {matched}")
+    activities = f"/credentials/{credential_id}/activities"
+    for path in ("/", f"/credentials/{credential_id}", activities,
+                 f"{activities}?sort=points&page=3", f"{activities}?q=safety"):
+        median, p90, _page = median_ms(client, path, runs)
+        print(f"  {path:52} median {median:7.1f} ms  p90 {p90:7.1f} ms"
+              f"  {median / floor:6.1f}x the floor")
     app.extensions["recert_engine"].dispose()
 
 
@@ -104,7 +116,7 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    print(f"list_bench: {args.activities} activities (seed {SEED}, ~1 in 5 with a file, "
+    print(f"pages_bench: {args.activities} activities (seed {SEED}, ~1 in 5 with a file, "
           f"1 in 200 employment), {args.runs} timed runs after 1 warm-up, today {TODAY}, "
           "Flask test client (no network)")
 
@@ -133,6 +145,7 @@ def measure_postgres(postgres: str, count: int, runs: int) -> None:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
         admin.dispose()
+
 
 if __name__ == "__main__":
     main()
