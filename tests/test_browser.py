@@ -83,7 +83,7 @@ def test_add_a_cpt_credential(page, live_url, app):
     page.get_by_label("Certificate number").fill("CPT-124")
     page.locator("main").get_by_role("button", name="Add CPT").click()
     assert page.get_by_text("MSSC Certified Production Technician is added.").is_visible()
-    assert page.get_by_text("0 of 100 points").is_visible()
+    assert page.get_by_text("0 of 100 points", exact=True).first.is_visible()
     shot(page, "12-credential")
     page.get_by_role("link", name="Home").click()
     assert page.get_by_text("111 days left, until 2027-03-15").is_visible()

@@ -7,10 +7,10 @@ anyone remembering to add it here.
 import pytest
 from flask import url_for
 
-from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity, pdf_bytes, submit
+from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity, png_bytes, submit
 from tracker import create_app
 
-OWN_ID_ARGUMENTS = {"credential_id", "activity_id", "evidence_id"}
+OWN_ID_ARGUMENTS = {"credential_id", "activity_id", "evidence_id", "cycle_id"}
 
 
 def routes_with_ids() -> list[tuple[str, str]]:
@@ -29,7 +29,7 @@ ROUTES = routes_with_ids()
 def test_the_matrix_covers_every_kind_of_object():
     endpoints = {endpoint for endpoint, _method in ROUTES}
     assert {"credentials.show", "activities.show", "evidence.download",
-            "trash.restore"} <= endpoints
+            "trash.restore", "dashboard.dismiss_reminder"} <= endpoints
 
 
 @pytest.fixture
@@ -37,27 +37,30 @@ def victims_objects(app, client):
     """Another person's credential, a live activity with a file, and a trashed activity."""
     AuthActions(client).register(email="victim@example.com", name="Victim")
     credential_id = add_cpt(client)
-    live = log_activity(client, credential_id, files=[("proof.pdf", pdf_bytes())])
+    live = log_activity(client, credential_id, files=[("proof.png", png_bytes())])
     trashed = log_activity(client, credential_id, title="Trashed")
     trashed_location = trashed.headers["Location"]
     submit(client, f"{trashed_location}/delete", {}, form_page=trashed_location)
     from sqlmodel import select
 
     from tracker.db import get_session
-    from tracker.models import Evidence
+    from tracker.models import Cycle, Evidence
 
     with app.app_context():
         evidence_id = get_session().exec(select(Evidence.id)).first()
+        cycle_id = get_session().exec(select(Cycle.id)).first()
     return {
         "credential_id": credential_id,
         "activity_id": int(live.headers["Location"].rsplit("/", 1)[-1]),
         "trashed_activity_id": int(trashed_location.rsplit("/", 1)[-1]),
         "evidence_id": evidence_id,
+        "cycle_id": cycle_id,
+        "code": "days-180",
     }
 
 
 @pytest.mark.parametrize(("endpoint", "method"), ROUTES)
-def test_another_persons_object_is_not_found(app, victims_objects, endpoint, method):
+def test_another_persons_object_is_not_found(app, client, victims_objects, endpoint, method):
     intruder = app.test_client()
     AuthActions(intruder).register(email="intruder@example.com", name="Intruder")
     arguments = dict(victims_objects)
@@ -67,6 +70,8 @@ def test_another_persons_object_is_not_found(app, victims_objects, endpoint, met
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
         url = url_for(endpoint, **{name: arguments[name] for name in rule.arguments})
     if method == "GET":
+        # The owner reaches it, so the 404 below is about who asks, not a broken URL.
+        assert client.get(url).status_code == 200, f"the owner cannot open {url}"
         response = intruder.get(url)
     else:
         token = csrf_token(intruder.get("/credentials/new").text)

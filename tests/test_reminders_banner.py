@@ -1,5 +1,6 @@
 """Reminder banners on the home page at the rule set's thresholds, hidden one at a time."""
 
+import re
 from datetime import date
 
 import pytest
@@ -40,7 +41,8 @@ def test_behind_pace_has_its_own_banner(app, user_client):
     app.config["TODAY"] = date(2026, 11, 24)
     add_cpt(user_client, "2024-02-29")
     [text] = banners(user_client)
-    assert text.startswith("You are behind pace on your CPT: 0 points now, 54.71 expected")
+    assert text.startswith("You are behind pace on your CPT: you have 0 points, and by now you "
+                           "should have about 54.71.")
 
 
 def test_a_complete_credential_only_hears_about_the_window(app, user_client):
@@ -56,12 +58,12 @@ def test_hiding_a_banner_keeps_it_hidden_and_leaves_the_others(app, user_client)
     app.config["TODAY"] = date(2027, 2, 13)
     add_cpt(user_client, "2022-03-15")
     page = user_client.get("/").text
-    assert "/reminders/days-30/dismiss" in page
-    response = submit(user_client, "/cycles/1/reminders/days-30/dismiss", {}, form_page="/")
+    [dismiss_url] = re.findall(r'action="(/cycles/\d+/reminders/days-30/dismiss)"', page)
+    response = submit(user_client, dismiss_url, {}, form_page="/")
     assert response.status_code == 302
     shown = banners(user_client)
     assert [text[:39] for text in shown] == ["Your application window for CPT is open"]
-    submit(user_client, "/cycles/1/reminders/days-30/dismiss", {}, form_page="/")
+    submit(user_client, dismiss_url, {}, form_page="/")
     with app.app_context():
         notices = get_session().exec(select(ReminderNotice)).all()
     assert [(n.code, n.kind) for n in notices] == [("days-30", "dismissed")]
@@ -70,5 +72,8 @@ def test_hiding_a_banner_keeps_it_hidden_and_leaves_the_others(app, user_client)
 def test_an_unknown_reminder_cannot_be_dismissed(app, user_client):
     app.config["TODAY"] = date(2027, 2, 13)
     add_cpt(user_client, "2022-03-15")
-    response = submit(user_client, "/cycles/1/reminders/anything/dismiss", {}, form_page="/")
+    [window_url] = re.findall(r'action="(/cycles/\d+/reminders/window-open/dismiss)"',
+                              user_client.get("/").text)
+    response = submit(user_client, window_url.replace("window-open", "anything"), {},
+                      form_page="/")
     assert response.status_code == 404

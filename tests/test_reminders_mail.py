@@ -73,8 +73,8 @@ def test_sends_the_due_reminder_with_the_figures(app, runner, mailbox, pat_at_ri
     assert message["Subject"] == "Recert: 1 reminder about your CPT"
     body = message.get_content()
     assert "Hello Pat Doe," in body
-    assert ("111 days left on your CPT: you still need 28 points by 2027-03-15 "
-            "(about 7.68 a month).") in body
+    assert ("111 days left on your CPT: you still need 28 more points by 2027-03-15; "
+            "about 7.68 a month.") in body
     assert f"https://recert.example.org/credentials/{pat_at_risk}" in body
     # The window opens on 2026-12-15: not yet.
     assert "application window" not in body
@@ -95,8 +95,8 @@ def test_window_opening_is_sent_once_when_it_comes(app, runner, mailbox, pat_at_
     result = send(runner)
     assert "Sent 1 reminder email (2 reminders)." in result.output
     body = mailbox.messages[-1].get_content()
-    assert ("Your application window for CPT is open: apply to MSSC by 2027-03-15, once you "
-            "have all your points.") in body
+    assert ("Your application window for CPT is open. You still need 28 more points by "
+            "2027-03-15; about 10.03 a month.") in body
     assert "85 days left on your CPT" in body
     assert "recert.example.org" not in body  # no RECERT_BASE_URL, no link
     send(runner)
@@ -158,7 +158,7 @@ def test_complete_gets_only_the_window_reminder(app, user_client, runner, mailbo
     assert "Sent 1 reminder email (1 reminder)." in result.output
     body = mailbox.messages[0].get_content()
     assert "Your application window for CPT is open: apply to MSSC by 2027-03-15." in body
-    assert "once you have all your points" not in body
+    assert "still need" not in body
     assert "days left" not in body
 
 

@@ -10,7 +10,7 @@ from tracker.credentials.forms import ConfirmForm, credential_form, form_data_of
 from tracker.dashboard.chart import build_chart
 from tracker.db import get_session
 from tracker.rules.catalog import UnknownRuleSetError, load_catalog
-from tracker.rules.insights import competency_coverage
+from tracker.rules.insights import competency_coverage, pending_points
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 
@@ -72,6 +72,7 @@ def show(credential_id: int):
         coverage=competency_coverage(
             ruleset, [(a.id, a.tags) for a in ledger.activities], progress
         ),
+        pending=pending_points(progress),
         missing_proof=[a for a in ledger.activities
                        if "missing_evidence" in ledger.results[a.id].flags],
     )

@@ -3,6 +3,7 @@
 Only drawing: every figure comes from the engine (through tracker.rules.insights).
 """
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,7 +12,7 @@ from tracker.rules.engine import Progress
 from tracker.rules.insights import points_curve, projected_total_at_end
 
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 28, 48
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,10 @@ class Chart:
         return " ".join(path)
 
     @property
+    def top_y(self) -> int:
+        return TOP
+
+    @property
     def gridlines(self) -> list[tuple[float, Decimal]]:
         step = self.top_points / 4
         return [(self.y(step * n), step * n) for n in range(5)]
@@ -64,7 +69,7 @@ class Chart:
 
 def _nice_top(value: Decimal) -> Decimal:
     """The next multiple of 20 at or above value (so the four gridlines are round)."""
-    return max(Decimal(20), -(-value // 20) * 20)
+    return Decimal(max(1, math.ceil(value / 20)) * 20)
 
 
 def build_chart(progress: Progress) -> Chart:

@@ -32,8 +32,8 @@ def next_action(ruleset: RuleSet, progress: Progress) -> str:
                 "pass the assessment again.")
     if status == Status.COMPLETE:
         if window_open:
-            return f"Complete: apply to {agency} by {_end(progress)}."
-        return f"Complete: you can apply to {agency} from {window}."
+            return f"Apply to {agency} by {_end(progress)}: your application window is open."
+        return f"You can apply to {agency} from {window}."
     if progress.remaining == 0:
         return "You have the points, but some minimums are not met yet: see what is missing."
     action = f"Log {still_needed(ruleset, progress)}."
@@ -94,9 +94,9 @@ def reminder_message(ruleset: RuleSet, progress: Progress, reminder: Reminder) -
         return (f"Your application window for {short} is open. You still need "
                 f"{still_needed(ruleset, progress)}.")
     if reminder.code == "behind":
-        return (f"You are behind pace on your {short}: {points(progress.counted)} "
-                f"{ruleset.points_name.plural} now, {points(progress.pace_target)} expected "
-                f"by today. Log {still_needed(ruleset, progress)}.")
+        return (f"You are behind pace on your {short}: you have {points(progress.counted)} "
+                f"{ruleset.points_name.plural}, and by now you should have about "
+                f"{points(progress.pace_target)}. Log {still_needed(ruleset, progress)}.")
     return (f"{progress.days_left} days left on your {short}: you still need "
             f"{still_needed(ruleset, progress)}.")
 

@@ -39,6 +39,11 @@ def projected_total_at_end(progress: Progress) -> Decimal | None:
     return progress.counted + rate * progress.days_left
 
 
+def pending_points(progress: Progress) -> Decimal:
+    """Points of activities dated after today: they count once their day comes."""
+    return sum((r.earned for r in progress.activities if FUTURE in r.flags), ZERO)
+
+
 @dataclass(frozen=True)
 class ModuleCoverage:
     code: str
