@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.credentials.views import bp as credentials_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.reminders.views import bp as reminders_bp
+    from tracker.reports.views import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
@@ -76,4 +77,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(activities_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(trash_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(reminders_bp)

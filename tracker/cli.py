@@ -14,6 +14,7 @@ from tracker.clock import today
 from tracker.db import get_engine, get_session
 from tracker.models import utcnow
 from tracker.reminders import mail
+from tracker.reports.cli import report_command
 from tracker.rules import engine
 from tracker.rules.cases import CaseError, parse_case, progress_to_json
 from tracker.rules.catalog import RuleSetError, load_catalog, load_ruleset
@@ -139,4 +140,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(rules_cli)
     app.cli.add_command(purge_trash)
+    app.cli.add_command(report_command)
     app.cli.add_command(send_reminders)

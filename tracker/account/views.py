@@ -1,13 +1,17 @@
 """The account page: change password, change email, delete the account."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.account import services
 from tracker.account.forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm
 from tracker.auth.passwords import verify_password
 from tracker.auth.services import EmailTaken
+from tracker.clock import today
 from tracker.db import get_session
+from tracker.reports.export import full_export
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -27,6 +31,16 @@ def _password_ok(form) -> bool:
 @bp.get("/")
 def overview():
     return render_template("account/overview.html")
+
+
+@bp.get("/export.json")
+def export():
+    """Everything the person has, as one JSON document (see tracker/reports/export.schema.json)."""
+    document = full_export(get_session(), current_user, today())
+    response = Response(json.dumps(document, indent=2, ensure_ascii=False),
+                        mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="recert-export.json"'
+    return response
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -1,0 +1,139 @@
+"""The recertification report: one template for the HTML page and the PDF, and the CSV.
+
+Every figure comes from the engine through the credential's ledger; nothing is recomputed.
+"""
+
+import csv
+import io
+import mimetypes
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from sqlmodel import Session
+
+from tracker.activities.services import Ledger, ledger_of
+from tracker.credentials.services import ruleset_of
+from tracker.dashboard.chart import Chart, build_chart
+from tracker.display import FLAG_LABELS, points
+from tracker.models import Cycle, HeldCredential, User
+from tracker.rules.catalog import RuleSet
+from tracker.rules.insights import ModuleCoverage, competency_coverage
+
+CSV_COLUMNS = [
+    "Date completed", "Start date", "Still employed", "Category", "Category name", "Title",
+    "Provider", "Quantity", "Unit", "Full-time fraction", "Earned points", "Counted points",
+    "Counting notes", "Proof files", "Skills", "Notes",
+]
+# A cell starting with one of these would run as a formula in a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Report:
+    user: User
+    credential: HeldCredential
+    cycle: Cycle
+    ruleset: RuleSet
+    ledger: Ledger
+    chart: Chart
+    coverage: list[ModuleCoverage]
+    generated_on: date
+
+    @property
+    def progress(self):
+        return self.ledger.progress
+
+    @property
+    def rows(self) -> list:
+        """(activity, engine result, files) in date order, oldest first."""
+        results = self.ledger.results
+        rows = [(a, results[a.id], self.ledger.files.get(a.id, []))
+                for a in self.ledger.activities]
+        return sorted(rows, key=lambda row: (row[1].date or row[0].completed_on, row[0].id))
+
+    @property
+    def title(self) -> str:
+        return (f"{self.ruleset.short_name} recertification report, {self.user.display_name}, "
+                f"{self.cycle.starts_on.isoformat()} to {self.cycle.ends_on.isoformat()}")
+
+
+def build_report(session: Session, user: User, credential: HeldCredential,
+                 today: date) -> Report:
+    cycle = credential.current_cycle
+    ruleset = ruleset_of(credential, cycle)
+    ledger = ledger_of(session, ruleset, credential, cycle, today)
+    tags = [(a.id, a.tags) for a in ledger.activities]
+    return Report(user, credential, cycle, ruleset, ledger, build_chart(ledger.progress),
+                  competency_coverage(ruleset, tags, ledger.progress), today)
+
+
+def render_html(report: Report, *, for_pdf: bool = False, standalone: bool = False) -> str:
+    """The report page; `standalone` carries its stylesheet inside, for a file on its own."""
+    stylesheet = ""
+    if standalone:
+        stylesheet = (Path(current_app.static_folder) / "report.css").read_text()
+    return render_template("reports/report.html", report=report, for_pdf=for_pdf,
+                           standalone=standalone, stylesheet=stylesheet,
+                           progress=report.progress, ruleset=report.ruleset,
+                           chart=report.chart)
+
+
+def render_pdf(report: Report) -> bytes:
+    # Imported here: loading WeasyPrint (and Pango) takes a moment, and only PDFs need it.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    static_url = current_app.static_url_path + "/"
+    folder = Path(current_app.static_folder).resolve()
+
+    class StaticFilesOnly(URLFetcher):
+        """The app's own static files, read from disk; nothing from any network."""
+
+        def fetch(self, url, headers=None):
+            path = urlsplit(url).path
+            target = (folder / path.removeprefix(static_url)).resolve()
+            if not path.startswith(static_url) or folder not in target.parents:
+                raise ValueError(f"the report may only use the app's own files, not {url}")
+            mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": mimetype})
+
+    html = render_html(report, for_pdf=True)
+    return HTML(string=html, base_url="http://recert.invalid/",
+                url_fetcher=StaticFilesOnly(fail_on_errors=True)).write_pdf()
+
+
+def _cell(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def activities_csv(report: Report) -> str:
+    """The activities as CSV: UTF-8 with a byte-order mark, ISO dates, dot decimals."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for activity, result, files in report.rows:
+        category = report.ruleset.category(activity.category)
+        period = activity.started_on is not None
+        writer.writerow([_cell(str(value)) for value in (
+            activity.completed_on.isoformat() if activity.completed_on else "",
+            activity.started_on.isoformat() if period else "",
+            "yes" if period and activity.completed_on is None else "",
+            activity.category,
+            category.name if category else "",
+            activity.title,
+            activity.provider,
+            "" if activity.quantity is None else points(activity.quantity),
+            category.unit.plural if category and not period else "",
+            "" if activity.fraction is None else points(activity.fraction),
+            points(result.earned),
+            points(result.counted),
+            "; ".join(FLAG_LABELS.get(flag, flag) for flag in result.flags),
+            "; ".join(f.filename for f in files),
+            "; ".join(activity.tags),
+            activity.description,
+        )])
+    return "\ufeff" + buffer.getvalue()
+

@@ -1,0 +1,143 @@
+"""Everything a person has in Recert as one JSON-ready document (see export.schema.json).
+
+Dates are ISO text, timestamps ISO 8601 in UTC, amounts decimal text. The "id" fields show
+what refers to what; nothing else depends on them. Evidence comes as metadata only: the
+files' bytes are never read. Five statements, however much data there is.
+"""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from tracker.activities.services import EVIDENCE_FACTS, ledgers_of
+from tracker.credentials.services import credentials_of, ruleset_of
+from tracker.models import Activity, Cycle, Evidence, HeldCredential, User
+from tracker.rules.cases import progress_to_json
+
+FORMAT_VERSION = 1
+SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
+
+
+def full_export(session: Session, user: User, today: date) -> dict[str, Any]:
+    """The user's account, credentials, cycles, activities (trash too) and evidence facts."""
+    credentials = credentials_of(session, user)
+    held = [(c, c.current_cycle, ruleset_of(c, c.current_cycle)) for c in credentials]
+    progress = {
+        cycle.id: progress_to_json(ledger.progress)
+        for (_credential, cycle, _ruleset), ledger in zip(
+            held, ledgers_of(session, held, today), strict=True
+        )
+    }
+    activities = _activities_by_credential(session, [c.id for c in credentials])
+    return {
+        "format_version": FORMAT_VERSION,
+        "exported_on": today.isoformat(),
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "display_name": user.display_name,
+            "created_at": _moment(user.created_at),
+        },
+        "credentials": [
+            _credential(c, progress, activities.get(c.id, [])) for c in credentials
+        ],
+    }
+
+
+def _activities_by_credential(session: Session, credential_ids: list[int]) -> dict[int, list]:
+    """Live and trashed activities with their files' metadata: two statements."""
+    if not credential_ids:
+        return {}
+    owned = Activity.held_credential_id.in_(credential_ids)
+    files: dict[int, list[dict]] = {}
+    for item in session.execute(
+        select(*EVIDENCE_FACTS).join(Activity).where(owned).order_by(Evidence.id)
+    ):
+        files.setdefault(item.activity_id, []).append(_evidence(item))
+    by_credential: dict[int, list[dict]] = {}
+    for row in session.execute(
+        select(*Activity.__table__.columns).where(owned).order_by(Activity.id)
+    ):
+        by_credential.setdefault(row.held_credential_id, []).append(
+            _activity(row, files.get(row.id, []))
+        )
+    return by_credential
+
+
+def _credential(credential: HeldCredential, progress: dict[int, dict],
+                activities: list[dict]) -> dict[str, Any]:
+    return {
+        "id": credential.id,
+        "ruleset": credential.ruleset_code,
+        "certificate_number": credential.certificate_number,
+        "certified_on": _day(credential.certified_on),
+        "created_at": _moment(credential.created_at),
+        "modules": [
+            {"code": m.module_code, "passed_on": _day(m.passed_on)} for m in credential.modules
+        ],
+        "cycles": [_cycle(cycle, progress.get(cycle.id)) for cycle in credential.cycles],
+        "activities": activities,
+    }
+
+
+def _cycle(cycle: Cycle, progress: dict | None) -> dict[str, Any]:
+    return {
+        "id": cycle.id,
+        "starts_on": _day(cycle.starts_on),
+        "ends_on": _day(cycle.ends_on),
+        "points_required": _amount(cycle.points_required),
+        "ruleset_version": cycle.ruleset_version,
+        "status": str(cycle.status),
+        "closed_on": _day(cycle.closed_on),
+        "progress": progress,
+    }
+
+
+def _activity(row, evidence: list[dict]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "category": row.category,
+        "title": row.title,
+        "provider": row.provider,
+        "completed_on": _day(row.completed_on),
+        "started_on": _day(row.started_on),
+        "quantity": _amount(row.quantity),
+        "fraction": _amount(row.fraction),
+        "description": row.description,
+        "tags": list(row.tags or []),
+        "created_at": _moment(row.created_at),
+        "updated_at": _moment(row.updated_at),
+        "deleted_at": _moment(row.deleted_at),
+        "in_trash": row.deleted_at is not None,
+        "evidence": evidence,
+    }
+
+
+def _evidence(item) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "filename": item.filename,
+        "content_type": item.content_type,
+        "size": item.size,
+        "sha256": item.sha256,
+        "uploaded_at": _moment(item.uploaded_at),
+    }
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _moment(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC; SQLite gives back the stored UTC time without its zone."""
+    if value is None:
+        return None
+    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return aware.isoformat()
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")

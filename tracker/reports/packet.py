@@ -1,0 +1,74 @@
+"""The audit packet: a ZIP of the report, the CSV and every proof file, built as it streams.
+
+Files are read from the database one at a time and the archive is handed out in pieces, so
+a packet with hundreds of megabytes of evidence never needs that much memory.
+"""
+
+import hashlib
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+
+from sqlmodel import Session, select
+
+from tracker.models import Evidence
+from tracker.reports.documents import Report, activities_csv, render_pdf
+
+EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
+              "image/webp": "webp"}
+
+
+class _Pieces:
+    """A write-only file for zipfile that hands out what was written since the last take."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._position = 0
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        self._position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._position
+
+    def flush(self) -> None:
+        """Nothing to flush: `take` hands the bytes out."""
+
+    def take(self) -> bytes:
+        data, self._buffer = bytes(self._buffer), bytearray()
+        return data
+
+
+def safe_part(text: str, limit: int = 40) -> str:
+    """Letters, digits and dashes only, so the name is safe on every computer."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:limit].strip("-").lower() or "file"
+
+
+def evidence_name(activity, number: int, content_type: str) -> str:
+    day = (activity.completed_on or activity.started_on).isoformat()
+    return f"evidence/{day}-{safe_part(activity.title)}-{number}.{EXTENSIONS[content_type]}"
+
+
+def packet_chunks(session: Session, report: Report) -> Iterator[bytes]:
+    pieces = _Pieces()
+    manifest = {}
+    with zipfile.ZipFile(pieces, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+        def add(name: str, data: bytes) -> bytes:
+            archive.writestr(name, data)
+            manifest[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            return pieces.take()
+
+        yield add("report.pdf", render_pdf(report))
+        yield add("activities.csv", activities_csv(report).encode("utf-8"))
+        for activity, _result, files in report.rows:
+            for number, facts in enumerate(files, start=1):
+                data = session.exec(select(Evidence.data).where(Evidence.id == facts.id)).one()
+                yield add(evidence_name(activity, number, facts.content_type), data)
+        archive.writestr("manifest.json", json.dumps(
+            {"report": report.title, "generated_on": report.generated_on.isoformat(),
+             "files": manifest}, indent=2))
+    yield pieces.take()
