@@ -35,6 +35,7 @@ test: lint
 bench: $(VENV)/.installed
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/pages_bench.py
+	$(BIN)/python bench/report_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -7,6 +7,7 @@ a packet with hundreds of megabytes of evidence never needs that much memory.
 import hashlib
 import json
 import re
+import time
 import zipfile
 from collections.abc import Iterator
 
@@ -52,22 +53,34 @@ def evidence_name(activity, number: int, content_type: str) -> str:
     return f"evidence/{day}-{safe_part(activity.title)}-{number}.{EXTENSIONS[content_type]}"
 
 
+CHUNK = 1024 * 1024
+
+
 def packet_chunks(session: Session, report: Report) -> Iterator[bytes]:
     pieces = _Pieces()
     manifest = {}
     with zipfile.ZipFile(pieces, "w", compression=zipfile.ZIP_DEFLATED) as archive:
 
-        def add(name: str, data: bytes) -> bytes:
-            archive.writestr(name, data)
+        def add(name: str, data: bytes, compress: int) -> Iterator[bytes]:
+            """Write one member a megabyte at a time, handing the archive out as it grows."""
+            info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+            info.compress_type = compress
+            view = memoryview(data)
+            with archive.open(info, "w", force_zip64=len(data) > 2**31) as member:
+                for start in range(0, len(view), CHUNK):
+                    member.write(view[start:start + CHUNK])
+                    yield pieces.take()
             manifest[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-            return pieces.take()
+            yield pieces.take()
 
-        yield add("report.pdf", render_pdf(report))
-        yield add("activities.csv", activities_csv(report).encode("utf-8"))
+        yield from add("report.pdf", render_pdf(report), zipfile.ZIP_DEFLATED)
+        yield from add("activities.csv", activities_csv(report).encode(), zipfile.ZIP_DEFLATED)
         for activity, _result, files in report.rows:
             for number, facts in enumerate(files, start=1):
                 data = session.exec(select(Evidence.data).where(Evidence.id == facts.id)).one()
-                yield add(evidence_name(activity, number, facts.content_type), data)
+                # Scans and photos are compressed already: storing them saves time, not space.
+                yield from add(evidence_name(activity, number, facts.content_type), data,
+                               zipfile.ZIP_STORED)
         archive.writestr("manifest.json", json.dumps(
             {"report": report.title, "generated_on": report.generated_on.isoformat(),
              "files": manifest}, indent=2))
