@@ -115,3 +115,13 @@ def test_delete_account_needs_the_password(app, user_client):
     assert response.status_code == 200
     assert "That is not your current password." in response.text
     assert "Hello, Pat Doe" in user_client.get("/").text
+
+
+def test_pages_without_an_id_are_sound(user_client):
+    from tests.test_ownership import assert_sound_page
+
+    for url in ["/", "/account/", "/account/password", "/account/email", "/account/delete",
+                "/credentials/new", "/credentials/new/mssc-cpt", "/trash/", "/trash/empty"]:
+        response = user_client.get(url)
+        assert response.status_code == 200, url
+        assert_sound_page(response.text, url)

@@ -4,6 +4,8 @@ The routes come from the app's URL map, so a new route with an id is checked wit
 anyone remembering to add it here.
 """
 
+import re
+
 import pytest
 from flask import url_for
 
@@ -30,6 +32,13 @@ def test_the_matrix_covers_every_kind_of_object():
     endpoints = {endpoint for endpoint, _method in ROUTES}
     assert {"credentials.show", "activities.show", "evidence.download",
             "trash.restore", "dashboard.dismiss_reminder"} <= endpoints
+
+
+def assert_sound_page(html: str, url: str) -> None:
+    """A page has one plain-text title and one main heading."""
+    title = re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1)
+    assert "<" not in title and len(title) < 120, f"{url} has a broken title: {title!r}"
+    assert html.count("<h1") == 1, f"{url} should have one main heading"
 
 
 @pytest.fixture
@@ -71,7 +80,12 @@ def test_another_persons_object_is_not_found(app, client, victims_objects, endpo
         url = url_for(endpoint, **{name: arguments[name] for name in rule.arguments})
     if method == "GET":
         # The owner reaches it, so the 404 below is about who asks, not a broken URL.
-        assert client.get(url).status_code == 200, f"the owner cannot open {url}"
+        own = client.get(url)
+        assert own.status_code == 200, f"the owner cannot open {url}"
+        if own.mimetype == "text/html":
+            assert_sound_page(own.text, url)
+        # A streamed download keeps its request context until it is closed, as servers do.
+        own.close()
         response = intruder.get(url)
     else:
         token = csrf_token(intruder.get("/credentials/new").text)
