@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from tests.examples import example_a, example_b, job
 from tests.helpers import (
     AuthActions,
     add_cpt,
@@ -38,16 +39,6 @@ def list_rows(client, credential_id: int) -> dict[str, tuple[str, str, str]]:
             for title, earned, counted, flags in rows}
 
 
-def job(client, credential_id, title, started_on, ended_on=None, fraction="1"):
-    fields = {"category": "E", "title": title, "started_on": started_on, "fraction": fraction,
-              "completed_on": "", "quantity": ""}
-    if ended_on:
-        fields["ended_on"] = ended_on
-    else:
-        fields["still_employed"] = "y"
-    return log_activity(client, credential_id, **fields)
-
-
 @pytest.fixture
 def person(app, client):
     AuthActions(client).register()
@@ -55,18 +46,7 @@ def person(app, client):
 
 
 def test_example_a_complete(app, person):
-    app.config["TODAY"] = date(2026, 11, 24)
-    cpt = add_cpt(person, "2022-03-15")
-    for title, category, day, quantity in [
-        ("Before the cycle", "CE-TRAINING", "2021-12-01", "8"),
-        ("Safety course", "CE-TRAINING", "2022-06-01", "10"),
-        ("Statistics", "CE-CREDIT", "2023-05-20", "3"),
-        ("Forklift certification", "IC", "2024-09-10", "1"),
-        ("Robotics coaching", "X", "2025-04-02", "30"),
-    ]:
-        log_activity(person, cpt, title=title, category=category, completed_on=day,
-                     quantity=quantity)
-    job(person, cpt, "Line operator", "2022-03-15", "2026-03-14")
+    cpt = example_a(app, person)
     page = person.get(f"/credentials/{cpt}").text
     shown = facts(page)
     assert "128 of 100 points" in page
@@ -93,13 +73,7 @@ def test_example_a_complete(app, person):
 
 
 def test_example_b_behind(app, person):
-    app.config["TODAY"] = date(2026, 11, 24)
-    cpt = add_cpt(person, "2024-02-29")
-    log_activity(person, cpt, title="Lean basics", completed_on="2024-06-01", quantity="12")
-    log_activity(person, cpt, category="CE-NONCREDIT", title="Blueprints",
-                 completed_on="2025-01-15", quantity="6")
-    log_activity(person, cpt, category="X", title="Mentoring", completed_on="2025-08-01",
-                 quantity="25")
+    cpt = example_b(app, person)
     page = person.get(f"/credentials/{cpt}").text
     shown = facts(page)
     assert "Behind" in page
@@ -117,13 +91,7 @@ def test_example_b_behind(app, person):
 
 
 def test_example_b_chart(app, person):
-    app.config["TODAY"] = date(2026, 11, 24)
-    cpt = add_cpt(person, "2024-02-29")
-    log_activity(person, cpt, title="Lean basics", completed_on="2024-06-01", quantity="12")
-    log_activity(person, cpt, category="CE-NONCREDIT", title="Blueprints",
-                 completed_on="2025-01-15", quantity="6")
-    log_activity(person, cpt, category="X", title="Mentoring", completed_on="2025-08-01",
-                 quantity="25")
+    cpt = example_b(app, person)
     page = person.get(f"/credentials/{cpt}").text
     svg = page[page.index("<svg class=\"chart\""):page.index("</svg>")]
     pace = re.search(r'<line class="pace"[^>]*>', svg, flags=re.S).group(0)

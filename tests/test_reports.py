@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from tests.helpers import AuthActions, add_cpt, log_activity, pdf_bytes, png_bytes
+from tests.examples import example_a, example_b
+from tests.helpers import AuthActions, add_cpt, log_activity, png_bytes
 from tracker.activities.services import ledger_of
 from tracker.credentials.services import credential_of, ruleset_of
 from tracker.db import get_session
@@ -30,33 +31,8 @@ def person(client):
     return client
 
 
-def example_a(app, client) -> int:
-    app.config["TODAY"] = date(2026, 11, 24)
-    cpt = add_cpt(client, "2022-03-15")
-    for title, category, day, quantity in [
-        ("Before the cycle", "CE-TRAINING", "2021-12-01", "8"),
-        ("Safety course", "CE-TRAINING", "2022-06-01", "10"),
-        ("Statistics", "CE-CREDIT", "2023-05-20", "3"),
-        ("Forklift certification", "IC", "2024-09-10", "1"),
-        ("Robotics coaching", "X", "2025-04-02", "30"),
-    ]:
-        log_activity(client, cpt, title=title, category=category, completed_on=day,
-                     quantity=quantity, files=[(f"{title}.pdf", pdf_bytes())])
-    log_activity(client, cpt, category="E", title="Line operator", started_on="2022-03-15",
-                 ended_on="2026-03-14", fraction="1", completed_on="", quantity="",
-                 files=[("letter.png", png_bytes())])
-    return cpt
-
-
-def example_b(app, client) -> int:
-    app.config["TODAY"] = date(2026, 11, 24)
-    cpt = add_cpt(client, "2024-02-29")
-    log_activity(client, cpt, title="Lean basics", completed_on="2024-06-01", quantity="12")
-    log_activity(client, cpt, category="CE-NONCREDIT", title="Blueprints",
-                 completed_on="2025-01-15", quantity="6")
-    log_activity(client, cpt, category="X", title="Mentoring", completed_on="2025-08-01",
-                 quantity="25")
-    return cpt
+def example_a_with_proof(app, client) -> int:
+    return example_a(app, client, with_proof=True)
 
 
 def progress_of(app, credential_id):
@@ -76,7 +52,7 @@ def pdf_text(data: bytes) -> str:
 
 
 @needs_pdftotext
-@pytest.mark.parametrize("example", [example_a, example_b])
+@pytest.mark.parametrize("example", [example_a_with_proof, example_b])
 def test_the_pdf_holds_the_engines_figures(app, person, example):
     cpt = example(app, person)
     progress = progress_of(app, cpt)
@@ -109,7 +85,7 @@ def test_the_pdf_has_a_title_and_author(app, person):
 
 
 def test_the_report_page_shows_the_same_figures(app, person):
-    cpt = example_a(app, person)
+    cpt = example_a_with_proof(app, person)
     page = person.get(f"/credentials/{cpt}/report").text
     assert "<strong>128 points</strong>" in page
     assert "Manufacturing Skill Standards Council (MSSC)" in page
@@ -124,7 +100,7 @@ def parse_csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text[1:])))
 
 
-@pytest.mark.parametrize("example", [example_a, example_b])
+@pytest.mark.parametrize("example", [example_a_with_proof, example_b])
 def test_the_csv_adds_up_to_the_engines_totals(app, person, example):
     cpt = example(app, person)
     progress = progress_of(app, cpt)
@@ -153,7 +129,7 @@ def test_the_csv_neutralises_formulas(app, person):
 
 
 def test_the_packet_holds_every_file_with_matching_hashes(app, person):
-    cpt = example_a(app, person)
+    cpt = example_a_with_proof(app, person)
     response = person.get(f"/credentials/{cpt}/packet.zip")
     assert response.status_code == 200
     assert response.is_streamed
