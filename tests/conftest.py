@@ -36,7 +36,9 @@ def pytest_terminal_summary(terminalreporter):
 
 def _postgres_schema_url(schema_name: str) -> str:
     separator = "&" if "?" in POSTGRES_URL else "?"
-    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema_name}"
+    # The application name marks this run's connections, so teardown can end stragglers.
+    return (f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema_name}"
+            f"&application_name={schema_name}")
 
 
 def _migrate(url: str) -> None:
@@ -61,6 +63,11 @@ def database_url(request, tmp_path_factory):
         yield url
     finally:
         with admin.begin() as connection:
+            # A download a test never closed would hold its transaction and block the drop.
+            connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = :name AND pid <> pg_backend_pid()"
+            ), {"name": schema_name})
             connection.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
         admin.dispose()
 

@@ -147,6 +147,7 @@ def test_the_packet_holds_every_file_with_matching_hashes(app, person):
         assert hashlib.sha256(data).hexdigest() == facts["sha256"], name
         assert len(data) == facts["size"]
     assert archive.read("evidence/2026-03-14-line-operator-1.png") == png_bytes()
+    response.close()  # a streamed download holds its request until closed, as servers do
 
 
 @pytest.mark.parametrize("kind", ["pdf", "html", "csv", "json", "zip"])

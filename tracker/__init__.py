@@ -65,17 +65,21 @@ def register_blueprints(app: Flask) -> None:
     from tracker.activities.trash_views import bp as trash_bp
     from tracker.activities.views import bp as activities_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.credentials.renewal_views import bp as renewal_bp
     from tracker.credentials.views import bp as credentials_bp
     from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.imports.views import bp as imports_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(credentials_bp)
+    app.register_blueprint(renewal_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(trash_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(imports_bp)

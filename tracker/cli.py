@@ -12,6 +12,7 @@ from tracker import schema
 from tracker.activities import services as activity_services
 from tracker.clock import today
 from tracker.db import get_engine, get_session
+from tracker.imports.cli import import_activities
 from tracker.models import utcnow
 from tracker.reminders import mail
 from tracker.reports.cli import report_command
@@ -142,3 +143,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_trash)
     app.cli.add_command(report_command)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(import_activities)

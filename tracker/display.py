@@ -30,11 +30,11 @@ FLAG_LABELS = {
 }
 
 
-def points(value: Decimal | None) -> str:
-    """Half-up to 2 places, without trailing zeros: 72, 11.5, 54.71."""
+def points(value: Decimal | int | None) -> str:
+    """Half-up to 2 places, without trailing zeros: 72, 11.5, 54.71 (a sum of nothing is 0)."""
     if value is None:
         return "none"
-    rounded = round_points(value)
+    rounded = round_points(Decimal(value))
     text = format(rounded, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 

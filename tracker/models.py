@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, DateTime, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 # Named constraints, so migrations can refer to them the same way on SQLite and PostgreSQL.
@@ -196,3 +196,27 @@ class ReminderNotice(SQLModel, table=True):
     code: str = Field(max_length=20)  # see tracker.rules.reminders
     kind: str = Field(max_length=10)  # "dismissed" or "emailed"
     at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+
+
+class ChangeRecord(SQLModel, table=True):
+    """One entry of a person's change history: who changed which object, when, and how.
+
+    `object_id` is not a foreign key: the record outlives the object it tells about.
+    `changes` is a list of {"field", "old", "new"}: field names and values in plain words
+    (text, or null when there was none).
+    """
+
+    __tablename__ = "change_records"
+    __table_args__ = (
+        Index("ix_change_records_object", "user_id", "object_type", "object_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Indexed by ix_change_records_object, which starts with user_id.
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    action: str = Field(max_length=20)  # created, changed, deleted, restored, imported, renewed...
+    object_type: str = Field(max_length=20)  # activity, credential, cycle, evidence
+    object_id: int
+    summary: str = Field(sa_type=Text)
+    changes: list[dict] = Field(default_factory=list, sa_type=JSON)

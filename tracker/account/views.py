@@ -1,10 +1,12 @@
 """The account page: change password, change email, delete the account."""
 
 import json
+from datetime import UTC
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from tracker import history
 from tracker.account import services
 from tracker.account.forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm
 from tracker.auth.passwords import verify_password
@@ -14,6 +16,7 @@ from tracker.db import get_session
 from tracker.reports.export import full_export
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+
 
 @bp.before_request
 @login_required
@@ -31,6 +34,21 @@ def _password_ok(form) -> bool:
 @bp.get("/")
 def overview():
     return render_template("account/overview.html")
+
+
+@bp.get("/log")
+def log():
+    """Every change the person made, newest first, 50 to a page."""
+    page = request.args.get("page", 1, type=int)
+    return render_template("account/log.html",
+                           log=history.log_of(get_session(), current_user, page))
+
+
+@bp.app_template_filter()
+def history_when(record) -> str:
+    """When a change was made, in UTC: 2026-11-25 09:30 UTC."""
+    at = record.at if record.at.tzinfo is None else record.at.astimezone(UTC)
+    return f"{at:%Y-%m-%d %H:%M} UTC"
 
 
 @bp.get("/export.json")

@@ -8,10 +8,13 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
+from tracker import history
 from tracker.activities.evidence import CheckedFile
+from tracker.credentials.services import ruleset_of
 from tracker.models import Activity, Cycle, CycleStatus, Evidence, HeldCredential, User, utcnow
 from tracker.rules import engine
-from tracker.rules.catalog import RuleSet
+from tracker.rules.catalog import RuleSet, UnknownRuleSetError
+from tracker.rules.checks import say_fraction
 
 TRASH_DAYS = 30
 # Everything about a file but its bytes: what lists and pages need.
@@ -158,41 +161,137 @@ def _commit(session: Session) -> None:
         raise SaveFailed(str(error)) from error
 
 
+def _flush(session: Session) -> None:
+    """Give new rows their ids (for the history), or keep none of the change."""
+    try:
+        session.flush()
+    except SQLAlchemyError as error:
+        session.rollback()
+        raise SaveFailed(str(error)) from error
+
+
+def _sayers(credential: HeldCredential | None) -> history.Sayers:
+    """How an activity's codes read in the credential's rules: category and skill names."""
+    try:
+        ruleset = ruleset_of(credential) if credential is not None else None
+    except UnknownRuleSetError:
+        ruleset = None
+    say: dict = {"fraction": lambda f: None if f is None else say_fraction(f.normalize())}
+    if ruleset is not None:
+        skills = {}
+        for module in ruleset.modules:
+            skills[module.code] = module.name
+            skills.update((a.code, a.name) for a in module.key_activities)
+
+        def category_name(code):
+            category = ruleset.category(code)
+            return category.name if category else code
+
+        say["category"] = category_name
+        say["tags"] = lambda tags: [skills.get(t, t) for t in tags or []]
+    return say
+
+
+def facts_of(activity: Activity, credential: HeldCredential | None = None) -> dict:
+    """An activity's fields as the history shows them: {"Title": "Forklift safety", ...}."""
+    return history.snapshot(activity, history.ACTIVITY_FIELDS, _sayers(credential))
+
+
+def _proof(old: str | None, new: str | None) -> dict:
+    return {"field": "Proof", "old": old, "new": new}
+
+
+def record_new_activity(session: Session, activity: Activity,
+                        credential: HeldCredential | None = None,
+                        action: str = history.CREATED, summary: str | None = None) -> None:
+    """Record a new activity (logged, imported...), before the commit.
+
+    Its files are those in `activity.evidence`. An activity without an id yet is flushed to
+    get one; to record many (an import), add them all, flush once, then record each.
+    """
+    if activity.id is None:
+        _flush(session)
+    changes = history.filled(facts_of(activity, credential))
+    changes += [_proof(None, f.filename) for f in activity.evidence]
+    words = "Imported" if action == history.IMPORTED else "Logged"
+    history.record(session, activity.user_id, action, "activity", activity.id,
+                   summary or f"{words} “{activity.title}”", changes)
+
+
 def create_activity(session: Session, user: User, credential: HeldCredential, values: dict,
                     files: list[CheckedFile]) -> Activity:
     activity = Activity(user_id=user.id, held_credential_id=credential.id, **values)
     activity.evidence = _evidence_rows(files)
     session.add(activity)
+    record_new_activity(session, activity, credential)
     _commit(session)
     return activity
 
 
 def update_activity(session: Session, activity: Activity, values: dict,
                     files: list[CheckedFile], remove_ids: set[int]) -> None:
+    credential = session.get(HeldCredential, activity.held_credential_id)
+    before = facts_of(activity, credential)
     for name, value in values.items():
         setattr(activity, name, value)
     activity.updated_at = utcnow()
     session.add(activity)
+    changes = history.diff(before, facts_of(activity, credential))
     if remove_ids:
+        removed = session.exec(select(Evidence.filename).where(
+            Evidence.activity_id == activity.id, Evidence.id.in_(remove_ids)
+        ).order_by(Evidence.id))
+        changes += [_proof(name, None) for name in removed]
         session.exec(delete(Evidence).where(
             Evidence.activity_id == activity.id, Evidence.id.in_(remove_ids)
         ))
     for row in _evidence_rows(files):
         row.activity_id = activity.id
         session.add(row)
+        changes.append(_proof(None, row.filename))
+    if changes:
+        history.record(session, activity.user_id, history.CHANGED, "activity", activity.id,
+                       f"Changed “{activity.title}”", changes)
     _commit(session)
+
+
+IN_THE_TRASH = "In the trash"
 
 
 def trash_activity(session: Session, activity: Activity) -> None:
     activity.deleted_at = utcnow()
     session.add(activity)
+    history.record(session, activity.user_id, history.TRASHED, "activity", activity.id,
+                   f"Moved “{activity.title}” to the trash",
+                   [{"field": IN_THE_TRASH, "old": False, "new": True}])
     _commit(session)
 
 
 def restore_activity(session: Session, activity: Activity) -> None:
     activity.deleted_at = None
     session.add(activity)
+    history.record(session, activity.user_id, history.RESTORED, "activity", activity.id,
+                   f"Restored “{activity.title}” from the trash",
+                   [{"field": IN_THE_TRASH, "old": True, "new": False}])
     _commit(session)
+
+
+def _record_gone(session: Session, pairs: list[tuple[Activity, HeldCredential]],
+                 why: str) -> None:
+    """Activities deleted for good: each record keeps what it said and its files' names."""
+    names: dict[int, list[str]] = {}
+    if pairs:
+        for activity_id, filename in session.exec(
+            select(Evidence.activity_id, Evidence.filename)
+            .where(Evidence.activity_id.in_([a.id for a, _c in pairs])).order_by(Evidence.id)
+        ):
+            names.setdefault(activity_id, []).append(filename)
+    for activity, credential in pairs:
+        changes = [{"field": field, "old": old, "new": None}
+                   for field, old in facts_of(activity, credential).items() if old is not None]
+        changes += [_proof(name, None) for name in names.get(activity.id, [])]
+        history.record(session, activity.user_id, history.DELETED, "activity", activity.id,
+                       f"Deleted “{activity.title}” for good ({why})", changes)
 
 
 def gone_for_good_on(activity: Activity) -> date:
@@ -209,8 +308,9 @@ def trash_of(session: Session, user: User) -> list[tuple[Activity, HeldCredentia
 
 
 def empty_trash(session: Session, user: User) -> int:
-    trashed = [activity for activity, _credential in trash_of(session, user)]
-    for activity in trashed:
+    trashed = trash_of(session, user)
+    _record_gone(session, trashed, "the trash was emptied")
+    for activity, _credential in trashed:
         session.delete(activity)
     _commit(session)
     return len(trashed)
@@ -219,9 +319,11 @@ def empty_trash(session: Session, user: User) -> int:
 def purge_trash(session: Session, now: datetime) -> int:
     """Delete for good what has been in the trash longer than TRASH_DAYS."""
     old = list(session.exec(
-        select(Activity).where(Activity.deleted_at < now - timedelta(days=TRASH_DAYS))
+        select(Activity, HeldCredential).join(HeldCredential)
+        .where(Activity.deleted_at < now - timedelta(days=TRASH_DAYS))
     ))
-    for activity in old:
+    _record_gone(session, old, f"after {TRASH_DAYS} days in the trash")
+    for activity, _credential in old:
         session.delete(activity)
     _commit(session)
     return len(old)

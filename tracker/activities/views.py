@@ -20,6 +20,7 @@ from tracker.credentials import services as credential_services
 from tracker.credentials.forms import ConfirmForm
 from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
+from tracker.history import history_of
 
 bp = Blueprint("activities", __name__)
 
@@ -114,6 +115,7 @@ def show(activity_id: int):
         progress=ledger.progress, result=ledger.results[activity.id], files=files,
         same_files=services.same_files_elsewhere(get_session(), current_user, files),
         tag_names=dict(tag_choices(ruleset)), delete_form=ConfirmForm(),
+        history=history_of(get_session(), current_user, "activity", activity.id),
     )
 
 

@@ -2,10 +2,12 @@
 
 from datetime import date
 
+from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
-from tracker.models import Cycle, HeldCredential, HeldModule, User
+from tracker import history
+from tracker.models import Activity, Cycle, HeldCredential, HeldModule, User
 from tracker.rules.catalog import RuleSet, load_catalog
 from tracker.rules.cycles import cycle_for
 
@@ -86,6 +88,9 @@ def add_credential(
         )
     ]
     session.add(credential)
+    session.flush()
+    history.record(session, user.id, history.CREATED, "credential", credential.id,
+                   f"Added {ruleset.name}", history.filled(facts_of(credential, ruleset)))
     session.commit()
     return credential
 
@@ -98,6 +103,8 @@ def update_credential(
     modules: dict[str, date | None],
 ) -> None:
     """Change the details; a new certification date moves the first cycle with it."""
+    ruleset = ruleset_of(credential)
+    before = facts_of(credential, ruleset)
     credential.certificate_number = certificate_number
     _set_modules(credential, modules)
     if certified_on != credential.certified_on:
@@ -108,9 +115,43 @@ def update_credential(
                 ruleset_of(credential, first_cycle), certified_on
             )
     session.add(credential)
+    changes = history.diff(before, facts_of(credential, ruleset))
+    if changes:
+        history.record(session, credential.user_id, history.CHANGED, "credential",
+                       credential.id, f"Changed {ruleset.name}", changes)
     session.commit()
 
 
 def delete_credential(session: Session, credential: HeldCredential) -> None:
+    ruleset = ruleset_of(credential)
+    count = session.exec(
+        select(func.count()).select_from(Activity)
+        .where(Activity.held_credential_id == credential.id)
+    ).one()
+    kept = "" if not count else \
+        f" and its {count} {'activity' if count == 1 else 'activities'}"
+    history.record(
+        session, credential.user_id, history.DELETED, "credential", credential.id,
+        f"Deleted {ruleset.name}{kept}",
+        [{"field": field, "old": old, "new": None}
+         for field, old in facts_of(credential, ruleset).items() if old is not None],
+    )
     session.delete(credential)
     session.commit()
+
+
+def facts_of(credential: HeldCredential, ruleset: RuleSet) -> dict:
+    """The credential's details as the history shows them, with its first cycle's dates."""
+    names = {module.code: module.name for module in ruleset.modules}
+    facts = history.snapshot(credential, history.CREDENTIAL_FIELDS)
+    facts["Modules"] = history.plain([
+        names.get(m.module_code, m.module_code)
+        + (f" (passed {m.passed_on.isoformat()})" if m.passed_on else "")
+        for m in credential.modules
+    ])
+    if credential.cycles:
+        facts.update(history.snapshot(credential.cycles[0], {
+            "starts_on": history.CYCLE_FIELDS["starts_on"],
+            "ends_on": history.CYCLE_FIELDS["ends_on"],
+        }))
+    return facts

@@ -61,8 +61,9 @@ class Report:
 
 
 def build_report(session: Session, user: User, credential: HeldCredential,
-                 today: date) -> Report:
-    cycle = credential.current_cycle
+                 today: date, cycle: Cycle | None = None) -> Report:
+    """The report of `cycle` (the current one by default), evaluated as on `today`."""
+    cycle = cycle or credential.current_cycle
     ruleset = ruleset_of(credential, cycle)
     ledger = ledger_of(session, ruleset, credential, cycle, today)
     tags = [(a.id, a.tags) for a in ledger.activities]

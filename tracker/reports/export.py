@@ -2,7 +2,8 @@
 
 Dates are ISO text, timestamps ISO 8601 in UTC, amounts decimal text. The "id" fields show
 what refers to what; nothing else depends on them. Evidence comes as metadata only: the
-files' bytes are never read. Five statements, however much data there is.
+files' bytes are never read. The change history comes last, oldest first. Five statements,
+however much data there is.
 """
 
 from datetime import UTC, date, datetime
@@ -12,9 +13,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from tracker import history
 from tracker.activities.services import EVIDENCE_FACTS, ledgers_of
 from tracker.credentials.services import credentials_of, ruleset_of
-from tracker.models import Activity, Cycle, Evidence, HeldCredential, User
+from tracker.models import Activity, ChangeRecord, Cycle, Evidence, HeldCredential, User
 from tracker.rules.cases import progress_to_json
 
 FORMAT_VERSION = 1
@@ -22,7 +24,7 @@ SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
 
 
 def full_export(session: Session, user: User, today: date) -> dict[str, Any]:
-    """The user's account, credentials, cycles, activities (trash too) and evidence facts."""
+    """The account, credentials, cycles, activities (trash too), evidence facts and history."""
     credentials = credentials_of(session, user)
     held = [(c, c.current_cycle, ruleset_of(c, c.current_cycle)) for c in credentials]
     progress = {
@@ -44,27 +46,40 @@ def full_export(session: Session, user: User, today: date) -> dict[str, Any]:
         "credentials": [
             _credential(c, progress, activities.get(c.id, [])) for c in credentials
         ],
+        "history": [_change(record) for record in history.all_of(session, user)],
     }
 
 
 def _activities_by_credential(session: Session, credential_ids: list[int]) -> dict[int, list]:
-    """Live and trashed activities with their files' metadata: two statements."""
+    """Live and trashed activities with their files' metadata: one statement (a row per file)."""
     if not credential_ids:
         return {}
-    owned = Activity.held_credential_id.in_(credential_ids)
-    files: dict[int, list[dict]] = {}
-    for item in session.execute(
-        select(*EVIDENCE_FACTS).join(Activity).where(owned).order_by(Evidence.id)
-    ):
-        files.setdefault(item.activity_id, []).append(_evidence(item))
+    file_facts = [column.label(f"file_{column.key}") for column in EVIDENCE_FACTS]
+    rows = session.execute(
+        select(*Activity.__table__.columns, *file_facts)
+        .outerjoin(Evidence, Evidence.activity_id == Activity.id)
+        .where(Activity.held_credential_id.in_(credential_ids))
+        .order_by(Activity.id, Evidence.id)
+    )
     by_credential: dict[int, list[dict]] = {}
-    for row in session.execute(
-        select(*Activity.__table__.columns).where(owned).order_by(Activity.id)
-    ):
-        by_credential.setdefault(row.held_credential_id, []).append(
-            _activity(row, files.get(row.id, []))
-        )
+    latest: dict[str, Any] | None = None
+    for row in rows:
+        if latest is None or latest["id"] != row.id:
+            latest = _activity(row, [])
+            by_credential.setdefault(row.held_credential_id, []).append(latest)
+        if row.file_id is not None:
+            latest["evidence"].append(_evidence(_FileFacts(row)))
     return by_credential
+
+
+class _FileFacts:
+    """An evidence file's facts from a joined row's `file_...` columns."""
+
+    def __init__(self, row) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str):
+        return getattr(self._row, f"file_{name}")
 
 
 def _credential(credential: HeldCredential, progress: dict[int, dict],
@@ -124,6 +139,20 @@ def _evidence(item) -> dict[str, Any]:
         "size": item.size,
         "sha256": item.sha256,
         "uploaded_at": _moment(item.uploaded_at),
+    }
+
+
+def _change(record: ChangeRecord) -> dict[str, Any]:
+    return {
+        "at": _moment(record.at),
+        "action": record.action,
+        "object_type": record.object_type,
+        "object_id": record.object_id,
+        "summary": record.summary,
+        "changes": [
+            {"field": c["field"], "old": c.get("old"), "new": c.get("new")}
+            for c in record.changes or []
+        ],
     }
 
 

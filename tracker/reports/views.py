@@ -1,9 +1,10 @@
 """The report as a page, a PDF and a CSV, and the audit packet."""
 
-from flask import Blueprint, Response, stream_with_context
+from flask import Blueprint, Response, abort, has_request_context, request, stream_with_context
 from flask_login import current_user, login_required
 
 from tracker.clock import today
+from tracker.credentials.renewal import evaluated_on
 from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
 from tracker.reports import documents
@@ -18,9 +19,26 @@ def require_login():
     """Reports are only ever of the logged-in person's own credentials."""
 
 
-def _report(credential_id: int) -> documents.Report:
+@bp.url_defaults
+def stay_on_cycle(endpoint: str, values: dict) -> None:
+    """A past cycle's report links to that cycle's PDF, CSV and packet."""
+    if not has_request_context() or request.blueprint != bp.name:
+        return
+    cycle_id = (request.view_args or {}).get("cycle_id")
+    if cycle_id is not None:
+        values.setdefault("cycle_id", cycle_id)
+
+
+def _report(credential_id: int, cycle_id: int | None) -> documents.Report:
+    """The current cycle's report, or a given cycle's (as on the day it closed)."""
     credential = own_credential_or_404(credential_id)
-    return documents.build_report(get_session(), current_user, credential, today())
+    cycle = credential.current_cycle
+    if cycle_id is not None:
+        cycle = next((c for c in credential.cycles if c.id == cycle_id), None)
+        if cycle is None:
+            abort(404)
+    return documents.build_report(get_session(), current_user, credential,
+                                  evaluated_on(cycle, today()), cycle)
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
@@ -34,29 +52,32 @@ def file_stem(report: documents.Report) -> str:
             f"-to-{report.cycle.ends_on.isoformat()}")
 
 
+@bp.get("/cycles/<int:cycle_id>/report")
 @bp.get("/report")
-def page(credential_id: int):
-    return documents.render_html(_report(credential_id))
+def page(credential_id: int, cycle_id: int | None = None):
+    return documents.render_html(_report(credential_id, cycle_id))
 
 
+@bp.get("/cycles/<int:cycle_id>/report.pdf")
 @bp.get("/report.pdf")
-def pdf(credential_id: int):
-    report = _report(credential_id)
+def pdf(credential_id: int, cycle_id: int | None = None):
+    report = _report(credential_id, cycle_id)
     return _download(documents.render_pdf(report), "application/pdf",
                      f"{file_stem(report)}.pdf")
 
 
+@bp.get("/cycles/<int:cycle_id>/activities.csv")
 @bp.get("/activities.csv")
-def csv(credential_id: int):
-    report = _report(credential_id)
+def csv(credential_id: int, cycle_id: int | None = None):
+    report = _report(credential_id, cycle_id)
     return _download(documents.activities_csv(report), "text/csv; charset=utf-8",
                      f"{file_stem(report)}.csv")
 
 
-
+@bp.get("/cycles/<int:cycle_id>/packet.zip")
 @bp.get("/packet.zip")
-def packet(credential_id: int):
-    report = _report(credential_id)
+def packet(credential_id: int, cycle_id: int | None = None):
+    report = _report(credential_id, cycle_id)
     chunks = packet_chunks(get_session(), report)
     return _download(stream_with_context(chunks), "application/zip",
                      f"{file_stem(report)}-packet.zip")

@@ -1,0 +1,217 @@
+"""Renewing a credential, regaining it after it lapsed, undoing, and the past cycles."""
+
+import re
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from tests.helpers import AuthActions, add_cpt, log_activity, submit
+from tests.test_dashboard import category_rows, facts, job
+from tracker.db import get_session
+from tracker.models import Cycle
+
+
+@pytest.fixture
+def person(app, client):
+    AuthActions(client).register()
+    return client
+
+
+def example_a(app, person) -> int:
+    """RULES.md's worked example A, entered through the app."""
+    cpt = add_cpt(person, "2022-03-15")
+    for title, category, day, quantity in [
+        ("Before the cycle", "CE-TRAINING", "2021-12-01", "8"),
+        ("Safety course", "CE-TRAINING", "2022-06-01", "10"),
+        ("Statistics", "CE-CREDIT", "2023-05-20", "3"),
+        ("Forklift certification", "IC", "2024-09-10", "1"),
+        ("Robotics coaching", "X", "2025-04-02", "30"),
+    ]:
+        log_activity(person, cpt, title=title, category=category, completed_on=day,
+                     quantity=quantity)
+    job(person, cpt, "Line operator", "2022-03-15", "2026-03-14")
+    return cpt
+
+
+def cycles(app) -> list[tuple[date, date, str, date | None]]:
+    with app.app_context():
+        rows = get_session().exec(select(Cycle).order_by(Cycle.starts_on)).all()
+        return [(c.starts_on, c.ends_on, c.status, c.closed_on) for c in rows]
+
+
+def cycle_ids(app) -> list[int]:
+    with app.app_context():
+        return list(get_session().exec(select(Cycle.id).order_by(Cycle.starts_on)))
+
+
+def report_figures(html: str) -> tuple:
+    """(counted, status word, category rows) of a report page."""
+    counted = re.search(r'<th scope="row">Counted</th><td><strong>([^<]+)</strong>', html)
+    status = re.search(r'<th scope="row">Status</th><td><strong>([^<]+)</strong>', html)
+    return counted.group(1), status.group(1), category_rows(html)
+
+
+def renew(person, cpt, day: str):
+    return submit(person, f"/credentials/{cpt}/renewal", {"day": day})
+
+
+def test_renewing_example_a_closes_the_cycle_and_opens_the_next(app, person):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person)
+    before = report_figures(person.get(f"/credentials/{cpt}/report").text)
+    assert before[:2] == ("128 points", "Complete")
+
+    form = person.get(f"/credentials/{cpt}/renewal").text
+    assert "Date MSSC renewed your credential" in form
+    assert 'value="2026-12-20"' in form  # today by default
+    assert renew(person, cpt, "2026-12-20").status_code == 302
+
+    assert cycles(app) == [
+        (date(2022, 3, 15), date(2027, 3, 15), "renewed", date(2026, 12, 20)),
+        (date(2027, 3, 16), date(2032, 3, 15), "open", None),
+    ]
+    old_id = cycle_ids(app)[0]
+    old_report = f"/credentials/{cpt}/cycles/{old_id}/report"
+    after = report_figures(person.get(old_report).text)
+    assert after == ("128 points", "Renewed", before[2])
+
+    page = person.get(f"/credentials/{cpt}").text
+    shown = facts(page)
+    assert shown["Counted"] == "0 points"
+    assert shown["Cycle"] == "2027-03-16 to 2032-03-15"
+    past = page[page.index("Past cycles"):]
+    assert "2022-03-15 to 2027-03-15" in past
+    assert "Renewed on 2026-12-20" in past
+    assert "128 of 100" in past
+    for path in ("report", "report.pdf", "activities.csv", "packet.zip"):
+        assert f'href="/credentials/{cpt}/cycles/{old_id}/{path}"' in past
+    # The old report's own links stay on the old cycle.
+    assert f'href="/credentials/{cpt}/cycles/{old_id}/report.pdf"' in person.get(old_report).text
+
+    app.config["TODAY"] = date(2027, 4, 10)
+    log_activity(person, cpt, title="New course", completed_on="2027-04-01", quantity="6")
+    assert report_figures(person.get(old_report).text) == after
+    assert facts(person.get(f"/credentials/{cpt}").text)["Counted"] == "6 points"
+    for path in ("report.pdf", "activities.csv", "packet.zip"):
+        response = person.get(f"/credentials/{cpt}/cycles/{old_id}/{path}")
+        assert response.status_code == 200
+        response.close()  # a streamed download holds its request until closed
+
+
+def test_undo_restores_the_cycle_before_the_renewal(app, person):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person)
+    renew(person, cpt, "2026-12-20")
+    assert "Undo the last renewal" in person.get(f"/credentials/{cpt}").text
+    response = submit(person, f"/credentials/{cpt}/renewal/undo", {})
+    assert response.status_code == 302
+    assert cycles(app) == [(date(2022, 3, 15), date(2027, 3, 15), "open", None)]
+    page = person.get(f"/credentials/{cpt}").text
+    assert facts(page)["Counted"] == "128 points"
+    assert "Complete" in page
+    assert "Past cycles" not in page
+    assert "Undo the last renewal" not in page
+
+
+def test_undo_is_refused_once_the_new_cycle_has_an_activity(app, person):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person)
+    renew(person, cpt, "2026-12-20")
+    app.config["TODAY"] = date(2027, 4, 10)
+    log_activity(person, cpt, title="New course", completed_on="2027-04-01", quantity="6")
+    page = person.get(f"/credentials/{cpt}/renewal/undo").text
+    assert "You cannot undo it: 1 activity is dated in the new cycle" in page
+    response = submit(person, f"/credentials/{cpt}/renewal/undo", {},
+                      form_page=f"/credentials/{cpt}")
+    assert response.status_code == 200
+    assert "You cannot undo it" in response.text
+    assert [c[2] for c in cycles(app)] == ["renewed", "open"]
+
+
+def test_an_ongoing_job_blocks_the_undo_once_the_new_cycle_started(app, person):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person)
+    job(person, cpt, "Current job", "2026-04-01")
+    renew(person, cpt, "2026-12-20")
+    assert "You cannot undo it" not in person.get(f"/credentials/{cpt}/renewal/undo").text
+    app.config["TODAY"] = date(2027, 3, 16)
+    assert "You cannot undo it" in person.get(f"/credentials/{cpt}/renewal/undo").text
+
+
+def test_renewing_is_refused_before_the_window_when_not_complete(app, person):
+    app.config["TODAY"] = date(2026, 11, 24)
+    cpt = add_cpt(person, "2022-03-15")
+    page = person.get(f"/credentials/{cpt}/renewal").text
+    assert "from 2026-12-15 when the application opens" in page
+    assert "I have renewed" not in person.get(f"/credentials/{cpt}").text
+    response = submit(person, f"/credentials/{cpt}/renewal", {"day": "2026-11-20"},
+                      form_page=f"/credentials/{cpt}")
+    assert response.status_code == 200
+    assert "You cannot record a renewal for this cycle yet." in response.text
+    assert cycles(app) == [(date(2022, 3, 15), date(2027, 3, 15), "open", None)]
+
+
+@pytest.mark.parametrize(("day", "message"), [
+    ("2026-12-21", "The date cannot be in the future."),
+    ("2022-03-14", "The date cannot be before your cycle started on 2022-03-15."),
+    ("", "Enter the date."),
+])
+def test_renewal_date_errors(app, person, day, message):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = add_cpt(person, "2022-03-15")  # in the window, though not complete
+    assert "I have renewed" in person.get(f"/credentials/{cpt}").text
+    response = renew(person, cpt, day)
+    assert response.status_code == 200
+    assert f'class="field-error">{message}</small>' in response.text
+    assert len(cycles(app)) == 1
+
+
+def test_a_lapsed_credential_is_regained_by_passing_again(app, person):
+    app.config["TODAY"] = date(2025, 2, 1)
+    cpt = add_cpt(person, "2019-01-10")
+    page = person.get(f"/credentials/{cpt}").text
+    assert "Lapsed" in page
+    assert "I passed the assessment again" in page
+    form = person.get(f"/credentials/{cpt}/renewal").text
+    assert "Date you passed the assessment again" in form
+    refused = submit(person, f"/credentials/{cpt}/renewal", {"day": "2024-01-10"})
+    assert "The date must be after your cycle ended on 2024-01-10." in refused.text
+    assert submit(person, f"/credentials/{cpt}/renewal",
+                  {"day": "2025-01-20"}).status_code == 302
+    assert cycles(app) == [
+        (date(2019, 1, 10), date(2024, 1, 10), "lapsed", date(2025, 1, 20)),
+        (date(2025, 1, 20), date(2030, 1, 20), "open", None),
+    ]
+    page = person.get(f"/credentials/{cpt}").text
+    assert facts(page)["Cycle"] == "2025-01-20 to 2030-01-20"
+    past = page[page.index("Past cycles"):]
+    assert "<td>Lapsed</td>" in past
+    assert "0 of 100" in past
+
+
+def test_a_lapsed_cycle_without_activities_has_a_report(app, person):
+    app.config["TODAY"] = date(2025, 2, 1)
+    cpt = add_cpt(person, "2019-01-10")
+    submit(person, f"/credentials/{cpt}/renewal", {"day": "2025-01-20"})
+    old_id = cycle_ids(app)[0]
+    report = person.get(f"/credentials/{cpt}/cycles/{old_id}/report").text
+    assert report_figures(report)[:2] == ("0 points", "Lapsed")
+
+
+def test_another_persons_past_cycle_is_not_found(app, person, client):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = add_cpt(person, "2022-03-15")
+    log_activity(person, cpt)
+    renew(person, cpt, "2026-12-20")
+    old_id = cycle_ids(app)[0]
+    intruder = app.test_client()
+    AuthActions(intruder).register(email="intruder@example.com", name="Intruder")
+    own = add_cpt(intruder, "2022-03-15")
+    for path in ("report", "report.pdf", "activities.csv", "packet.zip"):
+        response = person.get(f"/credentials/{cpt}/cycles/{old_id}/{path}")
+        assert response.status_code == 200
+        response.close()  # a streamed download holds its request until closed
+        assert intruder.get(f"/credentials/{cpt}/cycles/{old_id}/{path}").status_code == 404
+        # Nor through a credential of one's own.
+        assert intruder.get(f"/credentials/{own}/cycles/{old_id}/{path}").status_code == 404

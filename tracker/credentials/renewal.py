@@ -1,0 +1,225 @@
+"""Closing a cycle: recording a renewal or a regained credential, undoing it, past cycles.
+
+RULES.md: after a renewal the next cycle starts the day after the old end and ends
+N years after it; a lapsed credential is regained by passing the assessment again, and the
+new cycle starts on the pass date. Nothing is copied between cycles: each cycle's view
+evaluates the credential's activities against that cycle.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from tracker import history
+from tracker.activities.services import engine_cycle, engine_input, ledger_of, ledgers_of
+from tracker.credentials.services import ruleset_of
+from tracker.models import Activity, Cycle, CycleStatus, HeldCredential
+from tracker.rules import engine
+from tracker.rules.catalog import load_catalog
+from tracker.rules.cycles import cycle_for, next_cycle_after
+from tracker.rules.engine import Progress, Status
+
+RENEW = "renew"
+REGAIN = "regain"
+
+
+class Refused(ValueError):
+    """The change cannot be made; the message says why in plain words."""
+
+
+class DateRefused(Refused):
+    """The date given cannot be used; the message is for the date field."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the person can record now: RENEW, REGAIN or nothing (action None), and why."""
+
+    action: str | None
+    message: str
+
+
+def evaluated_on(cycle: Cycle, today: date) -> date:
+    """A closed cycle keeps the figures of the day it closed; an open one is seen today."""
+    return cycle.closed_on or today
+
+
+def offer_of(cycle: Cycle | None, progress: Progress, today: date) -> Offer:
+    if cycle is None or cycle.status != CycleStatus.OPEN:
+        return Offer(None, "This cycle is already closed.")
+    if progress.status == Status.NOT_REQUIRED:
+        return Offer(None, "You do not need to renew: you do not hold every module of the "
+                           "full credential.")
+    if progress.status == Status.LAPSED:
+        return Offer(REGAIN, f"This cycle ended on {cycle.ends_on.isoformat()} without "
+                             "enough points. If you passed the assessment again, record it "
+                             "here to start a new cycle.")
+    if progress.status == Status.COMPLETE or today >= progress.window_opens_on:
+        return Offer(RENEW, "When your renewal is approved, record it here. Your next "
+                            "cycle then starts.")
+    return Offer(None, f"You can record your renewal once you have all "
+                       f"{progress.required.normalize():f} points, or from "
+                       f"{progress.window_opens_on.isoformat()} when the application opens.")
+
+
+def current_offer(session: Session, credential: HeldCredential, today: date) -> Offer:
+    cycle = credential.open_cycle
+    if cycle is None:
+        return Offer(None, "This credential has no open cycle.")
+    ledger = ledger_of(session, ruleset_of(credential, cycle), credential, cycle, today)
+    return offer_of(cycle, ledger.progress, today)
+
+
+def renewal_date_problem(cycle: Cycle, renewed_on: date, today: date) -> str | None:
+    if renewed_on > today:
+        return "The date cannot be in the future."
+    if renewed_on < cycle.starts_on:
+        return f"The date cannot be before your cycle started on {cycle.starts_on.isoformat()}."
+    return None
+
+
+def regain_date_problem(cycle: Cycle, passed_on: date, today: date) -> str | None:
+    if passed_on > today:
+        return "The date cannot be in the future."
+    if passed_on <= cycle.ends_on:
+        return f"The date must be after your cycle ended on {cycle.ends_on.isoformat()}."
+    return None
+
+
+def _close_and_open(session: Session, credential: HeldCredential, status: CycleStatus,
+                    closed_on: date, dates: tuple[date, date]) -> Cycle:
+    ruleset = load_catalog().get(credential.ruleset_code)  # the current version
+    old = credential.open_cycle
+    before = history.snapshot(old, history.CYCLE_FIELDS)
+    old.status, old.closed_on = status, closed_on
+    new = Cycle(starts_on=dates[0], ends_on=dates[1], points_required=ruleset.points_required,
+                ruleset_version=ruleset.version)
+    credential.cycles.append(new)
+    session.add(credential)
+    session.flush()  # the new cycle's id, for the record
+    what = "Renewed" if status == CycleStatus.RENEWED else "Passed the assessment again"
+    history.record(session, credential.user_id, history.RENEWED, "cycle", old.id,
+                   f"{what} on {closed_on.isoformat()}: new cycle {dates[0].isoformat()} to "
+                   f"{dates[1].isoformat()}",
+                   history.diff(before, history.snapshot(old, history.CYCLE_FIELDS)))
+    session.commit()
+    return new
+
+
+def record_renewal(session: Session, credential: HeldCredential, renewed_on: date,
+                   today: date) -> Cycle:
+    """Close the open cycle as renewed on `renewed_on` and open the next one."""
+    if current_offer(session, credential, today).action != RENEW:
+        raise Refused("You cannot record a renewal for this cycle yet.")
+    old = credential.open_cycle
+    problem = renewal_date_problem(old, renewed_on, today)
+    if problem:
+        raise DateRefused(problem)
+    ruleset = load_catalog().get(credential.ruleset_code)
+    return _close_and_open(session, credential, CycleStatus.RENEWED, renewed_on,
+                           next_cycle_after(ruleset, old.ends_on))
+
+
+def record_regain(session: Session, credential: HeldCredential, passed_on: date,
+                  today: date) -> Cycle:
+    """Close the lapsed cycle on `passed_on` and start a new cycle on that date."""
+    if current_offer(session, credential, today).action != REGAIN:
+        raise Refused("This cycle has not lapsed, so there is nothing to regain.")
+    problem = regain_date_problem(credential.open_cycle, passed_on, today)
+    if problem:
+        raise DateRefused(problem)
+    ruleset = load_catalog().get(credential.ruleset_code)
+    return _close_and_open(session, credential, CycleStatus.LAPSED, passed_on,
+                           cycle_for(ruleset, passed_on))
+
+
+def last_closed(credential: HeldCredential) -> Cycle | None:
+    """The cycle closed just before the open one: what an undo would reopen."""
+    cycles = credential.cycles
+    if len(cycles) < 2 or cycles[-1].status != CycleStatus.OPEN:
+        return None
+    return cycles[-2]
+
+
+def undo_problem(session: Session, credential: HeldCredential, today: date) -> str | None:
+    """Why the last renewal cannot be undone, or None when it can."""
+    old = last_closed(credential)
+    if old is None:
+        return "There is no renewal to undo."
+    new = credential.cycles[-1]
+    # Dated on or after the new start; employment by its end date, or today while it runs.
+    dated_in_new = Activity.completed_on >= new.starts_on
+    if today >= new.starts_on:
+        dated_in_new = or_(dated_in_new, Activity.completed_on.is_(None))
+    own = session.exec(
+        select(func.count(Activity.id)).where(
+            Activity.held_credential_id == credential.id, Activity.deleted_at.is_(None),
+            dated_in_new,
+        )
+    ).one()
+    if own:
+        return (f"You cannot undo it: {own} {'activity is' if own == 1 else 'activities are'} "
+                f"dated in the new cycle (from {new.starts_on.isoformat()}). Undoing would "
+                "move them back into the old cycle. Delete or change them first if the "
+                "renewal really was a mistake.")
+    return None
+
+
+def undo(session: Session, credential: HeldCredential, today: date) -> Cycle:
+    """Delete the new cycle and reopen the one before it."""
+    problem = undo_problem(session, credential, today)
+    if problem:
+        raise Refused(problem)
+    old, new = credential.cycles[-2], credential.cycles[-1]
+    before = history.snapshot(old, history.CYCLE_FIELDS)
+    credential.cycles.remove(new)
+    old.status, old.closed_on = CycleStatus.OPEN, None
+    session.add(credential)
+    history.record(session, credential.user_id, history.CHANGED, "cycle", old.id,
+                   f"Renewal undone: the cycle {new.starts_on.isoformat()} to "
+                   f"{new.ends_on.isoformat()} was removed",
+                   history.diff(before, history.snapshot(old, history.CYCLE_FIELDS)))
+    session.commit()
+    return old
+
+
+@dataclass(frozen=True)
+class PastCycle:
+    cycle: Cycle
+    progress: Progress
+
+
+def past_cycles(session: Session, credential: HeldCredential) -> list[PastCycle]:
+    """Every closed cycle, newest first, with its figures as on the day it closed."""
+    closed = [c for c in reversed(credential.cycles) if c.status != CycleStatus.OPEN]
+    if not closed:
+        return []
+    # The activities are read once (two statements); each cycle is evaluated with its own
+    # rule-set version and on the day it closed.
+    first = closed[0]
+    [ledger] = ledgers_of(session, [(credential, first, ruleset_of(credential, first))],
+                          evaluated_on(first, first.ends_on))
+    inputs = [engine_input(a, a.id in ledger.files) for a in ledger.activities]
+    return [
+        PastCycle(cycle, engine.evaluate(ruleset_of(credential, cycle),
+                                         engine_cycle(credential, cycle), inputs,
+                                         evaluated_on(cycle, cycle.ends_on)))
+        for cycle in closed
+    ]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The dashboard's renewal and history sections."""
+
+    offer: Offer
+    can_undo: bool
+    past: list[PastCycle]
+
+
+def panel(session: Session, credential: HeldCredential, cycle: Cycle, progress: Progress,
+          today: date) -> Panel:
+    return Panel(offer_of(cycle, progress, today), last_closed(credential) is not None,
+                 past_cycles(session, credential))

@@ -1,0 +1,82 @@
+"""Recording a renewal (or a credential regained after it lapsed), and undoing it."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms.validators import DataRequired
+
+from tracker.clock import today
+from tracker.credentials import renewal
+from tracker.credentials.forms import ConfirmForm
+from tracker.credentials.services import ruleset_of
+from tracker.credentials.views import own_credential_or_404
+from tracker.db import get_session
+from tracker.fields import DayField
+
+bp = Blueprint("renewal", __name__, url_prefix="/credentials/<int:credential_id>/renewal")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Only the logged-in person's own credentials."""
+
+
+class DateForm(FlaskForm):
+    day = DayField(validators=[DataRequired("Enter the date.")])
+
+
+LABELS = {
+    renewal.RENEW: "Date {agency} renewed your credential",
+    renewal.REGAIN: "Date you passed the assessment again",
+}
+
+
+@bp.app_template_global()
+def renewal_panel(credential, cycle, progress) -> renewal.Panel:
+    """For the credential's page: what can be recorded now, and the past cycles."""
+    return renewal.panel(get_session(), credential, cycle, progress, today())
+
+
+@bp.route("", methods=["GET", "POST"])
+def record(credential_id: int):
+    credential = own_credential_or_404(credential_id)
+    ruleset = ruleset_of(credential)
+    offer = renewal.current_offer(get_session(), credential, today())
+    form = DateForm(day=today())
+    form.day.label.text = LABELS.get(offer.action, "Date").format(
+        agency=ruleset.agency.short_name)
+    if form.validate_on_submit():
+        record_it = (renewal.record_regain if offer.action == renewal.REGAIN
+                     else renewal.record_renewal)
+        try:
+            new = record_it(get_session(), credential, form.day.data, today())
+        except renewal.DateRefused as refusal:
+            form.day.errors.append(str(refusal))
+        except renewal.Refused as refusal:
+            form.form_errors.append(str(refusal))
+        else:
+            flash(f"Saved. Your new cycle runs from {new.starts_on.isoformat()} to "
+                  f"{new.ends_on.isoformat()}.", "success")
+            return redirect(url_for("credentials.show", credential_id=credential.id))
+    return render_template("renewal/record.html", form=form, offer=offer, ruleset=ruleset,
+                           credential=credential, cycle=credential.open_cycle)
+
+
+@bp.route("/undo", methods=["GET", "POST"])
+def undo(credential_id: int):
+    credential = own_credential_or_404(credential_id)
+    problem = renewal.undo_problem(get_session(), credential, today())
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            reopened = renewal.undo(get_session(), credential, today())
+        except renewal.Refused as refusal:
+            form.form_errors.append(str(refusal))
+        else:
+            flash(f"Undone. Your cycle {reopened.starts_on.isoformat()} to "
+                  f"{reopened.ends_on.isoformat()} is open again.", "success")
+            return redirect(url_for("credentials.show", credential_id=credential.id))
+    return render_template("renewal/undo.html", form=form, problem=problem,
+                           ruleset=ruleset_of(credential), credential=credential,
+                           closed=renewal.last_closed(credential))

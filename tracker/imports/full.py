@@ -1,0 +1,141 @@
+"""Importing a full JSON export (tracker/reports/export.schema.json) into an empty account.
+
+All or nothing: the document is checked whole (version, schema, rule sets) before anything
+is added, and everything is added in one transaction. Ids in the document only show what
+belongs to what; new rows get new ids. Proof files are not in an export (only their facts),
+so they cannot come back; the summary says how many to upload again. The account's email
+and password stay those of the account importing. The change history ("history", when an
+export has it) is not imported: the account's own history starts with the import.
+"""
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from jsonschema import Draft202012Validator
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, func, select
+
+from tracker import history
+from tracker.models import Activity, Cycle, CycleStatus, HeldCredential, HeldModule, User
+from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH
+from tracker.rules.catalog import UnknownRuleSetError, load_catalog
+
+
+class ExportRefused(ValueError):
+    """The document cannot be imported; nothing was written."""
+
+
+def _validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text())
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def check_document(document) -> None:
+    if not isinstance(document, dict) or "format_version" not in document:
+        raise ExportRefused("This is not a Recert export file.")
+    if document["format_version"] != FORMAT_VERSION:
+        raise ExportRefused(
+            f"This export has format version {document['format_version']}; this Recert reads "
+            f"version {FORMAT_VERSION}. Export again from an up-to-date Recert."
+        )
+    error = next(iter(_validator().iter_errors(document)), None)
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "the document"
+        raise ExportRefused(f"The export file is damaged at {where}: {error.message}")
+    catalog = load_catalog()
+    for credential in document["credentials"]:
+        for cycle in credential["cycles"]:
+            try:
+                catalog.get(credential["ruleset"], cycle["ruleset_version"])
+            except UnknownRuleSetError:
+                raise ExportRefused(
+                    f"This Recert does not know the rule set {credential['ruleset']} "
+                    f"version {cycle['ruleset_version']}."
+                ) from None
+
+
+def import_full_export(session: Session, user: User, document) -> str:
+    """Add the document's credentials, cycles and activities to an empty account.
+
+    Returns a sentence saying what was added; raises ExportRefused when nothing was.
+    """
+    held = session.exec(
+        select(func.count()).select_from(HeldCredential).where(HeldCredential.user_id == user.id)
+    ).one()
+    if held:
+        raise ExportRefused("Your account already has credentials. An export can only go "
+                            "into an empty account, so nothing is mixed up or doubled.")
+    check_document(document)
+    credentials = [_credential(user, item) for item in document["credentials"]]
+    user.display_name = document["account"]["display_name"] or user.display_name
+    session.add(user)
+    session.add_all(credentials)
+    try:
+        session.flush()  # the credentials' new ids, in the same transaction
+        session.add_all([
+            activity
+            for credential, item in zip(credentials, document["credentials"], strict=True)
+            for activity in _activities(user, credential, item["activities"])
+        ])
+        for credential in credentials:
+            history.record(session, user.id, history.IMPORTED, "credential", credential.id,
+                           "Imported from a full export, with its cycles and activities")
+        session.commit()
+    except SQLAlchemyError as error:
+        session.rollback()
+        raise ExportRefused("We could not save the import, and nothing was added. "
+                            "Please try again.") from error
+    activities = sum(len(c["activities"]) for c in document["credentials"])
+    files = sum(len(a["evidence"]) for c in document["credentials"] for a in c["activities"])
+    summary = (f"Imported {len(credentials)} credential(s) and {activities} "
+               f"activit{'y' if activities == 1 else 'ies'}.")
+    if files:
+        summary += (f" The export lists {files} proof file(s) but does not contain them: "
+                    "upload them again on each activity.")
+    return summary
+
+
+def _credential(user: User, item: dict) -> HeldCredential:
+    credential = HeldCredential(
+        user_id=user.id, ruleset_code=item["ruleset"],
+        certificate_number=item["certificate_number"],
+        certified_on=_day(item["certified_on"]), created_at=_moment(item["created_at"]),
+    )
+    credential.modules = [HeldModule(module_code=m["code"], passed_on=_day(m["passed_on"]))
+                          for m in item["modules"]]
+    credential.cycles = [
+        Cycle(starts_on=_day(c["starts_on"]), ends_on=_day(c["ends_on"]),
+              points_required=Decimal(c["points_required"]),
+              ruleset_version=c["ruleset_version"], status=CycleStatus(c["status"]),
+              closed_on=_day(c["closed_on"]))
+        for c in item["cycles"]
+    ]
+    return credential
+
+
+def _activities(user: User, credential: HeldCredential, items: list[dict]) -> list[Activity]:
+    return [
+        Activity(
+            user_id=user.id, held_credential_id=credential.id, category=a["category"],
+            title=a["title"], provider=a["provider"],
+            completed_on=_day(a["completed_on"]), started_on=_day(a["started_on"]),
+            quantity=_amount(a["quantity"]), fraction=_amount(a["fraction"]),
+            description=a["description"], tags=list(a["tags"]),
+            created_at=_moment(a["created_at"]), updated_at=_moment(a["updated_at"]),
+            deleted_at=_moment(a["deleted_at"]),
+        )
+        for a in items
+    ]
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _moment(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _amount(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)

@@ -1,0 +1,205 @@
+"""Reading an activities CSV (the columns of the CSV export) into plain values, cell by cell.
+
+Pure: no Flask, no database. Every problem names its spreadsheet row and column, in words a
+10th-grade reader understands. Nothing is guessed: a decimal comma or an unreadable date is
+an error, never a silent change.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from tracker.reports.documents import CSV_COLUMNS, FORMULA_STARTS
+
+MAX_ROWS = 10_000
+# The columns the import reads; the export's other columns (points, unit...) are ignored.
+READ_COLUMNS = (
+    "Date completed", "Start date", "Still employed", "Category", "Title", "Provider",
+    "Quantity", "Full-time fraction", "Notes", "Skills",
+)
+REQUIRED_COLUMNS = ("Date completed", "Category", "Title", "Quantity")
+assert set(READ_COLUMNS) <= set(CSV_COLUMNS)
+
+EXCEL_DAY_ZERO = date(1899, 12, 30)  # Excel's serial 1 is 1900-01-01 (after its leap-day bug)
+EXCEL_SERIAL = re.compile(r"^\d{1,7}(\.\d+)?$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
+SLASH_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})( \d{1,2}:\d{2}(:\d{2})?)?$")
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+YES = {"yes", "y", "true", "1", "x"}
+NO = {"", "no", "n", "false", "0"}
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be read (not CSV, missing columns, too many rows...)."""
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    row: int  # the spreadsheet's row number: the header is row 1
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Row {self.row}, {self.column}: {self.message}"
+
+
+@dataclass
+class RawRow:
+    """One data row: its cells by column name, as text with the export's ' removed."""
+
+    number: int
+    cells: dict[str, str]
+    problems: list[CellProblem] = field(default_factory=list)
+
+    def text(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(CellProblem(self.number, column, message))
+
+
+def unneutralise(value: str) -> str:
+    """Undo the export's guard against formulas: "'=SUM(A1)" is read back as "=SUM(A1)"."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text, with or without a byte-order mark."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileProblem(
+            "We could not read this file. Save it as “CSV UTF-8” and try again."
+        ) from None
+
+
+def read_rows(data: bytes) -> list[RawRow]:
+    """The file's data rows; raises FileProblem when the file as a whole is not usable."""
+    text = decode(data)
+    if not text.strip():
+        raise FileProblem("The file is empty.")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise FileProblem(f"This is not a CSV file we can read ({error}).") from None
+    header = [unneutralise(name).strip() for name in records[0]]
+    by_name = {name.casefold(): index for index, name in enumerate(header)}
+    missing = [name for name in REQUIRED_COLUMNS if name.casefold() not in by_name]
+    if missing:
+        raise FileProblem(
+            "The first row must name the columns. Missing: " + ", ".join(missing)
+            + ". Start from the template, or from a CSV exported by Recert."
+        )
+    positions = {name: by_name[name.casefold()] for name in READ_COLUMNS
+                 if name.casefold() in by_name}
+    rows = []
+    for offset, record in enumerate(records[1:]):
+        if not any(cell.strip() for cell in record):
+            continue  # blank lines at the end of a sheet
+        cells = {name: unneutralise(record[index]).strip() if index < len(record) else ""
+                 for name, index in positions.items()}
+        rows.append(RawRow(offset + 2, cells))
+        if len(rows) > MAX_ROWS:
+            raise FileProblem(
+                f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
+            )
+    if not rows:
+        raise FileProblem("The file has no activities under its first row.")
+    return rows
+
+
+def read_date(row: RawRow, column: str, us_dates: bool) -> date | None:
+    """A date in ISO form, day/month/year (or month/day/year), or an Excel serial number."""
+    value = row.text(column)
+    if not value:
+        return None
+    try:
+        return parse_date(value, us_dates)
+    except ValueError as error:
+        row.problem(column, str(error))
+        return None
+
+
+def parse_date(value: str, us_dates: bool) -> date:
+    if match := ISO_DATE.match(value):
+        year, month, day = (int(part) for part in match.groups()[:3])
+        return _make_date(value, year, month, day)
+    if match := SLASH_DATE.match(value):
+        first, second, year = (int(part) for part in match.groups()[:3])
+        month, day = (first, second) if us_dates else (second, first)
+        return _make_date(value, year, month, day, us_dates=us_dates)
+    if EXCEL_SERIAL.match(value):
+        serial = int(Decimal(value))
+        if 1 <= serial <= 2_958_465:  # 1900-01-01 to 9999-12-31, as in Excel
+            return EXCEL_DAY_ZERO + timedelta(days=serial)
+    raise ValueError(f"“{value}” is not a date we can read. Write dates like 2024-05-31.")
+
+
+def _make_date(text: str, year: int, month: int, day: int, us_dates: bool | None = None) -> date:
+    """The date, or a ValueError that says when the other day/month order would work."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        pass
+    hint = ""
+    if us_dates is not None and _is_date(year, day, month):
+        hint = (" Your dates may be day/month/year: clear the month/day/year choice."
+                if us_dates else
+                " Your dates may be month/day/year: choose that option and try again.")
+    raise ValueError(f"“{text}” is not a real date.{hint}")
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def read_number(row: RawRow, column: str) -> Decimal | None:
+    value = row.text(column)
+    if not value:
+        return None
+    if "," in value:
+        fixed = value.replace(".", "").replace(",", ".")
+        row.problem(column, f"“{value}” uses a comma. Write numbers with a dot, like {fixed}, "
+                            "and no thousands separator.")
+        return None
+    if not NUMBER.match(value):
+        row.problem(column, f"“{value}” is not a number. Write a number like 7.5.")
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        row.problem(column, f"“{value}” is not a number. Write a number like 7.5.")
+        return None
+
+
+def read_yes_no(row: RawRow, column: str) -> bool:
+    value = row.text(column).casefold()
+    if value in YES:
+        return True
+    if value not in NO:
+        row.problem(column, f"Write “yes” or leave it empty, not “{row.text(column)}”.")
+    return False
+
+
+def read_text(row: RawRow, column: str, max_length: int, required: str | None = None) -> str:
+    value = row.text(column)
+    if required and not value:
+        row.problem(column, required)
+    elif len(value) > max_length:
+        row.problem(column, f"Use at most {max_length} characters (this has {len(value)}).")
+    return value
+
+
+def read_list(row: RawRow, column: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[;,]", row.text(column)) if part.strip()]

@@ -1,0 +1,38 @@
+"""The uploaded file, carried from the preview to the confirm step inside the page itself.
+
+No server keeps it between the two requests (any server may answer the confirm): the file's
+bytes travel in a hidden field, compressed and signed with the app's secret key, so nobody
+can change them between the preview and the confirm.
+"""
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+SALT = "recert-import-activities"
+MAX_AGE_SECONDS = 2 * 60 * 60
+
+
+class ExpiredUpload(ValueError):
+    """The signed file is too old, was changed, or belongs to another person or credential."""
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=SALT)
+
+
+def sign_upload(secret_key: str, user_id: int, credential_id: int, us_dates: bool,
+                data: bytes) -> str:
+    payload = {"user": user_id, "credential": credential_id, "us_dates": us_dates,
+               "file": data.decode("utf-8")}
+    return _serializer(secret_key).dumps(payload)
+
+
+def open_upload(secret_key: str, token: str, user_id: int, credential_id: int
+                ) -> tuple[bytes, bool]:
+    """The file's bytes and the date choice, when the token is this person's and fresh."""
+    try:
+        payload = _serializer(secret_key).loads(token, max_age=MAX_AGE_SECONDS)
+    except BadSignature:
+        raise ExpiredUpload from None
+    if payload.get("user") != user_id or payload.get("credential") != credential_id:
+        raise ExpiredUpload
+    return payload["file"].encode("utf-8"), bool(payload.get("us_dates"))

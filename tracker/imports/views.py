@@ -1,0 +1,133 @@
+"""Import activities from a CSV (upload, preview, confirm), and a whole account from JSON."""
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from tracker.clock import today
+from tracker.credentials.services import ruleset_of
+from tracker.credentials.views import own_credential_or_404
+from tracker.db import get_session
+from tracker.imports import full, services, signing
+from tracker.imports.forms import ConfirmImportForm, FullExportForm, UploadForm
+from tracker.imports.template import template_csv
+
+bp = Blueprint("imports", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Imports only ever go into the logged-in person's own account."""
+
+
+@bp.url_value_preprocessor
+def allow_large_confirm(endpoint, _values) -> None:
+    # The confirm form carries the whole file in a hidden field (read by the CSRF check,
+    # before any view runs), so its limit is the upload limit rather than Flask's 500 kB.
+    if endpoint == "imports.confirm":
+        request.max_form_memory_size = 2 * current_app.config["MAX_UPLOAD_BYTES"] + 65_536
+
+
+def _context(credential):
+    cycle = credential.current_cycle
+    return cycle, ruleset_of(credential, cycle)
+
+
+@bp.get("/credentials/<int:credential_id>/import")
+def upload(credential_id: int):
+    credential = own_credential_or_404(credential_id)
+    _cycle, ruleset = _context(credential)
+    return render_template("imports/upload.html", form=UploadForm(), credential=credential,
+                           ruleset=ruleset)
+
+
+@bp.get("/credentials/<int:credential_id>/import/template.csv")
+def template(credential_id: int):
+    credential = own_credential_or_404(credential_id)
+    _cycle, ruleset = _context(credential)
+    response = Response(template_csv(ruleset), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="recert-import-template-{ruleset.code}.csv"'
+    )
+    return response
+
+
+@bp.post("/credentials/<int:credential_id>/import/preview")
+def preview(credential_id: int):
+    credential = own_credential_or_404(credential_id)
+    cycle, ruleset = _context(credential)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("imports/upload.html", form=form, credential=credential,
+                               ruleset=ruleset), 400
+    data = form.file.data.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
+    if len(data) > current_app.config["MAX_UPLOAD_BYTES"]:
+        megabytes = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+        form.file.errors.append(f"The file is larger than {megabytes} MB. Split it up.")
+        return render_template("imports/upload.html", form=form, credential=credential,
+                               ruleset=ruleset), 400
+    us_dates = bool(form.us_dates.data)
+    result = services.preview(get_session(), credential, cycle, ruleset, data, today(),
+                              us_dates)
+    confirm = ConfirmImportForm()
+    if result.can_commit:
+        confirm.upload.data = signing.sign_upload(
+            current_app.config["SECRET_KEY"], current_user.id, credential.id, us_dates, data
+        )
+    return render_template("imports/preview.html", result=result, confirm=confirm,
+                           credential=credential, ruleset=ruleset, us_dates=us_dates)
+
+
+@bp.post("/credentials/<int:credential_id>/import/confirm")
+def confirm(credential_id: int):
+    credential = own_credential_or_404(credential_id)
+    cycle, ruleset = _context(credential)
+    form = ConfirmImportForm()
+    try:
+        if not form.validate_on_submit():
+            raise signing.ExpiredUpload
+        data, us_dates = signing.open_upload(current_app.config["SECRET_KEY"],
+                                             form.upload.data, current_user.id, credential.id)
+    except signing.ExpiredUpload:
+        flash("This preview is too old or was changed. Please upload the file again.", "error")
+        return redirect(url_for("imports.upload", credential_id=credential.id))
+    session = get_session()
+    result = services.preview(session, credential, cycle, ruleset, data, today(), us_dates,
+                              points=False)
+    try:
+        added = services.commit(session, current_user, credential, result)
+    except services.ImportFailed as failure:
+        flash(f"{failure} Nothing was added.", "error")
+        return redirect(url_for("imports.upload", credential_id=credential.id))
+    skipped = len(result.duplicates)
+    flash(f"Added {added} {'activity' if added == 1 else 'activities'}"
+          + (f"; skipped {skipped} already logged." if skipped else "."), "success")
+    return redirect(url_for("activities.index", credential_id=credential.id))
+
+
+@bp.route("/account/import", methods=["GET", "POST"])
+def account_import():
+    form = FullExportForm()
+    if form.validate_on_submit():
+        try:
+            document = json.loads(form.file.data.read(current_app.config["MAX_UPLOAD_BYTES"]))
+            summary = full.import_full_export(get_session(), current_user, document)
+        except (ValueError, full.ExportRefused) as error:
+            message = str(error) if isinstance(error, full.ExportRefused) else (
+                "This is not a Recert export file (it is not JSON we can read).")
+            form.file.errors.append(message)
+        else:
+            flash(summary, "success")
+            return redirect(url_for("dashboard.home"))
+    return render_template("imports/account.html", form=form)
