@@ -6,8 +6,10 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from tests.examples import example_a as enter_example_a
+from tests.examples import job
 from tests.helpers import AuthActions, add_cpt, log_activity, submit
-from tests.test_dashboard import category_rows, facts, job
+from tests.test_dashboard import category_rows, facts
 from tracker.db import get_session
 from tracker.models import Cycle
 
@@ -19,18 +21,10 @@ def person(app, client):
 
 
 def example_a(app, person) -> int:
-    """RULES.md's worked example A, entered through the app."""
-    cpt = add_cpt(person, "2022-03-15")
-    for title, category, day, quantity in [
-        ("Before the cycle", "CE-TRAINING", "2021-12-01", "8"),
-        ("Safety course", "CE-TRAINING", "2022-06-01", "10"),
-        ("Statistics", "CE-CREDIT", "2023-05-20", "3"),
-        ("Forklift certification", "IC", "2024-09-10", "1"),
-        ("Robotics coaching", "X", "2025-04-02", "30"),
-    ]:
-        log_activity(person, cpt, title=title, category=category, completed_on=day,
-                     quantity=quantity)
-    job(person, cpt, "Line operator", "2022-03-15", "2026-03-14")
+    """RULES.md's worked example A, entered through the app, keeping the test's own today."""
+    today = app.config["TODAY"]
+    cpt = enter_example_a(app, person)
+    app.config["TODAY"] = today
     return cpt
 
 
