@@ -17,7 +17,7 @@ from tracker.activities.services import engine_cycle, engine_input, ledger_of, l
 from tracker.credentials.services import ruleset_of
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential
 from tracker.rules import engine
-from tracker.rules.catalog import load_catalog
+from tracker.rules.catalog import RuleSet, load_catalog
 from tracker.rules.cycles import cycle_for, next_cycle_after
 from tracker.rules.engine import Progress, Status
 
@@ -88,9 +88,9 @@ def regain_date_problem(cycle: Cycle, passed_on: date, today: date) -> str | Non
     return None
 
 
-def _close_and_open(session: Session, credential: HeldCredential, status: CycleStatus,
-                    closed_on: date, dates: tuple[date, date]) -> Cycle:
-    ruleset = load_catalog().get(credential.ruleset_code)  # the current version
+def _close_and_open(session: Session, credential: HeldCredential, ruleset: RuleSet,
+                    status: CycleStatus, closed_on: date, dates: tuple[date, date]) -> Cycle:
+    """Close the open cycle and open one under `ruleset` (the rule set's current version)."""
     old = credential.open_cycle
     before = history.snapshot(old, history.CYCLE_FIELDS)
     old.status, old.closed_on = status, closed_on
@@ -118,7 +118,7 @@ def record_renewal(session: Session, credential: HeldCredential, renewed_on: dat
     if problem:
         raise DateRefused(problem)
     ruleset = load_catalog().get(credential.ruleset_code)
-    return _close_and_open(session, credential, CycleStatus.RENEWED, renewed_on,
+    return _close_and_open(session, credential, ruleset, CycleStatus.RENEWED, renewed_on,
                            next_cycle_after(ruleset, old.ends_on))
 
 
@@ -131,7 +131,7 @@ def record_regain(session: Session, credential: HeldCredential, passed_on: date,
     if problem:
         raise DateRefused(problem)
     ruleset = load_catalog().get(credential.ruleset_code)
-    return _close_and_open(session, credential, CycleStatus.LAPSED, passed_on,
+    return _close_and_open(session, credential, ruleset, CycleStatus.LAPSED, passed_on,
                            cycle_for(ruleset, passed_on))
 
 
