@@ -63,6 +63,18 @@ class CycleStatus(StrEnum):
     LAPSED = "lapsed"
 
 
+class LoginSession(SQLModel, table=True):
+    """One logged-in browser; logging out deletes it, so a copied cookie stops working."""
+
+    __tablename__ = "login_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    token: str = Field(max_length=64, unique=True, default_factory=new_login_token)
+    created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    last_seen_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+
+
 class HeldCredential(SQLModel, table=True):
     """A credential a person holds, under one rule set (e.g. `mssc-cpt`)."""
 
@@ -75,6 +87,8 @@ class HeldCredential(SQLModel, table=True):
     certificate_number: str = Field(default="", max_length=40)
     certified_on: date
     created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    # Raised by every save: a save that started from an older version is refused.
+    version: int = Field(default=1)
 
     modules: list["HeldModule"] = Relationship(
         back_populates="credential",
@@ -132,6 +146,8 @@ class Cycle(SQLModel, table=True):
     ruleset_version: str = Field(max_length=20)
     status: CycleStatus = Field(default=CycleStatus.OPEN, sa_type=String(10))
     closed_on: date | None = None
+    # Excess points the previous cycle passed on, where the rule set allows carry-over.
+    carried_in: Decimal = Field(default=Decimal(0), max_digits=8, decimal_places=2)
 
     credential: HeldCredential = Relationship(back_populates="cycles")
 
@@ -160,6 +176,8 @@ class Activity(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
     updated_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
     deleted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # Raised by every save: a save that started from an older version is refused.
+    version: int = Field(default=1)
 
     evidence: list["Evidence"] = Relationship(
         back_populates="activity",
