@@ -8,6 +8,7 @@ evaluates the credential's activities against that cycle.
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
@@ -89,20 +90,23 @@ def regain_date_problem(cycle: Cycle, passed_on: date, today: date) -> str | Non
 
 
 def _close_and_open(session: Session, credential: HeldCredential, ruleset: RuleSet,
-                    status: CycleStatus, closed_on: date, dates: tuple[date, date]) -> Cycle:
-    """Close the open cycle and open one under `ruleset` (the rule set's current version)."""
+                    status: CycleStatus, closed_on: date, dates: tuple[date, date],
+                    carried: Decimal = Decimal(0)) -> Cycle:
+    """Close the open cycle and open one under `ruleset` (the rule set's current version),
+    starting with `carried` points from the old one."""
     old = credential.open_cycle
     before = history.snapshot(old, history.CYCLE_FIELDS)
     old.status, old.closed_on = status, closed_on
     new = Cycle(starts_on=dates[0], ends_on=dates[1], points_required=ruleset.points_required,
-                ruleset_version=ruleset.version)
+                ruleset_version=ruleset.version, carried_in=carried)
     credential.cycles.append(new)
     session.add(credential)
     session.flush()  # the new cycle's id, for the record
     what = "Renewed" if status == CycleStatus.RENEWED else "Passed the assessment again"
+    brought = f", starting with {carried.normalize():f} points carried over" if carried else ""
     history.record(session, credential.user_id, history.RENEWED, "cycle", old.id,
                    f"{what} on {closed_on.isoformat()}: new cycle {dates[0].isoformat()} to "
-                   f"{dates[1].isoformat()}",
+                   f"{dates[1].isoformat()}{brought}",
                    history.diff(before, history.snapshot(old, history.CYCLE_FIELDS)))
     session.commit()
     return new
@@ -117,9 +121,12 @@ def record_renewal(session: Session, credential: HeldCredential, renewed_on: dat
     problem = renewal_date_problem(old, renewed_on, today)
     if problem:
         raise DateRefused(problem)
+    # The old cycle is seen as on the renewal day, as its history view shows it later.
+    closing = ledger_of(session, ruleset_of(credential, old), credential, old, renewed_on)
     ruleset = load_catalog().get(credential.ruleset_code)
     return _close_and_open(session, credential, ruleset, CycleStatus.RENEWED, renewed_on,
-                           next_cycle_after(ruleset, old.ends_on))
+                           next_cycle_after(ruleset, old.ends_on),
+                           closing.progress.carry_over_out)
 
 
 def record_regain(session: Session, credential: HeldCredential, passed_on: date,

@@ -108,7 +108,8 @@ def _credential(user: User, item: dict) -> HeldCredential:
         Cycle(starts_on=_day(c["starts_on"]), ends_on=_day(c["ends_on"]),
               points_required=Decimal(c["points_required"]),
               ruleset_version=c["ruleset_version"], status=CycleStatus(c["status"]),
-              closed_on=_day(c["closed_on"]))
+              closed_on=_day(c["closed_on"]),
+              carried_in=Decimal(c.get("carried_in", "0")))
         for c in item["cycles"]
     ]
     return credential

@@ -107,6 +107,7 @@ def _cycle(cycle: Cycle, progress: dict | None) -> dict[str, Any]:
         "ruleset_version": cycle.ruleset_version,
         "status": str(cycle.status),
         "closed_on": _day(cycle.closed_on),
+        "carried_in": _amount(cycle.carried_in),
         "progress": progress,
     }
 

@@ -6,6 +6,7 @@ A case names a rule set, a certification date, the modules held, `today` and the
      "certified_on": "2022-03-15", "today": "2026-11-24",
      "modules": ["safety", "quality", "production", "maintenance"],  (optional without modules)
      "renewed": false,                                           (optional)
+     "carried_in": "5",              (optional: points carried over from the previous cycle)
      "activities": [
         {"id": "a1", "category": "CE-TRAINING", "completed_on": "2022-06-01", "quantity": "10",
          "has_evidence": true},                                  (has_evidence optional: false)
@@ -31,7 +32,8 @@ from tracker.rules.engine import ActivityInput, Cycle, Progress, round_points
 from tracker.rules.reader import to_decimal
 
 CASE_KEYS = frozenset(
-    ("ruleset", "ruleset_version", "certified_on", "today", "modules", "renewed", "activities")
+    ("ruleset", "ruleset_version", "certified_on", "today", "modules", "renewed", "carried_in",
+     "activities")
 )
 ACTIVITY_KEYS = frozenset(
     ("id", "category", "completed_on", "started_on", "quantity", "fraction", "has_evidence")
@@ -68,6 +70,9 @@ def parse_case(
     renewed = data.get("renewed", False)
     if not isinstance(renewed, bool):
         problems.append("renewed: must be true or false")
+    carried_in = to_decimal(data.get("carried_in", 0))
+    if carried_in is None or carried_in < 0:
+        problems.append("carried_in: must be a number of points, 0 or more")
     raw_activities = data.get("activities")
     if not isinstance(raw_activities, list):
         problems.append("activities: must be a list (it may be empty)")
@@ -82,7 +87,8 @@ def parse_case(
         raise CaseError(problems)
     assert certified_on is not None and today is not None
     starts_on, ends_on = cycle_for(ruleset, certified_on)
-    cycle = Cycle(starts_on, ends_on, frozenset(modules), closed_by_renewal=renewed)
+    cycle = Cycle(starts_on, ends_on, frozenset(modules), closed_by_renewal=renewed,
+                  carried_in=carried_in or Decimal(0))
     return ruleset, cycle, tuple(activities), today
 
 
@@ -199,6 +205,8 @@ def progress_to_json(progress: Progress) -> dict[str, Any]:
         "projected_completion": _day(progress.projected_completion),
         "completes_before_end": progress.completes_before_end,
         "requirement_reached_on": _day(progress.requirement_reached_on),
+        "carried_in": _figure(progress.carried_in),
+        "carry_over_out": _figure(progress.carry_over_out),
         "categories": [
             {
                 "code": c.code,

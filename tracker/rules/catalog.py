@@ -31,6 +31,10 @@ File format (every key is checked; an unknown key is an error, so a typo never g
     [[groups]] code, name, categories (codes), optional minimum, maximum
     [[modules]] code, name, required (bool), key_activities = [{code, name, weight}]
         (weights of one module sum to 100)
+    [carry_over] maximum, last_days (optional)   points above the requirement, up to
+                                           `maximum`, move into the next cycle; with
+                                           `last_days`, only points counted in the
+                                           cycle's last N days
 
 Numbers may be written as TOML integers, floats or strings; they become `Decimal` through
 their decimal text, so 0.1 stays exactly 0.1. All problems of a file are collected and raised
@@ -43,12 +47,40 @@ import functools
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
 from tracker.rules.reader import ZERO, Reader, Unit, read_unit
+from tracker.rules.ruleset import (
+    Agency,
+    CarryOver,
+    Category,
+    Fee,
+    Group,
+    KeyActivity,
+    Module,
+    RuleSet,
+    version_key,
+)
+
+# The dataclasses live in `ruleset`; most callers import them from here with the loaders.
+__all__ = [
+    "Agency",
+    "CarryOver",
+    "Catalog",
+    "Category",
+    "Fee",
+    "Group",
+    "KeyActivity",
+    "Module",
+    "RuleSet",
+    "RuleSetError",
+    "UnknownRuleSetError",
+    "load_catalog",
+    "load_ruleset",
+    "version_key",
+]
 
 DEFAULT_DIRECTORY = Path(__file__).parent / "rulesets"
 _VERSION = re.compile(r"^\d+(\.\d+)*$")
@@ -68,113 +100,6 @@ class RuleSetError(Exception):
 
 class UnknownRuleSetError(LookupError):
     """No rule set with that code, or no such version of it."""
-
-
-@dataclass(frozen=True)
-class Category:
-    code: str
-    name: str
-    kind: str  # "quantity" (hours, credits...) or "period" (employment between two dates)
-    unit: Unit
-    points_per_unit: Decimal
-    step: Decimal | None = None  # quantity categories: entries are multiples of this
-    fractions: tuple[Decimal, ...] = ()  # period categories: allowed full-time fractions
-    cap: Decimal | None = None  # most points that count per cycle
-    minimum: Decimal | None = None  # fewest points needed per cycle
-    evidence: str | None = None  # what proof is expected, e.g. "certificate of completion"
-    help: str | None = None
-    groups: tuple[str, ...] = ()  # codes of the groups this category belongs to
-
-    @property
-    def is_period(self) -> bool:
-        return self.kind == "period"
-
-
-@dataclass(frozen=True)
-class Group:
-    code: str
-    name: str
-    categories: tuple[str, ...]
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None  # caps the group's combined counted points, in date order
-
-
-@dataclass(frozen=True)
-class KeyActivity:
-    code: str
-    name: str
-    weight: Decimal
-
-
-@dataclass(frozen=True)
-class Module:
-    code: str
-    name: str
-    required: bool
-    key_activities: tuple[KeyActivity, ...] = ()
-
-
-@dataclass(frozen=True)
-class Fee:
-    label: str
-    amount: Decimal
-    currency: str
-
-
-@dataclass(frozen=True)
-class Agency:
-    name: str
-    address: str
-    short_name: str  # what people call it in a sentence: "MSSC"
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    code: str
-    version: str
-    name: str
-    short_name: str
-    agency: Agency
-    cycle_years: int
-    points_required: Decimal
-    points_name: Unit
-    window_days: int
-    categories: tuple[Category, ...]
-    at_risk_days: int = 180
-    reminder_days: tuple[int, ...] = (180, 90, 30)
-    earliest_certified_on: date | None = None
-    yearly_minimum: Decimal | None = None
-    groups: tuple[Group, ...] = ()
-    modules: tuple[Module, ...] = ()
-    fees: tuple[Fee, ...] = ()
-    sources_note: str = ""
-    source_links: tuple[str, ...] = ()
-    path: Path | None = field(default=None, compare=False)
-
-    @functools.cached_property
-    def categories_by_code(self) -> Mapping[str, Category]:
-        return {category.code: category for category in self.categories}
-
-    def category(self, code: str) -> Category | None:
-        return self.categories_by_code.get(code)
-
-    def group(self, code: str) -> Group | None:
-        return next((group for group in self.groups if group.code == code), None)
-
-    def module(self, code: str) -> Module | None:
-        return next((module for module in self.modules if module.code == code), None)
-
-    @property
-    def required_modules(self) -> tuple[str, ...]:
-        return tuple(module.code for module in self.modules if module.required)
-
-    @property
-    def version_key(self) -> tuple[int, ...]:
-        return version_key(self.version)
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
 
 
 @dataclass(frozen=True, eq=False)
@@ -297,6 +222,9 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
     categories = [_category(reader) for reader in top.tables("categories")]
     groups = [_group(reader) for reader in top.tables("groups", required=False)]
     modules = tuple(_module(reader) for reader in top.tables("modules", required=False))
+    carry_over = None
+    if (table := top.table("carry_over", required=False)) is not None:
+        carry_over = _carry_over(table)
     top.finish()
 
     top.unique("categories", [c.code for c in categories])
@@ -338,6 +266,7 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
         groups=tuple(groups),
         modules=modules,
         fees=fees,
+        carry_over=carry_over,
         sources_note=note,
         source_links=links,
         path=path,
@@ -434,3 +363,12 @@ def _module(reader: Reader) -> Module:
     )
     reader.finish()
     return module
+
+
+def _carry_over(reader: Reader) -> CarryOver:
+    carry_over = CarryOver(
+        maximum=reader.decimal("maximum", positive=True) or ZERO,
+        last_days=reader.integer("last_days", minimum=1, required=False),
+    )
+    reader.finish()
+    return carry_over

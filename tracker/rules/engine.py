@@ -21,6 +21,12 @@ How activities count (RULES.md):
   `missing_evidence`; it still counts (the agency audits, it does not pre-check).
 - Category and group `earned` add up activities inside the cycle and not in the future.
 
+Carry-over (rule sets with a [carry_over] table; not CPT): points the previous cycle passed on
+(`Cycle.carried_in`) start the counted total; they belong to no category. `carry_over_out` is
+what would move on from this cycle: once every requirement is met, the points above the
+requirement, at most the rule set's maximum, never more than this cycle's own counted points,
+and with `last_days` only points counted in the cycle's last days.
+
 Status, first match wins: not_required, renewed, complete, lapsed, at_risk, on_track, behind.
 Our choice for rule sets with minimums (PMP, CISSP): `complete` needs the total AND every
 category, group and yearly minimum met; until then the other rules apply, and `unmet` says
@@ -38,152 +44,63 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
+from decimal import Decimal
 from fractions import Fraction
 
 from tracker.rules.catalog import Category, RuleSet
 from tracker.rules.cycles import cycle_years, whole_months, window_opens_on
+from tracker.rules.results import (
+    CENT,
+    DAYS_PER_MONTH,
+    FUTURE,
+    MISSING_EVIDENCE,
+    ONE,
+    OUTSIDE_CYCLE,
+    OVER_CAP,
+    OVER_GROUP_MAX,
+    UNKNOWN_CATEGORY,
+    ZERO,
+    ActivityInput,
+    ActivityResult,
+    CategoryResult,
+    Cycle,
+    GroupResult,
+    Progress,
+    Status,
+    Unmet,
+    UnmetKind,
+    YearResult,
+    round_points,
+)
 
-ZERO = Decimal(0)
-ONE = Decimal(1)
-CENT = Decimal("0.01")
-DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
+# The types live in `results`; callers import them from here with `evaluate`.
+__all__ = [
+    "CENT",
+    "DAYS_PER_MONTH",
+    "FUTURE",
+    "MISSING_EVIDENCE",
+    "ONE",
+    "OUTSIDE_CYCLE",
+    "OVER_CAP",
+    "OVER_GROUP_MAX",
+    "UNKNOWN_CATEGORY",
+    "ZERO",
+    "ActivityInput",
+    "ActivityResult",
+    "CategoryResult",
+    "Cycle",
+    "GroupResult",
+    "Progress",
+    "Status",
+    "Unmet",
+    "UnmetKind",
+    "YearResult",
+    "evaluate",
+    "requires_recertification",
+    "round_points",
+]
 
-OUTSIDE_CYCLE = "outside_cycle"
-FUTURE = "future"
-OVER_CAP = "over_cap"
-OVER_GROUP_MAX = "over_group_max"
-MISSING_EVIDENCE = "missing_evidence"
-UNKNOWN_CATEGORY = "unknown_category"
-
-
-class Status(StrEnum):
-    NOT_REQUIRED = "not_required"
-    RENEWED = "renewed"
-    COMPLETE = "complete"
-    LAPSED = "lapsed"
-    AT_RISK = "at_risk"
-    ON_TRACK = "on_track"
-    BEHIND = "behind"
-
-
-class UnmetKind(StrEnum):
-    POINTS_REMAINING = "points_remaining"
-    CATEGORY_MINIMUM = "category_minimum"
-    GROUP_MINIMUM = "group_minimum"
-    YEARLY_MINIMUM = "yearly_minimum"
-    MISSING_EVIDENCE = "missing_evidence"
-
-
-def round_points(value: Decimal) -> Decimal:
-    """Half-up to 2 places, for display and export only (sums stay exact)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class Cycle:
-    starts_on: date
-    ends_on: date
-    modules: frozenset[str] = frozenset()  # module codes held
-    closed_by_renewal: bool = False
-    # Carry-over of excess points (a later issue) would add the points brought in here.
-
-
-@dataclass(frozen=True)
-class ActivityInput:
-    id: str | int
-    category: str
-    completed_on: date | None  # employment: the end date; None = still employed
-    quantity: Decimal | None = None  # None for period categories
-    started_on: date | None = None  # period categories only
-    fraction: Decimal | None = None  # period categories: full-time fraction; None = 1
-    has_evidence: bool = False
-    order: int = 0  # creation order, the tie-breaker between activities on the same date
-
-
-@dataclass(frozen=True, slots=True)  # one per activity: slots keep thousands of them cheap
-class ActivityResult:
-    id: str | int
-    category: str
-    date: date | None  # the date it counts at (employment: clipped end, open: today)
-    earned: Decimal
-    counted: Decimal
-    flags: tuple[str, ...]
-    months: int | None = None  # period categories: whole months counted
-
-
-@dataclass(frozen=True)
-class CategoryResult:
-    code: str
-    name: str
-    earned: Decimal
-    counted: Decimal
-    cap: Decimal | None
-    minimum: Decimal | None
-
-
-@dataclass(frozen=True)
-class GroupResult:
-    code: str
-    name: str
-    earned: Decimal
-    counted: Decimal
-    minimum: Decimal | None
-    maximum: Decimal | None
-
-
-@dataclass(frozen=True)
-class YearResult:
-    number: int
-    starts_on: date
-    ends_on: date
-    counted: Decimal
-    minimum: Decimal | None
-
-
-@dataclass(frozen=True)
-class Unmet:
-    kind: UnmetKind
-    scope: str | int  # "total", a category or group code, a year number, an activity id
-    required: Decimal | None
-    counted: Decimal
-
-
-@dataclass(frozen=True)
-class Progress:
-    ruleset_code: str
-    ruleset_version: str
-    starts_on: date
-    ends_on: date
-    window_opens_on: date
-    today: date
-    status: Status
-    required: Decimal
-    earned: Decimal
-    counted: Decimal
-    remaining: Decimal
-    days_left: int
-    elapsed_days: int
-    total_days: int
-    pace_target: Decimal
-    points_per_month_needed: Decimal | None
-    projected_completion: date | None
-    completes_before_end: bool | None
-    requirement_reached_on: date | None
-    activities: tuple[ActivityResult, ...]  # in input order
-    categories: tuple[CategoryResult, ...]
-    groups: tuple[GroupResult, ...]
-    years: tuple[YearResult, ...]
-    unmet: tuple[Unmet, ...]
-
-    def activity(self, activity_id: str | int) -> ActivityResult:
-        return next(result for result in self.activities if result.id == activity_id)
-
-    def category(self, code: str) -> CategoryResult:
-        return next(result for result in self.categories if result.code == code)
 
 
 def requires_recertification(ruleset: RuleSet, modules: Iterable[str]) -> bool:
@@ -243,9 +160,11 @@ def evaluate(
         for code in by_code
     }
     limited_group_counted = {group.code: ZERO for group in ruleset.groups}
-    total = ZERO
-    reached_on: date | None = None
     required = ruleset.points_required
+    total = cycle.carried_in or ZERO  # a stored 0.00 would show as "0.00"
+    reached_on: date | None = start if total and total >= required else None
+    late_from = _carry_over_from(ruleset, end)
+    late_counted = ZERO  # counted on or after late_from: what may carry over
     missing: list[Unmet] = []
     for day, _, _, index, earned, months in eligible:
         activity = activities[index]
@@ -271,6 +190,8 @@ def evaluate(
         category_counted[code] += counted
         year_counted[bisect_right(year_starts, day) - 1] += counted
         total += counted
+        if late_from is not None and day >= late_from:
+            late_counted += counted
         if reached_on is None and total >= required:
             reached_on = day
         results[index] = ActivityResult(
@@ -331,12 +252,37 @@ def evaluate(
         projected_completion=projected,
         completes_before_end=None if projected is None else projected <= end,
         requirement_reached_on=reached_on,
+        carried_in=cycle.carried_in,
+        carry_over_out=_carry_over_out(ruleset, cycle, total, late_counted) if all_met else ZERO,
         activities=tuple(results),  # every slot was filled by one of the two loops
         categories=category_results,
         groups=group_results,
         years=year_results,
         unmet=tuple(unmet),
     )
+
+
+def _carry_over_from(ruleset: RuleSet, end: date) -> date | None:
+    """The first day whose points may carry over, when only the last days' points may."""
+    carry_over = ruleset.carry_over
+    if carry_over is None or carry_over.last_days is None:
+        return None
+    return end - timedelta(days=carry_over.last_days - 1)
+
+
+def _carry_over_out(ruleset: RuleSet, cycle: Cycle, total: Decimal, late: Decimal) -> Decimal:
+    """Points above the requirement, up to the rule set's maximum.
+
+    Points carried into this cycle never carry on again, and with `last_days` only the
+    points counted in the cycle's last days may go.
+    """
+    carry_over = ruleset.carry_over
+    if carry_over is None:
+        return ZERO
+    excess = min(total - ruleset.points_required, total - cycle.carried_in)
+    if carry_over.last_days is not None:
+        excess = min(excess, late)
+    return max(min(excess, carry_over.maximum), ZERO)
 
 
 def _status(ruleset: RuleSet, cycle: Cycle, today: date, all_met: bool, on_pace: bool) -> Status:

@@ -19,12 +19,14 @@ HUNDRED = Decimal(100)
 
 
 def points_curve(progress: Progress) -> list[tuple[date, Decimal]]:
-    """The counted total after each day that added points, from (start, 0) on."""
+    """The counted total after each day that added points, from the start (with any points
+    carried over from the previous cycle) on."""
     by_day: dict[date, Decimal] = {}
     for result in progress.activities:
         if result.counted and result.date is not None:
             by_day[result.date] = by_day.get(result.date, ZERO) + result.counted
-    curve, total = [(progress.starts_on, ZERO)], ZERO
+    total = progress.carried_in
+    curve = [(progress.starts_on, total)]
     for day in sorted(by_day):
         total += by_day[day]
         curve.append((day, total))

@@ -1,0 +1,129 @@
+"""What a rule set is: the frozen dataclasses a rule-set file is read into (see `catalog`)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from tracker.rules.reader import Unit
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name: str
+    kind: str  # "quantity" (hours, credits...) or "period" (employment between two dates)
+    unit: Unit
+    points_per_unit: Decimal
+    step: Decimal | None = None  # quantity categories: entries are multiples of this
+    fractions: tuple[Decimal, ...] = ()  # period categories: allowed full-time fractions
+    cap: Decimal | None = None  # most points that count per cycle
+    minimum: Decimal | None = None  # fewest points needed per cycle
+    evidence: str | None = None  # what proof is expected, e.g. "certificate of completion"
+    help: str | None = None
+    groups: tuple[str, ...] = ()  # codes of the groups this category belongs to
+
+    @property
+    def is_period(self) -> bool:
+        return self.kind == "period"
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name: str
+    categories: tuple[str, ...]
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None  # caps the group's combined counted points, in date order
+
+
+@dataclass(frozen=True)
+class KeyActivity:
+    code: str
+    name: str
+    weight: Decimal
+
+
+@dataclass(frozen=True)
+class Module:
+    code: str
+    name: str
+    required: bool
+    key_activities: tuple[KeyActivity, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fee:
+    label: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    address: str
+    short_name: str  # what people call it in a sentence: "MSSC"
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """Points above the requirement that move into the next cycle."""
+
+    maximum: Decimal  # most points that carry over
+    # Only points counted in the cycle's last N days may carry over (None: any of them).
+    last_days: int | None = None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    code: str
+    version: str
+    name: str
+    short_name: str
+    agency: Agency
+    cycle_years: int
+    points_required: Decimal
+    points_name: Unit
+    window_days: int
+    categories: tuple[Category, ...]
+    at_risk_days: int = 180
+    reminder_days: tuple[int, ...] = (180, 90, 30)
+    earliest_certified_on: date | None = None
+    yearly_minimum: Decimal | None = None
+    groups: tuple[Group, ...] = ()
+    modules: tuple[Module, ...] = ()
+    fees: tuple[Fee, ...] = ()
+    carry_over: CarryOver | None = None
+    sources_note: str = ""
+    source_links: tuple[str, ...] = ()
+    path: Path | None = field(default=None, compare=False)
+
+    @functools.cached_property
+    def categories_by_code(self) -> Mapping[str, Category]:
+        return {category.code: category for category in self.categories}
+
+    def category(self, code: str) -> Category | None:
+        return self.categories_by_code.get(code)
+
+    def group(self, code: str) -> Group | None:
+        return next((group for group in self.groups if group.code == code), None)
+
+    def module(self, code: str) -> Module | None:
+        return next((module for module in self.modules if module.code == code), None)
+
+    @property
+    def required_modules(self) -> tuple[str, ...]:
+        return tuple(module.code for module in self.modules if module.required)
+
+    @property
+    def version_key(self) -> tuple[int, ...]:
+        return version_key(self.version)
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
