@@ -105,6 +105,15 @@ def test_the_fixed_file_writes_500_and_again_writes_nothing(app, user_client, cp
     assert activity_count(app, cpt) == 500
 
 
+def test_an_import_is_in_the_account_log_and_on_each_activitys_history(app, user_client, cpt):
+    import_file(user_client, cpt, course_rows(3))
+    log = user_client.get("/account/log").text
+    assert "Imported 3 activities from a file" in log
+    for activity in activities_of(app, cpt):
+        page = user_client.get(f"/activities/{activity.id}").text
+        assert "Imported from a file" in page
+
+
 def test_duplicates_inside_the_file_are_skipped(app, user_client, cpt):
     content = HEADER + "2024-05-01,CE-TRAINING,Welding,Acme,8\r\n" * 2
     page = preview(user_client, cpt, content)

@@ -211,9 +211,11 @@ def commit(session: Session, user: User, credential: HeldCredential, result: Pre
         for row in result.new_rows
     ]
     try:
-        session.execute(insert(Activity), activities)
+        new_ids = session.scalars(insert(Activity).returning(Activity.id), activities).all()
         history.record(session, user.id, history.IMPORTED, "credential", credential.id,
                        f"Imported {len(activities)} activities from a file")
+        history.record_many(session, user.id, history.IMPORTED, "activity", new_ids,
+                            "Imported from a file")
         session.commit()
     except SQLAlchemyError as error:
         session.rollback()
