@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from tracker import schema
 from tracker.activities import services as activity_services
+from tracker.backup import backup_command, restore_command
 from tracker.clock import today
 from tracker.db import get_engine, get_session
 from tracker.imports.cli import import_activities
@@ -144,3 +145,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(report_command)
     app.cli.add_command(send_reminders)
     app.cli.add_command(import_activities)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
