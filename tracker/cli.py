@@ -1,4 +1,5 @@
-"""Flask CLI commands: `db ...`, `rules ...`, `purge-trash` and `send-reminders`."""
+"""Flask CLI commands: `db ...`, `rules ...`, `purge-trash`, `send-reminders`, and (from their
+own modules) `report`, `import-activities`, `backup` and `restore`."""
 
 import json
 import sys
