@@ -6,6 +6,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import JSON, DateTime, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, Relationship, SQLModel
 
 # Named constraints, so migrations can refer to them the same way on SQLite and PostgreSQL.
@@ -24,6 +25,15 @@ def utcnow() -> datetime:
 
 def new_login_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def versioned(cls) -> dict:
+    """Mapper arguments that make `version` SQLAlchemy's version counter.
+
+    Every UPDATE (and DELETE) of the row then checks the version it was read at and raises it;
+    a write from a stale copy matches no row and raises StaleDataError (see tracker.concurrency).
+    """
+    return {"version_id_col": cls.__table__.c.version}
 
 
 class User(SQLModel, table=True):
@@ -89,6 +99,12 @@ class HeldCredential(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
     # Raised by every save: a save that started from an older version is refused.
     version: int = Field(default=1)
+    # Raised whenever its activities or their files change: cached evaluations are keyed on it.
+    activities_revision: int = Field(default=0)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return versioned(cls)
 
     modules: list["HeldModule"] = Relationship(
         back_populates="credential",
@@ -178,6 +194,10 @@ class Activity(SQLModel, table=True):
     deleted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     # Raised by every save: a save that started from an older version is refused.
     version: int = Field(default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return versioned(cls)
 
     evidence: list["Evidence"] = Relationship(
         back_populates="activity",

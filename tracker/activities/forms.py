@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.activities.evidence import MAX_FILES_PER_ACTIVITY, UploadProblem, check_upload
 from tracker.auth.forms import strip_whitespace
+from tracker.concurrency import version_field
 from tracker.fields import DayField
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import check_activity, say_fraction, say_number
@@ -62,6 +63,7 @@ class ActivityForm(FlaskForm):
         "Proof (certificate, transcript, letter)",
         description="PDF, PNG, JPEG or WebP files; up to 5 per activity.",
     )
+    version = version_field()
 
     ruleset: RuleSet
     today: date
@@ -193,7 +195,9 @@ def activity_form(ruleset: RuleSet, today: date, max_upload_bytes: int, **kwargs
 
 
 def form_data_of(activity) -> dict:
-    """An activity's saved values, to fill in its edit form (or a duplicate's)."""
+    """An activity's saved values, to fill in its edit form (or a duplicate's).
+
+    Not its version: only the edit view adds that (a duplicate is a new activity)."""
     return {
         "category": activity.category,
         "title": activity.title,

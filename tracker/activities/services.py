@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from tracker import history
 from tracker.activities.evidence import CheckedFile
+from tracker.concurrency import check_version, refusing_stale
 from tracker.credentials.services import ruleset_of
 from tracker.models import Activity, Cycle, CycleStatus, Evidence, HeldCredential, User, utcnow
 from tracker.rules import engine
@@ -98,6 +99,7 @@ def engine_cycle(credential: HeldCredential, cycle: Cycle) -> engine.Cycle:
         ends_on=cycle.ends_on,
         modules=credential.module_codes,
         closed_by_renewal=cycle.status == CycleStatus.RENEWED,
+        carried_in=cycle.carried_in,
     )
 
 
@@ -153,18 +155,20 @@ def _evidence_rows(files: list[CheckedFile]) -> list[Evidence]:
 
 
 def _commit(session: Session) -> None:
-    """Commit the whole change, or keep none of it."""
+    """Commit the whole change, or keep none of it (Conflict when the row was saved meanwhile)."""
     try:
-        session.commit()
+        with refusing_stale(session):
+            session.commit()
     except SQLAlchemyError as error:
         session.rollback()
         raise SaveFailed(str(error)) from error
 
 
 def _flush(session: Session) -> None:
-    """Give new rows their ids (for the history), or keep none of the change."""
+    """Write the change so far (new rows get their ids), or keep none of it."""
     try:
-        session.flush()
+        with refusing_stale(session):
+            session.flush()
     except SQLAlchemyError as error:
         session.rollback()
         raise SaveFailed(str(error)) from error
@@ -229,13 +233,18 @@ def create_activity(session: Session, user: User, credential: HeldCredential, va
 
 
 def update_activity(session: Session, activity: Activity, values: dict,
-                    files: list[CheckedFile], remove_ids: set[int]) -> None:
+                    files: list[CheckedFile], remove_ids: set[int],
+                    started: int | None = None) -> None:
+    """Save the form's values and files; Conflict when the activity is no longer at the version
+    `started` (the one the form was opened at) or is saved by someone else meanwhile."""
+    check_version(activity, started)
     credential = session.get(HeldCredential, activity.held_credential_id)
     before = facts_of(activity, credential)
     for name, value in values.items():
         setattr(activity, name, value)
     activity.updated_at = utcnow()
     session.add(activity)
+    _flush(session)  # the UPDATE checks and raises the version before anything else is written
     changes = history.diff(before, facts_of(activity, credential))
     if remove_ids:
         removed = session.exec(select(Evidence.filename).where(

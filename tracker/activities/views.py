@@ -16,11 +16,13 @@ from tracker.activities import services
 from tracker.activities.forms import activity_form, form_data_of, tag_choices, unit_hints
 from tracker.activities.listing import FLAG_FILTERS, SORTS, Filters, list_activities
 from tracker.clock import today
+from tracker.concurrency import Conflict, differences, started_from
 from tracker.credentials import services as credential_services
 from tracker.credentials.forms import ConfirmForm
 from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
 from tracker.history import history_of
+from tracker.models import Activity
 
 bp = Blueprint("activities", __name__)
 
@@ -67,11 +69,29 @@ def index(credential_id: int):
     )
 
 
+def _again(form) -> str:
+    return " (choose your files again)." if _uploads(form) else "."
+
+
+def _uploads(form) -> list:
+    return [f for f in form.evidence.data or [] if getattr(f, "filename", "")]
+
+
 def _save_failed(form) -> None:
     form.form_errors.append(
-        "We could not save this, and nothing was changed. Please try again"
-        + (" (choose your files again)." if form.evidence.data else ".")
+        "We could not save this, and nothing was changed. Please try again" + _again(form)
     )
+
+
+def _changed_meanwhile(form, activity, credential) -> list:
+    """Refuse a save that started from an older version: show both, and let a new save win."""
+    form.form_errors.append(
+        "This activity was changed meanwhile (maybe in another tab). Nothing was saved. "
+        "Check what is saved now. To keep what you typed instead, save again" + _again(form)
+    )
+    form.version.data = str(activity.version)  # saving again now overwrites on purpose
+    return differences(services.facts_of(activity, credential),
+                       services.facts_of(Activity(**form.values()), credential))
 
 
 @bp.route("/credentials/<int:credential_id>/activities/new", methods=["GET", "POST"])
@@ -127,19 +147,23 @@ def edit(activity_id: int):
     files = services.files_of(get_session(), activity)
     remove_ids = {int(i) for i in request.form.getlist("remove_file") if i.isdigit()}
     remove_ids &= {f.id for f in files}
-    form = new_form(ruleset, data=form_data_of(activity))
+    form = new_form(ruleset, data={**form_data_of(activity), "version": activity.version})
     form.files_already_attached = len(files) - len(remove_ids)
+    conflict = None
     if form.validate_on_submit():
         try:
             services.update_activity(get_session(), activity, form.values(),
-                                     form.checked_files, remove_ids)
+                                     form.checked_files, remove_ids, started_from(form.version))
         except services.SaveFailed:
             _save_failed(form)
+        except Conflict:
+            conflict = _changed_meanwhile(form, activity, credential)
         else:
             flash("Your changes are saved.", "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
-    return render_form(form, ruleset, credential, activity=activity, files=files,
-                       remove_ids=remove_ids)
+    page = render_form(form, ruleset, credential, activity=activity, files=files,
+                       remove_ids=remove_ids, conflict=conflict)
+    return (page, 409) if conflict is not None else page
 
 
 @bp.post("/activities/<int:activity_id>/delete")

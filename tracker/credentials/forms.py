@@ -7,6 +7,7 @@ from wtforms import BooleanField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from tracker.auth.forms import strip_whitespace
+from tracker.concurrency import version_field
 from tracker.fields import DayField
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import check_certified_on
@@ -32,6 +33,7 @@ class CredentialForm(FlaskForm):
         filters=[strip_whitespace],
         description="As printed on your certificate. You can add it later.",
     )
+    version = version_field()
 
     ruleset: RuleSet
     today: date
@@ -85,6 +87,7 @@ def form_data_of(credential) -> dict:
     data = {
         "certified_on": credential.certified_on,
         "certificate_number": credential.certificate_number,
+        "version": credential.version,
     }
     for module in credential.modules:
         data[f"module_{module.module_code}"] = True

@@ -1,12 +1,14 @@
 """Adding, changing and removing the credentials a person holds, and their progress."""
 
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from tracker import history
+from tracker.concurrency import check_version, refusing_stale
 from tracker.models import Activity, Cycle, HeldCredential, HeldModule, User
 from tracker.rules.catalog import RuleSet, load_catalog
 from tracker.rules.cycles import cycle_for
@@ -101,10 +103,19 @@ def update_credential(
     certified_on: date,
     certificate_number: str,
     modules: dict[str, date | None],
+    started: int | None = None,
 ) -> None:
-    """Change the details; a new certification date moves the first cycle with it."""
+    """Change the details; a new certification date moves the first cycle with it.
+
+    Conflict when the credential is no longer at the version `started` (the one the form was
+    opened at) or is saved by someone else meanwhile; then nothing is saved.
+    """
+    check_version(credential, started)
     ruleset = ruleset_of(credential)
     before = facts_of(credential, ruleset)
+    # A change to the modules alone would not UPDATE the credential's row: raising the version
+    # by hand does, so every save is checked against (and raises) the stored version.
+    credential.version += 1
     credential.certificate_number = certificate_number
     _set_modules(credential, modules)
     if certified_on != credential.certified_on:
@@ -119,7 +130,29 @@ def update_credential(
     if changes:
         history.record(session, credential.user_id, history.CHANGED, "credential",
                        credential.id, f"Changed {ruleset.name}", changes)
-    session.commit()
+    with refusing_stale(session):
+        session.commit()
+
+
+def form_facts(ruleset: RuleSet, certified_on: date | None, certificate_number: str,
+               modules: dict[str, date | None]) -> dict:
+    """What the edit form holds, in plain words and the rule set's order (to compare a save
+    with what is stored)."""
+    facts = history.snapshot(
+        SimpleNamespace(certified_on=certified_on, certificate_number=certificate_number),
+        history.CREDENTIAL_FIELDS,
+    )
+    facts["Modules"] = history.plain([
+        module.name + (f" (passed {modules[module.code].isoformat()})"
+                       if modules[module.code] else "")
+        for module in ruleset.modules if module.code in modules
+    ])
+    return facts
+
+
+def stored_form_facts(credential: HeldCredential, ruleset: RuleSet) -> dict:
+    return form_facts(ruleset, credential.certified_on, credential.certificate_number,
+                      {m.module_code: m.passed_on for m in credential.modules})
 
 
 def delete_credential(session: Session, credential: HeldCredential) -> None:

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from tracker.activities import services as activity_services
 from tracker.clock import today
+from tracker.concurrency import Conflict, differences, started_from
 from tracker.credentials import services
 from tracker.credentials.forms import ConfirmForm, credential_form, form_data_of
 from tracker.dashboard.chart import build_chart
@@ -83,16 +84,34 @@ def edit(credential_id: int):
     credential = own_credential_or_404(credential_id)
     ruleset = services.ruleset_of(credential, credential.open_cycle)
     form = credential_form(ruleset, today(), data=form_data_of(credential))
+    conflict = None
     if form.validate_on_submit():
-        services.update_credential(
-            get_session(), credential, form.certified_on.data,
-            form.certificate_number.data or "", form.modules_held(),
-        )
-        flash("Your changes are saved.", "success")
-        return redirect(url_for("credentials.show", credential_id=credential.id))
-    return render_template(
-        "credentials/form.html", form=form, ruleset=ruleset, credential=credential
+        try:
+            services.update_credential(
+                get_session(), credential, form.certified_on.data,
+                form.certificate_number.data or "", form.modules_held(),
+                started_from(form.version),
+            )
+        except Conflict:
+            conflict = _changed_meanwhile(form, credential, ruleset)
+        else:
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("credentials.show", credential_id=credential.id))
+    page = render_template("credentials/form.html", form=form, ruleset=ruleset,
+                           credential=credential, conflict=conflict)
+    return (page, 409) if conflict is not None else page
+
+
+def _changed_meanwhile(form, credential, ruleset) -> list:
+    """Refuse a save that started from an older version: show both, and let a new save win."""
+    form.form_errors.append(
+        "This credential was changed meanwhile (maybe in another tab). Nothing was saved. "
+        "Check what is saved now. To keep what you typed instead, save again."
     )
+    form.version.data = str(credential.version)  # saving again now overwrites on purpose
+    typed = services.form_facts(ruleset, form.certified_on.data,
+                                form.certificate_number.data or "", form.modules_held())
+    return differences(services.stored_form_facts(credential, ruleset), typed)
 
 
 @bp.route("/<int:credential_id>/delete", methods=["GET", "POST"])
