@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench clean
+.PHONY: run serve test lint bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -25,6 +25,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/flask --app tracker db upgrade
 	$(BIN)/flask --app tracker run --host $(HOST) --port $(PORT)
+
+# Production (see README): gunicorn with tracker/gunicorn_conf.py, RECERT_WORKERS workers.
+serve: export RECERT_ENV ?= production
+serve: $(VENV)/.installed
+	@if [ "$$RECERT_ENV" = production ] && [ -z "$$RECERT_SECRET_KEY" ]; then \
+		echo "make serve: set RECERT_SECRET_KEY first (a long random value, the same on every server; see README)."; \
+		exit 1; fi
+	$(BIN)/flask --app tracker db upgrade
+	$(BIN)/gunicorn --config python:tracker.gunicorn_conf --bind $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

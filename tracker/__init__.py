@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.credentials.renewal_views import bp as renewal_bp
     from tracker.credentials.views import bp as credentials_bp
     from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.health import bp as health_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
@@ -83,3 +84,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(health_bp)

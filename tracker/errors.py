@@ -2,12 +2,12 @@
 
 import time
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from tracker.extensions import limiter
+from tracker.extensions import limiter, login_manager
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Go back, reload the page and try again."),
@@ -59,6 +59,8 @@ def handle_rate_limit(_error: HTTPException):
 
 def handle_database_down(error: OperationalError):
     current_app.logger.error("Database unavailable: %s", error.orig)
+    if "_login_user" not in g:  # who is logged in could not be looked up: show "Log in"
+        g._login_user = login_manager.anonymous_user()
     return render_error(503)
 
 

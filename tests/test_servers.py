@@ -1,0 +1,146 @@
+"""Two servers over one PostgreSQL and one Redis, set up as README's "Running in production".
+
+Whatever server a request reaches, the person sees the same account, the same login limits
+and the same files.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from redis import Redis
+from sqlalchemy import create_engine, make_url, text
+
+from tests.live_server import (
+    ROOT,
+    Browser,
+    random_png,
+    server_environment,
+    serving,
+    start_gunicorn,
+)
+
+POSTGRES_URL = os.environ.get("RECERT_TEST_POSTGRES_URL")
+REDIS_URL = os.environ.get("RECERT_TEST_REDIS_URL")
+needs_postgres_and_redis = pytest.mark.skipif(
+    not (POSTGRES_URL and REDIS_URL),
+    reason="two servers need a shared PostgreSQL and Redis: set RECERT_TEST_POSTGRES_URL "
+           "and RECERT_TEST_REDIS_URL",
+)
+CPT_MODULES = {"module_safety": "y", "module_quality": "y", "module_production": "y",
+               "module_maintenance": "y"}
+
+
+@pytest.fixture
+def own_database():
+    """A PostgreSQL database made for this test alone, dropped after it."""
+    name = f"recert_servers_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def two_servers(own_database, tmp_path):
+    """README's steps: settings, migrations once, then two servers with the same settings."""
+    # Login attempts are counted under this run's own Redis keys, removed after the test.
+    prefix = f"recert-test-{uuid.uuid4().hex[:12]}"
+    env = server_environment(own_database, tmp_path / "instance",
+                             RECERT_RATELIMIT_STORAGE_URL=REDIS_URL)
+    migrated = subprocess.run([sys.executable, "-m", "flask", "--app", "tracker", "db", "upgrade"],
+                              cwd=ROOT, env=env, capture_output=True, text=True)
+    assert migrated.returncode == 0, migrated.stderr
+    app = f"tracker:create_app({{'RATELIMIT_KEY_PREFIX': {prefix!r}}})"
+    try:
+        with serving(start_gunicorn({**env, "RECERT_WORKERS": "2"}, tmp_path / "one", app=app),
+                     start_gunicorn(env, tmp_path / "two", workers=1, app=app)) as servers:
+            yield servers
+    finally:
+        redis = Redis.from_url(REDIS_URL)
+        keys = list(redis.scan_iter(match=f"*{prefix}*"))
+        if keys:
+            redis.delete(*keys)
+        redis.close()
+
+
+@needs_postgres_and_redis
+def test_any_server_serves_the_same_accounts_login_limits_and_files(two_servers):
+    one, two = two_servers
+    assert one.messages.count("Booting worker") == 2  # RECERT_WORKERS=2
+    for server in (one, two):
+        health = Browser().get(f"{server.url}/healthz")
+        assert (health.status, json.loads(health.body)) == (200, {"status": "ok",
+                                                                   "database": "ok"})
+        assert "Set-Cookie" not in health.headers
+
+    # Registered through server 1, still logged in on server 2 (the same secret key).
+    pat = Browser()
+    assert pat.register(one.url, "pat@example.com").status == 302
+    assert [cookie.secure for cookie in pat.cookies] == [True]  # production: HTTPS only
+    assert "Log out" in pat.get(f"{two.url}/").text
+
+    # Another browser logs in through server 2 with the password chosen on server 1.
+    laptop = Browser()
+    response = laptop.login(two.url, "pat@example.com")
+    assert response.status == 302
+    assert "Welcome back, Pat Doe." in laptop.get(f"{two.url}/").text
+
+    # A file uploaded through server 1 downloads byte for byte through server 2.
+    photo = random_png(400, 300)
+    created = pat.submit(f"{one.url}/credentials/new/mssc-cpt",
+                         {"certified_on": "2022-03-15", **CPT_MODULES})
+    assert created.status == 302
+    credential = created.headers["Location"].rsplit("/", 1)[-1]
+    saved = pat.submit(
+        f"{one.url}/credentials/{credential}/activities/new",
+        {"category": "CE-TRAINING", "title": "Forklift safety", "provider": "Acme Training",
+         "completed_on": "2024-05-01", "quantity": "8"},
+        files={"evidence": ("certificate.png", photo, "image/png")},
+    )
+    assert saved.status == 302, saved.text
+    activity_page = laptop.get(f"{two.url}{saved.headers['Location']}")
+    assert "certificate.png" in activity_page.text
+    link = activity_page.text.split('href="/evidence/', 1)[1].split('"', 1)[0]
+    download = laptop.get(f"{two.url}/evidence/{link}")
+    assert download.status == 200
+    assert download.body == photo
+
+    # Wrong passwords count on both servers together: 3 on one, 2 on the other...
+    stranger = Browser()
+    for server in (one, one, one, two, two):
+        failed = stranger.login(server.url, "pat@example.com", "not the password at all")
+        assert failed.status == 200
+        assert "The email or the password is not right" in failed.text
+    # ...and then even the right password is refused on either server.
+    for server in (one, two):
+        refused = stranger.login(server.url, "pat@example.com")
+        assert refused.status == 429
+        assert "Too many attempts" in refused.text
+
+    # One line per request on standard output, private calendar addresses hidden.
+    assert Browser().get(f"{one.url}/calendar/a-private-secret.ics").status == 404
+    assert '"POST /auth/login HTTP/1.1" 429' in one.access_log
+    assert '"GET /healthz HTTP/1.1" 200' in two.access_log
+    assert '"GET /calendar/<hidden>.ics HTTP/1.1" 404' in one.access_log
+    assert "a-private-secret" not in one.access_log
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = server_environment("sqlite://", tmp_path / "instance")
+    del env["RECERT_SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--config", "python:tracker.gunicorn_conf"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "set RECERT_SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
