@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from tracker import history
+from tracker.activities import cache
 from tracker.activities.evidence import CheckedFile
 from tracker.concurrency import check_version, refusing_stale
 from tracker.credentials.services import ruleset_of
@@ -34,7 +35,7 @@ class Ledger:
     """A credential's activities with what the engine made of them."""
 
     progress: engine.Progress
-    activities: list[Activity]
+    activities: tuple[Activity, ...]  # shared through the cache: never changed in place
     files: dict[int, list[Evidence]] = field(default_factory=dict)
 
     @cached_property
@@ -65,14 +66,18 @@ def ledger_of(session: Session, ruleset: RuleSet, credential: HeldCredential, cy
 
 def ledgers_of(session: Session, held: list[tuple[HeldCredential, Cycle, RuleSet]],
                today: date) -> list[Ledger]:
-    """A ledger for each (credential, cycle, rule set): two statements for all of them.
+    """A ledger for each (credential, cycle, rule set): at most two statements for all of them,
+    none when every ledger is in the cache (see tracker.activities.cache).
 
     Pages only read activities, so they come as plain rows (attribute access like the
     models) rather than tracked ORM objects, which would cost several times as long to build.
     """
-    ids = [credential.id for credential, _cycle, _ruleset in held]
+    keys = [cache.key_of(credential, cycle, ruleset, today) for credential, cycle, ruleset in held]
+    ledgers = [cache.get(key) for key in keys]
+    ids = [credential.id for (credential, _c, _r), ledger in zip(held, ledgers, strict=True)
+           if ledger is None]
     if not ids:
-        return []
+        return ledgers
     live = (Activity.held_credential_id.in_(ids), Activity.deleted_at.is_(None))
     activities: dict[int, list] = {credential_id: [] for credential_id in ids}
     for row in session.execute(
@@ -84,12 +89,15 @@ def ledgers_of(session: Session, held: list[tuple[HeldCredential, Cycle, RuleSet
         select(*EVIDENCE_FACTS).join(Activity).where(*live).order_by(Evidence.id)
     ):
         files.setdefault(item.activity_id, []).append(item)
-    ledgers = []
-    for credential, cycle, ruleset in held:
-        rows = activities[credential.id]
+    for index, (credential, cycle, ruleset) in enumerate(held):
+        if ledgers[index] is not None:
+            continue
+        rows = tuple(activities[credential.id])
         inputs = [engine_input(a, a.id in files) for a in rows]
         progress = engine.evaluate(ruleset, engine_cycle(credential, cycle), inputs, today)
-        ledgers.append(Ledger(progress, rows, {a.id: files[a.id] for a in rows if a.id in files}))
+        ledgers[index] = Ledger(progress, rows,
+                                {a.id: files[a.id] for a in rows if a.id in files})
+        cache.put(keys[index], ledgers[index])
     return ledgers
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, insert, select
 
 from tracker import history
+from tracker.activities import cache
 from tracker.activities.forms import tag_choices
 from tracker.activities.services import engine_cycle, engine_input
 from tracker.imports import parsing
@@ -212,6 +213,7 @@ def commit(session: Session, user: User, credential: HeldCredential, result: Pre
     ]
     try:
         new_ids = session.scalars(insert(Activity).returning(Activity.id), activities).all()
+        cache.touch(session, {credential.id})  # a bulk insert passes by the flush hook
         history.record(session, user.id, history.IMPORTED, "credential", credential.id,
                        f"Imported {len(activities)} activities from a file")
         history.record_many(session, user.id, history.IMPORTED, "activity", new_ids,

@@ -1,0 +1,94 @@
+"""Pages reuse an evaluated ledger until its activities or files change, and never show stale
+figures: every kind of change is seen on the next view."""
+
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from tests.helpers import add_cpt, counted_statements, log_activity, pdf_bytes, submit
+from tracker.db import get_session
+from tracker.models import Activity, Evidence, HeldCredential
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def cpt(app, user_client):
+    app.config["TODAY"] = TODAY
+    return add_cpt(user_client)
+
+
+def counted(client, credential_id: int) -> str:
+    page = client.get(f"/credentials/{credential_id}").text
+    return re.search(r"<dt>Counted</dt><dd>([\d.]+) points", page).group(1)
+
+
+def no_proof(client, credential_id: int) -> int:
+    return client.get(f"/credentials/{credential_id}/activities?flag=missing_evidence").text \
+        .count('class="flag flag-missing_evidence"')
+
+
+def test_a_second_view_does_not_read_the_activities_again(app, user_client, cpt):
+    log_activity(user_client, cpt, quantity="10")
+    url = f"/credentials/{cpt}"
+    assert user_client.get(url).status_code == 200
+    with counted_statements(app) as statements:
+        assert user_client.get(url).status_code == 200
+    assert not [s for s in statements if "FROM activities" in s], statements
+
+
+def test_every_kind_of_change_shows_on_the_next_view(app, user_client, cpt):
+    first = log_activity(user_client, cpt, quantity="10", completed_on="2024-01-10")
+    activity_id = int(first.headers["Location"].rsplit("/", 1)[-1])
+    assert counted(user_client, cpt) == "10"
+    assert no_proof(user_client, cpt) == 1
+
+    log_activity(user_client, cpt, quantity="4", completed_on="2024-02-10")  # a new one
+    assert counted(user_client, cpt) == "14"
+
+    location = f"/activities/{activity_id}"
+    submit(user_client, f"{location}/delete", {}, form_page=location)  # to the trash
+    assert counted(user_client, cpt) == "4"
+    submit(user_client, f"/trash/{activity_id}/restore", {}, form_page="/trash/")
+    assert counted(user_client, cpt) == "14"
+
+    with app.app_context():  # an edit and a new file, through the unit of work
+        session = get_session()
+        activity = session.get(Activity, activity_id)
+        activity.quantity = Decimal(20)
+        data = pdf_bytes()
+        session.add(Evidence(activity_id=activity_id, filename="c.pdf",
+                             content_type="application/pdf", size=len(data), sha256="0" * 64,
+                             data=data))
+        session.commit()
+    assert counted(user_client, cpt) == "24"
+    assert no_proof(user_client, cpt) == 1  # only the second activity lacks proof now
+
+    with app.app_context():  # the file removed again
+        session = get_session()
+        session.delete(session.exec(select(Evidence)).one())
+        session.commit()
+    assert no_proof(user_client, cpt) == 2
+
+    csv = "Date completed,Category,Title,Provider,Quantity\r\n2024-03-01,CE-TRAINING,Imported,Acme,6\r\n"
+    url = f"/credentials/{cpt}/import"
+    preview = submit(user_client, f"{url}/preview", {"file": (io.BytesIO(csv.encode()), "a.csv")},
+                     form_page=url, content_type="multipart/form-data")
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', preview.text).group(1)
+    submit(user_client, f"{url}/confirm", {"upload": token}, form_page=url)
+    assert counted(user_client, cpt) == "30"
+
+
+def test_changing_the_modules_held_changes_the_status(app, user_client, cpt):
+    log_activity(user_client, cpt, quantity="10")
+    assert "Recertification is not required" not in user_client.get(f"/credentials/{cpt}").text
+    with app.app_context():
+        session = get_session()
+        credential = session.get(HeldCredential, cpt)
+        credential.modules.pop()
+        session.commit()
+    assert "Recertification is not required" in user_client.get(f"/credentials/{cpt}").text
