@@ -8,6 +8,9 @@ from tracker.activities.evidence import MAX_FILES_PER_ACTIVITY
 
 DEFAULT_MAX_UPLOAD_MB = 10
 DEFAULT_MAIL_FROM = "Recert <recert@localhost>"
+# Requests that change something (POST, PUT, PATCH, DELETE), and files uploaded.
+DEFAULT_WRITE_RATE_LIMIT = "60 per minute; 300 per hour"
+DEFAULT_UPLOAD_RATE_LIMIT = "20 per minute; 100 per hour"
 
 
 class ConfigError(RuntimeError):
@@ -50,6 +53,10 @@ def from_environment(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RECERT_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Per person (or address when logged out), shared by all routes: see tracker.ratelimits.
+        # A person filling in forms stays far below; a script is stopped within a minute.
+        "WRITE_RATE_LIMIT": DEFAULT_WRITE_RATE_LIMIT,
+        "UPLOAD_RATE_LIMIT": DEFAULT_UPLOAD_RATE_LIMIT,
         # Per file; a request may carry an activity's five files and its form.
         "MAX_UPLOAD_BYTES": int(max_upload_mb) * 1024 * 1024,
         "MAX_CONTENT_LENGTH": (MAX_FILES_PER_ACTIVITY * int(max_upload_mb) + 1) * 1024 * 1024,

@@ -5,6 +5,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+from tracker.ratelimits import APPLICATION_LIMITS
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address)
+# Per-route limits (login, register) count by address; APPLICATION_LIMITS cap every change.
+limiter = Limiter(key_func=get_remote_address, application_limits=APPLICATION_LIMITS)

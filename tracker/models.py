@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from pydantic import PrivateAttr
 from sqlalchemy import JSON, DateTime, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, Relationship, SQLModel
@@ -43,12 +44,14 @@ class User(SQLModel, table=True):
     email: str = Field(max_length=254, unique=True, index=True)
     display_name: str = Field(max_length=80)
     password_hash: str = Field(max_length=255)
-    # Part of the id Flask-Login keeps in the session and remember cookie: changing it
-    # (on a password change) logs out every other browser of this user.
+    # No longer read: logins are rows of login_sessions now. Kept (and still filled) so that
+    # no migration is needed; the next migration that touches users may drop it.
     login_token: str = Field(max_length=64, default_factory=new_login_token)
     # The secret in the personal calendar feed's URL; a new one makes the old URL stop working.
     calendar_token: str = Field(max_length=64, default_factory=new_login_token, unique=True)
     created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    # The LoginSession token this object was logged in or loaded with (not a column).
+    _login_session_token: str | None = PrivateAttr(default=None)
 
     # Flask-Login's user interface.
     @property
@@ -63,8 +66,20 @@ class User(SQLModel, table=True):
     def is_anonymous(self) -> bool:
         return False
 
+    @property
+    def login_session_token(self) -> str | None:
+        # Objects loaded from the database start without Pydantic's private values.
+        return (self.__pydantic_private__ or {}).get("_login_session_token")
+
+    @login_session_token.setter
+    def login_session_token(self, token: str) -> None:
+        self._login_session_token = token
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.login_token}"
+        """The id Flask-Login keeps in the session and remember cookie: `<user id>:<token>`."""
+        if self.login_session_token is None:
+            raise RuntimeError("Log in through tracker.auth.services.start_login_session.")
+        return f"{self.id}:{self.login_session_token}"
 
 
 class CycleStatus(StrEnum):

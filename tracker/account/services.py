@@ -3,14 +3,19 @@
 from sqlmodel import Session
 
 from tracker.auth.passwords import hash_password
-from tracker.auth.services import EmailTaken, find_user_by_email, normalize_email
-from tracker.models import User, new_login_token
+from tracker.auth.services import (
+    EmailTaken,
+    end_other_login_sessions,
+    find_user_by_email,
+    normalize_email,
+)
+from tracker.models import User
 
 
 def change_password(session: Session, user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
-    # A new login token signs out every other browser that was logged in as this user.
-    user.login_token = new_login_token()
+    # Every other browser logged in as this user is logged out; this one stays.
+    end_other_login_sessions(session, user)
     session.add(user)
     session.commit()
 
@@ -25,6 +30,6 @@ def change_email(session: Session, user: User, new_email: str) -> None:
 
 
 def delete_account(session: Session, user: User) -> None:
-    """Remove the user; the database cascades to every row that belongs to them."""
+    """Remove the user; the database cascades to every row (and login) that belongs to them."""
     session.delete(user)
     session.commit()

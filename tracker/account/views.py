@@ -4,7 +4,7 @@ import json
 from datetime import UTC
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from tracker import history
 from tracker.account import services
@@ -66,8 +66,6 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit() and _password_ok(form):
         services.change_password(get_session(), current_user, form.password.data)
-        # The login token changed: log this browser in again so only the others are signed out.
-        login_user(current_user._get_current_object())
         flash("Your password is changed. Other devices are logged out.", "success")
         return redirect(url_for("account.overview"))
     return render_template("account/password.html", form=form)

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 
 import puremagic
@@ -15,6 +16,13 @@ ACCEPTED_TYPES = {
     "image/png": "PNG",
     "image/jpeg": "JPEG",
     "image/webp": "WebP",
+}
+# The endings a stored name may keep for each type; any other ending gets the right one added.
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/webp": (".webp",),
 }
 MAX_FILES_PER_ACTIVITY = 5
 MAX_NAME_LENGTH = 200
@@ -39,12 +47,30 @@ class CheckedFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
+def _hidden(ch: str) -> bool:
+    # Control and format characters (NUL, CR, LF, right-to-left override...), line breaks.
+    category = unicodedata.category(ch)
+    return category[0] == "C" or category in ("Zl", "Zp")
+
+
 def clean_filename(name: str | None) -> str:
     """The name without folders or control characters, as people will see it again."""
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    printable = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
-    printable = printable.strip().lstrip(".")
-    return printable[-MAX_NAME_LENGTH:] or "file"
+    printable = "".join(ch for ch in (name or "") if not _hidden(ch))
+    base = printable.replace("\\", "/").rsplit("/", 1)[-1]
+    base = base.strip().lstrip(".")
+    return base[-MAX_NAME_LENGTH:] or "file"
+
+
+def name_for_type(filename: str, content_type: str) -> str:
+    """`filename`, ending as its content does: `notes.html` holding a PDF is `notes.html.pdf`.
+
+    So a saved download never opens as something else (a web page, a program). A name
+    without any ending is kept as it is.
+    """
+    if "." not in filename or filename.lower().endswith(EXTENSIONS[content_type]):
+        return filename
+    ending = EXTENSIONS[content_type][0]
+    return filename[-(MAX_NAME_LENGTH - len(ending)):] + ending
 
 
 def detect_type(data: bytes) -> str | None:
@@ -53,6 +79,16 @@ def detect_type(data: bytes) -> str | None:
     except puremagic.PureError:
         return None
     return detected if detected in ACCEPTED_TYPES else None
+
+
+def hides_an_archive(data: bytes) -> bool:
+    """Whether the file is also a ZIP archive (a "polyglot": a PDF or image with a program,
+    a Java archive or an Office file joined to it)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return bool(archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return False
 
 
 def _is_readable_pdf(data: bytes) -> bool:
@@ -79,6 +115,11 @@ def check_upload(stream, name: str | None, max_bytes: int) -> CheckedFile:
         raise UploadProblem(
             f"{filename} is not a {', '.join(others)} or {last} file. Only those can be attached."
         )
+    if hides_an_archive(data):
+        raise UploadProblem(
+            f"{filename} has other files hidden inside it, so it cannot be attached. "
+            f"Save it again as a plain {ACCEPTED_TYPES[content_type]} file."
+        )
     if content_type == "application/pdf" and not _is_readable_pdf(data):
         raise UploadProblem(f"{filename} looks like a PDF but cannot be opened. It may be damaged.")
-    return CheckedFile(filename, content_type, data)
+    return CheckedFile(name_for_type(filename, content_type), content_type, data)

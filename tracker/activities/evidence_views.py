@@ -30,6 +30,8 @@ def _send(evidence_id: int, *, inline: bool):
         max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # Should a browser ever render a file itself, it may run nothing and load nothing.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 

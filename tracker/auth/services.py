@@ -1,9 +1,16 @@
-"""Accounts: creating, finding and signing in users."""
+"""Accounts: creating, finding and signing in users, and their login sessions."""
 
-from sqlmodel import Session, select
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, delete, select
 
 from tracker.auth.passwords import hash_password, needs_rehash, verify_password
-from tracker.models import User
+from tracker.models import LoginSession, User, utcnow
+
+# last_seen_at is written at most this often, so most pages cost no extra statement.
+SEEN_EVERY = timedelta(minutes=5)
+# A login unused for this long is over (Flask-Login's remember cookie lasts 365 days too).
+IDLE_LIMIT = timedelta(days=365)
 
 
 class EmailTaken(ValueError):
@@ -42,12 +49,57 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+def start_login_session(session: Session, user: User) -> None:
+    """Record a new logged-in browser; its token becomes part of Flask-Login's id."""
+    now = utcnow()
+    # Logins that were left open so long that they ended: no need to keep them.
+    session.exec(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                            LoginSession.last_seen_at < now - IDLE_LIMIT))
+    login = LoginSession(user_id=user.id, created_at=now, last_seen_at=now)
+    session.add(login)
+    session.commit()
+    user.login_session_token = login.token
+
+
+def end_login_session(session: Session, user: User) -> None:
+    """Log this browser out for good: a copy of its cookie no longer works either."""
+    session.exec(delete(LoginSession).where(LoginSession.token == user.login_session_token))
+    session.commit()
+
+
+def end_other_login_sessions(session: Session, user: User) -> None:
+    """Log out every other browser of this user (the caller commits)."""
+    session.exec(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                            LoginSession.token != user.login_session_token))
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # SQLite gives timestamps back without their time zone; they are stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def load_user(session: Session, login_id: str) -> User | None:
-    """The user named by Flask-Login's stored id (`<user id>:<login token>`)."""
+    """The user of Flask-Login's stored id (`<user id>:<session token>`), in one statement.
+
+    Only a login session that still exists counts. Its last_seen_at is brought up to date
+    when it is older than SEEN_EVERY, and only when nothing else is pending in the session.
+    """
     user_id, _, token = login_id.partition(":")
-    if not user_id.isdigit():
+    if not user_id.isdigit() or not token:
         return None
-    user = session.get(User, int(user_id))
-    if user is None or user.login_token != token:
+    now = utcnow()
+    busy = session.in_transaction()
+    row = session.exec(
+        select(User, LoginSession)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == int(user_id), LoginSession.token == token,
+               LoginSession.last_seen_at >= now - IDLE_LIMIT)
+    ).first()
+    if row is None:
         return None
+    user, login = row
+    user.login_session_token = token
+    if not busy and _as_utc(login.last_seen_at) <= now - SEEN_EVERY:
+        login.last_seen_at = now
+        session.commit()
     return user

@@ -51,6 +51,8 @@ def _email_key() -> str:
 def _start_session(user, remember: bool) -> None:
     # A fresh session at login, so nothing from before (a planted session) carries over.
     session.clear()
+    # A login_sessions row per browser: Flask-Login's id (cookie) names it.
+    services.start_login_session(get_session(), user)
     login_user(user, remember=remember)
 
 
@@ -97,6 +99,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    services.end_login_session(get_session(), current_user)
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))

@@ -1,0 +1,259 @@
+"""Uploads meant to hurt: too large, the wrong type, polyglots, crafted names, and floods.
+
+The bodies are built byte by byte where a browser or the test client would clean them up,
+so the names arrive exactly as a hostile client can send them.
+"""
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from sqlmodel import select
+from werkzeug.http import parse_options_header
+
+from tests.helpers import (
+    EXE_BYTES,
+    AuthActions,
+    add_cpt,
+    csrf_token,
+    log_activity,
+    pdf_bytes,
+    png_bytes,
+)
+from tracker import config, create_app
+from tracker.db import get_session
+from tracker.extensions import limiter
+from tracker.models import Activity, Evidence
+
+NOT_ACCEPTED = "is not a PDF, PNG, JPEG or WebP file."
+HIDDEN = "has other files hidden inside it"
+HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("META-INF/MANIFEST.MF", "Main-Class: Evil\n")
+        archive.writestr("index.html", HTML)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def cpt(app, user_client):
+    app.config["TODAY"] = date(2026, 11, 24)
+    return add_cpt(user_client)
+
+
+def stored(app, model):
+    with app.app_context():
+        return list(get_session().exec(select(model).order_by(model.id)))
+
+
+def post_raw(client, cpt: int, disposition: bytes, content: bytes, title="Forklift safety"):
+    """Post the activity form with one file whose Content-Disposition is exactly `disposition`."""
+    url = f"/credentials/{cpt}/activities/new"
+    fields = {"csrf_token": csrf_token(client.get(url).text), "category": "CE-TRAINING",
+              "title": title, "completed_on": "2024-05-01", "quantity": "8"}
+    boundary = b"----recert-test-boundary"
+    body = b"".join(
+        b"--" + boundary + b'\r\nContent-Disposition: form-data; name="' + name.encode()
+        + b'"\r\n\r\n' + value.encode() + b"\r\n"
+        for name, value in fields.items()
+    )
+    body += (b"--" + boundary + b'\r\nContent-Disposition: form-data; name="evidence"; '
+             + disposition + b"\r\nContent-Type: application/octet-stream\r\n\r\n"
+             + content + b"\r\n--" + boundary + b"--\r\n")
+    return client.post(url, data=body,
+                       content_type=f"multipart/form-data; boundary={boundary.decode()}")
+
+
+def assert_safe_download(client, evidence: Evidence) -> None:
+    response = client.get(f"/evidence/{evidence.id}")
+    assert response.status_code == 200
+    assert response.data == evidence.data
+    assert response.mimetype == evidence.content_type
+    disposition = response.headers["Content-Disposition"]
+    kind, options = parse_options_header(disposition)
+    assert kind == "attachment"
+    assert options["filename"] == evidence.filename
+    assert not set(disposition) & {"\r", "\n", "\x00", "\u202e", "/"}
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+# Too large ------------------------------------------------------------------------------------
+
+def test_the_upload_limits_come_from_recert_max_upload_mb(monkeypatch, tmp_path):
+    monkeypatch.setenv("RECERT_MAX_UPLOAD_MB", "1")
+    settings = config.from_environment(tmp_path)
+    assert settings["MAX_UPLOAD_BYTES"] == 1024 * 1024
+    # Five files of the limit and the form around them; more is refused before it is read.
+    assert settings["MAX_CONTENT_LENGTH"] == 6 * 1024 * 1024
+
+
+def test_a_request_over_the_limit_gets_the_413_page_and_nothing_is_stored(app, user_client,
+                                                                         cpt, monkeypatch,
+                                                                         tmp_path):
+    monkeypatch.setenv("RECERT_MAX_UPLOAD_MB", "1")
+    settings = config.from_environment(tmp_path)
+    app.config.update(MAX_UPLOAD_BYTES=settings["MAX_UPLOAD_BYTES"],
+                      MAX_CONTENT_LENGTH=settings["MAX_CONTENT_LENGTH"])
+    huge = pdf_bytes() + b"%" * (7 * 1024 * 1024)
+    response = log_activity(user_client, cpt, files=[("huge.pdf", huge)])
+    assert response.status_code == 413
+    assert "<title>File too large · Recert</title>" in response.text
+    assert response.text.count("<h1") == 1
+    assert "Pick a smaller file" in response.text
+    assert stored(app, Activity) == stored(app, Evidence) == []
+
+
+def test_one_file_over_the_limit_in_a_small_request_is_a_field_error(app, user_client, cpt):
+    # Under the request limit the form comes back with what was typed and says which file.
+    app.config["MAX_UPLOAD_BYTES"] = 1024 * 1024
+    big = pdf_bytes() + b"%" * (1024 * 1024)
+    response = log_activity(user_client, cpt, title="Keep me", files=[("big.pdf", big)])
+    assert response.status_code == 200
+    assert "big.pdf is larger than 1 MB." in response.text
+    assert 'value="Keep me"' in response.text
+    assert stored(app, Activity) == stored(app, Evidence) == []
+
+
+# Wrong type -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("setup.pdf", EXE_BYTES),
+        ("page.pdf", HTML),
+        ("drawing.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+                        b"</svg>"),
+        ("archive.pdf", zip_bytes()),
+        ("program.jpg", b"\x7fELF\x02\x01\x01" + b"\0" * 64),
+        ("animation.png", b"GIF89a" + b"\0" * 64),
+    ],
+)
+def test_a_file_of_another_type_is_a_field_error(app, user_client, cpt, name, content):
+    response = log_activity(user_client, cpt, files=[(name, content)])
+    assert response.status_code == 200
+    assert f"{name} {NOT_ACCEPTED}" in response.text
+    assert stored(app, Activity) == stored(app, Evidence) == []
+
+
+# Polyglots ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("starts-as-pdf.pdf", b"%PDF-1.7\n" + zip_bytes()),
+        ("pdf-and-zip.pdf", pdf_bytes() + zip_bytes()),
+        ("png-and-zip.png", png_bytes() + zip_bytes()),
+    ],
+)
+def test_a_file_that_is_also_a_zip_archive_is_refused(app, user_client, cpt, name, content):
+    response = log_activity(user_client, cpt, files=[(name, content)])
+    assert response.status_code == 200
+    assert f"{name} {HIDDEN}" in response.text
+    assert stored(app, Activity) == stored(app, Evidence) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type", "stored_name"),
+    [
+        ("page.html", pdf_bytes() + HTML, "application/pdf", "page.html.pdf"),
+        ("picture.svg", png_bytes() + HTML, "image/png", "picture.svg.png"),
+    ],
+)
+def test_other_joined_content_is_kept_as_the_detected_type_and_never_served_as_a_page(
+    app, user_client, cpt, name, content, content_type, stored_name
+):
+    assert log_activity(user_client, cpt, files=[(name, content)]).status_code == 302
+    [evidence] = stored(app, Evidence)
+    assert (evidence.content_type, evidence.filename) == (content_type, stored_name)
+    assert_safe_download(user_client, evidence)
+    inline = user_client.get(f"/evidence/{evidence.id}/view")
+    if content_type == "application/pdf":
+        assert inline.status_code == 404  # only images are ever shown inside a page
+    else:
+        assert inline.mimetype == "image/png"
+        assert inline.headers["X-Content-Type-Options"] == "nosniff"
+
+
+# Names ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("disposition", "content", "expected"),
+    [
+        (b'filename="../../etc/passwd.pdf"', pdf_bytes(), "passwd.pdf"),
+        (b'filename="a\x00b.pdf"', pdf_bytes(), "ab.pdf"),
+        # A browser sends CR LF as %0D%0A; RFC 2231 lets a client send them for real.
+        (b"filename*=UTF-8''x%0D%0Ay.png", png_bytes(), "xy.png"),
+        (b'filename="C:\\\\Users\\\\pat\\\\cert.pdf"', pdf_bytes(), "cert.pdf"),
+        # Right-to-left override: "invoice\u202egnp.exe" shows as "invoiceexe.png".
+        (b"filename*=UTF-8''invoice%E2%80%AEgnp.exe", png_bytes(), "invoicegnp.exe.png"),
+        (b"filename*=UTF-8''..%2F..%2F%2E%2E%5Cboot.ini%E2%80%A8.pdf", pdf_bytes(),
+         "boot.ini.pdf"),
+        (b"filename*=UTF-8''cert%22%3B%20filename%3D%22evil.html", pdf_bytes(),
+         'cert"; filename="evil.html.pdf'),
+        (b'filename="' + b"long" * 300 + b'.pdf"', pdf_bytes(), "long" * 49 + ".pdf"),
+        (b'filename=".."', pdf_bytes(), "file"),
+    ],
+)
+def test_crafted_names_are_cleaned_and_the_download_is_safe(app, user_client, cpt,
+                                                            disposition, content, expected):
+    response = post_raw(user_client, cpt, disposition, content)
+    assert response.status_code == 302, response.text
+    [evidence] = stored(app, Evidence)
+    assert evidence.filename == expected
+    assert len(evidence.filename) <= 200
+    assert_safe_download(user_client, evidence)
+    page = user_client.get(response.headers["Location"]).text
+    assert "evil.html\"" not in page and "\u202e" not in page
+
+
+# Floods ---------------------------------------------------------------------------------------
+
+def test_rate_limits_are_on_by_default_and_in_production(monkeypatch):
+    monkeypatch.setenv("RECERT_ENV", "production")
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    assert app.config["WRITE_RATE_LIMIT"] == config.DEFAULT_WRITE_RATE_LIMIT
+    assert app.config["UPLOAD_RATE_LIMIT"] == config.DEFAULT_UPLOAD_RATE_LIMIT
+    assert app.config["RATELIMIT_ENABLED"] is True
+    assert limiter.enabled
+
+
+def assert_too_many(response) -> None:
+    assert response.status_code == 429
+    assert "<title>Too many attempts · Recert</title>" in response.text
+    assert "Try again in 1 minute." in response.text
+    assert "Traceback" not in response.text
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+
+
+def test_a_burst_of_changes_is_stopped_with_429(app, user_client):
+    app.config["WRITE_RATE_LIMIT"] = "5 per minute"
+    token = csrf_token(user_client.get("/").text)
+    answers = [user_client.post("/account/calendar/new-address", data={"csrf_token": token})
+               for _ in range(8)]
+    assert [a.status_code for a in answers[:5]] == [302] * 5
+    for answer in answers[5:]:
+        assert_too_many(answer)
+    # Reading goes on, and the limit is this person's, not everyone's.
+    assert user_client.get("/").status_code == 200
+    other = app.test_client()
+    AuthActions(other).register(email="sam@example.com", name="Sam")
+    token = csrf_token(other.get("/").text)
+    assert other.post("/account/calendar/new-address",
+                      data={"csrf_token": token}).status_code == 302
+
+
+def test_uploads_count_each_file(app, user_client, cpt):
+    app.config["UPLOAD_RATE_LIMIT"] = "3 per minute"
+    files = [("a.pdf", pdf_bytes()), ("b.png", png_bytes())]
+    assert log_activity(user_client, cpt, title="First", files=files).status_code == 302
+    refused = log_activity(user_client, cpt, title="Second", files=files)
+    assert_too_many(refused)
+    assert [a.title for a in stored(app, Activity)] == ["First"]
+    assert len(stored(app, Evidence)) == 2
+    # An activity without files is not an upload.
+    assert log_activity(user_client, cpt, title="Third").status_code == 302

@@ -1,0 +1,59 @@
+"""Limits on how fast anyone can change things, so a script cannot flood the site.
+
+Two budgets are shared by every state-changing route (POST, PUT, PATCH, DELETE):
+- writes: every such request counts 1;
+- uploads: every file sent counts 1 (an activity with five files counts 5).
+A logged-in person is counted by user id (so colleagues behind one office address do not share
+a budget, and a person cannot escape it by changing address); anyone else by address. Reading
+pages is not limited here; logging in and registering also have their own stricter limits
+(tracker.auth.views). The JSON API is left to its own budget per token (API_RATE_LIMIT,
+tracker.api.blueprint). The limits are read from the app's config at each request:
+WRITE_RATE_LIMIT and UPLOAD_RATE_LIMIT (see tracker.config); an empty value turns one off.
+"""
+
+from flask import current_app, request
+from flask_limiter import ApplicationLimit
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
+# Blueprints that count their requests themselves.
+OWN_LIMITS = {"api"}
+
+
+def person_or_address() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{get_remote_address()}"
+
+
+def files_sent() -> int:
+    return sum(1 for _name, upload in request.files.items(multi=True) if upload.filename)
+
+
+def _has_own_limits() -> bool:
+    return bool(OWN_LIMITS.intersection(request.blueprints))
+
+
+def _not_an_upload() -> bool:
+    # Only a request that can carry files is read for them.
+    return _has_own_limits() or request.method not in STATE_CHANGING or files_sent() == 0
+
+
+APPLICATION_LIMITS = [
+    ApplicationLimit(
+        lambda: current_app.config.get("WRITE_RATE_LIMIT", ""),
+        key_function=person_or_address,
+        scope="writes",
+        methods=STATE_CHANGING,
+        exempt_when=_has_own_limits,
+    ),
+    ApplicationLimit(
+        lambda: current_app.config.get("UPLOAD_RATE_LIMIT", ""),
+        key_function=person_or_address,
+        scope="uploads",
+        methods=STATE_CHANGING,
+        exempt_when=_not_an_upload,
+        cost=files_sent,
+    ),
+]
