@@ -1,5 +1,6 @@
 """The activity list: filters, sorting and pages over an evaluated ledger, all from the URL."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from math import ceil
@@ -103,20 +104,43 @@ def _sorted(rows: list[Row], sort: str) -> list[Row]:
     return sorted(rows, key=day, reverse=True)
 
 
+def _all_rows(ledger: Ledger, sort: str) -> tuple[Row, ...]:
+    """Every row in the sort's order, worked out once per ledger (see Ledger.memo)."""
+    def build() -> tuple[Row, ...]:
+        rows = [Row(activity, ledger.results[activity.id], ledger.files.get(activity.id, []))
+                for activity in ledger.activities]
+        return tuple(_sorted(rows, sort))
+
+    return ledger.memo(("rows", sort), build)
+
+
+def filtered_rows(ledger: Ledger, filters: Filters) -> Sequence[Row]:
+    """Every row that passes the filters, in the filters' order (all pages)."""
+    rows = _all_rows(ledger, filters.sort)
+    if not filters.active:
+        return rows
+    return [row for row in rows if _matches(row, filters)]
+
+
+def _totals(rows: Sequence[Row]) -> tuple[Decimal, Decimal]:
+    return (sum((row.result.earned for row in rows), Decimal(0)),
+            sum((row.result.counted for row in rows), Decimal(0)))
+
+
 def list_activities(ledger: Ledger, filters: Filters) -> Listing:
-    rows = [
-        Row(activity, ledger.results[activity.id], ledger.files.get(activity.id, []))
-        for activity in ledger.activities
-    ]
-    chosen = _sorted([row for row in rows if _matches(row, filters)], filters.sort)
+    chosen = filtered_rows(ledger, filters)
     pages = max(1, ceil(len(chosen) / PAGE_SIZE))
     page = min(filters.page, pages)
     start = (page - 1) * PAGE_SIZE
+    if filters.active:
+        earned, counted = _totals(chosen)
+    else:
+        earned, counted = ledger.memo("totals", lambda: _totals(chosen))
     return Listing(
-        rows=chosen[start:start + PAGE_SIZE],
+        rows=list(chosen[start:start + PAGE_SIZE]),
         total_rows=len(chosen),
-        earned=sum((row.result.earned for row in chosen), Decimal(0)),
-        counted=sum((row.result.counted for row in chosen), Decimal(0)),
+        earned=earned,
+        counted=counted,
         page=page,
         pages=pages,
     )

@@ -37,6 +37,14 @@ class Ledger:
     progress: engine.Progress
     activities: tuple[Activity, ...]  # shared through the cache: never changed in place
     files: dict[int, list[Evidence]] = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key, make):
+        """What `make()` works out from this ledger, once: a ledger never changes (it is shared
+        through the cache), so neither does anything worked out from it."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     @cached_property
     def results(self) -> dict[int, engine.ActivityResult]:

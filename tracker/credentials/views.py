@@ -11,6 +11,7 @@ from tracker.credentials.forms import ConfirmForm, credential_form, form_data_of
 from tracker.dashboard.chart import build_chart
 from tracker.db import get_session
 from tracker.rules.catalog import UnknownRuleSetError, load_catalog
+from tracker.rules.engine import UnmetKind
 from tracker.rules.insights import competency_coverage, pending_points
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
@@ -67,15 +68,21 @@ def show(credential_id: int):
     ruleset = services.ruleset_of(credential, cycle)
     ledger = activity_services.ledger_of(get_session(), ruleset, credential, cycle, today())
     progress = ledger.progress
+    # Worked out once per ledger: a cached ledger's dashboard costs little more than its HTML.
     return render_template(
         "credentials/show.html", credential=credential, cycle=cycle, ruleset=ruleset,
-        progress=progress, activity_count=len(ledger.activities), chart=build_chart(progress),
-        coverage=competency_coverage(
+        progress=progress, activity_count=len(ledger.activities),
+        chart=ledger.memo("chart", lambda: build_chart(progress)),
+        coverage=ledger.memo("coverage", lambda: competency_coverage(
             ruleset, [(a.id, a.tags) for a in ledger.activities], progress
-        ),
-        pending=pending_points(progress),
-        missing_proof=[a for a in ledger.activities
-                       if "missing_evidence" in ledger.results[a.id].flags],
+        )),
+        pending=ledger.memo("pending", lambda: pending_points(progress)),
+        gaps=ledger.memo("gaps", lambda: [
+            item for item in progress.unmet if item.kind != UnmetKind.MISSING_EVIDENCE
+        ]),
+        missing_proof=ledger.memo("missing_proof", lambda: [
+            a for a in ledger.activities if "missing_evidence" in ledger.results[a.id].flags
+        ]),
     )
 
 

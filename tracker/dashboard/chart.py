@@ -4,6 +4,7 @@ Only drawing: every figure comes from the engine (through tracker.rules.insights
 """
 
 import math
+from functools import cached_property
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -37,7 +38,7 @@ class Chart:
     def y(self, value: Decimal) -> float:
         return round(self.bottom_y - float(value / self.top_points) * (self.bottom_y - TOP), 1)
 
-    @property
+    @cached_property
     def counted_path(self) -> str:
         """A step line: flat between days, straight up on a day that added points."""
         last_day = min(self.progress.today, self.progress.ends_on)
@@ -52,6 +53,14 @@ class Chart:
                 path.append(f"V{self.y(total)}")
                 previous = total
         return " ".join(path)
+
+    @cached_property
+    def monthly(self) -> list[tuple[date, Decimal]]:
+        """The total at the end of each month that added points: the chart as a short table."""
+        by_month: dict[date, Decimal] = {}
+        for day, total in self.curve[1:]:
+            by_month[day.replace(day=1)] = total
+        return list(by_month.items())
 
     @property
     def top_y(self) -> int:
