@@ -1,0 +1,444 @@
+"""The whole product in a real browser: every page passes axe-core, fits a phone, works by keyboard.
+
+A person registers, adds the CPT, logs five activities with proof, reads the dashboard and the
+report, downloads the PDF, imports a CSV, records the renewal (and undoes it), changes an
+activity and reads its history and the account's change log, then logs out. On every page
+axe-core (static/vendor/axe-core, put into the page by these tests only) checks the WCAG 2.0
+and 2.1 A and AA rules. The same journey runs again 375 pixels wide, where axe runs too and no
+page may scroll sideways. A third test reaches the main actions with Tab and Enter alone (log
+in, log an activity, scroll a wide table on a phone, log out) and checks that every element
+that takes the focus shows it. Only the desktop journey runs on PostgreSQL as well: the layout
+and the keyboard do not depend on the database.
+
+Per-page axe results go to tests/artifacts/axe-results.json; screenshots to
+tests/artifacts/5*.png (desktop), 6*.png (phone) and 7*.png (keyboard).
+"""
+
+import json
+import re
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from tests.browser import ARTIFACTS, CPT_MODULES, browser_tests, register, shot
+from tests.helpers import PASSWORD, add_cpt, pdf_bytes, png_bytes
+
+pytestmark = browser_tests
+expect = pytest.importorskip("playwright.sync_api").expect
+
+AXE = Path(__file__).parents[1] / "static" / "vendor" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+RUN_AXE = """tags => axe.run(document, {
+  runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]
+}).then(r => ({
+  version: r.testEngine.version,
+  passes: r.passes.length,
+  incomplete: r.incomplete.map(i => i.id),
+  violations: r.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(" ") + ": " + n.failureSummary),
+  })),
+}))"""
+
+# Certified 2022-03-15: the cycle ends 2027-03-15 and the application window opened 2026-12-15.
+TODAY = date(2026, 12, 20)
+TRAINING = "Training course (1 point per contact hour)"
+CREDIT = "College course for credit (10 points per semester credit hour)"
+CERTIFICATION = "Industry certification earned (20 points per certification)"
+EXTRA = "Volunteering, teaching or association work (1 point per hour)"
+JOB = "Work in a manufacturing-related job (1 point per full-time month)"
+PROOF = "Proof (certificate, transcript, letter)"
+
+# {"1024px": {"home": {"passes": 21, "violations": 0, ...}, ...}, "375px": {...}}
+RESULTS: dict[str, dict[str, dict]] = {}
+SHOTS: set[str] = set()
+
+
+@cache
+def axe_source() -> str:
+    return AXE.read_text(encoding="utf-8") + "\n;undefined"
+
+
+class PageChecks:
+    """Runs axe (and, on a phone, the sideways-scroll check) on each page; collects problems."""
+
+    def __init__(self, page, live_url: str, width: int):
+        self.page = page
+        self.live_url = live_url
+        self.width = width
+        self.results = RESULTS.setdefault(f"{width}px", {})
+        self.results.clear()
+        self.problems: list[str] = []
+        self.engine = None
+
+    def __call__(self, name: str) -> None:
+        page = self.page
+        page.wait_for_load_state("load")
+        if not page.evaluate("typeof window.axe === 'object'"):
+            # Evaluated as the browser's own script: the page's Content-Security-Policy would
+            # refuse an inline <script>, and the app need not serve axe at all.
+            page.evaluate(axe_source())
+        result = page.evaluate(RUN_AXE, WCAG_TAGS)
+        self.engine = result["version"]
+        record = {"path": page.url.removeprefix(self.live_url), "passes": result["passes"],
+                  "violations": len(result["violations"]),
+                  # Rules axe cannot decide alone: here contrast over Pico's background
+                  # images (select arrows, date icons) and of the SVG chart's labels.
+                  "incomplete": result["incomplete"]}
+        for violation in result["violations"]:
+            self.problems.append(f"{name}: axe {violation['id']} ({violation['impact']}): "
+                                 f"{violation['help']}\n    " + "\n    ".join(violation["nodes"]))
+        if self.width < 600:
+            scroll_width, inner_width = page.evaluate(
+                "[document.documentElement.scrollWidth, window.innerWidth]")
+            record["scroll_width"] = scroll_width
+            if scroll_width > inner_width:
+                self.problems.append(f"{name}: scrolls sideways ({scroll_width} px wide in a "
+                                     f"{inner_width} px window)")
+        self.results[name] = record
+        print(f"{self.width}px {name}: {record['passes']} rules passed, "
+              f"{record['violations']} violations")
+
+    def shot(self, number: int, name: str) -> None:
+        # Once a run: the second database's pages look the same.
+        name = f"{5 if self.width >= 600 else 6}{number}-journey-{name}"
+        if name not in SHOTS:
+            SHOTS.add(name)
+            shot(self.page, name)
+
+    def save(self) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / "axe-results.json"
+        saved = json.loads(path.read_text()) if path.exists() else {}
+        saved.update({"axe-core": self.engine, "tags": WCAG_TAGS})
+        saved.setdefault("viewports", {})[f"{self.width}px"] = self.results
+        path.write_text(json.dumps(saved, indent=2) + "\n")
+
+
+def save_activity(page, check, title: str, category: str, files, *, day: str = "",
+                  how_many: str = "", job: tuple[str, str] | None = None,
+                  first: bool = False) -> None:
+    """From the activity list (or the dashboard), log one activity with its proof."""
+    page.locator("main").get_by_role("button", name="Log an activity").first.click()
+    expect(page.get_by_role("heading", name="Log an activity")).to_be_visible()
+    if first:
+        check("activity-form")
+        page.get_by_role("button", name="Save activity").click()
+        expect(page.locator(".field-error").first).to_be_visible()
+        check("activity-form-errors")
+    page.get_by_label("Category").select_option(label=category)
+    page.get_by_label("Title").fill(title)
+    if job:
+        page.get_by_label("Start date").fill(job[0])
+        page.get_by_label("End date", exact=True).fill(job[1])
+        page.get_by_label("Full time or part time").select_option(label="1.0 (full time)")
+    else:
+        page.get_by_label("Date completed").fill(day)
+        page.get_by_label("How many").fill(how_many)
+    page.get_by_label(PROOF).set_input_files(files)
+    page.get_by_role("button", name="Save activity").click()
+    expect(page.get_by_text(f"“{title}” is saved.")).to_be_visible()
+    if first:
+        check("activity")
+    page.locator("main").get_by_role("link", name="← All activities").click()
+
+
+@pytest.fixture
+def width(request, database_url):
+    """The window's width; asked for before `page`, so a skipped run starts no browser."""
+    if request.param < 600 and not database_url.startswith("sqlite"):
+        pytest.skip("the phone layout does not depend on the database: checked on SQLite")
+    return request.param
+
+
+@pytest.mark.parametrize("width", [1024, 375], ids=["desktop", "phone"], indirect=True)
+def test_journey_through_every_page(width, page, live_url, app, tmp_path):
+    app.config["TODAY"] = TODAY
+    page.set_viewport_size({"width": width, "height": 800})
+    check = PageChecks(page, live_url, width)
+    main = page.locator("main")
+
+    # A visitor reads the welcome page and creates an account; a blank form explains itself.
+    page.goto(live_url)
+    check("welcome")
+    main.get_by_role("button", name="Create a free account").click()
+    check("register")
+    main.get_by_role("button", name="Create account").click()
+    expect(main.locator(".field-error").first).to_be_visible()
+    check("register-errors")
+    register(page, live_url)
+    expect(main.get_by_role("heading", name="Hello, Pat Doe")).to_be_visible()
+    check("home-empty")
+
+    # The CPT with its four modules.
+    main.get_by_role("button", name="Add the credential you hold").click()
+    check("credential-choose")
+    main.get_by_role("button", name="Add CPT").click()
+    check("credential-form")
+    page.get_by_label("Certification date").fill("2022-03-15")
+    for module in CPT_MODULES:
+        page.get_by_label(module, exact=True).check()
+    main.get_by_role("button", name="Add CPT").click()
+    expect(page.get_by_text("MSSC Certified Production Technician is added.")).to_be_visible()
+    check("dashboard-new")
+
+    # Five activities (worked example A), each with proof.
+    files = {}
+    for name, content in [("certificate.pdf", pdf_bytes()), ("transcript.pdf", pdf_bytes()),
+                          ("forklift-card.png", png_bytes()), ("letter.pdf", pdf_bytes()),
+                          ("badge.png", png_bytes())]:
+        files[name] = tmp_path / name
+        files[name].write_bytes(content)
+    save_activity(page, check, "Safety course", TRAINING, [files["certificate.pdf"]],
+                  day="2022-06-01", how_many="10", first=True)
+    check("activities")
+    save_activity(page, check, "Statistics", CREDIT, [files["transcript.pdf"]],
+                  day="2023-05-20", how_many="3")
+    save_activity(page, check, "Forklift certification", CERTIFICATION,
+                  [files["forklift-card.png"], files["certificate.pdf"]],
+                  day="2024-09-10", how_many="1")
+    save_activity(page, check, "Robotics coaching", EXTRA, [files["letter.pdf"]],
+                  day="2025-04-02", how_many="30")
+    save_activity(page, check, "Line operator", JOB, [files["badge.png"]],
+                  job=("2022-03-15", "2026-03-14"))
+    expect(main.get_by_text("128 of 100 points count")).to_be_visible()
+    check("activities-five")
+    check.shot(0, "activities")
+
+    # An activity with an image as proof shows it.
+    main.get_by_role("link", name="Forklift certification").click()
+    expect(main.get_by_role("img", name="Proof: forklift-card.png")).to_be_visible()
+    check("activity-with-image")
+
+    # The home page and the dashboard: complete, and the application window is open.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
+    card = main.locator("article.credential-card")
+    expect(card.locator(".status strong")).to_have_text("Complete")
+    check("home")
+    check.shot(1, "home")
+    card.get_by_role("link", name="MSSC Certified Production Technician").click()
+    expect(main.locator(".big-figures")).to_contain_text("128 of 100 points")
+    check("dashboard")
+    check.shot(2, "dashboard")
+
+    # The report on screen, and as a PDF.
+    main.get_by_role("button", name="See the report").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("recertification report")
+    check("report")
+    check.shot(3, "report")
+    page.go_back()
+    with page.expect_download() as download:
+        main.get_by_role("button", name="Download PDF").click()
+    pdf = download.value
+    assert pdf.suggested_filename.endswith(".pdf")
+    assert pdf.path().read_bytes().startswith(b"%PDF-")
+
+    # A CSV import: one new row, one already logged; the preview says so before anything is added.
+    csv = tmp_path / "more-activities.csv"
+    csv.write_text("Date completed,Category,Title,Provider,Quantity\r\n"
+                   "2025-09-10,CE-TRAINING,Lean basics,Acme Training,6\r\n"
+                   "2022-06-01,CE-TRAINING,Safety course,,10\r\n")
+    main.get_by_role("button", name=re.compile(r"^See your \d+ activities")).click()
+    main.get_by_role("button", name="Import from a file").first.click()
+    check("import-upload")
+    page.get_by_label("CSV file").set_input_files(csv)
+    main.get_by_role("button", name="Check the file").click()
+    expect(main.get_by_role("heading", name="Check your import")).to_be_visible()
+    expect(main.get_by_text("2 rows: 1 to add, 1 already logged (skipped)")).to_be_visible()
+    check("import-preview")
+    check.shot(4, "import-preview")
+    main.get_by_role("button", name="Add 1 activity").click()
+    expect(page.get_by_text("Added 1 activity; skipped 1 already logged.")).to_be_visible()
+    expect(main.get_by_role("link", name="Lean basics")).to_be_visible()
+    check("activities-imported")
+
+    # Renewal: recorded, seen among the past cycles, then undone.
+    main.get_by_role("link", name="← MSSC Certified Production Technician").click()
+    main.get_by_role("button", name="I have renewed").click()
+    expect(main.get_by_role("heading", name="Record your renewal")).to_be_visible()
+    check("renewal")
+    main.get_by_role("button", name="I have renewed").click()
+    expect(page.get_by_text("Saved. Your new cycle runs from")).to_be_visible()
+    expect(main.locator("tr.past-cycle")).to_contain_text("Renewed on 2026-12-20")
+    check("dashboard-renewed")
+    check.shot(5, "dashboard-renewed")
+    main.get_by_role("button", name="Undo the last renewal").click()
+    check("renewal-undo")
+    main.get_by_role("button", name="Undo it").click()
+    expect(page.get_by_text("Undone. Your cycle 2022-03-15 to")).to_be_visible()
+
+    # A change to an activity shows in its history.
+    main.get_by_role("button", name=re.compile(r"^See your \d+ activities")).click()
+    main.get_by_role("link", name="Statistics").click()
+    main.get_by_role("button", name="Change", exact=True).click()
+    expect(main.get_by_role("heading", name="Change activity")).to_be_visible()
+    check("activity-edit")
+    page.get_by_label("Provider").fill("Valley Community College")
+    main.get_by_role("button", name="Save changes").click()
+    history = main.locator("article").filter(has=page.get_by_role("heading", name="History"))
+    expect(history).to_contain_text("Valley Community College")
+    check("activity-history")
+    check.shot(6, "activity-history")
+
+    # The trash, and back again.
+    main.get_by_role("button", name="Move to trash").click()
+    main.get_by_role("link", name="Trash", exact=True).click()
+    check("trash")
+    main.get_by_role("row").filter(has_text="Statistics").get_by_role(
+        "button", name="Restore").click()
+    expect(page.get_by_text("“Statistics” is back and counts again.")).to_be_visible()
+
+    # The account and its change log: the renewal, its undo and the import are there.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
+    check("account")
+    main.get_by_role("button", name="Bring in data from an export").click()
+    check("account-import")
+    main.get_by_role("link", name="← Your account").click()
+    main.get_by_role("button", name="See every change you made").click()
+    expect(main.get_by_role("heading", name="Your change log")).to_be_visible()
+    log_text = main.locator("table").inner_text().lower()
+    for word in ("renew", "undo", "import", "trash", "restore"):
+        assert word in log_text, f"the change log does not mention {word!r}"
+    check("change-log")
+    check.shot(7, "change-log")
+
+    # Log out: the log-in page follows.
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
+    check("login")
+
+    check.save()
+    assert not check.problems, "\n".join(check.problems)
+
+
+FOCUS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  el.getAnimations().forEach(a => a.finish());  // the focus ring's transition, at its end
+  const style = getComputedStyle(el);
+  const seen = color => !/^(transparent|rgba\\(.*,\\s*0\\))$/.test(color.trim());
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+    && seen(style.outlineColor);
+  // Each shadow: a colour and 2 to 4 lengths; it shows when its blur or spread is not 0.
+  const shadows = style.boxShadow === "none" ? [] : style.boxShadow.split(/,(?![^(]*\\))/);
+  const shadow = shadows.some(s => {
+    const color = (s.match(/rgba?\\([^)]*\\)/) || ["rgb(0,0,0)"])[0];
+    const lengths = s.replace(/rgba?\\([^)]*\\)/, "").trim().split(/\\s+/).map(parseFloat);
+    return seen(color) && lengths.slice(2).some(n => n > 0);
+  });
+  const box = el.getBoundingClientRect();
+  const label = el.labels && el.labels.length ? el.labels[0].innerText : "";
+  const by = el.getAttribute("aria-labelledby");
+  const labelled = by && document.getElementById(by) ? document.getElementById(by).innerText : "";
+  return {
+    name: (label || el.getAttribute("aria-label") || labelled || el.innerText || el.value
+           || "").trim(),
+    background: style.backgroundColor,
+    tag: el.tagName.toLowerCase(), onScreen: box.width > 0 && box.right > 0 && box.left >= 0,
+    outline: style.outlineStyle + " " + style.outlineWidth + " " + style.outlineColor,
+    boxShadow: style.boxShadow, visible: (outline || shadow) && box.width > 0,
+  };
+}"""
+
+
+class Keyboard:
+    """Tab through a page the way a keyboard user does; every stop must show the focus."""
+
+    def __init__(self, page):
+        self.page = page
+        self.stops: list[str] = []
+        self.unseen: list[str] = []
+
+    def tab_to(self, name: str, limit: int = 60) -> dict:
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            focused = self.page.evaluate(FOCUS)
+            if focused is None:
+                continue
+            stop = f"{focused['tag']} “{focused['name']}”"
+            self.stops.append(stop)
+            if not (focused["visible"] and focused["onScreen"]):
+                self.unseen.append(f"{self.page.url}: {stop} shows no focus "
+                                   f"(outline {focused['outline']}; "
+                                   f"box-shadow {focused['boxShadow']})")
+            if focused["name"].startswith(name):
+                return focused
+        raise AssertionError(f"{name!r} was not reached with Tab; stops: {self.stops[-limit:]}")
+
+
+@pytest.fixture
+def sqlite_only(database_url):
+    """Asked for before `page`, so a skipped run starts no browser."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("keyboard use does not depend on the database: checked on SQLite")
+
+
+def test_keyboard_only_log_in_and_log_an_activity(sqlite_only, page, live_url, app, client,
+                                                  auth):
+    app.config["TODAY"] = TODAY
+    assert auth.register().status_code == 302
+    add_cpt(client)
+    auth.logout()
+    keys = Keyboard(page)
+
+    # Log in: the skip link comes first, readable over the header, and leads to the form.
+    page.goto(f"{live_url}/auth/login")
+    skip = keys.tab_to("Skip to the main content", limit=1)
+    assert skip["background"] not in ("transparent", "rgba(0, 0, 0, 0)")
+    shot(page, "70-keyboard-skip-link")
+    page.keyboard.press("Enter")
+    keys.tab_to("Email", limit=1)
+    page.keyboard.type("pat@example.com")
+    keys.tab_to("Password")
+    page.keyboard.type(PASSWORD)
+    keys.tab_to("Log in")
+    shot(page, "71-keyboard-login-button")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Welcome back, Pat Doe.")).to_be_visible()
+
+    # Open the form from the home page's card, fill it in and save it.
+    keys.tab_to("Log an activity")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Log an activity")).to_be_visible()
+    keys.tab_to("Category")
+    page.keyboard.type("Training")  # a closed list picks the option its typed start names
+    assert page.get_by_label("Category").input_value() == "CE-TRAINING"
+    keys.tab_to("Title")
+    page.keyboard.type("Lockout/tagout refresher")
+    keys.tab_to("Provider")
+    page.keyboard.type("Acme Training")
+    keys.tab_to("Date completed")
+    page.keyboard.type("05012024")  # a date box is typed month, day, year in en-US
+    keys.tab_to("How many")
+    page.keyboard.type("4")
+    shot(page, "72-keyboard-form")
+    keys.tab_to("Save activity")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("“Lockout/tagout refresher” is saved.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Earns 4 points")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("2024-05-01")
+
+    # On a phone the dashboard's table scrolls sideways inside its box: Tab reaches the box
+    # and the arrow keys scroll it.
+    page.set_viewport_size({"width": 375, "height": 800})
+    keys.tab_to("← All activities")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    keys.tab_to("← MSSC Certified Production Technician")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your figures")).to_be_visible()
+    keys.tab_to("Table of points by category")
+    region = page.get_by_role("region", name="Table of points by category")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(region).not_to_have_js_property("scrollLeft", 0)
+    shot(page, "73-keyboard-table-region")
+
+    # Log out from the header.
+    keys.tab_to("Log out")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
+    assert not keys.unseen, "\n".join(keys.unseen)
