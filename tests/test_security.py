@@ -131,3 +131,21 @@ def test_database_down_answers_503_in_the_layout(monkeypatch, tmp_path):
     assert response.status_code == 503
     assert "Recert is not available right now" in response.text
     assert "Traceback" not in response.text
+
+
+def test_behind_a_proxy_the_login_limit_counts_each_visitors_own_address(database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "PROXY_HOPS": 1,
+                      "RATELIMIT_KEY_PREFIX": f"proxy-test-{id(object())}"})
+    client = app.test_client()
+
+    def attempt(address: str, email: str):
+        headers = {"X-Forwarded-For": address}
+        page = client.get("/auth/login", headers=headers)
+        return client.post("/auth/login", headers=headers, data={
+            "csrf_token": csrf_token(page.text), "email": email, "password": "wrong password"})
+
+    for number in range(5):
+        attempt("203.0.113.7", f"person{number}@example.com")
+    assert attempt("203.0.113.7", "someone@example.com").status_code == 429
+    # Another visitor behind the same proxy is not locked out with them.
+    assert attempt("198.51.100.9", "another@example.com").status_code == 200

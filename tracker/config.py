@@ -40,6 +40,10 @@ def from_environment(instance_path: Path) -> dict:
     if env_name not in ("development", "production"):
         raise ConfigError(f"RECERT_ENV must be development or production, not {env_name!r}.")
     production = env_name == "production"
+    proxy_hops = os.environ.get("RECERT_PROXY_HOPS", "0")
+    if not proxy_hops.isdigit():
+        raise ConfigError(f"RECERT_PROXY_HOPS must be the number of proxies in front of "
+                          f"Recert (0 for none), not {proxy_hops!r}.")
     max_upload_mb = os.environ.get("RECERT_MAX_UPLOAD_MB", str(DEFAULT_MAX_UPLOAD_MB))
     if not max_upload_mb.isdigit() or int(max_upload_mb) < 1:
         raise ConfigError(f"RECERT_MAX_UPLOAD_MB must be a whole number of megabytes, not "
@@ -52,6 +56,9 @@ def from_environment(instance_path: Path) -> dict:
         ),
         "RATELIMIT_STORAGE_URI": os.environ.get("RECERT_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_STRATEGY": "moving-window",
+        # Several Recert sites may share one Redis.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RECERT_RATELIMIT_KEY_PREFIX", "recert"),
+        "PROXY_HOPS": int(proxy_hops),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Per person (or address when logged out), shared by all routes: see tracker.ratelimits.
         # A person filling in forms stays far below; a script is stopped within a minute.

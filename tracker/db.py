@@ -1,7 +1,7 @@
 """The database: one SQLAlchemy engine per app, one session per request."""
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, make_url
 from sqlmodel import Session, create_engine
 
 
@@ -11,7 +11,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 15})
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A page should answer "not available" within seconds when the server cannot be reached,
+    # not hang until the worker is killed; an address may set its own connect_timeout.
+    connect_args = {} if "connect_timeout" in make_url(url).query else {"connect_timeout": 5}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:

@@ -1,6 +1,7 @@
-"""Security headers on every response."""
+"""Security headers on every response, and which proxies to believe about the client."""
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -26,6 +27,10 @@ def set_security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
+    if hops := app.config["PROXY_HOPS"]:
+        # Behind N proxies the client's address is in X-Forwarded-For: the login limits count
+        # per address, and without this every visitor would share the proxy's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if app.config["ENV_NAME"] == "production":
         app.after_request(_strict_transport)
 
