@@ -155,15 +155,19 @@ class LogPage:
 
 
 def log_of(session: Session, user: User, page: int = 1) -> LogPage:
-    """One page of the user's records, newest first; a page out of range gives the nearest."""
-    total = session.exec(
-        select(func.count()).select_from(ChangeRecord).where(ChangeRecord.user_id == user.id)
-    ).one()
+    """One page of the user's records, newest first; a page out of range gives the nearest.
+
+    An import shows as its one summary: the same note on each imported activity (kept for the
+    activity's own history) would bury everything else under thousands of lines.
+    """
+    shown = (ChangeRecord.user_id == user.id,
+             ~((ChangeRecord.action == IMPORTED) & (ChangeRecord.object_type == "activity")))
+    total = session.exec(select(func.count()).select_from(ChangeRecord).where(*shown)).one()
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, page), pages)
     records = list(session.exec(
         select(ChangeRecord)
-        .where(ChangeRecord.user_id == user.id)
+        .where(*shown)
         .order_by(ChangeRecord.at.desc(), ChangeRecord.id.desc())
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE)

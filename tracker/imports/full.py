@@ -88,12 +88,16 @@ def import_full_export(session: Session, user: User, document) -> str:
                             "Please try again.") from error
     activities = sum(len(c["activities"]) for c in document["credentials"])
     files = sum(len(a["evidence"]) for c in document["credentials"] for a in c["activities"])
-    summary = (f"Imported {len(credentials)} credential(s) and {activities} "
-               f"activit{'y' if activities == 1 else 'ies'}.")
+    summary = (f"Imported {_count(len(credentials), 'credential', 'credentials')} and "
+               f"{_count(activities, 'activity', 'activities')}.")
     if files:
-        summary += (f" The export lists {files} proof file(s) but does not contain them: "
-                    "upload them again on each activity.")
+        summary += (f" The export lists {_count(files, 'proof file', 'proof files')} but does "
+                    "not contain them: upload them again on each activity.")
     return summary
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def _credential(user: User, item: dict) -> HeldCredential:

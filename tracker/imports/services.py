@@ -215,7 +215,8 @@ def commit(session: Session, user: User, credential: HeldCredential, result: Pre
         new_ids = session.scalars(insert(Activity).returning(Activity.id), activities).all()
         cache.touch(session, {credential.id})  # a bulk insert passes by the flush hook
         history.record(session, user.id, history.IMPORTED, "credential", credential.id,
-                       f"Imported {len(activities)} activities from a file")
+                       f"Imported {len(activities)} "
+                       f"{'activity' if len(activities) == 1 else 'activities'} from a file")
         history.record_many(session, user.id, history.IMPORTED, "activity", new_ids,
                             "Imported from a file")
         session.commit()
