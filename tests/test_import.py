@@ -278,6 +278,19 @@ def test_full_export_imports_into_an_empty_account_and_round_trips(app, user_cli
     assert comparable(export_of(app, "sam@example.com")) == comparable(original)
 
 
+def test_an_export_from_before_carry_over_still_imports(app, user_client):
+    example_a(app, user_client)
+    original = export_of(app, "pat@example.com")
+    for credential in original["credentials"]:
+        for cycle in credential["cycles"]:
+            del cycle["carried_in"]
+    newcomer = app.test_client()
+    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
+    assert upload_export(newcomer, original).status_code == 302
+    [cycle] = export_of(app, "sam@example.com")["credentials"][0]["cycles"]
+    assert cycle["carried_in"] == "0.00"
+
+
 def test_full_export_is_refused_into_an_account_with_credentials(app, user_client):
     client = user_client
     example_a(app, client)

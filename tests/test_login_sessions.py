@@ -100,16 +100,31 @@ def test_logging_out_one_browser_keeps_the_other(app, client, second):
 
 
 def test_a_password_change_logs_out_the_other_browsers_only(app, client, second):
+    thief = app.test_client()  # a copy of this browser's own cookie stops working too
+    copy_cookie(client, thief, "session")
     response = submit(client, "/account/password", {
         "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
     })
     assert response.status_code == 302
     assert logged_in(client)
     assert not logged_in(second)
+    assert not logged_in(thief)
     [login] = logins(app)
     with client.session_transaction() as session:
         assert session["_user_id"].endswith(f":{login.token}")
     assert AuthActions(second).login(password=NEW_PASSWORD).status_code == 302
+
+
+def test_a_password_change_keeps_keep_me_logged_in(app, client, auth):
+    auth.register()
+    auth.logout()
+    auth.login(remember=True)
+    submit(client, "/account/password", {
+        "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    })
+    browser = app.test_client()  # the new remember cookie alone logs in
+    copy_cookie(client, browser, "remember_token")
+    assert logged_in(browser)
 
 
 def test_deleting_the_account_removes_every_login(app, client, second):

@@ -209,3 +209,24 @@ def test_another_persons_past_cycle_is_not_found(app, person, client):
         assert intruder.get(f"/credentials/{cpt}/cycles/{old_id}/{path}").status_code == 404
         # Nor through a credential of one's own.
         assert intruder.get(f"/credentials/{own}/cycles/{old_id}/{path}").status_code == 404
+
+
+def test_two_renewals_at_the_same_time_open_one_cycle(app, person):
+    """Two tabs sending the renewal at once: the second save is refused, nothing doubles."""
+    from sqlmodel import Session
+
+    from tracker.credentials import renewal
+    from tracker.db import get_engine
+    from tracker.models import HeldCredential
+
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person)
+    with app.app_context():
+        engine = get_engine()
+        with Session(engine) as first, Session(engine) as second:
+            mine, theirs = first.get(HeldCredential, cpt), second.get(HeldCredential, cpt)
+            assert len(mine.cycles) == len(theirs.cycles) == 1  # both read before either saves
+            renewal.record_renewal(first, mine, date(2026, 12, 20), date(2026, 12, 20))
+            with pytest.raises(renewal.Refused, match="changed at the same time"):
+                renewal.record_renewal(second, theirs, date(2026, 12, 20), date(2026, 12, 20))
+    assert [status for *_dates, status, _closed in cycles(app)] == ["renewed", "open"]

@@ -79,8 +79,9 @@ def test_carried_points_count_in_the_new_cycle_but_never_carry_again():
     assert progress.status == Status.COMPLETE
     assert progress.carry_over_out == Decimal(5)  # 5 above 20, all from this cycle
 
+    generous = replace(CARRY, carry_over=CarryOver(maximum=Decimal(20)))
     only_carried = replace(new_cycle, carried_in=Decimal(20))
-    progress = evaluate(CARRY, only_carried, [], end)
+    progress = evaluate(generous, only_carried, [], end)
     assert progress.counted == Decimal(20)
     assert progress.requirement_reached_on == date(2026, 1, 1)
     assert progress.carry_over_out == 0
@@ -90,6 +91,14 @@ def test_a_rule_set_without_carry_over_carries_nothing():
     no_carry = replace(CARRY, carry_over=None)
     progress = evaluate(no_carry, CYCLE, [training(date(2025, 9, 1), "40", 1)], TODAY)
     assert progress.carry_over_out == 0
+    # Nor does it count points a stored cycle says were brought in.
+    brought = replace(CYCLE, carried_in=Decimal(45))
+    assert evaluate(no_carry, brought, [], TODAY).counted == 0
+
+
+def test_carried_points_never_count_above_the_maximum_or_below_zero():
+    assert evaluate(CARRY, replace(CYCLE, carried_in=Decimal(45)), [], TODAY).counted == 10
+    assert evaluate(CARRY, replace(CYCLE, carried_in=Decimal(-30)), [], TODAY).counted == 0
 
 
 def test_cases_take_carried_points_in_and_give_both_figures_out():

@@ -5,7 +5,7 @@ from sqlmodel import Session
 from tracker.auth.passwords import hash_password
 from tracker.auth.services import (
     EmailTaken,
-    end_other_login_sessions,
+    end_all_login_sessions,
     find_user_by_email,
     normalize_email,
 )
@@ -14,8 +14,9 @@ from tracker.models import User
 
 def change_password(session: Session, user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
-    # Every other browser logged in as this user is logged out; this one stays.
-    end_other_login_sessions(session, user)
+    # Every browser logged in as this user is logged out, and so is any copy of this one's
+    # cookie; the caller logs this browser in again.
+    end_all_login_sessions(session, user)
     session.add(user)
     session.commit()
 

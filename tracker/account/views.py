@@ -3,7 +3,16 @@
 import json
 from datetime import UTC
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, logout_user
 
 from tracker import history
@@ -11,6 +20,7 @@ from tracker.account import services
 from tracker.account.forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm
 from tracker.auth.passwords import verify_password
 from tracker.auth.services import EmailTaken
+from tracker.auth.views import log_in
 from tracker.clock import today
 from tracker.db import get_session
 from tracker.reports.export import full_export
@@ -65,7 +75,12 @@ def export():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit() and _password_ok(form):
-        services.change_password(get_session(), current_user, form.password.data)
+        user = current_user._get_current_object()
+        # Keep "keep me logged in" as it was, under a new login.
+        remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in (
+            request.cookies)
+        services.change_password(get_session(), user, form.password.data)
+        log_in(user, remember=remember)
         flash("Your password is changed. Other devices are logged out.", "success")
         return redirect(url_for("account.overview"))
     return render_template("account/password.html", form=form)

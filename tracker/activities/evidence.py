@@ -118,7 +118,7 @@ def check_upload(stream, name: str | None, max_bytes: int) -> CheckedFile:
     if hides_an_archive(data):
         raise UploadProblem(
             f"{filename} has other files hidden inside it, so it cannot be attached. "
-            f"Save it again as a plain {ACCEPTED_TYPES[content_type]} file."
+            "Open it and print it to PDF, or take a photo of the paper, and attach that."
         )
     if content_type == "application/pdf" and not _is_readable_pdf(data):
         raise UploadProblem(f"{filename} looks like a PDF but cannot be opened. It may be damaged.")

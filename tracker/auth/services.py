@@ -67,10 +67,9 @@ def end_login_session(session: Session, user: User) -> None:
     session.commit()
 
 
-def end_other_login_sessions(session: Session, user: User) -> None:
-    """Log out every other browser of this user (the caller commits)."""
-    session.exec(delete(LoginSession).where(LoginSession.user_id == user.id,
-                                            LoginSession.token != user.login_session_token))
+def end_all_login_sessions(session: Session, user: User) -> None:
+    """Log out every browser of this user, this one too (the caller commits)."""
+    session.exec(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
 def _as_utc(moment: datetime) -> datetime:

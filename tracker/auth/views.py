@@ -48,7 +48,7 @@ def _email_key() -> str:
     return f"login-email:{services.normalize_email(request.form.get('email', ''))}"
 
 
-def _start_session(user, remember: bool) -> None:
+def log_in(user, remember: bool) -> None:
     # A fresh session at login, so nothing from before (a planted session) carries over.
     session.clear()
     # A login_sessions row per browser: Flask-Login's id (cookie) names it.
@@ -72,7 +72,7 @@ def register():
                 "An account with this email already exists. Log in, or use another email."
             )
         else:
-            _start_session(user, remember=False)
+            log_in(user, remember=False)
             flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
             return redirect(url_for("dashboard.home"))
     return render_template("auth/register.html", form=form)
@@ -89,7 +89,7 @@ def login():
         user = services.authenticate(get_session(), form.email.data, form.password.data)
         if user is not None:
             target = safe_next(request.args.get("next"))
-            _start_session(user, remember=form.remember.data)
+            log_in(user, remember=form.remember.data)
             flash(f"Welcome back, {user.display_name}.", "success")
             return redirect(target or url_for("dashboard.home"))
         form.form_errors.append("The email or the password is not right. Please try again.")

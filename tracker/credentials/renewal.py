@@ -6,6 +6,8 @@ new cycle starts on the pass date. Nothing is copied between cycles: each cycle'
 evaluates the credential's activities against that cycle.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,6 +17,7 @@ from sqlmodel import Session, select
 
 from tracker import history
 from tracker.activities.services import engine_cycle, engine_input, ledger_of, ledgers_of
+from tracker.concurrency import Conflict, refusing_stale
 from tracker.credentials.services import ruleset_of
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential
 from tracker.rules import engine
@@ -97,19 +100,32 @@ def _close_and_open(session: Session, credential: HeldCredential, ruleset: RuleS
     old = credential.open_cycle
     before = history.snapshot(old, history.CYCLE_FIELDS)
     old.status, old.closed_on = status, closed_on
+    credential.version += 1  # a second renewal from the same page (another tab) is refused
     new = Cycle(starts_on=dates[0], ends_on=dates[1], points_required=ruleset.points_required,
                 ruleset_version=ruleset.version, carried_in=carried)
     credential.cycles.append(new)
     session.add(credential)
-    session.flush()  # the new cycle's id, for the record
+    with _refusing_a_change_meanwhile(session):
+        session.flush()  # the new cycle's id, for the record
     what = "Renewed" if status == CycleStatus.RENEWED else "Passed the assessment again"
     brought = f", starting with {carried.normalize():f} points carried over" if carried else ""
     history.record(session, credential.user_id, history.RENEWED, "cycle", old.id,
                    f"{what} on {closed_on.isoformat()}: new cycle {dates[0].isoformat()} to "
                    f"{dates[1].isoformat()}{brought}",
                    history.diff(before, history.snapshot(old, history.CYCLE_FIELDS)))
-    session.commit()
+    with _refusing_a_change_meanwhile(session):
+        session.commit()
     return new
+
+
+@contextmanager
+def _refusing_a_change_meanwhile(session: Session) -> Iterator[None]:
+    try:
+        with refusing_stale(session):
+            yield
+    except Conflict as error:
+        raise Refused("This credential was changed at the same time, maybe in another tab. "
+                      "Nothing was saved. Look at it again before you go on.") from error
 
 
 def record_renewal(session: Session, credential: HeldCredential, renewed_on: date,
@@ -183,12 +199,14 @@ def undo(session: Session, credential: HeldCredential, today: date) -> Cycle:
     before = history.snapshot(old, history.CYCLE_FIELDS)
     credential.cycles.remove(new)
     old.status, old.closed_on = CycleStatus.OPEN, None
+    credential.version += 1  # undoing twice from two tabs is refused
     session.add(credential)
     history.record(session, credential.user_id, history.CHANGED, "cycle", old.id,
                    f"Renewal undone: the cycle {new.starts_on.isoformat()} to "
                    f"{new.ends_on.isoformat()} was removed",
                    history.diff(before, history.snapshot(old, history.CYCLE_FIELDS)))
-    session.commit()
+    with _refusing_a_change_meanwhile(session):
+        session.commit()
     return old
 
 

@@ -161,7 +161,8 @@ def evaluate(
     }
     limited_group_counted = {group.code: ZERO for group in ruleset.groups}
     required = ruleset.points_required
-    total = cycle.carried_in or ZERO  # a stored 0.00 would show as "0.00"
+    carried_in = _carried_in(ruleset, cycle)
+    total = carried_in
     reached_on: date | None = start if total and total >= required else None
     late_from = _carry_over_from(ruleset, end)
     late_counted = ZERO  # counted on or after late_from: what may carry over
@@ -252,8 +253,9 @@ def evaluate(
         projected_completion=projected,
         completes_before_end=None if projected is None else projected <= end,
         requirement_reached_on=reached_on,
-        carried_in=cycle.carried_in,
-        carry_over_out=_carry_over_out(ruleset, cycle, total, late_counted) if all_met else ZERO,
+        carried_in=carried_in,
+        carry_over_out=(_carry_over_out(ruleset, carried_in, total, late_counted) if all_met
+                        else ZERO),
         activities=tuple(results),  # every slot was filled by one of the two loops
         categories=category_results,
         groups=group_results,
@@ -270,7 +272,16 @@ def _carry_over_from(ruleset: RuleSet, end: date) -> date | None:
     return end - timedelta(days=carry_over.last_days - 1)
 
 
-def _carry_over_out(ruleset: RuleSet, cycle: Cycle, total: Decimal, late: Decimal) -> Decimal:
+def _carried_in(ruleset: RuleSet, cycle: Cycle) -> Decimal:
+    """The points brought in that count: none where the rule set has no carry-over, and never
+    more than its maximum (a stored figure is data, not a rule)."""
+    if ruleset.carry_over is None or not cycle.carried_in or cycle.carried_in < 0:
+        return ZERO  # also keeps a stored 0.00 from showing as "0.00"
+    return min(cycle.carried_in, ruleset.carry_over.maximum)
+
+
+def _carry_over_out(ruleset: RuleSet, carried_in: Decimal, total: Decimal,
+                    late: Decimal) -> Decimal:
     """Points above the requirement, up to the rule set's maximum.
 
     Points carried into this cycle never carry on again, and with `last_days` only the
@@ -279,7 +290,7 @@ def _carry_over_out(ruleset: RuleSet, cycle: Cycle, total: Decimal, late: Decima
     carry_over = ruleset.carry_over
     if carry_over is None:
         return ZERO
-    excess = min(total - ruleset.points_required, total - cycle.carried_in)
+    excess = min(total - ruleset.points_required, total - carried_in)
     if carry_over.last_days is not None:
         excess = min(excess, late)
     return max(min(excess, carry_over.maximum), ZERO)
