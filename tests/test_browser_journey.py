@@ -3,7 +3,7 @@
 A person registers, adds the CPT, logs five activities with proof, reads the dashboard and the
 report, downloads the PDF, imports a CSV, records the renewal (and undoes it), changes an
 activity and reads its history and the account's change log, then logs out. On every page
-axe-core (static/vendor/axe-core, put into the page by these tests only) checks the WCAG 2.0
+axe-core (tests/vendor/axe-core, put into the page by these tests only) checks the WCAG 2.0
 and 2.1 A and AA rules. The same journey runs again 375 pixels wide, where axe runs too and no
 page may scroll sideways. A third test reaches the main actions with Tab and Enter alone (log
 in, log an activity, scroll a wide table on a phone, log out) and checks that every element
@@ -28,7 +28,7 @@ from tests.helpers import PASSWORD, add_cpt, pdf_bytes, png_bytes
 pytestmark = browser_tests
 expect = pytest.importorskip("playwright.sync_api").expect
 
-AXE = Path(__file__).parents[1] / "static" / "vendor" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RUN_AXE = """tags => axe.run(document, {
   runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]

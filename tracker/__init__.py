@@ -5,8 +5,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from flask import Flask
+from flask_openapi3 import OpenAPI
 
-from tracker import cli, config, db, display, errors, security
+from tracker import api, cli, config, db, display, errors, security
 from tracker.extensions import csrf, limiter, login_manager
 from tracker.paths import resource_dir
 
@@ -18,8 +19,10 @@ except PackageNotFoundError:  # running from a checkout that was never installed
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app; `overrides` replaces settings (tests use it for their own database)."""
-    app = Flask(
+    # flask-openapi3's Flask subclass: it writes the API's OpenAPI document (tracker.api).
+    app = OpenAPI(
         __name__,
+        **api.OPENAPI_OPTIONS,
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),
         instance_path=_instance_path(),
@@ -33,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     errors.init_app(app)
+    api.init_app(app)
     register_template_helpers(app)
     security.init_app(app)
     cli.init_app(app)

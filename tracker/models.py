@@ -100,6 +100,21 @@ class LoginSession(SQLModel, table=True):
     last_seen_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
 
 
+class ApiToken(SQLModel, table=True):
+    """A personal access token for the JSON API (/api/v1); only its SHA-256 hash is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=80)
+    token_hash: str = Field(max_length=64, unique=True)
+    scope: str = Field(max_length=20)  # "read" or "read write" (see tracker.api.tokens)
+    created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    expires_on: date | None = None  # usable through this day; None: until revoked
+
+
 class HeldCredential(SQLModel, table=True):
     """A credential a person holds, under one rule set (e.g. `mssc-cpt`)."""
 
@@ -114,8 +129,9 @@ class HeldCredential(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
     # Raised by every save: a save that started from an older version is refused.
     version: int = Field(default=1)
-    # Raised whenever its activities or their files change: cached evaluations are keyed on it.
-    activities_revision: int = Field(default=0)
+    # A new random number whenever its activities or their files change: cached evaluations
+    # are keyed on it (see tracker.activities.cache).
+    activities_revision: int = Field(default_factory=lambda: secrets.randbelow(2**31))
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:

@@ -1,0 +1,45 @@
+"""Helpers of the API tests: a token made on the account page, and a client that sends it."""
+
+import re
+
+from tests.helpers import submit
+
+PREFIX = "/api/v1"
+
+
+def make_token(client, name="Script", scope="read write", expires_on="") -> str:
+    """Make a token on the account page as a person would; returns the secret shown once."""
+    response = submit(client, "/account/tokens/", {"name": name, "scope": scope,
+                                                  "expires_on": expires_on})
+    assert response.status_code == 200, response.text
+    found = re.search(r'id="new-token-secret" type="text" readonly value="([^"]+)"', response.text)
+    assert found, "the page does not show the new token"
+    return found.group(1)
+
+
+class ApiClient:
+    """Calls /api/v1 with a bearer token and no cookies, as a script would."""
+
+    def __init__(self, app, token: str | None):
+        self.client = app.test_client(use_cookies=False)
+        self.token = token
+
+    def _headers(self, headers: dict | None) -> dict:
+        sent = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return {**sent, **(headers or {})}
+
+    def request(self, method: str, path: str, headers: dict | None = None, **kwargs):
+        url = path if path.startswith(PREFIX) else PREFIX + path
+        return self.client.open(url, method=method, headers=self._headers(headers), **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)

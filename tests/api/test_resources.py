@@ -1,0 +1,268 @@
+"""The API's resources: rule sets, credentials, activities (filters, cursor pages, trash),
+evidence, reports, and the same checks and messages as the web forms."""
+
+import html
+import io
+from datetime import date
+
+import pytest
+
+from tests.helpers import EXE_BYTES, add_cpt, log_activity, pdf_bytes, png_bytes, submit
+
+CPT = {"ruleset": "mssc-cpt", "certified_on": "2022-03-15",
+       "modules": [{"code": c} for c in ("safety", "quality", "production", "maintenance")]}
+
+
+@pytest.fixture
+def credential_id(app, api) -> int:
+    app.config["TODAY"] = date(2026, 11, 24)
+    response = api.post("/credentials", json=CPT)
+    assert response.status_code == 201, response.text
+    assert response.headers["Location"] == f"/api/v1/credentials/{response.json['id']}"
+    return response.json["id"]
+
+
+def course(api, credential_id, **fields) -> dict:
+    entry = {"category": "CE-TRAINING", "title": "Course", "completed_on": "2024-05-01",
+             "quantity": "2", **fields}
+    response = api.post(f"/credentials/{credential_id}/activities", json=entry)
+    assert response.status_code == 201, response.text
+    return response.json
+
+
+def problem_of(response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.mimetype == "application/problem+json"
+    body = response.json
+    assert body["status"] == status and body["type"] == "about:blank" and body["detail"]
+    return body
+
+
+def test_rule_sets_list_and_one(api):
+    items = api.get("/rulesets").json["items"]
+    assert {r["code"] for r in items} >= {"mssc-cpt", "pmi-pmp", "isc2-cissp"}
+    cpt = api.get("/rulesets/mssc-cpt").json
+    assert (cpt["points_required"], cpt["cycle_years"], cpt["version"]) == ("100", 5, "2026.1")
+    by_code = {c["code"]: c for c in cpt["categories"]}
+    assert (by_code["X"]["cap"], by_code["X"]["points_per_unit"], by_code["X"]["step"]) == \
+        ("20", "1", "0.25")
+    assert by_code["E"]["fractions"] == ["1", "0.5"] and by_code["E"]["kind"] == "period"
+    assert api.get("/rulesets/mssc-cpt?version=2026.1").status_code == 200
+    problem_of(api.get("/rulesets/nope"), 404)
+    problem_of(api.get("/rulesets/mssc-cpt?version=1999.1"), 404)
+
+
+def test_credentials_read_change_and_delete(api, credential_id):
+    [held] = api.get("/credentials").json["items"]
+    assert held["id"] == credential_id and held["cycles"][0]["ends_on"] == "2027-03-15"
+    changed = api.patch(f"/credentials/{credential_id}",
+                        json={"certified_on": "2022-04-01", "certificate_number": "CPT-1",
+                              "version": held["version"]})
+    assert changed.status_code == 200, changed.text
+    assert changed.json["cycles"][0]["starts_on"] == "2022-04-01"
+    assert changed.json["modules"] == held["modules"]  # not sent: kept
+    stale = api.patch(f"/credentials/{credential_id}",
+                      json={"certificate_number": "CPT-2", "version": held["version"]})
+    assert "changed meanwhile" in problem_of(stale, 409)["detail"]
+    again = api.post("/credentials", json=CPT)
+    assert "already hold" in problem_of(again, 409)["detail"]
+    assert api.delete(f"/credentials/{credential_id}").status_code == 204
+    assert api.get("/credentials").json["items"] == []
+    problem_of(api.get(f"/credentials/{credential_id}"), 404)
+
+
+def test_activities_filter_and_page_with_a_cursor(api, credential_id):
+    for n in range(7):
+        course(api, credential_id, title=f"Course {n}", completed_on=f"2024-0{n + 1}-10",
+               tags=["safety"] if n % 2 else [], description="forklift" if n == 3 else "")
+    seen, cursor = [], None
+    while True:
+        page = api.get(f"/credentials/{credential_id}/activities?limit=3"
+                       + (f"&cursor={cursor}" if cursor else "")).json
+        assert page["total"] == 7 and page["counted"] == "14.00"
+        seen += [a["title"] for a in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [f"Course {n}" for n in reversed(range(7))]  # newest first, none twice
+    oldest = api.get(f"/credentials/{credential_id}/activities?sort=oldest&limit=2").json
+    assert [a["title"] for a in oldest["items"]] == ["Course 0", "Course 1"]
+    tagged = api.get(f"/credentials/{credential_id}/activities?tag=safety").json
+    assert tagged["total"] == 3
+    found = api.get(f"/credentials/{credential_id}/activities?q=FORKLIFT").json
+    assert [a["title"] for a in found["items"]] == ["Course 3"]
+    assert api.get(f"/credentials/{credential_id}/activities?category=IC").json["total"] == 0
+    bad = api.get(f"/credentials/{credential_id}/activities?cursor=nonsense")
+    assert "cursor" in problem_of(bad, 422)["errors"]
+    assert "flag" in problem_of(
+        api.get(f"/credentials/{credential_id}/activities?flag=odd"), 422)["errors"]
+
+
+def test_an_activity_changes_goes_to_the_trash_and_comes_back(api, credential_id):
+    made = course(api, credential_id)
+    url = f"/activities/{made['id']}"
+    changed = api.patch(url, json={"quantity": 3.5, "version": made["version"]})
+    assert changed.status_code == 200, changed.text
+    assert (changed.json["quantity"], changed.json["points"]["counted"]) == ("3.5", "3.50")
+    stale = api.patch(url, json={"title": "Late", "version": made["version"]})
+    problem_of(stale, 409)
+    assert api.get(url).json["title"] == "Course"
+    assert api.delete(url).status_code == 204
+    problem_of(api.get(url), 404)
+    assert api.get(f"/credentials/{credential_id}/activities").json["total"] == 0
+    restored = api.post(f"{url}/restore")
+    assert restored.status_code == 200 and restored.json["points"]["counted"] == "3.50"
+    problem_of(api.post(f"{url}/restore"), 404)  # no longer in the trash
+
+
+def test_a_job_still_going_on(api, credential_id):
+    job = api.post(f"/credentials/{credential_id}/activities", json={
+        "category": "E", "title": "Operator", "started_on": "2024-11-24", "fraction": "0.5"})
+    assert job.status_code == 201, job.text
+    assert job.json["completed_on"] is None
+    assert (job.json["points"]["months"], job.json["points"]["counted"]) == (24, "12.00")
+
+
+BAD_ACTIVITIES = [
+    ({"title": "  "}, {"title"}),
+    ({"quantity": "10.3"}, {"quantity"}),
+    ({"category": "NOPE"}, {"category"}),
+    ({"tags": ["no-such-skill"]}, {"tags"}),
+    ({"completed_on": None}, {"completed_on"}),
+    ({"category": "E", "started_on": "2025-01-01", "completed_on": "2027-01-01",
+      "fraction": "0.7"}, {"completed_on", "fraction"}),
+]
+
+
+@pytest.mark.parametrize(("change", "fields"), BAD_ACTIVITIES)
+def test_activity_input_gets_the_web_forms_messages(app, api, user_client, credential_id,
+                                                    change, fields):
+    entry = {"category": "CE-TRAINING", "title": "Course", "completed_on": "2024-05-01",
+             "quantity": "2", **change}
+    errors = problem_of(api.post(f"/credentials/{credential_id}/activities", json=entry),
+                        422)["errors"]
+    assert set(errors) == fields
+    # The web form says the same about the same input.
+    web = {k: v for k, v in entry.items() if v is not None and k != "completed_on"}
+    if entry["category"] == "E":
+        web["ended_on"] = entry["completed_on"]
+    else:
+        web["completed_on"] = entry.get("completed_on") or ""
+    web["started_on"] = entry.get("started_on", "")
+    web["fraction"] = entry.get("fraction", "")
+    page = html.unescape(log_activity(user_client, add_cpt_once(user_client), **web).text)
+    for messages in errors.values():
+        for message in messages:
+            assert message in page, message
+
+
+def add_cpt_once(client) -> int:
+    found = client.get("/").text
+    marker = 'href="/credentials/'
+    start = found.find(marker)
+    if start >= 0:
+        return int(found[start + len(marker):].split('"')[0].split("/")[0])
+    return add_cpt(client)
+
+
+def test_credential_input_gets_the_web_forms_messages(app, api, user_client):
+    app.config["TODAY"] = date(2026, 11, 24)
+    bad = {**CPT, "certified_on": "2027-01-01", "certificate_number": "no!",
+           "modules": [{"code": "safety", "passed_on": "2027-01-01"}, {"code": "cooking"}]}
+    errors = problem_of(api.post("/credentials", json=bad), 422)["errors"]
+    assert set(errors) == {"certified_on", "certificate_number", "modules.0.passed_on",
+                           "modules.1.code"}
+    page = html.unescape(submit(user_client, "/credentials/new/mssc-cpt", {
+        "certified_on": "2027-01-01", "certificate_number": "no!", "module_safety": "y",
+        "module_safety_on": "2027-01-01"}).text)
+    for name in ("certified_on", "certificate_number", "modules.0.passed_on"):
+        for message in errors[name]:
+            assert message in page, message
+    shape = problem_of(api.post("/credentials", json={"ruleset": "mssc-cpt",
+                                                      "certified_on": "15/03/2022",
+                                                      "extra": 1}), 422)["errors"]
+    assert shape == {"certified_on": ["Enter a date like 2024-03-15."],
+                     "extra": ["This field is not known. Check its name."]}
+    problem_of(api.post("/credentials", data="not json"), 422)
+
+
+def test_proof_files_upload_list_download_and_remove(app, api, credential_id):
+    activity = course(api, credential_id)
+    url = f"/activities/{activity['id']}/evidence"
+    sent = api.post(url, data={"file": (io.BytesIO(pdf_bytes()), "certificate.pdf")})
+    assert sent.status_code == 201, sent.text
+    assert (sent.json["filename"], sent.json["content_type"]) == ("certificate.pdf",
+                                                                  "application/pdf")
+    [listed] = api.get(url).json["items"]
+    assert listed == sent.json
+    download = api.get(f"/evidence/{listed['id']}")
+    assert download.data == pdf_bytes()
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert api.get(f"/activities/{activity['id']}").json["points"]["flags"] == []
+    wrong = api.post(url, data={"file": (io.BytesIO(EXE_BYTES), "tool.pdf")})
+    assert "is not a PDF, PNG, JPEG or WebP file" in problem_of(wrong, 422)["errors"]["file"][0]
+    assert "file" in problem_of(api.post(url, data={}), 422)["errors"]
+    assert api.delete(f"/evidence/{listed['id']}").status_code == 204
+    assert api.get(url).json["items"] == []
+
+
+def test_a_sixth_file_and_a_large_file_are_refused(app, api, credential_id):
+    url = f"/activities/{course(api, credential_id)['id']}/evidence"
+    for n in range(5):
+        assert api.post(url, data={"file": (io.BytesIO(png_bytes()), f"{n}.png")}
+                        ).status_code == 201
+    sixth = api.post(url, data={"file": (io.BytesIO(png_bytes()), "6.png")})
+    assert problem_of(sixth, 422)["errors"]["file"] == [
+        "An activity can have at most 5 files; it has 5 already."]
+    app.config["MAX_UPLOAD_BYTES"] = 1024
+    other = f"/activities/{course(api, credential_id)['id']}/evidence"
+    large = api.post(other, data={"file": (io.BytesIO(pdf_bytes() + b"\0" * 2048), "big.pdf")})
+    assert "larger than" in problem_of(large, 413)["detail"]
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    huge = api.post(other, data={"file": (io.BytesIO(b"%PDF" + b"\0" * 8192), "huge.pdf")})
+    problem_of(huge, 413)
+
+
+def test_reports_download(app, api, credential_id):
+    course(api, credential_id)
+    checks = {"report.pdf": ("application/pdf", b"%PDF"), "activities.csv": ("text/csv", b"\xef"),
+              "packet.zip": ("application/zip", b"PK")}
+    for name, (mimetype, starts) in checks.items():
+        response = api.get(f"/credentials/{credential_id}/{name}")
+        assert response.status_code == 200, name
+        assert response.mimetype == mimetype
+        assert response.headers["Content-Disposition"].startswith("attachment")
+        assert response.data.startswith(starts), name
+    cycle_id = api.get(f"/credentials/{credential_id}").json["cycles"][0]["id"]
+    assert api.get(f"/credentials/{credential_id}/activities.csv?cycle_id={cycle_id}"
+                   ).status_code == 200
+    export = api.get("/export.json")
+    assert export.mimetype == "application/json"
+    assert export.json["format_version"] == 1
+
+
+def test_errors_outside_the_routes_are_problems_too(api):
+    problem_of(api.get("/no-such-thing"), 404)
+    wrong_method = api.request("PUT", "/credentials")
+    problem_of(wrong_method, 405)
+    assert "GET" in wrong_method.headers["Allow"]
+    problem_of(api.get("/credentials/99999999999"), 404)  # beyond any id
+
+
+def test_the_document_and_its_page(app):
+    browser = app.test_client()
+    document = browser.get("/api/v1/openapi.json")
+    assert document.status_code == 200 and document.json["info"]["title"] == "Recert API"
+    page = browser.get("/api/v1/docs")
+    assert page.status_code == 200
+    text = page.text
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in text
+    assert "<script>" not in text and " on" not in text.split("<body>")[1].split(">")[0]
+    for source in ("http://", "https://", "//cdn"):
+        assert f'src="{source}' not in text and f'href="{source}' not in text
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    for asset in ("vendor/swagger-ui/swagger-ui-bundle.js", "vendor/swagger-ui/swagger-ui.css",
+                  "vendor/swagger-ui/LICENSE", "api-docs.js"):
+        response = browser.get(f"/static/{asset}")
+        assert response.status_code == 200, asset
+        response.close()

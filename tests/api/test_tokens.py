@@ -1,0 +1,205 @@
+"""Personal access tokens: made and revoked on the account page, checked on every API call."""
+
+import hashlib
+import os
+import uuid
+from datetime import date
+
+import pytest
+from redis import Redis
+from sqlmodel import select
+
+from tests.api.helpers import ApiClient, make_token
+from tests.helpers import AuthActions, csrf_token, submit
+from tracker import create_app
+from tracker.db import get_session
+from tracker.models import ApiToken
+
+REDIS_URL = os.environ.get("RECERT_TEST_REDIS_URL")
+
+
+def stored_tokens(app) -> list[ApiToken]:
+    with app.app_context():
+        return list(get_session().exec(select(ApiToken)))
+
+
+def test_the_account_page_links_to_the_tokens(user_client):
+    overview = user_client.get("/account/")
+    assert 'href="/account/tokens/"' in overview.text
+
+
+def test_a_new_token_is_shown_once_and_stored_hashed(app, user_client):
+    secret = make_token(user_client, name="Laptop script")
+    assert secret.startswith("recert_") and len(secret) > 40
+    [token] = stored_tokens(app)
+    assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in {token.name, token.token_hash}
+    page = user_client.get("/account/tokens/")
+    assert "Laptop script" in page.text and secret not in page.text
+    assert "Never" in page.text  # not used yet, and no expiry
+
+
+def test_the_page_answering_with_a_secret_is_not_cached(user_client):
+    response = submit(user_client, "/account/tokens/", {"name": "x", "scope": "read"})
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_form_says_what_is_wrong(app, user_client):
+    app.config["TODAY"] = date(2026, 11, 24)
+    response = submit(user_client, "/account/tokens/",
+                      {"name": "", "scope": "everything", "expires_on": "2026-11-23"})
+    assert "Give the token a name." in response.text
+    assert "The expiry date cannot be in the past." in response.text
+    assert "Not a valid choice" in response.text
+    assert stored_tokens(app) == []
+
+
+def test_the_list_shows_use_and_expiry(app, user_client):
+    app.config["TODAY"] = date(2026, 11, 24)
+    secret = make_token(user_client, name="Nightly", expires_on="2026-12-31")
+    assert ApiClient(app, secret).get("/credentials").status_code == 200
+    page = user_client.get("/account/tokens/").text
+    row = page[page.index("Nightly"):page.index("</tr>", page.index("Nightly"))]
+    assert "2026-12-31" in row and "Never" not in row  # used now, expires then
+
+
+def test_a_revoked_token_stops_working(app, user_client):
+    secret = make_token(user_client)
+    api = ApiClient(app, secret)
+    assert api.get("/credentials").status_code == 200
+    [token] = stored_tokens(app)
+    page = user_client.get("/account/tokens/")
+    refused = user_client.post(f"/account/tokens/{token.id}/revoke")  # no CSRF token
+    assert refused.status_code == 400
+    revoked = user_client.post(f"/account/tokens/{token.id}/revoke",
+                               data={"csrf_token": csrf_token(page.text)})
+    assert revoked.status_code == 302
+    assert "is revoked" in user_client.get("/account/tokens/").text
+    response = api.get("/credentials")
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+    assert "revoked" in response.json["detail"]
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+
+
+def test_no_one_revokes_another_persons_token(app, client, user_client):
+    make_token(user_client)
+    [token] = stored_tokens(app)
+    intruder = app.test_client()
+    AuthActions(intruder).register(email="intruder@example.com", name="Intruder")
+    page = intruder.get("/account/tokens/")
+    response = intruder.post(f"/account/tokens/{token.id}/revoke",
+                             data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 404
+    assert len(stored_tokens(app)) == 1
+    assert "Script" not in page.text
+
+
+def test_an_expired_token_stops_working(app, user_client):
+    app.config["TODAY"] = date(2026, 11, 24)
+    api = ApiClient(app, make_token(user_client, expires_on="2026-11-24"))
+    assert api.get("/credentials").status_code == 200  # usable through its last day
+    app.config["TODAY"] = date(2026, 11, 25)
+    response = api.get("/credentials")
+    assert response.status_code == 401
+    assert response.json["detail"] == ("This token expired on 2026-11-24. Make a new one on "
+                                       "your account page.")
+
+
+def test_a_read_only_token_reads_but_never_writes(app, user_client):
+    api = ApiClient(app, make_token(user_client, scope="read"))
+    assert api.get("/credentials").status_code == 200
+    response = api.post("/credentials", json={"ruleset": "mssc-cpt",
+                                              "certified_on": "2022-03-15"})
+    assert response.status_code == 403
+    assert response.json["title"] == "Forbidden"
+    assert "can only read" in response.json["detail"]
+    assert api.get("/credentials").json["items"] == []
+
+
+@pytest.mark.parametrize("name", ["token", "access_token"])
+def test_a_token_in_the_address_is_refused(app, token, name):
+    no_header = ApiClient(app, None)
+    response = no_header.get(f"/credentials?{name}={token}")
+    assert response.status_code == 401
+    assert "Authorization header" in response.json["detail"]
+    # Even beside a good header: the token has leaked into logs and should be replaced.
+    assert ApiClient(app, token).get(f"/credentials?{name}={token}").status_code == 401
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer", "Bearer recert_nope",
+                                           "Basic cGF0OnB3", "Bearer not-even-ours"])
+def test_no_token_or_a_wrong_one_is_refused(app, user_client, authorization):
+    headers = {"Authorization": authorization} if authorization else {}
+    response = app.test_client().get("/api/v1/credentials", headers=headers)
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["WWW-Authenticate"].startswith('Bearer realm="recert"')
+    body = response.json
+    assert set(body) == {"type", "title", "status", "detail"}
+    assert (body["type"], body["title"], body["status"]) == ("about:blank", "Unauthorized", 401)
+
+
+def test_a_browser_login_does_not_open_the_api_and_the_api_sets_no_cookie(app, user_client,
+                                                                           token):
+    # user_client holds a logged-in session cookie: the API does not look at it.
+    assert user_client.get("/api/v1/credentials").status_code == 401
+    response = user_client.get("/api/v1/credentials",
+                               headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")
+    for path in ("/api/v1/openapi.json", "/api/v1/docs", "/api/v1/nothing-here"):
+        assert "Set-Cookie" not in user_client.get(path).headers, path
+
+
+def test_the_api_needs_no_csrf_token(app, api):
+    # The app checks CSRF tokens on every web form; the API has no cookies to protect.
+    response = api.post("/credentials", json={
+        "ruleset": "mssc-cpt", "certified_on": "2022-03-15",
+        "modules": [{"code": "safety"}]})
+    assert response.status_code == 201, response.text
+
+
+def test_deleting_the_account_deletes_its_tokens(app, user_client):
+    secret = make_token(user_client)
+    submit(user_client, "/account/delete", {"current_password": "correct horse battery"})
+    assert stored_tokens(app) == []
+    assert ApiClient(app, secret).get("/credentials").status_code == 401
+
+
+def test_each_token_has_its_own_rate_limit(app, user_client):
+    app.config["API_RATE_LIMIT"] = "3 per minute"
+    first = ApiClient(app, make_token(user_client, name="one"))
+    second = ApiClient(app, make_token(user_client, name="two"))
+    for _ in range(3):
+        assert first.get("/credentials").status_code == 200
+    limited = first.get("/rulesets")  # one budget for the whole API
+    assert limited.status_code == 429
+    assert limited.mimetype == "application/problem+json"
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    assert "Try again in" in limited.json["detail"]
+    assert second.get("/credentials").status_code == 200
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="set RECERT_TEST_REDIS_URL to test the shared limit")
+def test_servers_share_the_rate_limit_through_redis(database_url, user_client, app):
+    """Two app instances ("servers") over one database and one Redis count one budget."""
+    prefix = f"recert-api-test-{uuid.uuid4().hex[:12]}"
+    settings = {"TESTING": True, "DATABASE_URL": database_url, "API_RATE_LIMIT": "3 per minute",
+                "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
+    one, two = create_app(settings), create_app(settings)
+    secret = make_token(user_client)
+    try:
+        assert ApiClient(one, secret).get("/credentials").status_code == 200
+        assert ApiClient(two, secret).get("/credentials").status_code == 200
+        assert ApiClient(one, secret).get("/credentials").status_code == 200
+        assert ApiClient(two, secret).get("/credentials").status_code == 429
+    finally:
+        redis = Redis.from_url(REDIS_URL)
+        keys = list(redis.scan_iter(match=f"*{prefix}*"))
+        if keys:
+            redis.delete(*keys)
+        redis.close()
+        for server in (one, two):
+            server.extensions["recert_engine"].dispose()

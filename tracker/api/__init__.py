@@ -1,0 +1,58 @@
+"""The JSON API at /api/v1, for personal access tokens, described by an OpenAPI document.
+
+- `tokens`, `token_views`: personal access tokens (made on the account page, stored hashed)
+- `auth`: the bearer token of each request, its scope, the per-token rate limit; no cookies
+- `problems`: errors as problem details (RFC 9457)
+- `inputs`, `schemas`: pydantic models of requests and answers (they make the document)
+- `validation`: input checked by the web's forms and the rules engine's checks
+- `*_views`: the operations, on one APIBlueprint; `docs`: openapi.json and the docs page
+"""
+
+from flask_openapi3 import Info, OpenAPI
+
+from tracker.api.problems import Problem, invalid_request
+
+DESCRIPTION = """Your Recert data for scripts and programs.
+
+Make a personal access token on your account page (Account → API tokens) and send it in the
+`Authorization: Bearer <token>` header; never in the address. A token that may only read is
+refused (403) for changes. Every figure (points, totals, status) comes from the rules engine,
+as on the web pages. Errors are problem details (`application/problem+json`, RFC 9457); input
+that is not right answers 422 with `errors`, the web forms' messages by field. Each token may
+make a limited number of requests per minute (429, with `Retry-After`)."""
+
+# The arguments create_app gives flask-openapi3's OpenAPI (a Flask subclass).
+OPENAPI_OPTIONS = {
+    "info": Info(title="Recert API", version="1", description=DESCRIPTION),
+    "security_schemes": {"bearerAuth": {
+        "type": "http", "scheme": "bearer",
+        "description": "A personal access token from your account page.",
+    }},
+    "doc_ui": False,  # the document and its page are tracker.api.docs's own
+    "validation_error_status": 422,
+    "validation_error_model": Problem,
+    "validation_error_callback": invalid_request,
+}
+
+
+def init_app(app: OpenAPI) -> None:
+    """Register the API, its docs and the token pages (after tracker.errors.init_app)."""
+    from tracker.api import (  # noqa: F401  (their routes join the blueprint)
+        activity_views,
+        auth,
+        credential_views,
+        docs,
+        evidence_views,
+        problems,
+        report_views,
+        token_views,
+    )
+    from tracker.api.blueprint import bp
+    from tracker.extensions import csrf
+
+    csrf.exempt(bp)  # no cookies, so no cross-site requests to guard against
+    app.register_api(bp)
+    app.register_blueprint(docs.bp)
+    app.register_blueprint(token_views.bp)
+    problems.init_app(app, {bp.name})
+    auth.init_app(app)

@@ -1,0 +1,175 @@
+"""API: a credential's activities: list (filters as on the web list, cursor pages), log,
+read, change, move to the trash and restore."""
+
+import base64
+import binascii
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+
+from flask import url_for
+
+from tracker.activities import services
+from tracker.activities.listing import Filters, Row, filtered_rows
+from tracker.api.auth import api_user
+from tracker.api.blueprint import (
+    ACTIVITIES,
+    CONFLICT,
+    ID,
+    NO_CONTENT,
+    NOT_FOUND,
+    READ_ONLY,
+    answer,
+    bp,
+)
+from tracker.api.credential_views import own_credential
+from tracker.api.inputs import (
+    ActivityChange,
+    ActivityIn,
+    ActivityPath,
+    ActivityQuery,
+    CredentialPath,
+)
+from tracker.api.problems import ApiProblem, InvalidInput
+from tracker.api.schemas import ActivityOut, ActivityPage, activity_out, figure
+from tracker.api.validation import activity_fields, activity_values
+from tracker.clock import today
+from tracker.concurrency import Conflict
+from tracker.credentials.services import ruleset_of
+from tracker.db import get_session
+from tracker.models import Activity, HeldCredential
+
+SAVE_FAILED = "We could not save this, and nothing was changed. Please try again."
+CHANGED_MEANWHILE = ("This activity was changed meanwhile. Nothing was saved. Read it again and "
+                     "send your change with its new version.")
+
+
+@contextmanager
+def saving():
+    """A refused save as a problem: 409 when changed meanwhile, 503 when the database failed."""
+    try:
+        yield
+    except Conflict as error:
+        raise ApiProblem(409, CHANGED_MEANWHILE) from error
+    except services.SaveFailed as error:
+        raise ApiProblem(503, SAVE_FAILED) from error
+
+
+def own_activity(activity_id: int, *, trashed: bool = False) -> Activity:
+    activity = services.activity_of(get_session(), api_user(), activity_id, trashed=trashed)
+    if activity is None:
+        where = "in your trash" if trashed else "among yours"
+        raise ApiProblem(404, f"There is no activity with this id {where}.")
+    return activity
+
+
+def ledger_for(credential: HeldCredential) -> services.Ledger:
+    cycle = credential.current_cycle
+    return services.ledger_of(get_session(), ruleset_of(credential, cycle), credential, cycle,
+                              today())
+
+
+def activity_answer(activity: Activity, status: int = 200, headers: dict | None = None):
+    """The activity with what the engine makes of it in its credential's current cycle."""
+    ledger = ledger_for(own_credential(activity.held_credential_id))
+    out = activity_out(activity, ledger.results[activity.id], ledger.files.get(activity.id, []))
+    return answer(out, status, headers)
+
+
+# Pages follow the date each activity counts on, then its id: a cursor is the last of a page.
+def _key(row: Row) -> tuple[date, int]:
+    return (row.result.date or row.activity.completed_on or date.min, row.activity.id)
+
+
+def _cursor(key: tuple[date, int]) -> str:
+    return base64.urlsafe_b64encode(f"{key[0].isoformat()}/{key[1]}".encode()).decode()
+
+
+def _after(cursor: str) -> tuple[date, int]:
+    try:
+        day, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition("/")
+        return date.fromisoformat(day), int(number)
+    except (binascii.Error, UnicodeError, ValueError) as error:
+        raise InvalidInput({"cursor": ["This cursor is not one we gave. Start again without "
+                                       "it."]}) from error
+
+
+@bp.get(f"/credentials/<{ID}:credential_id>/activities", tags=[ACTIVITIES],
+        responses={200: ActivityPage, **NOT_FOUND})
+def list_activities(path: CredentialPath, query: ActivityQuery):
+    """The credential's activities (not those in the trash), newest first, a page at a time.
+
+    The filters are those of the web list; `total`, `earned` and `counted` are of every
+    activity that passes them."""
+    credential = own_credential(path.credential_id)
+    filters = Filters(category=(query.category or "").strip(), flag=query.flag or "",
+                      tag=(query.tag or "").strip(), q=(query.q or "").strip())
+    newest = query.sort == "newest"
+    rows = sorted(filtered_rows(ledger_for(credential), filters), key=_key, reverse=newest)
+    start = 0
+    if query.cursor:
+        after = _after(query.cursor)
+        start = next((n for n, row in enumerate(rows)
+                      if (_key(row) < after if newest else _key(row) > after)), len(rows))
+    page = rows[start:start + query.limit]
+    more = start + query.limit < len(rows)
+    return answer(ActivityPage(
+        items=[activity_out(r.activity, r.result, r.files) for r in page],
+        next_cursor=_cursor(_key(page[-1])) if more else None,
+        total=len(rows),
+        earned=figure(sum((r.result.earned for r in rows), Decimal(0))),
+        counted=figure(sum((r.result.counted for r in rows), Decimal(0))),
+    ))
+
+
+@bp.post(f"/credentials/<{ID}:credential_id>/activities", tags=[ACTIVITIES],
+         responses={201: ActivityOut, **READ_ONLY, **NOT_FOUND})
+def create_activity(path: CredentialPath, body: ActivityIn):
+    """Log an activity: checked as the web form checks it. Add proof files afterwards."""
+    credential = own_credential(path.credential_id)
+    values = activity_values(ruleset_of(credential, credential.current_cycle), body.model_dump())
+    with saving():
+        activity = services.create_activity(get_session(), api_user(), credential, values, [])
+    return activity_answer(activity, 201, {
+        "Location": url_for("api.get_activity", activity_id=activity.id)})
+
+
+@bp.get(f"/activities/<{ID}:activity_id>", tags=[ACTIVITIES],
+        responses={200: ActivityOut, **NOT_FOUND})
+def get_activity(path: ActivityPath):
+    """One activity, with its points and files."""
+    return activity_answer(own_activity(path.activity_id))
+
+
+@bp.patch(f"/activities/<{ID}:activity_id>", tags=[ACTIVITIES],
+          responses={200: ActivityOut, **READ_ONLY, **NOT_FOUND, **CONFLICT})
+def update_activity(path: ActivityPath, body: ActivityChange):
+    """Change an activity: the fields sent replace the stored ones, then the whole activity is
+    checked as the web form checks it."""
+    activity = own_activity(path.activity_id)
+    credential = own_credential(activity.held_credential_id)
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    values = activity_values(ruleset_of(credential, credential.current_cycle),
+                             {**activity_fields(activity), **changes})
+    with saving():
+        services.update_activity(get_session(), activity, values, [], set(), body.version)
+    return activity_answer(own_activity(activity.id))
+
+
+@bp.delete(f"/activities/<{ID}:activity_id>", tags=[ACTIVITIES],
+           responses={**NO_CONTENT, **READ_ONLY, **NOT_FOUND, **CONFLICT})
+def trash_activity(path: ActivityPath):
+    """Move an activity to the trash: it stops counting, and can be restored for 30 days."""
+    with saving():
+        services.trash_activity(get_session(), own_activity(path.activity_id))
+    return "", 204
+
+
+@bp.post(f"/activities/<{ID}:activity_id>/restore", tags=[ACTIVITIES],
+         responses={200: ActivityOut, **READ_ONLY, **NOT_FOUND, **CONFLICT})
+def restore_activity(path: ActivityPath):
+    """Bring an activity back from the trash; it counts again."""
+    activity = own_activity(path.activity_id, trashed=True)
+    with saving():
+        services.restore_activity(get_session(), activity)
+    return activity_answer(activity)

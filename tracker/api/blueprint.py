@@ -1,0 +1,93 @@
+"""The API's blueprint (/api/v1) and what every operation shares: auth, limits, answers."""
+
+from flask import Response, current_app
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from tracker.api import auth, problems
+from tracker.extensions import limiter
+
+PREFIX = "/api/v1"
+ID = "int(max=2147483647)"  # the converter of ids in routes (see inputs.MAX_ID)
+SECURITY_SCHEME = "bearerAuth"
+
+RULESETS = Tag(name="Rule sets", description="The renewal rules of each credential.")
+CREDENTIALS = Tag(name="Credentials", description="The credentials you hold, and their "
+                  "progress as the rules engine sees it.")
+ACTIVITIES = Tag(name="Activities", description="What you did that may earn points.")
+EVIDENCE = Tag(name="Evidence", description="Proof files of activities.")
+REPORTS = Tag(name="Reports", description="Downloads: the report as PDF, the activities as "
+              "CSV, the audit packet, all your data as JSON.")
+
+
+def problem_response(description: str, headers: dict | None = None) -> dict:
+    response = {"description": description, "content": {problems.MEDIA_TYPE: {
+        "schema": {"$ref": "#/components/schemas/Problem"}}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def download(description: str, *media_types: str) -> dict:
+    return {"description": description, "content": {
+        media_type: {"schema": {"type": "string", "format": "binary"}}
+        for media_type in media_types}}
+
+
+UNAUTHORIZED = problem_response(
+    "No token; or a token that is wrong, revoked or expired; or a token in the address.",
+    {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}})
+INVALID = problem_response("Something sent is not right: `errors` says what, by field.")
+TOO_MANY = problem_response(
+    "Too many requests for this token.",
+    {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"},
+                     "required": True}})
+UNAVAILABLE = problem_response("The database cannot be reached, or it refused the change. "
+                               "Nothing was saved; try again.")
+NOT_FOUND = {404: problem_response("There is no such object, or it is not yours.")}
+READ_ONLY = {403: problem_response("The token may only read.")}
+CONFLICT = {409: problem_response("Changed meanwhile (`version` is not the stored one), or "
+                                  "already there. Nothing was saved.")}
+TOO_LARGE = {413: problem_response("The file is too large.")}
+NO_CONTENT = {204: None}
+
+
+def _operation_id(*, name: str, **_kwargs) -> str:
+    return name
+
+
+bp = APIBlueprint(
+    "api", __name__, url_prefix=PREFIX,
+    abp_security=[{SECURITY_SCHEME: []}],
+    abp_responses={401: UNAUTHORIZED, 422: INVALID, 429: TOO_MANY, 503: UNAVAILABLE},
+    operation_id_callback=_operation_id,
+)
+bp.url_value_preprocessor(auth.without_login_cookies)
+bp.before_request(auth.authenticate)
+bp.register_error_handler(problems.ApiProblem, problems.handle_api_problem)
+bp.register_error_handler(429, problems.handle_rate_limit)
+bp.register_error_handler(HTTPException, problems.handle_http_error)
+bp.register_error_handler(OperationalError, problems.handle_database_down)
+
+
+def _rate_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT", "120 per minute")
+
+
+# One budget per token for the whole API, kept where the login limits are kept
+# (RECERT_RATELIMIT_STORAGE_URL), so every server counts against the same budget.
+limiter.shared_limit(_rate_limit, scope="api", key_func=auth.rate_limit_key)(bp)
+
+
+def answer(model: BaseModel, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(model.model_dump_json(), status=status, mimetype="application/json",
+                    headers=headers)
+
+
+def attachment(body, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

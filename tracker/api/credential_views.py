@@ -1,0 +1,146 @@
+"""API: rule sets, credentials and a credential's progress."""
+
+from flask import Response, json, url_for
+
+from tracker.activities import services as activity_services
+from tracker.api.auth import api_user
+from tracker.api.blueprint import (
+    CONFLICT,
+    CREDENTIALS,
+    ID,
+    NO_CONTENT,
+    NOT_FOUND,
+    READ_ONLY,
+    RULESETS,
+    answer,
+    bp,
+)
+from tracker.api.inputs import (
+    CredentialChange,
+    CredentialIn,
+    CredentialPath,
+    RuleSetPath,
+    RuleSetQuery,
+)
+from tracker.api.problems import ApiProblem, InvalidInput
+from tracker.api.schemas import (
+    CredentialList,
+    CredentialOut,
+    ProgressOut,
+    RuleSetList,
+    RuleSetOut,
+    credential_out,
+    ruleset_out,
+)
+from tracker.api.validation import credential_fields, credential_values
+from tracker.clock import today
+from tracker.concurrency import Conflict
+from tracker.credentials import services
+from tracker.db import get_session
+from tracker.models import HeldCredential
+from tracker.rules.cases import progress_to_json
+from tracker.rules.catalog import UnknownRuleSetError, load_catalog
+
+
+def own_credential(credential_id: int) -> HeldCredential:
+    credential = services.credential_of(get_session(), api_user(), credential_id)
+    if credential is None:
+        raise ApiProblem(404, "There is no credential with this id among yours.")
+    return credential
+
+
+@bp.get("/rulesets", tags=[RULESETS], responses={200: RuleSetList})
+def list_rulesets():
+    """Every credential's rule set, in its current version."""
+    catalog = load_catalog()
+    return answer(RuleSetList(items=[ruleset_out(r, catalog.versions(r.code))
+                                     for r in catalog.all_current()]))
+
+
+@bp.get("/rulesets/<code>", tags=[RULESETS], responses={200: RuleSetOut, **NOT_FOUND})
+def get_ruleset(path: RuleSetPath, query: RuleSetQuery):
+    """One rule set: its cycle, categories (units, points, caps) and modules."""
+    catalog = load_catalog()
+    try:
+        ruleset = catalog.get(path.code, query.version)
+    except UnknownRuleSetError as error:
+        raise ApiProblem(404, f"There is no such rule set: {error}.") from error
+    return answer(ruleset_out(ruleset, catalog.versions(ruleset.code)))
+
+
+@bp.get("/credentials", tags=[CREDENTIALS], responses={200: CredentialList})
+def list_credentials():
+    """The credentials you hold, with their cycles."""
+    held = services.credentials_of(get_session(), api_user())
+    return answer(CredentialList(items=[credential_out(c) for c in held]))
+
+
+@bp.post("/credentials", tags=[CREDENTIALS],
+         responses={201: CredentialOut, **READ_ONLY, **CONFLICT})
+def create_credential(body: CredentialIn):
+    """Add a credential you hold; its first cycle opens under the rule set's current version.
+
+    Refused (409) when you already hold a credential under this rule set."""
+    try:
+        ruleset = load_catalog().get(body.ruleset)
+    except UnknownRuleSetError as error:
+        raise InvalidInput({"ruleset": [f"There is no such rule set: {error}."]}) from error
+    certified_on, number, modules = credential_values(ruleset, body.model_dump())
+    try:
+        credential = services.add_credential(get_session(), api_user(), ruleset, certified_on,
+                                             number, modules)
+    except services.AlreadyHeld as error:
+        raise ApiProblem(409, f"You already hold {ruleset.name}. Change that one "
+                              "instead.") from error
+    credential = own_credential(credential.id)
+    return answer(credential_out(credential), 201, {
+        "Location": url_for("api.get_credential", credential_id=credential.id)})
+
+
+@bp.get(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],
+        responses={200: CredentialOut, **NOT_FOUND})
+def get_credential(path: CredentialPath):
+    """One credential you hold."""
+    return answer(credential_out(own_credential(path.credential_id)))
+
+
+@bp.patch(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],
+          responses={200: CredentialOut, **READ_ONLY, **NOT_FOUND, **CONFLICT})
+def update_credential(path: CredentialPath, body: CredentialChange):
+    """Change a credential's details; a new certification date moves its first cycle."""
+    credential = own_credential(path.credential_id)
+    ruleset = services.ruleset_of(credential, credential.open_cycle)
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    certified_on, number, modules = credential_values(
+        ruleset, {**credential_fields(credential), **changes})
+    try:
+        services.update_credential(get_session(), credential, certified_on, number, modules,
+                                   body.version)
+    except Conflict as error:
+        raise ApiProblem(409, "This credential was changed meanwhile. Nothing was saved. "
+                              "Read it again and send your change with its new version.") \
+            from error
+    return answer(credential_out(own_credential(credential.id)))
+
+
+@bp.delete(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],
+           responses={**NO_CONTENT, **READ_ONLY, **NOT_FOUND})
+def delete_credential(path: CredentialPath):
+    """Delete a credential with its cycles and all its activities, for good."""
+    services.delete_credential(get_session(), own_credential(path.credential_id))
+    return "", 204
+
+
+@bp.get(f"/credentials/<{ID}:credential_id>/progress", tags=[CREDENTIALS],
+        responses={200: ProgressOut, **NOT_FOUND})
+def get_progress(path: CredentialPath):
+    """The rules engine's figures for the current cycle, as of today.
+
+    The same figures, names and rounding as `flask rules evaluate` prints; activities are
+    named by their ids."""
+    credential = own_credential(path.credential_id)
+    cycle = credential.current_cycle
+    ruleset = services.ruleset_of(credential, cycle)
+    ledger = activity_services.ledger_of(get_session(), ruleset, credential, cycle, today())
+    # Exactly progress_to_json's document (ProgressOut describes it for the OpenAPI document).
+    return Response(json.dumps(progress_to_json(ledger.progress)), mimetype="application/json")

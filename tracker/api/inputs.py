@@ -1,0 +1,152 @@
+"""What the API takes: path, query and body models (they make the OpenAPI document too).
+
+These models check only the shape (types, lengths); what the values mean is checked by the same
+forms and rules-engine checks as the web pages (see tracker.api.validation).
+"""
+
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from flask_openapi3 import FileStorage
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from tracker.activities.listing import FLAG_FILTERS
+
+# Ids are PostgreSQL integers: a larger number could never name a row.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _storable(text: str) -> str:
+    """Text a database keeps as it is: no NUL and no lone UTF-16 halves."""
+    if any(ch == "\x00" or unicodedata.category(ch) == "Cs" for ch in text):
+        raise ValueError("Remove the invisible control characters from this text.")
+    return text
+
+
+def Text(max_length: int):
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_storable)]
+
+
+Code = Annotated[str, Field(max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+Points = Annotated[Decimal, Field(max_digits=10, decimal_places=2, allow_inf_nan=False)]
+Fraction = Annotated[Decimal, Field(max_digits=3, decimal_places=2, allow_inf_nan=False)]
+Version = Annotated[int | None, Field(
+    ge=1, le=MAX_ID,
+    description="The version you read. When given, the change is refused (409) if the stored "
+    "version is another one: someone saved in between.")]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Query(BaseModel):
+    # Unknown query parameters are ignored, as web addresses do.
+    model_config = ConfigDict(extra="ignore")
+
+
+# --- paths ---------------------------------------------------------------------------------
+
+class RuleSetPath(BaseModel):
+    code: Code
+
+
+class CredentialPath(BaseModel):
+    credential_id: Id
+
+
+class ActivityPath(BaseModel):
+    activity_id: Id
+
+
+class EvidencePath(BaseModel):
+    evidence_id: Id
+
+
+# --- queries -------------------------------------------------------------------------------
+
+class RuleSetQuery(Query):
+    version: str | None = Field(None, max_length=20, pattern=r"^\d+(\.\d+)*$",
+                                description="A version; the current one by default.")
+
+
+class ActivityQuery(Query):
+    category: str | None = Field(None, max_length=40, description="Only this category (its code).")
+    flag: Literal[FLAG_FILTERS] | None = Field(  # type: ignore[valid-type]
+        None, description="Only activities the engine flagged so.")
+    tag: str | None = Field(None, max_length=80, description=(
+        "Only activities tagged with this skill or module (a module takes in its skills)."))
+    q: str | None = Field(None, max_length=200, description=(
+        "Only activities whose title, provider or notes hold this text."))
+    sort: Literal["newest", "oldest"] = Field("newest", description="By the date each counts on.")
+    cursor: str | None = Field(None, max_length=100, description=(
+        "From a page's `next_cursor`: the page after it (with the same filters)."))
+    limit: int = Field(50, ge=1, le=200, description="Activities per page.")
+
+
+class ReportQuery(Query):
+    cycle_id: int | None = Field(None, ge=1, le=MAX_ID, description=(
+        "A past cycle of the credential (its report as on the day it closed); the current "
+        "cycle by default."))
+
+
+# --- bodies --------------------------------------------------------------------------------
+
+class ModuleIn(Body):
+    code: Code = Field(description="A module of the rule set, e.g. `safety`.")
+    passed_on: date | None = None
+
+
+class CredentialIn(Body):
+    ruleset: Code = Field(description="The rule set's code, e.g. `mssc-cpt`.")
+    certified_on: date
+    certificate_number: Text(40) = ""
+    modules: list[ModuleIn] = Field(default_factory=list, max_length=50,
+                                    description="The modules passed.")
+
+
+class CredentialChange(Body):
+    """Only the fields sent are changed; `modules`, when sent, is the whole new list."""
+
+    certified_on: date | None = None
+    certificate_number: Text(40) | None = None
+    modules: list[ModuleIn] | None = Field(None, max_length=50)
+    version: Version = None
+
+
+class ActivityIn(Body):
+    """A quantity activity (hours, credits...) has `completed_on` and `quantity`; a job has
+    `started_on`, `fraction` and `completed_on` (its last day; null while still employed)."""
+
+    category: Code = Field(description="A category code of the credential's rule set.")
+    title: Text(200)
+    provider: Text(200) = ""
+    completed_on: date | None = None
+    quantity: Points | None = None
+    started_on: date | None = None
+    fraction: Fraction | None = None
+    description: Text(5000) = ""
+    tags: list[Text(80)] = Field(default_factory=list, max_length=100,
+                                 description="Codes of skills or modules it covers.")
+
+
+class ActivityChange(Body):
+    """Only the fields sent are changed."""
+
+    category: Code | None = None
+    title: Text(200) | None = None
+    provider: Text(200) | None = None
+    completed_on: date | None = None
+    quantity: Points | None = None
+    started_on: date | None = None
+    fraction: Fraction | None = None
+    description: Text(5000) | None = None
+    tags: list[Text(80)] | None = Field(None, max_length=100)
+    version: Version = None
+
+
+class EvidenceUpload(BaseModel):
+    file: FileStorage = Field(description="A PDF, PNG, JPEG or WebP file.")

@@ -1,0 +1,185 @@
+"""API errors as problem details (RFC 9457): `application/problem+json`, never an HTML page.
+
+Every problem has `type` (about:blank: the status says what kind it is), `title` (the status's
+name), `status`, `detail` (plain words for the person who reads it) and, for input that is not
+right (422), `errors`: for each field, the messages the web forms give.
+"""
+
+import json
+import time
+
+from flask import Flask, Response, current_app, request
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from tracker.extensions import limiter
+
+MEDIA_TYPE = "application/problem+json"
+API_PREFIX = "/api/"
+
+DETAILS = {
+    400: "The request could not be read.",
+    401: "Send a personal access token in the Authorization header: "
+         "“Authorization: Bearer <token>”. Make one on your account page.",
+    403: "This token may not do that.",
+    404: "There is nothing here, or it is not yours.",
+    405: "This address does not take that method.",
+    409: "This was changed meanwhile. Nothing was saved.",
+    413: "What you sent is larger than this site accepts.",
+    422: "Some of what you sent is not right. See “errors”.",
+    429: "Too many requests. Please wait a while and try again.",
+    500: "Something went wrong on our side. Nothing you did caused this.",
+    503: "Recert is not available right now. Nothing was saved. Please try again soon.",
+}
+
+
+class Problem(BaseModel):
+    """A problem detail (RFC 9457)."""
+
+    type: str = Field("about:blank", description="What kind of problem: about:blank, so the "
+                      "status says it.")
+    title: str = Field(description="The name of the HTTP status.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong, in plain words.")
+    errors: dict[str, list[str]] | None = Field(
+        None, description="Only for 422: for each field that is not right, what is wrong "
+        "with it. Nested fields are named like `modules.0.passed_on`.")
+
+
+class ApiProblem(Exception):
+    """Raised by the API's views: answered as a problem detail."""
+
+    def __init__(self, status: int, detail: str | None = None,
+                 errors: dict[str, list[str]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail or DETAILS.get(status, ""))
+        self.status = status
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+
+
+class InvalidInput(ApiProblem):
+    def __init__(self, errors: dict[str, list[str]], detail: str | None = None) -> None:
+        super().__init__(422, detail, errors)
+
+
+def problem(status: int, detail: str | None = None, errors: dict[str, list[str]] | None = None,
+            headers: dict[str, str] | None = None) -> Response:
+    body = {
+        "type": "about:blank",
+        "title": HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+        "detail": detail or DETAILS.get(status, DETAILS[500]),
+    }
+    if errors is not None:
+        body["errors"] = errors
+    response = Response(json.dumps(body, ensure_ascii=False), status=status,
+                        mimetype=MEDIA_TYPE)
+    response.headers.update(headers or {})
+    if status == 401:
+        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="recert"')
+    return response
+
+
+def handle_api_problem(error: ApiProblem) -> Response:
+    return problem(error.status, error.detail, error.errors, error.headers)
+
+
+def handle_http_error(error: HTTPException) -> Response:
+    if error.response is not None:  # a response made on purpose (flask-openapi3's 422)
+        return error.response
+    code = error.code or 500
+    headers = {}
+    if code == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return problem(code, headers=headers)
+
+
+def handle_rate_limit(_error: HTTPException) -> Response:
+    limit = limiter.current_limit
+    seconds = max(1, int(limit.reset_at - time.time())) if limit is not None else 60
+    unit = "second" if seconds == 1 else "seconds"
+    return problem(429, f"Too many requests for this token. Try again in {seconds} {unit}.",
+                   headers={"Retry-After": str(seconds)})
+
+
+def handle_database_down(error: OperationalError) -> Response:
+    current_app.logger.error("Database unavailable: %s", error.orig)
+    return problem(503)
+
+
+# pydantic's error types, in the words the web forms use.
+def _message(error: dict) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return "This is required."
+    if kind.startswith(("date_", "datetime_")):
+        return "Enter a date like 2024-03-15."
+    if kind.startswith(("decimal_parsing", "decimal_type", "float_", "finite_number")):
+        return "Enter a number, like 7.5."
+    if kind.startswith("decimal_"):
+        return "Use at most 2 decimal places, and at most 8 digits before the point."
+    if kind.startswith("int_"):
+        return "Enter a whole number."
+    if kind == "string_too_long":
+        return f"Use at most {ctx.get('max_length')} characters."
+    if kind == "string_too_short":
+        return "This cannot be empty."
+    if kind == "string_type":
+        return "Enter text."
+    if kind == "string_pattern_mismatch":
+        return "Use only letters, numbers, dots (.), dashes (-) and underscores (_)."
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"Enter {ctx.get('ge', ctx.get('gt'))} or more."
+    if kind in ("less_than_equal", "less_than"):
+        return f"Enter {ctx.get('le', ctx.get('lt'))} or less."
+    if kind in ("literal_error", "enum"):
+        return f"Choose one of: {ctx.get('expected')}."
+    if kind == "extra_forbidden":
+        return "This field is not known. Check its name."
+    if kind in ("list_type", "too_long", "too_short"):
+        return "Send a list" + (f" of at most {ctx['max_length']} items." if "max_length" in ctx
+                                else ".")
+    if kind.startswith("bool_"):
+        return "Enter true or false."
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "Send a JSON object (Content-Type: application/json)."
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]
+
+
+def field_errors(error: ValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for item in error.errors(include_url=False):
+        name = ".".join(str(part) for part in item["loc"]) or "body"
+        message = _message(item)
+        if message not in errors.setdefault(name, []):
+            errors[name].append(message)
+    return errors
+
+
+def invalid_request(error: ValidationError) -> Response:
+    """flask-openapi3's answer when a request does not fit its models."""
+    return problem(422, errors=field_errors(error))
+
+
+def init_app(app: Flask, blueprint_names: set[str]) -> None:
+    """Problems for the API's errors, also for addresses under /api/ that match no route.
+
+    Errors raised in the API's views reach its blueprint's handlers; an address that matches
+    no route belongs to no blueprint, so the app's handler (tracker.errors', registered
+    before this) is wrapped: problems under /api/, the error page elsewhere."""
+    web_handler = app.error_handler_spec[None][None].get(HTTPException)
+
+    def routing_error(error: HTTPException):
+        in_api = request.blueprint in blueprint_names or (
+            request.blueprint is None and request.path.startswith(API_PREFIX))
+        if in_api:
+            return handle_http_error(error)
+        return web_handler(error) if web_handler else error
+
+    app.register_error_handler(HTTPException, routing_error)

@@ -1,0 +1,49 @@
+"""The account page that makes, lists and revokes personal access tokens for the API."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from tracker.api import tokens
+from tracker.api.forms import TokenForm
+from tracker.clock import today
+from tracker.credentials.forms import ConfirmForm
+from tracker.db import get_session
+
+bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Only the logged-in person's own tokens."""
+
+
+def _page(form: TokenForm, new_token: tokens.NewToken | None = None):
+    page = render_template(
+        "api/tokens.html", form=form, new_token=new_token, today=today(),
+        tokens=tokens.tokens_of(get_session(), current_user), revoke_form=ConfirmForm(),
+    )
+    # A page that shows a new token's secret must not be kept by the browser or a proxy.
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    form = TokenForm()
+    form.today = today()
+    if form.validate_on_submit():
+        made = tokens.create_token(get_session(), current_user, form.name.data,
+                                   form.scope.data, form.expires_on.data)
+        # The secret is shown in this answer only: never flashed (it would sit in the cookie).
+        return _page(TokenForm(formdata=None), new_token=made)
+    return _page(form)
+
+
+@bp.post("/<int:token_id>/revoke")
+def revoke(token_id: int):
+    # CSRFProtect has checked the form's token.
+    token = tokens.revoke_token(get_session(), current_user, token_id)
+    if token is None:
+        abort(404)
+    flash(f"The token “{token.name}” is revoked. It no longer works.", "info")
+    return redirect(url_for("api_tokens.index"))

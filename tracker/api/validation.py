@@ -1,0 +1,123 @@
+"""The API's input checked by the web's own forms, so both refuse the same things in the same
+words (the forms call the rules engine's checks).
+
+A form is filled from the API's fields as a browser would post it (without a CSRF token), then
+its messages are given back under the API's field names.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from flask import current_app
+from werkzeug.datastructures import MultiDict
+
+from tracker.activities.forms import activity_form
+from tracker.api.problems import InvalidInput
+from tracker.clock import today
+from tracker.credentials.forms import credential_form
+from tracker.models import Activity, HeldCredential
+from tracker.rules.catalog import RuleSet
+from tracker.rules.checks import say_number
+
+NO_CSRF = {"csrf": False}
+ACTIVITY_FIELDS = ("category", "title", "provider", "completed_on", "quantity", "started_on",
+                   "fraction", "description", "tags")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return say_number(value)
+    return str(value)
+
+
+def _errors(pairs) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for name, messages in pairs:
+        for message in messages:
+            if message not in errors.setdefault(name, []):
+                errors[name].append(message)
+    return {name: messages for name, messages in errors.items() if messages}
+
+
+def activity_fields(activity: Activity) -> dict:
+    """A stored activity in the API's fields (to apply a change to)."""
+    return {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
+
+
+def activity_values(ruleset: RuleSet, data: dict) -> dict:
+    """The model values of an activity, checked as the web form checks it; or InvalidInput."""
+    category = ruleset.category(data.get("category") or "")
+    period = category is not None and category.is_period
+    posted = MultiDict({
+        "category": _text(data.get("category")),
+        "title": _text(data.get("title")),
+        "provider": _text(data.get("provider")),
+        "description": _text(data.get("description")),
+    })
+    if period:
+        posted["started_on"] = _text(data.get("started_on"))
+        posted["fraction"] = _text(data.get("fraction"))
+        if data.get("completed_on") is None:
+            posted["still_employed"] = "y"  # a job without an end date is still going on
+        else:
+            posted["ended_on"] = _text(data["completed_on"])
+    else:
+        posted["completed_on"] = _text(data.get("completed_on"))
+        posted["quantity"] = _text(data.get("quantity"))
+    for tag in data.get("tags") or []:
+        posted.add("tags", tag)
+    form = activity_form(ruleset, today(), current_app.config["MAX_UPLOAD_BYTES"],
+                         formdata=posted, meta=NO_CSRF)
+    if not form.validate():
+        names = {"ended_on": "completed_on", "still_employed": "completed_on"}
+        raise InvalidInput(_errors(
+            (names.get(name, name), form[name].errors) for name in form.data
+            if name in form and form[name].errors
+        ))
+    return form.values()
+
+
+def credential_fields(credential: HeldCredential) -> dict:
+    """A stored credential in the API's fields (to apply a change to)."""
+    return {
+        "certified_on": credential.certified_on,
+        "certificate_number": credential.certificate_number,
+        "modules": [{"code": m.module_code, "passed_on": m.passed_on}
+                    for m in credential.modules],
+    }
+
+
+def credential_values(ruleset: RuleSet, data: dict) -> tuple[date, str, dict[str, date | None]]:
+    """(certified on, certificate number, modules held), checked as the web form checks them;
+    or InvalidInput."""
+    modules = data.get("modules") or []
+    posted = MultiDict({"certified_on": _text(data.get("certified_on")),
+                        "certificate_number": _text(data.get("certificate_number"))})
+    problems: list[tuple[str, list[str]]] = []
+    where: dict[str, int] = {}
+    for index, module in enumerate(modules):
+        code = module["code"]
+        if ruleset.module(code) is None:
+            known = ", ".join(m.code for m in ruleset.modules)
+            problems.append((f"modules.{index}.code",
+                             [f"“{code}” is not a module of {ruleset.short_name}. "
+                              f"Choose from: {known}."]))
+            continue
+        where[code] = index
+        posted[f"module_{code}"] = "y"
+        posted[f"module_{code}_on"] = _text(module.get("passed_on"))
+    form = credential_form(ruleset, today(), formdata=posted, meta=NO_CSRF)
+    valid = form.validate()
+    for name in form.data:
+        if name not in form or not form[name].errors:
+            continue
+        code = name.removeprefix("module_").removesuffix("_on")
+        label = f"modules.{where[code]}.passed_on" if code in where else name
+        problems.append((label, form[name].errors))
+    if problems or not valid:
+        raise InvalidInput(_errors(problems))
+    return form.certified_on.data, form.certificate_number.data or "", form.modules_held()
