@@ -43,10 +43,13 @@ test: lint
 	$(BIN)/python tools/audit_dependencies.py
 	$(BIN)/python -m pytest -n auto
 
+# Not part of `make test`. The suite writes bench/results.json; BENCH_ARGS passes it options,
+# e.g. make bench BENCH_ARGS="--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test".
 bench: $(VENV)/.installed
 	$(BIN)/python bench/engine_bench.py
-	$(BIN)/python bench/pages_bench.py
+	$(BIN)/python bench/suite.py $(BENCH_ARGS)
 	$(BIN)/python bench/report_bench.py
+	$(BIN)/python bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
