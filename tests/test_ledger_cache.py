@@ -74,7 +74,8 @@ def test_every_kind_of_change_shows_on_the_next_view(app, user_client, cpt):
         session.commit()
     assert no_proof(user_client, cpt) == 2
 
-    csv = "Date completed,Category,Title,Provider,Quantity\r\n2024-03-01,CE-TRAINING,Imported,Acme,6\r\n"
+    csv = ("Date completed,Category,Title,Provider,Quantity\r\n"
+           "2024-03-01,CE-TRAINING,Imported,Acme,6\r\n")
     url = f"/credentials/{cpt}/import"
     preview = submit(user_client, f"{url}/preview", {"file": (io.BytesIO(csv.encode()), "a.csv")},
                      form_page=url, content_type="multipart/form-data")

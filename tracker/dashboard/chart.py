@@ -4,10 +4,10 @@ Only drawing: every figure comes from the engine (through tracker.rules.insights
 """
 
 import math
-from functools import cached_property
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from tracker.rules.engine import Progress
 from tracker.rules.insights import points_curve, projected_total_at_end
