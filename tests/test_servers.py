@@ -133,6 +133,10 @@ def test_any_server_serves_the_same_accounts_login_limits_and_files(two_servers)
 
     # One line per request on standard output, private calendar addresses hidden.
     assert Browser().get(f"{one.url}/calendar/a-private-secret.ics").status == 404
+    # gunicorn writes a request's line just after answering it.
+    deadline = time.monotonic() + 10
+    while ".ics HTTP/1.1\" 404" not in one.access_log and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert '"POST /auth/login HTTP/1.1" 429' in one.access_log
     assert '"GET /healthz HTTP/1.1" 200' in two.access_log
     assert '"GET /calendar/<hidden>.ics HTTP/1.1" 404' in one.access_log
