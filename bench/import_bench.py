@@ -14,14 +14,15 @@ import re
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from suite_seed import postgres_schema
 
 from tests.helpers import AuthActions, add_cpt, csrf_token, insert_activities
 from tracker import create_app, schema
@@ -47,18 +48,8 @@ def database(kind: str):
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{folder}/bench.db"
         return
-    base = os.environ["RECERT_TEST_POSTGRES_URL"]
-    name = f"recert_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{name}"'))
-    try:
-        separator = "&" if "?" in base else "?"
-        yield f"{base}{separator}options=-csearch_path%3D{name}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
+    with postgres_schema(os.environ["RECERT_TEST_POSTGRES_URL"]) as url:
+        yield url
 
 
 def run(kind: str, rows: int, existing: int) -> None:

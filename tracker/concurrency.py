@@ -17,6 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 from wtforms import HiddenField
 
+CHANGED_MEANWHILE = ("This activity was changed at the same time, maybe in another tab. "
+                     "Nothing was done. Look at it and try again.")
+
 
 class Conflict(RuntimeError):
     """The row changed since the person started editing it; nothing was saved."""

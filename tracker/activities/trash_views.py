@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from tracker.activities import services
+from tracker.concurrency import CHANGED_MEANWHILE, Conflict
 from tracker.credentials.forms import ConfirmForm
 from tracker.credentials.services import ruleset_of
 from tracker.db import get_session
@@ -31,7 +32,11 @@ def restore(activity_id: int):
     activity = services.activity_of(get_session(), current_user, activity_id, trashed=True)
     if activity is None:
         abort(404)
-    services.restore_activity(get_session(), activity)
+    try:
+        services.restore_activity(get_session(), activity)
+    except Conflict:
+        flash(CHANGED_MEANWHILE, "error")
+        return redirect(url_for("trash.index"))
     flash(f"“{activity.title}” is back and counts again.", "success")
     return redirect(url_for("activities.show", activity_id=activity.id))
 

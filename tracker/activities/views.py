@@ -16,7 +16,7 @@ from tracker.activities import services
 from tracker.activities.forms import activity_form, form_data_of, tag_choices, unit_hints
 from tracker.activities.listing import FLAG_FILTERS, SORTS, Filters, list_activities
 from tracker.clock import today
-from tracker.concurrency import Conflict, differences, started_from
+from tracker.concurrency import CHANGED_MEANWHILE, Conflict, differences, started_from
 from tracker.credentials import services as credential_services
 from tracker.credentials.forms import ConfirmForm
 from tracker.credentials.views import own_credential_or_404
@@ -169,7 +169,11 @@ def edit(activity_id: int):
 @bp.post("/activities/<int:activity_id>/delete")
 def delete(activity_id: int):
     activity = own_activity_or_404(activity_id)  # CSRFProtect has checked the form's token
-    services.trash_activity(get_session(), activity)
+    try:
+        services.trash_activity(get_session(), activity)
+    except Conflict:
+        flash(CHANGED_MEANWHILE, "error")
+        return redirect(url_for("activities.show", activity_id=activity_id))
     flash(f"“{activity.title}” is in the trash. You can restore it for "
           f"{services.TRASH_DAYS} days.", "info")
     return redirect(url_for("activities.index", credential_id=activity.held_credential_id))
