@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 from werkzeug.serving import make_server
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.helpers import AuthActions
+from tests.helpers import AuthActions, drop_schema
 from tracker import create_app, schema
 
 POSTGRES_URL = os.environ.get("RECERT_TEST_POSTGRES_URL")
@@ -62,13 +62,7 @@ def database_url(request, tmp_path_factory):
         _migrate(url)
         yield url
     finally:
-        with admin.begin() as connection:
-            # A download a test never closed would hold its transaction and block the drop.
-            connection.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE application_name = :name AND pid <> pg_backend_pid()"
-            ), {"name": schema_name})
-            connection.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
+        drop_schema(admin, schema_name)
         admin.dispose()
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import select
 
 from tracker.db import get_session
@@ -130,6 +130,17 @@ def insert_activities(app, credential_id: int, count: int, with_files_every: int
                 )]
             session.add(activity)
         session.commit()
+
+
+def drop_schema(admin, schema_name: str) -> None:
+    """Drop a test's PostgreSQL schema; its connections are named after it (application_name)."""
+    with admin.begin() as connection:
+        # A download a test never closed would hold its transaction and block the drop.
+        connection.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = :name AND pid <> pg_backend_pid()"
+        ), {"name": schema_name})
+        connection.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
 
 
 @contextmanager

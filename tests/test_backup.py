@@ -11,7 +11,15 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, select, text
 from sqlmodel import SQLModel
 
-from tests.helpers import AuthActions, add_cpt, log_activity, pdf_bytes, png_bytes, submit
+from tests.helpers import (
+    AuthActions,
+    add_cpt,
+    drop_schema,
+    log_activity,
+    pdf_bytes,
+    png_bytes,
+    submit,
+)
 from tracker import create_app, schema
 
 POSTGRES_URL = os.environ.get("RECERT_TEST_POSTGRES_URL")
@@ -46,12 +54,7 @@ def spare_databases(tmp_path_factory):
         yield urls
     finally:
         if admin is not None:
-            with admin.begin() as connection:
-                connection.execute(text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE application_name = :name AND pid <> pg_backend_pid()"
-                ), {"name": schema_name})
-                connection.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
+            drop_schema(admin, schema_name)
             admin.dispose()
 
 
