@@ -84,19 +84,6 @@ class Browser:
         assert answer.status == 302, f"logging in as {email} answered {answer.status}"
 
 
-def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]
-              ) -> tuple[bytes, str]:
-    boundary = f"bench-{uuid.uuid4().hex}"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-             f"{value}\r\n".encode() for name, value in fields.items()]
-    for name, (filename, data, content_type) in files.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                     f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
-                     + data + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
 # --- Timings -------------------------------------------------------------------------------
 
 def percentile(values: list[float], share: float) -> float:

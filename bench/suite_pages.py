@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from import_bench import csv_of
 from sqlalchemy import create_engine, inspect, text
-from suite_http import FLOOR_PATH, Browser, median, multipart, percentile
+from suite_http import FLOOR_PATH, Browser, median, percentile
 from suite_seed import Person
 
 from tests.helpers import csrf_token
+from tests.live_server import multipart
 
 
 @dataclass
