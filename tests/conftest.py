@@ -7,6 +7,7 @@ Each run migrates its own database (PostgreSQL: its own schema) once; tests empt
 import os
 import threading
 import uuid
+from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -14,7 +15,7 @@ from sqlmodel import SQLModel
 from werkzeug.serving import make_server
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.helpers import AuthActions, drop_schema
+from tests.helpers import AuthActions, add_cpt, drop_schema
 from tracker import create_app, schema
 
 POSTGRES_URL = os.environ.get("RECERT_TEST_POSTGRES_URL")
@@ -105,6 +106,13 @@ def user_client(client, auth):
     response = auth.register()
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def cpt(app, user_client) -> int:
+    """The logged-in user's CPT (certified 2022-03-15, all four modules), seen on 2026-11-24."""
+    app.config["TODAY"] = date(2026, 11, 24)
+    return add_cpt(user_client)
 
 
 @pytest.fixture

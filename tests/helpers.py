@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 
+from redis import Redis
 from sqlalchemy import event, text
 from sqlmodel import select
 
@@ -130,6 +131,15 @@ def insert_activities(app, credential_id: int, count: int, with_files_every: int
                 )]
             session.add(activity)
         session.commit()
+
+
+def delete_redis_keys(url: str, prefix: str) -> None:
+    """Remove the keys a test wrote under its own prefix (never the whole Redis)."""
+    redis = Redis.from_url(url)
+    keys = list(redis.scan_iter(match=f"*{prefix}*"))
+    if keys:
+        redis.delete(*keys)
+    redis.close()
 
 
 def drop_schema(admin, schema_name: str) -> None:

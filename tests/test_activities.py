@@ -6,18 +6,11 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from tests.helpers import add_cpt, log_activity, pdf_bytes, submit
+from tests.helpers import log_activity, pdf_bytes, submit
 from tracker.db import get_session
 from tracker.models import Activity
 
 TODAY = date(2026, 11, 24)
-
-
-@pytest.fixture
-def cpt(app, user_client):
-    """A logged-in person holding CPT since 2022-03-15 (cycle to 2027-03-15), today 2026-11-24."""
-    app.config["TODAY"] = TODAY
-    return add_cpt(user_client)
 
 
 def stored(app) -> list[Activity]:

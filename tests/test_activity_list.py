@@ -1,16 +1,6 @@
 """The activity list: filters, sorting, pages and totals; a fixed number of SQL statements."""
 
-from datetime import date
-
-import pytest
-
-from tests.helpers import add_cpt, counted_statements, insert_activities, log_activity, pdf_bytes
-
-
-@pytest.fixture
-def cpt(app, user_client):
-    app.config["TODAY"] = date(2026, 11, 24)
-    return add_cpt(user_client)
+from tests.helpers import counted_statements, insert_activities, log_activity, pdf_bytes
 
 
 def test_the_list_page_takes_the_same_few_statements_whatever_its_size(app, user_client, cpt):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from tests.helpers import add_cpt, log_activity, pdf_bytes
+from tests.helpers import log_activity, pdf_bytes
 from tracker.activities import services as activity_services
 from tracker.concurrency import Conflict
 from tracker.credentials import services as credential_services
@@ -49,11 +49,6 @@ def open_tab(client, url: str) -> dict[str, str]:
     assert page.status_code == 200
     return hidden(page.text)
 
-
-@pytest.fixture
-def cpt(app, user_client):
-    app.config["TODAY"] = TODAY
-    return add_cpt(user_client)
 
 
 def stored(app, model, ident):

@@ -2,7 +2,6 @@
 
 import hashlib
 import io
-from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -11,7 +10,6 @@ from tests.helpers import (
     EXE_BYTES,
     JPEG_BYTES,
     WEBP_BYTES,
-    add_cpt,
     log_activity,
     pdf_bytes,
     png_bytes,
@@ -19,12 +17,6 @@ from tests.helpers import (
 )
 from tracker.db import get_session
 from tracker.models import Activity, Evidence
-
-
-@pytest.fixture
-def cpt(app, user_client):
-    app.config["TODAY"] = date(2026, 11, 24)
-    return add_cpt(user_client)
 
 
 def stored(app, model):

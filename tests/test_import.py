@@ -70,11 +70,6 @@ def activities_of(app, credential_id: int) -> list[Activity]:
         ))
 
 
-@pytest.fixture
-def cpt(app, user_client):
-    app.config["TODAY"] = TODAY
-    return add_cpt(user_client)
-
 
 def test_one_bad_row_among_500_writes_nothing_and_names_row_and_column(app, user_client, cpt):
     page = preview(user_client, cpt, course_rows(500, bad_row=14))

@@ -6,20 +6,14 @@ import re
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from sqlmodel import select
 
-from tests.helpers import add_cpt, counted_statements, log_activity, pdf_bytes, submit
+from tests.helpers import counted_statements, log_activity, pdf_bytes, submit
 from tracker.db import get_session
 from tracker.models import Activity, Evidence, HeldCredential
 
 TODAY = date(2026, 11, 24)
 
-
-@pytest.fixture
-def cpt(app, user_client):
-    app.config["TODAY"] = TODAY
-    return add_cpt(user_client)
 
 
 def counted(client, credential_id: int) -> str:

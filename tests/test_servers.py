@@ -12,9 +12,9 @@ import time
 import uuid
 
 import pytest
-from redis import Redis
 from sqlalchemy import create_engine, make_url, text
 
+from tests.helpers import delete_redis_keys
 from tests.live_server import (
     ROOT,
     Browser,
@@ -66,11 +66,7 @@ def two_servers(own_database, tmp_path):
                      start_gunicorn(env, tmp_path / "two", workers=1, app=app)) as servers:
             yield servers
     finally:
-        redis = Redis.from_url(REDIS_URL)
-        keys = list(redis.scan_iter(match=f"*{prefix}*"))
-        if keys:
-            redis.delete(*keys)
-        redis.close()
+        delete_redis_keys(REDIS_URL, prefix)
 
 
 @needs_postgres_and_redis

@@ -1,19 +1,12 @@
 """Deleting moves an activity to the trash; it can come back for 30 days."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
-from tests.helpers import add_cpt, log_activity, pdf_bytes, submit
+from tests.helpers import log_activity, pdf_bytes, submit
 from tracker.db import get_session
 from tracker.models import Activity, Evidence, utcnow
-
-
-@pytest.fixture
-def cpt(app, user_client):
-    app.config["TODAY"] = date(2026, 11, 24)
-    return add_cpt(user_client)
 
 
 def activities(app) -> list[Activity]:

@@ -6,23 +6,20 @@ so the names arrive exactly as a hostile client can send them.
 
 import io
 import zipfile
-from datetime import date
 
 import pytest
-from sqlmodel import select
 from werkzeug.http import parse_options_header
 
 from tests.helpers import (
     EXE_BYTES,
     AuthActions,
-    add_cpt,
     csrf_token,
     log_activity,
     pdf_bytes,
     png_bytes,
 )
+from tests.test_evidence import stored
 from tracker import config, create_app
-from tracker.db import get_session
 from tracker.extensions import limiter
 from tracker.models import Activity, Evidence
 
@@ -38,16 +35,6 @@ def zip_bytes() -> bytes:
         archive.writestr("index.html", HTML)
     return buffer.getvalue()
 
-
-@pytest.fixture
-def cpt(app, user_client):
-    app.config["TODAY"] = date(2026, 11, 24)
-    return add_cpt(user_client)
-
-
-def stored(app, model):
-    with app.app_context():
-        return list(get_session().exec(select(model).order_by(model.id)))
 
 
 def post_raw(client, cpt: int, disposition: bytes, content: bytes, title="Forklift safety"):

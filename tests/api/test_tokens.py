@@ -6,11 +6,10 @@ import uuid
 from datetime import date
 
 import pytest
-from redis import Redis
 from sqlmodel import select
 
 from tests.api.helpers import ApiClient, make_token
-from tests.helpers import AuthActions, csrf_token, submit
+from tests.helpers import AuthActions, csrf_token, delete_redis_keys, submit
 from tracker import create_app
 from tracker.db import get_session
 from tracker.models import ApiToken
@@ -196,10 +195,6 @@ def test_servers_share_the_rate_limit_through_redis(database_url, user_client, a
         assert ApiClient(one, secret).get("/credentials").status_code == 200
         assert ApiClient(two, secret).get("/credentials").status_code == 429
     finally:
-        redis = Redis.from_url(REDIS_URL)
-        keys = list(redis.scan_iter(match=f"*{prefix}*"))
-        if keys:
-            redis.delete(*keys)
-        redis.close()
+        delete_redis_keys(REDIS_URL, prefix)
         for server in (one, two):
             server.extensions["recert_engine"].dispose()
