@@ -45,6 +45,7 @@ from sqlmodel import SQLModel
 
 from tracker import schema
 from tracker.db import get_engine
+from tracker.display import count_of
 
 FORMAT = "recert-backup"
 FORMAT_VERSION = "1"
@@ -345,11 +346,8 @@ def _head_revision() -> str:
 
 
 def _summary(counts: dict[str, int]) -> str:
-    def amount(number: int, one: str, many: str) -> str:
-        return f"{number} {one if number == 1 else many}"
-
     return ", ".join([
-        amount(counts.get("users", 0), "account", "accounts"),
-        amount(counts.get("activities", 0), "activity", "activities"),
-        amount(counts.get("evidence", 0), "proof file", "proof files"),
+        count_of(counts.get("users", 0), "account", "accounts"),
+        count_of(counts.get("activities", 0), "activity", "activities"),
+        count_of(counts.get("evidence", 0), "proof file", "proof files"),
     ])

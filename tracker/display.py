@@ -39,6 +39,11 @@ def points(value: Decimal | int | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def count_of(number: int, one: str, many: str) -> str:
+    """"1 activity", "3 activities"."""
+    return f"{number} {one if number == 1 else many}"
+
+
 def status_word(status: Status) -> str:
     return STATUS_WORDS[status][0]
 

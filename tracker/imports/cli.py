@@ -9,7 +9,7 @@ from tracker.auth.services import find_user_by_email
 from tracker.clock import today
 from tracker.credentials.services import credential_of, ruleset_of
 from tracker.db import get_session
-from tracker.display import points
+from tracker.display import count_of, points
 from tracker.imports import services
 
 BAD_INPUT = 2
@@ -53,7 +53,7 @@ def import_activities(email: str, credential_id: int, us_dates: bool, write: boo
     except services.ImportFailed as failure:
         click.echo(str(failure), err=True)
         sys.exit(1)
-    click.echo(f"Added {added} {'activity' if added == 1 else 'activities'}.")
+    click.echo(f"Added {count_of(added, 'activity', 'activities')}.")
 
 
 def echo_preview(result: services.Preview, ruleset) -> None:

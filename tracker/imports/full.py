@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, func, select
 
 from tracker import history
+from tracker.display import count_of
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential, HeldModule, User
 from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH
 from tracker.rules.catalog import UnknownRuleSetError, load_catalog
@@ -88,16 +89,12 @@ def import_full_export(session: Session, user: User, document) -> str:
                             "Please try again.") from error
     activities = sum(len(c["activities"]) for c in document["credentials"])
     files = sum(len(a["evidence"]) for c in document["credentials"] for a in c["activities"])
-    summary = (f"Imported {_count(len(credentials), 'credential', 'credentials')} and "
-               f"{_count(activities, 'activity', 'activities')}.")
+    summary = (f"Imported {count_of(len(credentials), 'credential', 'credentials')} and "
+               f"{count_of(activities, 'activity', 'activities')}.")
     if files:
-        summary += (f" The export lists {_count(files, 'proof file', 'proof files')} but does "
+        summary += (f" The export lists {count_of(files, 'proof file', 'proof files')} but does "
                     "not contain them: upload them again on each activity.")
     return summary
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
 
 
 def _credential(user: User, item: dict) -> HeldCredential:

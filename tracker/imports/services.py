@@ -16,6 +16,7 @@ from tracker import history
 from tracker.activities import cache
 from tracker.activities.forms import tag_choices
 from tracker.activities.services import engine_cycle, engine_input
+from tracker.display import count_of
 from tracker.imports import parsing
 from tracker.imports.parsing import CellProblem, FileProblem, RawRow
 from tracker.models import Activity, Cycle, Evidence, HeldCredential, User, utcnow
@@ -215,8 +216,8 @@ def commit(session: Session, user: User, credential: HeldCredential, result: Pre
         new_ids = session.scalars(insert(Activity).returning(Activity.id), activities).all()
         cache.touch(session, {credential.id})  # a bulk insert passes by the flush hook
         history.record(session, user.id, history.IMPORTED, "credential", credential.id,
-                       f"Imported {len(activities)} "
-                       f"{'activity' if len(activities) == 1 else 'activities'} from a file")
+                       f"Imported {count_of(len(activities), 'activity', 'activities')} "
+                       "from a file")
         history.record_many(session, user.id, history.IMPORTED, "activity", new_ids,
                             "Imported from a file")
         session.commit()

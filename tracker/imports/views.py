@@ -18,6 +18,7 @@ from tracker.clock import today
 from tracker.credentials.services import ruleset_of
 from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
+from tracker.display import count_of
 from tracker.imports import full, services, signing
 from tracker.imports.forms import ConfirmImportForm, FullExportForm, UploadForm
 from tracker.imports.template import template_csv
@@ -111,7 +112,7 @@ def confirm(credential_id: int):
         flash(f"{failure} Nothing was added.", "error")
         return redirect(url_for("imports.upload", credential_id=credential.id))
     skipped = len(result.duplicates)
-    flash(f"Added {added} {'activity' if added == 1 else 'activities'}"
+    flash(f"Added {count_of(added, 'activity', 'activities')}"
           + (f"; skipped {skipped} already logged." if skipped else "."), "success")
     return redirect(url_for("activities.index", credential_id=credential.id))
 
