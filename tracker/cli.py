@@ -20,7 +20,8 @@ from tracker.reminders import mail
 from tracker.reports.cli import report_command
 from tracker.rules import engine
 from tracker.rules.cases import CaseError, parse_case, progress_to_json
-from tracker.rules.catalog import RuleSetError, load_catalog, load_ruleset
+from tracker.rules.catalog import RuleSetError, load_ruleset
+from tracker.rulesets import catalog
 
 # Exit status for input the command cannot use (a bad rule-set file or case).
 BAD_INPUT = 2
@@ -89,7 +90,7 @@ def rules_evaluate(case) -> None:
         click.echo(f"The case is not valid JSON: {error}", err=True)
         sys.exit(BAD_INPUT)
     try:
-        ruleset, cycle, activities, today = parse_case(data, load_catalog())
+        ruleset, cycle, activities, today = parse_case(data, catalog())
     except CaseError as error:
         for problem in error.problems:
             click.echo(problem, err=True)

@@ -81,4 +81,6 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_FROM": os.environ.get("RECERT_MAIL_FROM") or DEFAULT_MAIL_FROM,
         # Where people reach the site, for links in emails (no request to take it from).
         "BASE_URL": os.environ.get("RECERT_BASE_URL") or None,
+        # A folder of rule sets (<code>/<version>.toml) to serve instead of the shipped ones.
+        "RULESETS_DIR": os.environ.get("RECERT_RULESETS_DIR") or None,
     }

@@ -39,7 +39,8 @@ from tracker.credentials import services
 from tracker.db import get_session
 from tracker.models import HeldCredential
 from tracker.rules.cases import progress_to_json
-from tracker.rules.catalog import UnknownRuleSetError, load_catalog
+from tracker.rules.catalog import UnknownRuleSetError
+from tracker.rulesets import catalog
 
 
 def own_credential(credential_id: int) -> HeldCredential:
@@ -52,20 +53,20 @@ def own_credential(credential_id: int) -> HeldCredential:
 @bp.get("/rulesets", tags=[RULESETS], responses={200: RuleSetList})
 def list_rulesets():
     """Every credential's rule set, in its current version."""
-    catalog = load_catalog()
-    return answer(RuleSetList(items=[ruleset_out(r, catalog.versions(r.code))
-                                     for r in catalog.all_current()]))
+    served = catalog()
+    return answer(RuleSetList(items=[ruleset_out(r, served.versions(r.code))
+                                     for r in served.all_current()]))
 
 
 @bp.get("/rulesets/<code>", tags=[RULESETS], responses={200: RuleSetOut, **NOT_FOUND})
 def get_ruleset(path: RuleSetPath, query: RuleSetQuery):
     """One rule set: its cycle, categories (units, points, caps) and modules."""
-    catalog = load_catalog()
+    served = catalog()
     try:
-        ruleset = catalog.get(path.code, query.version)
+        ruleset = served.get(path.code, query.version)
     except UnknownRuleSetError as error:
         raise ApiProblem(404, f"There is no such rule set: {error}.") from error
-    return answer(ruleset_out(ruleset, catalog.versions(ruleset.code)))
+    return answer(ruleset_out(ruleset, served.versions(ruleset.code)))
 
 
 @bp.get("/credentials", tags=[CREDENTIALS], responses={200: CredentialList})
@@ -82,7 +83,7 @@ def create_credential(body: CredentialIn):
 
     Refused (409) when you already hold a credential under this rule set."""
     try:
-        ruleset = load_catalog().get(body.ruleset)
+        ruleset = catalog().get(body.ruleset)
     except UnknownRuleSetError as error:
         raise InvalidInput({"ruleset": [f"There is no such rule set: {error}."]}) from error
     certified_on, number, modules = credential_values(ruleset, body.model_dump())

@@ -21,9 +21,10 @@ from tracker.concurrency import Conflict, refusing_stale
 from tracker.credentials.services import ruleset_of
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential
 from tracker.rules import engine
-from tracker.rules.catalog import RuleSet, load_catalog
+from tracker.rules.catalog import RuleSet
 from tracker.rules.cycles import cycle_for, next_cycle_after
 from tracker.rules.engine import Progress, Status
+from tracker.rulesets import catalog
 
 RENEW = "renew"
 REGAIN = "regain"
@@ -139,7 +140,7 @@ def record_renewal(session: Session, credential: HeldCredential, renewed_on: dat
         raise DateRefused(problem)
     # The old cycle is seen as on the renewal day, as its history view shows it later.
     closing = ledger_of(session, ruleset_of(credential, old), credential, old, renewed_on)
-    ruleset = load_catalog().get(credential.ruleset_code)
+    ruleset = catalog().get(credential.ruleset_code)
     return _close_and_open(session, credential, ruleset, CycleStatus.RENEWED, renewed_on,
                            next_cycle_after(ruleset, old.ends_on),
                            closing.progress.carry_over_out)
@@ -153,7 +154,7 @@ def record_regain(session: Session, credential: HeldCredential, passed_on: date,
     problem = regain_date_problem(credential.open_cycle, passed_on, today)
     if problem:
         raise DateRefused(problem)
-    ruleset = load_catalog().get(credential.ruleset_code)
+    ruleset = catalog().get(credential.ruleset_code)
     return _close_and_open(session, credential, ruleset, CycleStatus.LAPSED, passed_on,
                            cycle_for(ruleset, passed_on))
 

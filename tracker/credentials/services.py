@@ -10,8 +10,9 @@ from sqlmodel import Session, select
 from tracker import history
 from tracker.concurrency import check_version, refusing_stale
 from tracker.models import Activity, Cycle, HeldCredential, HeldModule, User
-from tracker.rules.catalog import RuleSet, load_catalog
+from tracker.rules.catalog import RuleSet
 from tracker.rules.cycles import cycle_for
+from tracker.rulesets import catalog
 
 
 class AlreadyHeld(ValueError):
@@ -21,7 +22,7 @@ class AlreadyHeld(ValueError):
 def ruleset_of(credential: HeldCredential, cycle: Cycle | None = None) -> RuleSet:
     """The rule set a cycle was opened under (the current one when there is no cycle)."""
     version = cycle.ruleset_version if cycle is not None else None
-    return load_catalog().get(credential.ruleset_code, version)
+    return catalog().get(credential.ruleset_code, version)
 
 
 # A credential comes with its modules and cycles in the same statement (a handful of rows).

@@ -10,9 +10,10 @@ from tracker.credentials import services
 from tracker.credentials.forms import ConfirmForm, credential_form, form_data_of
 from tracker.dashboard.chart import build_chart
 from tracker.db import get_session
-from tracker.rules.catalog import UnknownRuleSetError, load_catalog
+from tracker.rules.catalog import UnknownRuleSetError
 from tracker.rules.engine import UnmetKind
 from tracker.rules.insights import competency_coverage, pending_points
+from tracker.rulesets import catalog
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 
@@ -34,14 +35,14 @@ def own_credential_or_404(credential_id: int):
 def choose():
     held = {c.ruleset_code for c in services.credentials_of(get_session(), current_user)}
     return render_template(
-        "credentials/choose.html", rulesets=load_catalog().all_current(), held=held
+        "credentials/choose.html", rulesets=catalog().all_current(), held=held
     )
 
 
 @bp.route("/new/<code>", methods=["GET", "POST"])
 def new(code: str):
     try:
-        ruleset = load_catalog().get(code)
+        ruleset = catalog().get(code)
     except UnknownRuleSetError:
         abort(404)
     form = credential_form(ruleset, today())

@@ -20,7 +20,8 @@ from tracker import history
 from tracker.display import count_of
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential, HeldModule, User
 from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH
-from tracker.rules.catalog import UnknownRuleSetError, load_catalog
+from tracker.rules.catalog import UnknownRuleSetError
+from tracker.rulesets import catalog
 
 
 class ExportRefused(ValueError):
@@ -44,11 +45,11 @@ def check_document(document) -> None:
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "the document"
         raise ExportRefused(f"The export file is damaged at {where}: {error.message}")
-    catalog = load_catalog()
+    served = catalog()
     for credential in document["credentials"]:
         for cycle in credential["cycles"]:
             try:
-                catalog.get(credential["ruleset"], cycle["ruleset_version"])
+                served.get(credential["ruleset"], cycle["ruleset_version"])
             except UnknownRuleSetError:
                 raise ExportRefused(
                     f"This Recert does not know the rule set {credential['ruleset']} "
