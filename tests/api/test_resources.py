@@ -241,6 +241,16 @@ def test_reports_download(app, api, credential_id):
     assert export.json["format_version"] == 1
 
 
+def test_the_csv_says_its_charset_once(api, user_client, credential_id):
+    course(api, credential_id)
+    from_api = api.get(f"/credentials/{credential_id}/activities.csv")
+    from_web = user_client.get(f"/credentials/{credential_id}/activities.csv")
+    for response in (from_api, from_web):
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert from_api.data == from_web.data
+
+
 def test_errors_outside_the_routes_are_problems_too(api):
     problem_of(api.get("/no-such-thing"), 404)
     wrong_method = api.request("PUT", "/credentials")

@@ -46,7 +46,8 @@ def report_pdf(path: CredentialPath, query: ReportQuery):
 def report_csv(path: CredentialPath, query: ReportQuery):
     """The cycle's activities as CSV (the columns the README lists)."""
     report = _report(path.credential_id, query.cycle_id)
-    return attachment(documents.activities_csv(report), "text/csv; charset=utf-8",
+    # Werkzeug adds "; charset=utf-8" to a text type itself.
+    return attachment(documents.activities_csv(report), "text/csv",
                       f"{file_stem(report)}.csv")
 
 

@@ -70,7 +70,8 @@ def pdf(credential_id: int, cycle_id: int | None = None):
 @bp.get("/activities.csv")
 def csv(credential_id: int, cycle_id: int | None = None):
     report = _report(credential_id, cycle_id)
-    return _download(documents.activities_csv(report), "text/csv; charset=utf-8",
+    # Werkzeug adds "; charset=utf-8" to a text type itself.
+    return _download(documents.activities_csv(report), "text/csv",
                      f"{file_stem(report)}.csv")
 
 
