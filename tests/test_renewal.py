@@ -1,7 +1,9 @@
 """Renewing a credential, regaining it after it lapsed, undoing, and the past cycles."""
 
 import re
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -10,8 +12,13 @@ from tests.examples import example_a as enter_example_a
 from tests.examples import job
 from tests.helpers import AuthActions, add_cpt, log_activity, submit
 from tests.test_dashboard import category_rows, facts
+from tests.test_reports import needs_pdftotext, pdf_text
+from tracker import create_app
 from tracker.db import get_session
-from tracker.models import Cycle
+from tracker.models import Activity, Cycle, CycleSnapshot
+from tracker.rules.catalog import DEFAULT_DIRECTORY as SHIPPED_RULESETS
+
+TEST_RULESETS = Path(__file__).parent / "rules" / "rulesets"
 
 
 @pytest.fixture
@@ -230,3 +237,115 @@ def test_two_renewals_at_the_same_time_open_one_cycle(app, person):
             with pytest.raises(renewal.Refused, match="changed at the same time"):
                 renewal.record_renewal(second, theirs, date(2026, 12, 20), date(2026, 12, 20))
     assert [status for *_dates, status, _closed in cycles(app)] == ["renewed", "open"]
+
+
+def activity_ids(app) -> dict[str, int]:
+    with app.app_context():
+        return {a.title: a.id for a in get_session().exec(select(Activity))}
+
+
+def past_cycle_files(person, cpt: int, cycle_id: int) -> dict[str, bytes]:
+    """The closed cycle's report page, CSV, and the PDF's text (its bytes carry a timestamp)."""
+    base = f"/credentials/{cpt}/cycles/{cycle_id}"
+    return {"report": person.get(f"{base}/report").data,
+            "csv": person.get(f"{base}/activities.csv").data,
+            "pdf text": pdf_text(person.get(f"{base}/report.pdf").data).encode()}
+
+
+@needs_pdftotext
+def test_a_renewed_cycle_keeps_its_report_when_its_activities_change_later(app, person):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person)
+    renew(person, cpt, "2026-12-20")
+    old_id = cycle_ids(app)[0]
+    kept = past_cycle_files(person, cpt, old_id)
+    assert "128 points" in kept["pdf text"].decode()
+
+    ids = activity_ids(app)
+    submit(person, f"/activities/{ids['Statistics']}/edit", {
+        "category": "CE-CREDIT", "title": "Statistics", "completed_on": "2023-05-20",
+        "quantity": "1"}, content_type="multipart/form-data")
+    submit(person, f"/activities/{ids['Safety course']}/delete", {},
+           form_page=f"/activities/{ids['Safety course']}")
+    log_activity(person, cpt, title="Logged late", completed_on="2025-01-10", quantity="5")
+
+    assert past_cycle_files(person, cpt, old_id) == kept
+    page = person.get(f"/credentials/{cpt}").text
+    assert "128 of 100" in page[page.index("Past cycles"):]
+
+
+def test_undo_drops_what_the_renewal_kept(app, person):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person)
+    renew(person, cpt, "2026-12-20")
+    submit(person, f"/credentials/{cpt}/renewal/undo", {})
+    ids = activity_ids(app)
+    submit(person, f"/activities/{ids['Safety course']}/delete", {},
+           form_page=f"/activities/{ids['Safety course']}")
+    with app.app_context():
+        assert get_session().exec(select(CycleSnapshot)).all() == []
+    renew(person, cpt, "2026-12-20")
+    old_id = cycle_ids(app)[0]
+    assert report_figures(person.get(f"/credentials/{cpt}/cycles/{old_id}/report").text)[:2] \
+        == ("118 points", "Renewed")
+
+
+def served_rulesets(tmp_path, *extra: Path) -> Path:
+    """A rule-set folder with the shipped rule sets and `extra` rule-set folders."""
+    folder = tmp_path / "rulesets"
+    shutil.copytree(SHIPPED_RULESETS, folder)
+    for path in extra:
+        shutil.copytree(path, folder / path.name)
+    return folder
+
+
+def test_a_past_report_stays_under_its_version_when_the_rules_change(app, person, tmp_path):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person)
+    renew(person, cpt, "2026-12-20")
+    old_id = cycle_ids(app)[0]
+    base = f"/credentials/{cpt}/cycles/{old_id}"
+    before = {path: person.get(f"{base}/{path}").data for path in ("report", "activities.csv")}
+
+    # MSSC publishes new rules: 120 points and training worth half as much.
+    folder = served_rulesets(tmp_path)
+    rules = (folder / "mssc-cpt" / "2026.1.toml").read_text()
+    newer = rules.replace('version = "2026.1"', 'version = "2027.1"').replace(
+        "points_required = 100", "points_required = 120")
+    assert newer.count("2027.1") == 1 and "points_required = 120" in newer
+    (folder / "mssc-cpt" / "2027.1.toml").write_text(newer)
+    later = create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"],
+                        "RULESETS_DIR": str(folder), "TODAY": date(2027, 6, 1)})
+    with later.test_client() as client:
+        AuthActions(client).login()
+        assert {path: client.get(f"{base}/{path}").data for path in before} == before
+        assert "version 2026.1" in client.get(f"{base}/report").text
+        # A credential added now opens its cycle under the new version.
+        AuthActions(client).logout()
+        AuthActions(client).register(email="newcomer@example.com", name="Newcomer")
+        newcomer = add_cpt(client, "2027-05-01")
+        assert "version 2027.1" in client.get(f"/credentials/{newcomer}").text
+    later.extensions["recert_engine"].dispose()
+
+
+def test_renewal_carries_excess_points_into_the_next_cycle(app, person, tmp_path):
+    """The test suite's own rule set (tests/rules/rulesets/test-carry): up to 10 points over
+    the 20 required, from the last 180 days of the cycle, start the next cycle."""
+    app.config["RULESETS_DIR"] = str(served_rulesets(tmp_path, TEST_RULESETS / "test-carry"))
+    carry_app = create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"],
+                            "RULESETS_DIR": app.config["RULESETS_DIR"],
+                            "TODAY": date(2027, 12, 20)})
+    with carry_app.test_client() as client:
+        AuthActions(client).register(email="carry@example.com", name="Carry")
+        response = submit(client, "/credentials/new/test-carry", {"certified_on": "2026-01-10"})
+        credential = int(response.headers["Location"].rsplit("/", 1)[1])
+        log_activity(client, credential, category="TRAINING", title="Early",
+                     completed_on="2026-03-01", quantity="20")
+        log_activity(client, credential, category="TRAINING", title="Late",
+                     completed_on="2027-11-01", quantity="14")
+        assert renew(client, credential, "2027-12-20").status_code == 302
+        with carry_app.app_context():
+            new = get_session().exec(select(Cycle).where(Cycle.status == "open")).one()
+            assert new.carried_in == 10
+        assert facts(client.get(f"/credentials/{credential}").text)["Counted"] == "10 points"
+    carry_app.extensions["recert_engine"].dispose()

@@ -195,8 +195,25 @@ class Cycle(SQLModel, table=True):
     closed_on: date | None = None
     # Excess points the previous cycle passed on, where the rule set allows carry-over.
     carried_in: Decimal = Field(default=Decimal(0), max_digits=8, decimal_places=2)
+    # A closed cycle's counted points on the day it closed (its CycleSnapshot holds the rest).
+    counted_at_close: Decimal | None = Field(default=None, max_digits=10, decimal_places=2)
 
     credential: HeldCredential = Relationship(back_populates="cycles")
+
+
+class CycleSnapshot(SQLModel, table=True):
+    """What a closed cycle's report is made from, as it stood on the day the cycle closed.
+
+    Kept apart from `cycles`, which every page loads: a snapshot holds every activity.
+    """
+
+    __tablename__ = "cycle_snapshots"
+
+    cycle_id: int = Field(foreign_key="cycles.id", ondelete="CASCADE", primary_key=True)
+    modules: list[str] = Field(default_factory=list, sa_type=JSON)
+    activities: list[dict] = Field(default_factory=list, sa_type=JSON)
+    files: list[dict] = Field(default_factory=list, sa_type=JSON)
+    taken_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
 
 
 class Activity(SQLModel, table=True):

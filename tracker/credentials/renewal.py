@@ -2,8 +2,9 @@
 
 RULES.md: after a renewal the next cycle starts the day after the old end and ends
 N years after it; a lapsed credential is regained by passing the assessment again, and the
-new cycle starts on the pass date. Nothing is copied between cycles: each cycle's view
-evaluates the credential's activities against that cycle.
+new cycle starts on the pass date. Nothing is copied between cycles: the open cycle's view
+evaluates the credential's activities against that cycle, and a closed cycle keeps its own
+snapshot of the day it closed (tracker.credentials.snapshots).
 """
 
 from collections.abc import Iterator
@@ -12,15 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_
+from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
 from tracker import history
-from tracker.activities.services import engine_cycle, engine_input, ledger_of, ledgers_of
+from tracker.activities.services import Ledger, ledger_of
 from tracker.concurrency import Conflict, refusing_stale
+from tracker.credentials import snapshots
 from tracker.credentials.services import ruleset_of
-from tracker.models import Activity, Cycle, CycleStatus, HeldCredential
-from tracker.rules import engine
+from tracker.models import Activity, Cycle, CycleSnapshot, CycleStatus, HeldCredential
 from tracker.rules.catalog import RuleSet
 from tracker.rules.cycles import cycle_for, next_cycle_after
 from tracker.rules.engine import Progress, Status
@@ -93,11 +94,18 @@ def regain_date_problem(cycle: Cycle, passed_on: date, today: date) -> str | Non
     return None
 
 
+def _closing_ledger(session: Session, credential: HeldCredential, closed_on: date) -> Ledger:
+    """The open cycle as seen on the day it closes: what its history keeps."""
+    old = credential.open_cycle
+    return ledger_of(session, ruleset_of(credential, old), credential, old, closed_on)
+
+
 def _close_and_open(session: Session, credential: HeldCredential, ruleset: RuleSet,
-                    status: CycleStatus, closed_on: date, dates: tuple[date, date],
-                    carried: Decimal = Decimal(0)) -> Cycle:
-    """Close the open cycle and open one under `ruleset` (the rule set's current version),
-    starting with `carried` points from the old one."""
+                    status: CycleStatus, closing: Ledger, closed_on: date,
+                    dates: tuple[date, date], carried: Decimal = Decimal(0)) -> Cycle:
+    """Close the open cycle, keeping `closing` (its ledger on `closed_on`) as its snapshot,
+    and open one under `ruleset` (the rule set's current version), starting with `carried`
+    points from the old one."""
     old = credential.open_cycle
     before = history.snapshot(old, history.CYCLE_FIELDS)
     old.status, old.closed_on = status, closed_on
@@ -107,7 +115,8 @@ def _close_and_open(session: Session, credential: HeldCredential, ruleset: RuleS
     credential.cycles.append(new)
     session.add(credential)
     with _refusing_a_change_meanwhile(session):
-        session.flush()  # the new cycle's id, for the record
+        session.flush()  # the new cycle's id, for the record; a second renewal stops here
+    session.add(snapshots.take(old, credential, closing))
     what = "Renewed" if status == CycleStatus.RENEWED else "Passed the assessment again"
     brought = f", starting with {carried.normalize():f} points carried over" if carried else ""
     history.record(session, credential.user_id, history.RENEWED, "cycle", old.id,
@@ -138,11 +147,10 @@ def record_renewal(session: Session, credential: HeldCredential, renewed_on: dat
     problem = renewal_date_problem(old, renewed_on, today)
     if problem:
         raise DateRefused(problem)
-    # The old cycle is seen as on the renewal day, as its history view shows it later.
-    closing = ledger_of(session, ruleset_of(credential, old), credential, old, renewed_on)
+    closing = _closing_ledger(session, credential, renewed_on)
     ruleset = catalog().get(credential.ruleset_code)
-    return _close_and_open(session, credential, ruleset, CycleStatus.RENEWED, renewed_on,
-                           next_cycle_after(ruleset, old.ends_on),
+    return _close_and_open(session, credential, ruleset, CycleStatus.RENEWED, closing,
+                           renewed_on, next_cycle_after(ruleset, old.ends_on),
                            closing.progress.carry_over_out)
 
 
@@ -155,7 +163,8 @@ def record_regain(session: Session, credential: HeldCredential, passed_on: date,
     if problem:
         raise DateRefused(problem)
     ruleset = catalog().get(credential.ruleset_code)
-    return _close_and_open(session, credential, ruleset, CycleStatus.LAPSED, passed_on,
+    return _close_and_open(session, credential, ruleset, CycleStatus.LAPSED,
+                           _closing_ledger(session, credential, passed_on), passed_on,
                            cycle_for(ruleset, passed_on))
 
 
@@ -199,7 +208,8 @@ def undo(session: Session, credential: HeldCredential, today: date) -> Cycle:
     old, new = credential.cycles[-2], credential.cycles[-1]
     before = history.snapshot(old, history.CYCLE_FIELDS)
     credential.cycles.remove(new)
-    old.status, old.closed_on = CycleStatus.OPEN, None
+    old.status, old.closed_on, old.counted_at_close = CycleStatus.OPEN, None, None
+    session.exec(delete(CycleSnapshot).where(CycleSnapshot.cycle_id == old.id))
     credential.version += 1  # undoing twice from two tabs is refused
     session.add(credential)
     history.record(session, credential.user_id, history.CHANGED, "cycle", old.id,
@@ -214,25 +224,16 @@ def undo(session: Session, credential: HeldCredential, today: date) -> Cycle:
 @dataclass(frozen=True)
 class PastCycle:
     cycle: Cycle
-    progress: Progress
+    counted: Decimal
 
 
 def past_cycles(session: Session, credential: HeldCredential) -> list[PastCycle]:
-    """Every closed cycle, newest first, with its figures as on the day it closed."""
-    closed = [c for c in reversed(credential.cycles) if c.status != CycleStatus.OPEN]
-    if not closed:
-        return []
-    # The activities are read once (two statements); each cycle is evaluated with its own
-    # rule-set version and on the day it closed.
-    first = closed[0]
-    [ledger] = ledgers_of(session, [(credential, first, ruleset_of(credential, first))],
-                          evaluated_on(first, first.ends_on))
-    inputs = [engine_input(a, a.id in ledger.files) for a in ledger.activities]
+    """Every closed cycle, newest first, with its counted points on the day it closed."""
     return [
-        PastCycle(cycle, engine.evaluate(ruleset_of(credential, cycle),
-                                         engine_cycle(credential, cycle), inputs,
-                                         evaluated_on(cycle, cycle.ends_on)))
-        for cycle in closed
+        PastCycle(cycle, cycle.counted_at_close if cycle.counted_at_close is not None
+                  else snapshots.cycle_ledger(session, credential, cycle, cycle.ends_on)
+                  .progress.counted)
+        for cycle in reversed(credential.cycles) if cycle.status != CycleStatus.OPEN
     ]
 
 

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from sqlmodel import Session
 
-from tracker.activities.services import Ledger, ledger_of
+from tracker.activities.services import Ledger
+from tracker.credentials import snapshots
 from tracker.credentials.services import ruleset_of
 from tracker.dashboard.chart import Chart, build_chart
 from tracker.display import FLAG_LABELS, points
@@ -62,10 +63,11 @@ class Report:
 
 def build_report(session: Session, user: User, credential: HeldCredential,
                  today: date, cycle: Cycle | None = None) -> Report:
-    """The report of `cycle` (the current one by default), evaluated as on `today`."""
+    """The report of `cycle` (the current one by default), evaluated as on `today`; a closed
+    cycle's comes from what it kept on the day it closed."""
     cycle = cycle or credential.current_cycle
     ruleset = ruleset_of(credential, cycle)
-    ledger = ledger_of(session, ruleset, credential, cycle, today)
+    ledger = snapshots.cycle_ledger(session, credential, cycle, today)
     tags = [(a.id, a.tags) for a in ledger.activities]
     return Report(user, credential, cycle, ruleset, ledger, build_chart(ledger.progress),
                   competency_coverage(ruleset, tags, ledger.progress), today)

@@ -1,0 +1,80 @@
+"""A closed cycle's activities as they stood on the day it closed, so its report never changes.
+
+A renewal is sent to the agency with the figures of that day. Editing, trashing or adding
+activities later must not change the closed cycle's report, so closing keeps a copy of what
+the report is made from (each activity's fields, its files' facts, the modules held), and
+the closed cycle's ledger is evaluated from that copy under the cycle's own rule-set version.
+Cycles closed before snapshots existed have none and are evaluated from the live activities.
+"""
+
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+from sqlmodel import Session
+
+from tracker.activities.services import EVIDENCE_FACTS, Ledger, engine_cycle, engine_input
+from tracker.activities.services import ledger_of as live_ledger_of
+from tracker.credentials.services import ruleset_of
+from tracker.models import Activity, Cycle, CycleSnapshot, CycleStatus, HeldCredential
+from tracker.rules import engine
+
+ACTIVITY_COLUMNS = list(Activity.__table__.columns)
+FILE_COLUMNS = [column.expression for column in EVIDENCE_FACTS]
+
+
+def _to_json(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    return value.isoformat() if isinstance(value, date) else value  # datetimes are dates too
+
+
+def _from_json(column, value):
+    """The value as the column's own Python type (dates, moments, amounts come back as text)."""
+    if value is None:
+        return None
+    kind = column.type.python_type
+    if kind in (date, datetime):
+        return kind.fromisoformat(value)
+    return Decimal(value) if kind is Decimal else value
+
+
+def _row(columns, item: dict) -> SimpleNamespace:
+    return SimpleNamespace(**{c.name: _from_json(c, item.get(c.name)) for c in columns})
+
+
+def take(cycle: Cycle, credential: HeldCredential, ledger: Ledger) -> CycleSnapshot:
+    """The copy of `ledger` (the cycle evaluated on its closing day) that the cycle keeps."""
+    cycle.counted_at_close = ledger.progress.counted
+    return CycleSnapshot(
+        cycle_id=cycle.id,
+        modules=sorted(credential.module_codes),
+        activities=[{c.name: _to_json(getattr(a, c.name)) for c in ACTIVITY_COLUMNS}
+                    for a in ledger.activities],
+        files=[{c.name: _to_json(getattr(f, c.name)) for c in FILE_COLUMNS}
+               for files in ledger.files.values() for f in files],
+    )
+
+
+def _frozen_ledger(snapshot: CycleSnapshot, credential: HeldCredential, cycle: Cycle) -> Ledger:
+    activities = tuple(_row(ACTIVITY_COLUMNS, item) for item in snapshot.activities)
+    files: dict[int, list] = {}
+    for item in snapshot.files:
+        facts = _row(FILE_COLUMNS, item)
+        files.setdefault(facts.activity_id, []).append(facts)
+    inputs = [engine_input(a, a.id in files) for a in activities]
+    held_then = replace(engine_cycle(credential, cycle), modules=frozenset(snapshot.modules))
+    progress = engine.evaluate(ruleset_of(credential, cycle), held_then, inputs, cycle.closed_on)
+    return Ledger(progress, activities, files)
+
+
+def cycle_ledger(session: Session, credential: HeldCredential, cycle: Cycle,
+                 today: date) -> Ledger:
+    """The cycle's ledger: a closed cycle's as on its closing day, an open one's as `today`."""
+    if cycle.status != CycleStatus.OPEN:
+        snapshot = session.get(CycleSnapshot, cycle.id)
+        if snapshot is not None:
+            return _frozen_ledger(snapshot, credential, cycle)
+    return live_ledger_of(session, ruleset_of(credential, cycle), credential, cycle,
+                          cycle.closed_on or today)
