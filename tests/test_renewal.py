@@ -1,7 +1,10 @@
 """Renewing a credential, regaining it after it lapsed, undoing, and the past cycles."""
 
+import io
+import json
 import re
 import shutil
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from tests.test_dashboard import category_rows, facts
 from tests.test_reports import needs_pdftotext, pdf_text
 from tracker import create_app
 from tracker.db import get_session
-from tracker.models import Activity, Cycle, CycleSnapshot
+from tracker.models import Activity, Cycle, CycleSnapshot, Evidence
 from tracker.rules.catalog import DEFAULT_DIRECTORY as SHIPPED_RULESETS
 
 TEST_RULESETS = Path(__file__).parent / "rules" / "rulesets"
@@ -349,3 +352,28 @@ def test_renewal_carries_excess_points_into_the_next_cycle(app, person, tmp_path
             assert new.carried_in == 10
         assert facts(client.get(f"/credentials/{credential}").text)["Counted"] == "10 points"
     carry_app.extensions["recert_engine"].dispose()
+
+
+def test_a_past_packet_names_a_proof_file_deleted_since(app, person):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = enter_example_a(app, person, with_proof=True)
+    app.config["TODAY"] = date(2026, 12, 20)
+    renew(person, cpt, "2026-12-20")
+    old_id = cycle_ids(app)[0]
+    with app.app_context():
+        [file_id] = get_session().exec(
+            select(Evidence.id).join(Activity).where(Activity.title == "Statistics")).all()
+        statistics = get_session().exec(select(Activity.id).where(
+            Activity.title == "Statistics")).one()
+    submit(person, f"/activities/{statistics}/edit", {
+        "category": "CE-CREDIT", "title": "Statistics", "completed_on": "2023-05-20",
+        "quantity": "3", "remove_file": str(file_id)}, content_type="multipart/form-data")
+
+    response = person.get(f"/credentials/{cpt}/cycles/{old_id}/packet.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    manifest = json.loads(archive.read("manifest.json"))["files"]
+    gone = "evidence/2023-05-20-statistics-1.pdf"
+    assert manifest[gone] == {"missing": "Statistics.pdf was deleted after the report's cycle "
+                                         "closed."}
+    assert gone not in archive.namelist()
+    assert len([n for n in archive.namelist() if n.startswith("evidence/")]) == 5

@@ -77,10 +77,14 @@ def packet_chunks(session: Session, report: Report) -> Iterator[bytes]:
         yield from add("activities.csv", activities_csv(report).encode(), zipfile.ZIP_DEFLATED)
         for activity, _result, files in report.rows:
             for number, facts in enumerate(files, start=1):
-                data = session.exec(select(Evidence.data).where(Evidence.id == facts.id)).one()
+                name = evidence_name(activity, number, facts.content_type)
+                data = session.exec(select(Evidence.data).where(Evidence.id == facts.id)).first()
+                if data is None:  # a closed cycle's file, deleted from Recert since
+                    manifest[name] = {"missing": f"{facts.filename} was deleted after the "
+                                                 "report's cycle closed."}
+                    continue
                 # Scans and photos are compressed already: storing them saves time, not space.
-                yield from add(evidence_name(activity, number, facts.content_type), data,
-                               zipfile.ZIP_STORED)
+                yield from add(name, data, zipfile.ZIP_STORED)
         archive.writestr("manifest.json", json.dumps(
             {"report": report.title, "generated_on": report.generated_on.isoformat(),
              "files": manifest}, indent=2))
