@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlmodel import Session
 
 from tracker import history
 from tracker.activities.services import Ledger, ledger_of
 from tracker.concurrency import Conflict, refusing_stale
 from tracker.credentials import snapshots
 from tracker.credentials.services import ruleset_of
-from tracker.models import Activity, Cycle, CycleSnapshot, CycleStatus, HeldCredential
+from tracker.models import Cycle, CycleSnapshot, CycleStatus, HeldCredential
 from tracker.rules.catalog import RuleSet
 from tracker.rules.cycles import cycle_for, next_cycle_after
 from tracker.rules.engine import Progress, Status
@@ -178,20 +178,19 @@ def last_closed(credential: HeldCredential) -> Cycle | None:
 
 def undo_problem(session: Session, credential: HeldCredential, today: date) -> str | None:
     """Why the last renewal cannot be undone, or None when it can."""
-    old = last_closed(credential)
-    if old is None:
+    new = credential.cycles[-1]
+    activities = ledger_of(session, ruleset_of(credential, new), credential, new,
+                           today).activities
+    return _undo_problem(credential, activities, today)
+
+
+def _undo_problem(credential: HeldCredential, activities, today: date) -> str | None:
+    """Why the last renewal cannot be undone, given the credential's live activities."""
+    if last_closed(credential) is None:
         return "There is no renewal to undo."
     new = credential.cycles[-1]
     # Dated on or after the new start; employment by its end date, or today while it runs.
-    dated_in_new = Activity.completed_on >= new.starts_on
-    if today >= new.starts_on:
-        dated_in_new = or_(dated_in_new, Activity.completed_on.is_(None))
-    own = session.exec(
-        select(func.count(Activity.id)).where(
-            Activity.held_credential_id == credential.id, Activity.deleted_at.is_(None),
-            dated_in_new,
-        )
-    ).one()
+    own = sum(1 for a in activities if (a.completed_on or today) >= new.starts_on)
     if own:
         return (f"You cannot undo it: {own} {'activity is' if own == 1 else 'activities are'} "
                 f"dated in the new cycle (from {new.starts_on.isoformat()}). Undoing would "
@@ -242,11 +241,13 @@ class Panel:
     """The dashboard's renewal and history sections."""
 
     offer: Offer
-    can_undo: bool
+    undoable: Cycle | None  # the closed cycle an undo would open again, when it can be undone
     past: list[PastCycle]
 
 
-def panel(session: Session, credential: HeldCredential, cycle: Cycle, progress: Progress,
+def panel(session: Session, credential: HeldCredential, cycle: Cycle, ledger: Ledger,
           today: date) -> Panel:
-    return Panel(offer_of(cycle, progress, today), last_closed(credential) is not None,
-                 past_cycles(session, credential))
+    """From the current cycle's ledger: no statement beyond a legacy past cycle's."""
+    can_undo = _undo_problem(credential, ledger.activities, today) is None
+    return Panel(offer_of(cycle, ledger.progress, today),
+                 last_closed(credential) if can_undo else None, past_cycles(session, credential))

@@ -32,12 +32,6 @@ LABELS = {
 }
 
 
-@bp.app_template_global()
-def renewal_panel(credential, cycle, progress) -> renewal.Panel:
-    """For the credential's page: what can be recorded now, and the past cycles."""
-    return renewal.panel(get_session(), credential, cycle, progress, today())
-
-
 @bp.route("", methods=["GET", "POST"])
 def record(credential_id: int):
     credential = own_credential_or_404(credential_id)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from tracker.activities import services as activity_services
 from tracker.clock import today
 from tracker.concurrency import Conflict, differences, started_from
-from tracker.credentials import services
+from tracker.credentials import renewal, services
 from tracker.credentials.forms import ConfirmForm, credential_form, form_data_of
 from tracker.dashboard.chart import build_chart
 from tracker.db import get_session
@@ -73,6 +73,7 @@ def show(credential_id: int):
     return render_template(
         "credentials/show.html", credential=credential, cycle=cycle, ruleset=ruleset,
         progress=progress, activity_count=len(ledger.activities),
+        renewal=renewal.panel(get_session(), credential, cycle, ledger, today()),
         chart=ledger.memo("chart", lambda: build_chart(progress)),
         coverage=ledger.memo("coverage", lambda: competency_coverage(
             ruleset, [(a.id, a.tags) for a in ledger.activities], progress
