@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from limits import parse_many
+
 from tracker.activities.evidence import MAX_FILES_PER_ACTIVITY
 
 DEFAULT_MAX_UPLOAD_MB = 10
@@ -11,6 +13,8 @@ DEFAULT_MAIL_FROM = "Recert <recert@localhost>"
 # Requests that change something (POST, PUT, PATCH, DELETE), and files uploaded.
 DEFAULT_WRITE_RATE_LIMIT = "60 per minute; 300 per hour"
 DEFAULT_UPLOAD_RATE_LIMIT = "20 per minute; 100 per hour"
+# Requests to the JSON API, per personal access token (tracker.api.blueprint).
+DEFAULT_API_RATE_LIMIT = "120 per minute"
 
 
 class ConfigError(RuntimeError):
@@ -48,6 +52,12 @@ def from_environment(instance_path: Path) -> dict:
     if not max_upload_mb.isdigit() or int(max_upload_mb) < 1:
         raise ConfigError(f"RECERT_MAX_UPLOAD_MB must be a whole number of megabytes, not "
                           f"{max_upload_mb!r}.")
+    api_rate_limit = os.environ.get("RECERT_API_RATE_LIMIT") or DEFAULT_API_RATE_LIMIT
+    try:
+        parse_many(api_rate_limit)
+    except ValueError:
+        raise ConfigError(f"RECERT_API_RATE_LIMIT must be a limit like '120 per minute' or "
+                          f"'120/minute; 2000/hour', not {api_rate_limit!r}.") from None
     return {
         "ENV_NAME": env_name,
         "SECRET_KEY": os.environ.get("RECERT_SECRET_KEY"),
@@ -66,6 +76,7 @@ def from_environment(instance_path: Path) -> dict:
         # A person filling in forms stays far below; a script is stopped within a minute.
         "WRITE_RATE_LIMIT": DEFAULT_WRITE_RATE_LIMIT,
         "UPLOAD_RATE_LIMIT": DEFAULT_UPLOAD_RATE_LIMIT,
+        "API_RATE_LIMIT": api_rate_limit,
         # Per file; a request may carry an activity's five files and its form.
         "MAX_UPLOAD_BYTES": int(max_upload_mb) * 1024 * 1024,
         "MAX_CONTENT_LENGTH": (MAX_FILES_PER_ACTIVITY * int(max_upload_mb) + 1) * 1024 * 1024,

@@ -4,13 +4,15 @@ import hashlib
 import os
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from tests.api.helpers import ApiClient, make_token
 from tests.helpers import AuthActions, csrf_token, delete_redis_keys, submit
-from tracker import create_app
+from tracker import config, create_app
+from tracker.config import ConfigError
 from tracker.db import get_session
 from tracker.models import ApiToken
 
@@ -181,6 +183,21 @@ def test_each_token_has_its_own_rate_limit(app, user_client):
     allowed = second.get("/credentials")
     assert allowed.status_code == 200
     assert "Retry-After" not in allowed.headers  # only a 429 says when to try again
+
+
+def test_the_limit_comes_from_the_environment(monkeypatch, database_url, user_client):
+    monkeypatch.setenv("RECERT_API_RATE_LIMIT", "2 per minute")
+    server = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    api = ApiClient(server, make_token(user_client))
+    try:
+        assert [api.get("/credentials").status_code for _ in range(3)] == [200, 200, 429]
+    finally:
+        server.extensions["recert_engine"].dispose()
+    monkeypatch.setenv("RECERT_API_RATE_LIMIT", "lots")
+    with pytest.raises(ConfigError, match="RECERT_API_RATE_LIMIT must be a limit like"):
+        create_app({"DATABASE_URL": database_url})
+    monkeypatch.delenv("RECERT_API_RATE_LIMIT")
+    assert config.from_environment(Path("."))["API_RATE_LIMIT"] == "120 per minute"
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="set RECERT_TEST_REDIS_URL to test the shared limit")

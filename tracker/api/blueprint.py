@@ -73,7 +73,7 @@ bp.register_error_handler(OperationalError, problems.handle_database_down)
 
 
 def _rate_limit() -> str:
-    return current_app.config.get("API_RATE_LIMIT", "120 per minute")
+    return current_app.config["API_RATE_LIMIT"]  # RECERT_API_RATE_LIMIT
 
 
 # One budget per token for the whole API, kept where the login limits are kept
