@@ -3,7 +3,7 @@
 import hashlib
 import os
 import uuid
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -62,6 +62,9 @@ def test_the_list_shows_use_and_expiry(app, user_client):
     page = user_client.get("/account/tokens/").text
     row = page[page.index("Nightly"):page.index("</tr>", page.index("Nightly"))]
     assert "2026-12-31" in row and "Never" not in row  # used now, expires then
+    [used] = [t.last_used_at for t in stored_tokens(app)]
+    used = used.astimezone(UTC) if used.tzinfo else used
+    assert f"{used:%Y-%m-%d %H:%M} UTC" in row  # the day and the time, in UTC
 
 
 def test_a_revoked_token_stops_working(app, user_client):

@@ -31,7 +31,7 @@ def number(value: Decimal | None) -> str | None:
 
 def utc(moment: datetime) -> datetime:
     # SQLite gives timestamps back without their zone; they are stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # --- rule sets -----------------------------------------------------------------------------
