@@ -121,14 +121,20 @@ def test_a_read_only_token_reads_but_never_writes(app, user_client):
     assert api.get("/credentials").json["items"] == []
 
 
-@pytest.mark.parametrize("name", ["token", "access_token"])
-def test_a_token_in_the_address_is_refused(app, token, name):
+@pytest.mark.parametrize("query", ["token={}", "access_token={}", "api_key={}", "key={}",
+                                   "q=forklift&q={}", "{}"])
+def test_a_token_in_the_address_is_refused(app, token, query):
     no_header = ApiClient(app, None)
-    response = no_header.get(f"/credentials?{name}={token}")
+    response = no_header.get(f"/credentials?{query.format(token)}")
     assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
     assert "Authorization header" in response.json["detail"]
     # Even beside a good header: the token has leaked into logs and should be replaced.
-    assert ApiClient(app, token).get(f"/credentials?{name}={token}").status_code == 401
+    assert ApiClient(app, token).get(f"/credentials?{query.format(token)}").status_code == 401
+
+
+def test_a_query_that_only_looks_like_text_is_fine(app, api):
+    assert api.get("/credentials?note=recert&q=recert-tokens").status_code == 200
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer", "Bearer recert_nope",

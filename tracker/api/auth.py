@@ -2,8 +2,8 @@
 
 The API uses no cookies: requests under /api/ get an empty session that is never saved, and
 Flask-Login never looks at the session or remember cookies there, so a browser's login does not
-open the API and an API answer never sets a cookie. Tokens in the address (?token=...) are
-refused: addresses end up in logs and browser histories.
+open the API and an API answer never sets a cookie. Tokens in the address (?token=..., or any
+value that starts like a token) are refused: addresses end up in logs and browser histories.
 """
 
 from flask import Flask, g, request
@@ -74,9 +74,17 @@ def api_user() -> User:
     return g.api_user
 
 
+def _token_in_address() -> bool:
+    """?token=..., ?access_token=..., or anything in the query string that looks like one of
+    our tokens (?api_key=recert_...)."""
+    return any(name in QUERY_NAMES or name.startswith(tokens.PREFIX)
+               or value.startswith(tokens.PREFIX)
+               for name, value in request.args.items(multi=True))
+
+
 def authenticate() -> None:
     """Every API request: a token from the header, valid, allowed to do what is asked."""
-    if any(name in request.args for name in QUERY_NAMES):
+    if _token_in_address():
         raise ApiProblem(401, "Never put a token in the address, where logs keep it. Send it "
                               "in the Authorization header: “Authorization: Bearer <token>”. "
                               "Revoke this token and make a new one on your account page.")
