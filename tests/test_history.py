@@ -72,6 +72,9 @@ def test_create_edit_trash_restore_are_recorded_with_old_and_new_values(app, use
 
     log = user_client.get("/account/log").text
     assert "Title: Forklift safety → Blueprint reading" in log
+    # What a new activity started with reads as plain values, not "(none) → ...".
+    assert "<div>Title: Forklift safety</div>" in log
+    assert "(none) → Forklift safety" not in log
     assert log.index("Restored") < log.index("Moved “Blueprint reading” to the trash") \
         < log.index("Changed “Blueprint") < log.index("Logged “Forklift") \
         < log.index("Added MSSC")
