@@ -5,6 +5,9 @@ import re
 from tests.helpers import submit
 
 PREFIX = "/api/v1"
+# A CPT with all four modules, as the API takes it.
+CPT = {"ruleset": "mssc-cpt", "certified_on": "2022-03-15",
+       "modules": [{"code": c} for c in ("safety", "quality", "production", "maintenance")]}
 
 
 def make_token(client, name="Script", scope="read write", expires_on="") -> str:
@@ -43,3 +46,21 @@ class ApiClient:
 
     def delete(self, path, **kwargs):
         return self.request("DELETE", path, **kwargs)
+
+
+def course(api: ApiClient, credential_id: int, **fields) -> dict:
+    """Log a course through the API (2 contact hours on 2024-05-01 unless told otherwise)."""
+    entry = {"category": "CE-TRAINING", "title": "Course", "completed_on": "2024-05-01",
+             "quantity": "2", **fields}
+    response = api.post(f"/credentials/{credential_id}/activities", json=entry)
+    assert response.status_code == 201, response.text
+    return response.json
+
+
+def problem_of(response, status: int) -> dict:
+    """The problem detail of an answer that must be one, with this status."""
+    assert response.status_code == status, response.text
+    assert response.mimetype == "application/problem+json"
+    body = response.json
+    assert body["status"] == status and body["type"] == "about:blank" and body["detail"]
+    return body

@@ -7,35 +7,8 @@ from datetime import date
 
 import pytest
 
+from tests.api.helpers import CPT, course, problem_of
 from tests.helpers import EXE_BYTES, add_cpt, log_activity, pdf_bytes, png_bytes, submit
-
-CPT = {"ruleset": "mssc-cpt", "certified_on": "2022-03-15",
-       "modules": [{"code": c} for c in ("safety", "quality", "production", "maintenance")]}
-
-
-@pytest.fixture
-def credential_id(app, api) -> int:
-    app.config["TODAY"] = date(2026, 11, 24)
-    response = api.post("/credentials", json=CPT)
-    assert response.status_code == 201, response.text
-    assert response.headers["Location"] == f"/api/v1/credentials/{response.json['id']}"
-    return response.json["id"]
-
-
-def course(api, credential_id, **fields) -> dict:
-    entry = {"category": "CE-TRAINING", "title": "Course", "completed_on": "2024-05-01",
-             "quantity": "2", **fields}
-    response = api.post(f"/credentials/{credential_id}/activities", json=entry)
-    assert response.status_code == 201, response.text
-    return response.json
-
-
-def problem_of(response, status: int) -> dict:
-    assert response.status_code == status, response.text
-    assert response.mimetype == "application/problem+json"
-    body = response.json
-    assert body["status"] == status and body["type"] == "about:blank" and body["detail"]
-    return body
 
 
 def test_rule_sets_list_and_one(api):

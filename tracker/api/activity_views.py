@@ -3,8 +3,8 @@ read, change, move to the trash and restore."""
 
 import base64
 import binascii
+from collections.abc import Sequence
 from contextlib import contextmanager
-from datetime import date
 from decimal import Decimal
 
 from flask import url_for
@@ -76,46 +76,56 @@ def activity_answer(activity: Activity, status: int = 200, headers: dict | None 
     return answer(out, status, headers)
 
 
-# Pages follow the date each activity counts on, then its id: a cursor is the last of a page.
-def _key(row: Row) -> tuple[date, int]:
-    return (row.result.date or row.activity.completed_on or date.min, row.activity.id)
+# A cursor names the row a page ended with and the row the next page begins with, in the
+# sort's order over all the credential's activities (the web list's order): the next page
+# starts after the first, or at the second if the first has gone to the trash meanwhile.
+def _cursor(sort: str, last: Row, following: Row) -> str:
+    text = f"{sort}/{last.activity.id}/{following.activity.id}"
+    return base64.urlsafe_b64encode(text.encode()).decode()
 
 
-def _cursor(key: tuple[date, int]) -> str:
-    return base64.urlsafe_b64encode(f"{key[0].isoformat()}/{key[1]}".encode()).decode()
+def _bad_cursor(message: str) -> InvalidInput:
+    return InvalidInput({"cursor": [message + " Start again without it."]})
 
 
-def _after(cursor: str) -> tuple[date, int]:
+def _start(cursor: str, sort: str, everything: Sequence[Row], rows: Sequence[Row]) -> int:
+    """Where the page after `cursor` begins in `rows` (the filtered part of `everything`)."""
     try:
-        day, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition("/")
-        return date.fromisoformat(day), int(number)
+        given, last, following = base64.urlsafe_b64decode(cursor.encode()).decode().split("/")
+        last_id, following_id = int(last), int(following)
     except (binascii.Error, UnicodeError, ValueError) as error:
-        raise InvalidInput({"cursor": ["This cursor is not one we gave. Start again without "
-                                       "it."]}) from error
+        raise _bad_cursor("This cursor is not one we gave.") from error
+    if given != sort:
+        raise _bad_cursor(f"This cursor is of the “{given}” order, not “{sort}”.")
+    rank = {row.activity.id: number for number, row in enumerate(everything)}
+    if last_id in rank:
+        after = rank[last_id] + 1
+    elif following_id in rank:
+        after = rank[following_id]
+    else:
+        raise _bad_cursor("The activities around this cursor have gone to the trash.")
+    return next((n for n, row in enumerate(rows) if rank[row.activity.id] >= after), len(rows))
 
 
 @bp.get(f"/credentials/<{ID}:credential_id>/activities", tags=[ACTIVITIES],
         responses={200: ActivityPage, **NOT_FOUND})
 def list_activities(path: CredentialPath, query: ActivityQuery):
-    """The credential's activities (not those in the trash), newest first, a page at a time.
+    """The credential's activities (not those in the trash), a page at a time, in the web
+    list's orders (newest first by default).
 
     The filters are those of the web list; `total`, `earned` and `counted` are of every
     activity that passes them."""
-    credential = own_credential(path.credential_id)
-    filters = Filters(category=(query.category or "").strip(), flag=query.flag or "",
-                      tag=(query.tag or "").strip(), q=(query.q or "").strip())
-    newest = query.sort == "newest"
-    rows = sorted(filtered_rows(ledger_for(credential), filters), key=_key, reverse=newest)
-    start = 0
-    if query.cursor:
-        after = _after(query.cursor)
-        start = next((n for n, row in enumerate(rows)
-                      if (_key(row) < after if newest else _key(row) > after)), len(rows))
+    ledger = ledger_for(own_credential(path.credential_id))
+    everything = filtered_rows(ledger, Filters(sort=query.sort))
+    rows = filtered_rows(ledger, Filters(
+        category=(query.category or "").strip(), flag=query.flag or "",
+        tag=(query.tag or "").strip(), q=(query.q or "").strip(), sort=query.sort))
+    start = _start(query.cursor, query.sort, everything, rows) if query.cursor else 0
     page = rows[start:start + query.limit]
     more = start + query.limit < len(rows)
     return answer(ActivityPage(
         items=[activity_out(r.activity, r.result, r.files) for r in page],
-        next_cursor=_cursor(_key(page[-1])) if more else None,
+        next_cursor=_cursor(query.sort, page[-1], rows[start + query.limit]) if more else None,
         total=len(rows),
         earned=figure(sum((r.result.earned for r in rows), Decimal(0))),
         counted=figure(sum((r.result.counted for r in rows), Decimal(0))),

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from flask_openapi3 import FileStorage
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from tracker.activities.listing import FLAG_FILTERS
+from tracker.activities.listing import FLAG_FILTERS, SORTS
 
 # Ids are PostgreSQL integers: a larger number could never name a row.
 MAX_ID = 2**31 - 1
@@ -81,7 +81,10 @@ class ActivityQuery(Query):
         "Only activities tagged with this skill or module (a module takes in its skills)."))
     q: str | None = Field(None, max_length=200, description=(
         "Only activities whose title, provider or notes hold this text."))
-    sort: Literal["newest", "oldest"] = Field("newest", description="By the date each counts on.")
+    sort: Literal[tuple(SORTS)] = Field(  # type: ignore[valid-type]
+        "newest", description="As on the web list: `newest` or `oldest` by the date each "
+        "counts on, `category` (by its code, newest first within one), `points` (most "
+        "counted first).")
     cursor: str | None = Field(None, max_length=100, description=(
         "From a page's `next_cursor`: the page after it (with the same filters)."))
     limit: int = Field(50, ge=1, le=200, description="Activities per page.")
