@@ -5,13 +5,11 @@ report, downloads the PDF, imports a CSV, records the renewal (and undoes it), c
 activity and reads its history and the account's change log, then logs out. On every page
 axe-core (tests/vendor/axe-core, put into the page by these tests only) checks the WCAG 2.0
 and 2.1 A and AA rules. The same journey runs again 375 pixels wide, where axe runs too and no
-page may scroll sideways. A third test reaches the main actions with Tab and Enter alone (log
-in, log an activity, scroll a wide table on a phone, log out) and checks that every element
-that takes the focus shows it. Only the desktop journey runs on PostgreSQL as well: the layout
-and the keyboard do not depend on the database.
+page may scroll sideways. Only the desktop journey runs on PostgreSQL as well: the layout does
+not depend on the database. The journey by keyboard alone is in test_browser_keyboard.py.
 
 Per-page axe results go to tests/artifacts/axe-results.json; screenshots to
-tests/artifacts/5*.png (desktop), 6*.png (phone) and 7*.png (keyboard).
+tests/artifacts/5*.png (desktop) and 6*.png (phone).
 """
 
 import json
@@ -23,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import ARTIFACTS, CPT_MODULES, browser_tests, register, shot
-from tests.helpers import PASSWORD, add_cpt, pdf_bytes, png_bytes
+from tests.helpers import pdf_bytes, png_bytes
 
 pytestmark = browser_tests
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -311,134 +309,3 @@ def test_journey_through_every_page(width, page, live_url, app, tmp_path):
 
     check.save()
     assert not check.problems, "\n".join(check.problems)
-
-
-FOCUS = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  el.getAnimations().forEach(a => a.finish());  // the focus ring's transition, at its end
-  const style = getComputedStyle(el);
-  const seen = color => !/^(transparent|rgba\\(.*,\\s*0\\))$/.test(color.trim());
-  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
-    && seen(style.outlineColor);
-  // Each shadow: a colour and 2 to 4 lengths; it shows when its blur or spread is not 0.
-  const shadows = style.boxShadow === "none" ? [] : style.boxShadow.split(/,(?![^(]*\\))/);
-  const shadow = shadows.some(s => {
-    const color = (s.match(/rgba?\\([^)]*\\)/) || ["rgb(0,0,0)"])[0];
-    const lengths = s.replace(/rgba?\\([^)]*\\)/, "").trim().split(/\\s+/).map(parseFloat);
-    return seen(color) && lengths.slice(2).some(n => n > 0);
-  });
-  const box = el.getBoundingClientRect();
-  const label = el.labels && el.labels.length ? el.labels[0].innerText : "";
-  const by = el.getAttribute("aria-labelledby");
-  const labelled = by && document.getElementById(by) ? document.getElementById(by).innerText : "";
-  return {
-    name: (label || el.getAttribute("aria-label") || labelled || el.innerText || el.value
-           || "").trim(),
-    background: style.backgroundColor,
-    tag: el.tagName.toLowerCase(), onScreen: box.width > 0 && box.right > 0 && box.left >= 0,
-    outline: style.outlineStyle + " " + style.outlineWidth + " " + style.outlineColor,
-    boxShadow: style.boxShadow, visible: (outline || shadow) && box.width > 0,
-  };
-}"""
-
-
-class Keyboard:
-    """Tab through a page the way a keyboard user does; every stop must show the focus."""
-
-    def __init__(self, page):
-        self.page = page
-        self.stops: list[str] = []
-        self.unseen: list[str] = []
-
-    def tab_to(self, name: str, limit: int = 60) -> dict:
-        for _ in range(limit):
-            self.page.keyboard.press("Tab")
-            focused = self.page.evaluate(FOCUS)
-            if focused is None:
-                continue
-            stop = f"{focused['tag']} “{focused['name']}”"
-            self.stops.append(stop)
-            if not (focused["visible"] and focused["onScreen"]):
-                self.unseen.append(f"{self.page.url}: {stop} shows no focus "
-                                   f"(outline {focused['outline']}; "
-                                   f"box-shadow {focused['boxShadow']})")
-            if focused["name"].startswith(name):
-                return focused
-        raise AssertionError(f"{name!r} was not reached with Tab; stops: {self.stops[-limit:]}")
-
-
-@pytest.fixture
-def sqlite_only(database_url):
-    """Asked for before `page`, so a skipped run starts no browser."""
-    if not database_url.startswith("sqlite"):
-        pytest.skip("keyboard use does not depend on the database: checked on SQLite")
-
-
-def test_keyboard_only_log_in_and_log_an_activity(sqlite_only, page, live_url, app, client,
-                                                  auth):
-    app.config["TODAY"] = TODAY
-    assert auth.register().status_code == 302
-    add_cpt(client)
-    auth.logout()
-    keys = Keyboard(page)
-
-    # Log in: the skip link comes first, readable over the header, and leads to the form.
-    page.goto(f"{live_url}/auth/login")
-    skip = keys.tab_to("Skip to the main content", limit=1)
-    assert skip["background"] not in ("transparent", "rgba(0, 0, 0, 0)")
-    shot(page, "70-keyboard-skip-link")
-    page.keyboard.press("Enter")
-    keys.tab_to("Email", limit=1)
-    page.keyboard.type("pat@example.com")
-    keys.tab_to("Password")
-    page.keyboard.type(PASSWORD)
-    keys.tab_to("Log in")
-    shot(page, "71-keyboard-login-button")
-    page.keyboard.press("Enter")
-    expect(page.get_by_text("Welcome back, Pat Doe.")).to_be_visible()
-
-    # Open the form from the home page's card, fill it in and save it.
-    keys.tab_to("Log an activity")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Log an activity")).to_be_visible()
-    keys.tab_to("Category")
-    page.keyboard.type("Training")  # a closed list picks the option its typed start names
-    assert page.get_by_label("Category").input_value() == "CE-TRAINING"
-    keys.tab_to("Title")
-    page.keyboard.type("Lockout/tagout refresher")
-    keys.tab_to("Provider")
-    page.keyboard.type("Acme Training")
-    keys.tab_to("Date completed")
-    page.keyboard.type("05012024")  # a date box is typed month, day, year in en-US
-    keys.tab_to("How many")
-    page.keyboard.type("4")
-    shot(page, "72-keyboard-form")
-    keys.tab_to("Save activity")
-    page.keyboard.press("Enter")
-    expect(page.get_by_text("“Lockout/tagout refresher” is saved.")).to_be_visible()
-    expect(page.locator("main").get_by_text("Earns 4 points")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("2024-05-01")
-
-    # On a phone the dashboard's table scrolls sideways inside its box: Tab reaches the box
-    # and the arrow keys scroll it.
-    page.set_viewport_size({"width": 375, "height": 800})
-    keys.tab_to("← All activities")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    keys.tab_to("← MSSC Certified Production Technician")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Your figures")).to_be_visible()
-    keys.tab_to("Table of points by category")
-    region = page.get_by_role("region", name="Table of points by category")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    expect(region).not_to_have_js_property("scrollLeft", 0)
-    shot(page, "73-keyboard-table-region")
-
-    # Log out from the header.
-    keys.tab_to("Log out")
-    page.keyboard.press("Enter")
-    expect(page.get_by_text("You are logged out.")).to_be_visible()
-    assert not keys.unseen, "\n".join(keys.unseen)
