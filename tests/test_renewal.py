@@ -379,3 +379,14 @@ def test_a_past_packet_names_a_proof_file_deleted_since(app, person):
                                          "closed."}
     assert gone not in archive.namelist()
     assert len([n for n in archive.namelist() if n.startswith("evidence/")]) == 5
+
+
+def test_deleting_the_credential_deletes_what_its_closed_cycles_kept(app, person):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person)
+    renew(person, cpt, "2026-12-20")
+    with app.app_context():
+        assert len(get_session().exec(select(CycleSnapshot)).all()) == 1
+    assert submit(person, f"/credentials/{cpt}/delete", {}).status_code == 302
+    with app.app_context():
+        assert get_session().exec(select(CycleSnapshot)).all() == []
