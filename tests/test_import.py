@@ -18,6 +18,8 @@ from tracker.reports.export import full_export
 
 TODAY = date(2026, 11, 24)
 HEADER = "Date completed,Category,Title,Provider,Quantity\r\n"
+JOB_HEADER = ("Date completed,Start date,Still employed,Category,Title,Quantity,"
+              "Full-time fraction\r\n")
 
 
 def course_rows(count: int, bad_row: int | None = None) -> str:
@@ -30,11 +32,11 @@ def course_rows(count: int, bad_row: int | None = None) -> str:
     return "".join(lines)
 
 
-def preview(client, credential_id: int, content, us_dates: bool = False):
+def preview(client, credential_id: int, content, day_first: bool = False):
     data = content.encode() if isinstance(content, str) else content
     fields = {"file": (io.BytesIO(data), "activities.csv")}
-    if us_dates:
-        fields["us_dates"] = "y"
+    if day_first:
+        fields["date_order"] = "day-first"
     url = f"/credentials/{credential_id}/import"
     return submit(client, f"{url}/preview", fields, form_page=url,
                   content_type="multipart/form-data")
@@ -125,25 +127,27 @@ def test_the_preview_shows_points_from_the_engine(app, user_client, cpt):
     assert "<td>30</td><td>30</td>" in row
 
 
-@pytest.mark.parametrize(("text", "us_dates", "expected"), [
+@pytest.mark.parametrize(("text", "day_first", "expected"), [
     ("2024-05-31", False, date(2024, 5, 31)),
-    ("2024-05-31 00:00:00", False, date(2024, 5, 31)),
-    ("31/5/2024", False, date(2024, 5, 31)),
-    ("31.05.2024", False, date(2024, 5, 31)),
-    ("5/31/2024", True, date(2024, 5, 31)),
+    ("2024-05-31 00:00:00", True, date(2024, 5, 31)),
+    ("5/31/2024", False, date(2024, 5, 31)),
+    ("3/4/2024", False, date(2024, 3, 4)),
+    ("3/4/2024", True, date(2024, 4, 3)),
+    ("31/5/2024", True, date(2024, 5, 31)),
+    ("31.05.2024", True, date(2024, 5, 31)),
     ("45443", False, date(2024, 5, 31)),
     ("45443.5", True, date(2024, 5, 31)),
 ])
-def test_date_formats(text, us_dates, expected):
-    assert parsing.parse_date(text, us_dates) == expected
+def test_date_formats(text, day_first, expected):
+    assert parsing.parse_date(text, day_first) == expected
 
 
-def test_us_dates_need_the_choice(app, user_client, cpt):
-    content = HEADER + "5/31/2024,CE-TRAINING,Welding,Acme,8\r\n"
+def test_day_first_dates_need_the_choice(app, user_client, cpt):
+    content = HEADER + "31/5/2024,CE-TRAINING,Welding,Acme,8\r\n"
     refused = preview(user_client, cpt, content)
-    assert "Row 2, Date completed: “5/31/2024” is not a real date" in refused.text
-    assert "month/day/year: choose that option" in refused.text
-    import_file(user_client, cpt, content, us_dates=True)
+    assert "Row 2, Date completed: “31/5/2024” is not a real date" in refused.text
+    assert "day/month/year: choose that option" in refused.text
+    import_file(user_client, cpt, content, day_first=True)
     [activity] = activities_of(app, cpt)
     assert activity.completed_on == date(2024, 5, 31)
 
@@ -324,21 +328,21 @@ def test_full_export_checks_its_version_and_schema_first(app, user_client):
 
 def test_cli_previews_and_writes_only_with_commit(app, user_client, cpt, runner, tmp_path):
     path = tmp_path / "activities.csv"
-    path.write_text(course_rows(3) + "6/30/2024,CE-TRAINING,Summer,Acme,2\r\n")
+    path.write_text(course_rows(3) + "30/6/2024,CE-TRAINING,Summer,Acme,2\r\n")
     args = ["import-activities", "--user", "pat@example.com", "--credential", str(cpt),
             str(path)]
     refused = runner.invoke(args=args)
     assert refused.exit_code == 2
     assert "Row 5, Date completed" in refused.output
-    shown = runner.invoke(args=[*args, "--us-dates"])
+    shown = runner.invoke(args=[*args, "--day-first"])
     assert shown.exit_code == 0, shown.output
     assert "Row 2: CE-TRAINING “Course 0”: 1.5 points earned, 1.5 count" in shown.output
     assert "4 rows: 4 new, 0 duplicates, 0 problems." in shown.output
     assert activity_count(app) == 0
-    written = runner.invoke(args=[*args, "--us-dates", "--commit"])
+    written = runner.invoke(args=[*args, "--day-first", "--commit"])
     assert "Added 4 activities." in written.output
     assert activity_count(app, cpt) == 4
-    again = runner.invoke(args=[*args, "--us-dates", "--commit"])
+    again = runner.invoke(args=[*args, "--day-first", "--commit"])
     assert "4 duplicates" in again.output and "Nothing to add." in again.output
     assert activity_count(app, cpt) == 4
     bad = path.with_name("bad.csv")

@@ -116,21 +116,25 @@ def record(session: Session, user_id: int, action: str, object_type: str, object
     """
     entry = ChangeRecord(
         user_id=user_id, action=action, object_type=object_type, object_id=object_id,
-        summary=summary,
-        changes=[{"field": str(c["field"]), "old": plain(c.get("old")),
-                  "new": plain(c.get("new"))} for c in changes],
+        summary=summary, changes=_stored(changes),
     )
     session.add(entry)
     return entry
 
 
-def record_many(session: Session, user_id: int, action: str, object_type: str,
-                object_ids: Iterable[int], summary: str) -> None:
-    """The same record for many objects, as one bulk insert (an import of 10,000 rows)."""
+def _stored(changes: Iterable[Mapping[str, Any]]) -> list[dict[str, str | None]]:
+    return [{"field": str(c["field"]), "old": plain(c.get("old")), "new": plain(c.get("new"))}
+            for c in changes]
+
+
+def record_many(session: Session, user_id: int, action: str, object_type: str, summary: str,
+                changes_of: Mapping[int, Iterable[Mapping[str, Any]]]) -> None:
+    """A record for each of many objects (by id, with its own changes), as one bulk insert
+    (an import of 10,000 rows)."""
     at = utcnow()
     rows = [{"user_id": user_id, "at": at, "action": action, "object_type": object_type,
-             "object_id": object_id, "summary": summary, "changes": []}
-            for object_id in object_ids]
+             "object_id": object_id, "summary": summary, "changes": _stored(changes)}
+            for object_id, changes in changes_of.items()]
     if rows:
         session.execute(insert(ChangeRecord), rows)
 

@@ -9,7 +9,7 @@ from tracker.auth.services import find_user_by_email
 from tracker.clock import today
 from tracker.credentials.services import credential_of, ruleset_of
 from tracker.db import get_session
-from tracker.display import count_of, points
+from tracker.display import points
 from tracker.imports import services
 
 BAD_INPUT = 2
@@ -19,12 +19,14 @@ BAD_INPUT = 2
 @click.option("--user", "email", required=True, help="The account's email.")
 @click.option("--credential", "credential_id", type=int, required=True,
               help="The credential's id (the number in its page's address).")
-@click.option("--us-dates", is_flag=True, help="Read 5/31/2024 as month/day/year.")
+@click.option("--day-first", is_flag=True,
+              help="Read 3/4/2024 as day/month/year (April 3). Without it, dates like that "
+                   "are month/day/year (March 4).")
 @click.option("--commit", "write", is_flag=True,
               help="Add the activities. Without it, only show what would be added.")
 @click.argument("file", type=click.File("rb"))
 @with_appcontext
-def import_activities(email: str, credential_id: int, us_dates: bool, write: bool,
+def import_activities(email: str, credential_id: int, day_first: bool, write: bool,
                       file) -> None:
     """Read activities from a CSV FILE (the CSV export's columns) into a credential."""
     session = get_session()
@@ -37,7 +39,7 @@ def import_activities(email: str, credential_id: int, us_dates: bool, write: boo
     cycle = credential.current_cycle
     ruleset = ruleset_of(credential, cycle)
     result = services.preview(session, credential, cycle, ruleset, file.read(), today(),
-                              us_dates)
+                              day_first)
     echo_preview(result, ruleset)
     if result.file_problem or result.problems:
         click.echo("Nothing was added. Fix the problems above and run this again.", err=True)
@@ -53,7 +55,7 @@ def import_activities(email: str, credential_id: int, us_dates: bool, write: boo
     except services.ImportFailed as failure:
         click.echo(str(failure), err=True)
         sys.exit(1)
-    click.echo(f"Added {count_of(added, 'activity', 'activities')}.")
+    click.echo(services.added_sentence(added, len(result.duplicates)))
 
 
 def echo_preview(result: services.Preview, ruleset) -> None:

@@ -5,7 +5,8 @@ is added, and everything is added in one transaction. Ids in the document only s
 belongs to what; new rows get new ids. Proof files are not in an export (only their facts),
 so they cannot come back; the summary says how many to upload again. The account's email
 and password stay those of the account importing. The change history ("history", when an
-export has it) is not imported: the account's own history starts with the import.
+export has it) is not imported: the account's own history starts with the import, with one
+record for each activity (its values, as a new activity's record has them).
 """
 
 import json
@@ -17,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, func, select
 
 from tracker import history
+from tracker.activities.services import facts_of
 from tracker.display import count_of
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential, HeldModule, User
 from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH
@@ -75,14 +77,21 @@ def import_full_export(session: Session, user: User, document) -> str:
     session.add_all(credentials)
     try:
         session.flush()  # the credentials' new ids, in the same transaction
-        session.add_all([
-            activity
+        imported = [
+            (credential, activity)
             for credential, item in zip(credentials, document["credentials"], strict=True)
             for activity in _activities(user, credential, item["activities"])
-        ])
+        ]
+        session.add_all([activity for _credential, activity in imported])
+        session.flush()  # the activities' new ids
         for credential in credentials:
             history.record(session, user.id, history.IMPORTED, "credential", credential.id,
                            "Imported from a full export, with its cycles and activities")
+        history.record_many(session, user.id, history.IMPORTED, "activity",
+                            "Imported from your Recert export", {
+                                activity.id: history.filled(facts_of(activity, credential))
+                                for credential, activity in imported
+                            })
         session.commit()
     except SQLAlchemyError as error:
         session.rollback()

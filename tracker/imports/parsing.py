@@ -25,6 +25,11 @@ assert set(READ_COLUMNS) <= set(CSV_COLUMNS)
 
 EXCEL_DAY_ZERO = date(1899, 12, 30)  # Excel's serial 1 is 1900-01-01 (after its leap-day bug)
 EXCEL_SERIAL = re.compile(r"^\d{1,7}(\.\d+)?$")
+# A number is a date (as Excel stores one) only in these years: "2024" or "12" in a date
+# column is a year or a day typed alone, not 1905-07-16 or 1900-01-11. From 1950, not later:
+# a job's start date may be decades old.
+EXCEL_SERIALS = range((date(1950, 1, 1) - EXCEL_DAY_ZERO).days,
+                      (date(2100, 12, 31) - EXCEL_DAY_ZERO).days + 1)
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 SLASH_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})( \d{1,2}:\d{2}(:\d{2})?)?$")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -115,44 +120,44 @@ def read_rows(data: bytes) -> list[RawRow]:
     return rows
 
 
-def read_date(row: RawRow, column: str, us_dates: bool) -> date | None:
-    """A date in ISO form, day/month/year (or month/day/year), or an Excel serial number."""
+def read_date(row: RawRow, column: str, day_first: bool) -> date | None:
+    """A date in ISO form, month/day/year (or day/month/year), or an Excel serial number."""
     value = row.text(column)
     if not value:
         return None
     try:
-        return parse_date(value, us_dates)
+        return parse_date(value, day_first)
     except ValueError as error:
         row.problem(column, str(error))
         return None
 
 
-def parse_date(value: str, us_dates: bool) -> date:
+def parse_date(value: str, day_first: bool) -> date:
     if match := ISO_DATE.match(value):
         year, month, day = (int(part) for part in match.groups()[:3])
         return _make_date(value, year, month, day)
     if match := SLASH_DATE.match(value):
         first, second, year = (int(part) for part in match.groups()[:3])
-        month, day = (first, second) if us_dates else (second, first)
-        return _make_date(value, year, month, day, us_dates=us_dates)
-    if EXCEL_SERIAL.match(value):
-        serial = int(Decimal(value))
-        if 1 <= serial <= 2_958_465:  # 1900-01-01 to 9999-12-31, as in Excel
-            return EXCEL_DAY_ZERO + timedelta(days=serial)
-    raise ValueError(f"“{value}” is not a date we can read. Write dates like 2024-05-31.")
+        month, day = (second, first) if day_first else (first, second)
+        return _make_date(value, year, month, day, day_first=day_first)
+    if EXCEL_SERIAL.match(value) and (serial := int(Decimal(value))) in EXCEL_SERIALS:
+        return EXCEL_DAY_ZERO + timedelta(days=serial)
+    example = "31/5/2024" if day_first else "5/31/2024"
+    raise ValueError(f"“{value}” is not a date we can read. "
+                     f"Write dates like 2024-05-31 or {example}.")
 
 
-def _make_date(text: str, year: int, month: int, day: int, us_dates: bool | None = None) -> date:
+def _make_date(text: str, year: int, month: int, day: int,
+               day_first: bool | None = None) -> date:
     """The date, or a ValueError that says when the other day/month order would work."""
     try:
         return date(year, month, day)
     except ValueError:
         pass
     hint = ""
-    if us_dates is not None and _is_date(year, day, month):
-        hint = (" Your dates may be day/month/year: clear the month/day/year choice."
-                if us_dates else
-                " Your dates may be month/day/year: choose that option and try again.")
+    if day_first is not None and _is_date(year, day, month):
+        other = "month/day/year" if day_first else "day/month/year"
+        hint = f" Your dates may be {other}: choose that option and try again."
     raise ValueError(f"“{text}” is not a real date.{hint}")
 
 

@@ -1,13 +1,16 @@
 """Importing activities from a CSV: a preview first, then every new row in one transaction.
 
 A preview costs two statements (the credential's activities, and which of them have files)
-and one engine call for the existing activities and the new ones together; the commit adds
-every new row with one bulk INSERT and one commit, whatever the size of the file.
+and one engine call for the existing activities and the new ones together; the commit checks
+the rows against the logged activities again, then adds the new ones with one bulk INSERT
+(and their history with another) and one commit, whatever the size of the file.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
+from types import SimpleNamespace
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, insert, select
@@ -15,7 +18,7 @@ from sqlmodel import Session, insert, select
 from tracker import history
 from tracker.activities import cache
 from tracker.activities.forms import tag_choices
-from tracker.activities.services import engine_cycle, engine_input
+from tracker.activities.services import engine_cycle, engine_input, facts_of
 from tracker.display import count_of
 from tracker.imports import parsing
 from tracker.imports.parsing import CellProblem, FileProblem, RawRow
@@ -43,8 +46,16 @@ class ImportRow:
     values: dict | None  # the Activity fields, or None when the row has problems
     problems: list[CellProblem]
     duplicate: str = ""  # "" or why it is skipped
+    same_as: int | str | None = None  # a duplicate's logged activity (id) or row ("row-N")
     checked: engine.ActivityInput | None = None  # the row as the engine sees it
+    # The engine's result: for a new row as it would be once saved, for a duplicate that of
+    # the activity (or row) it repeats.
     result: engine.ActivityResult | None = None
+
+    @cached_property
+    def activity(self) -> SimpleNamespace:
+        """The row's values as attributes, as display's helpers read an activity."""
+        return SimpleNamespace(**self.values)
 
 
 @dataclass
@@ -78,12 +89,12 @@ def skill_codes(ruleset: RuleSet) -> dict[str, str]:
     return known
 
 
-def read_row(raw: RawRow, ruleset: RuleSet, today: date, us_dates: bool,
+def read_row(raw: RawRow, ruleset: RuleSet, today: date, day_first: bool,
              skills: dict[str, str]) -> ImportRow:
     """The activity a row describes, checked like the web form (values None on problems)."""
     category = ruleset.category(raw.text("Category")) or _category_by_name(ruleset, raw)
     code = category.code if category else raw.text("Category")
-    completed_on = parsing.read_date(raw, "Date completed", us_dates)
+    completed_on = parsing.read_date(raw, "Date completed", day_first)
     title = parsing.read_text(raw, "Title", 200, required="Give the activity a title.")
     values = {
         "category": code, "title": title,
@@ -94,7 +105,7 @@ def read_row(raw: RawRow, ruleset: RuleSet, today: date, us_dates: bool,
     }
     if category is not None and category.is_period:
         still = parsing.read_yes_no(raw, "Still employed")
-        values["started_on"] = parsing.read_date(raw, "Start date", us_dates)
+        values["started_on"] = parsing.read_date(raw, "Start date", day_first)
         values["completed_on"] = None if still else completed_on
         values["fraction"] = parsing.read_number(raw, "Full-time fraction")
         if not still and completed_on is None and not raw.text("Date completed"):
@@ -151,7 +162,7 @@ def duplicate_key(values) -> tuple:
 
 
 def preview(session: Session, credential: HeldCredential, cycle: Cycle, ruleset: RuleSet,
-            data: bytes, today: date, us_dates: bool = False, *, points: bool = True
+            data: bytes, today: date, day_first: bool = False, *, points: bool = True
             ) -> Preview:
     """Every row read and checked, duplicates marked, the new ones evaluated with the rest
     (unless `points` is False: the confirm step re-checks the rows but shows no points)."""
@@ -160,7 +171,7 @@ def preview(session: Session, credential: HeldCredential, cycle: Cycle, ruleset:
     except FileProblem as problem:
         return Preview(file_problem=str(problem))
     skills = skill_codes(ruleset)
-    rows = [read_row(raw, ruleset, today, us_dates, skills) for raw in raws]
+    rows = [read_row(raw, ruleset, today, day_first, skills) for raw in raws]
     existing = list(session.execute(
         select(*Activity.__table__.columns)
         .where(Activity.held_credential_id == credential.id, Activity.deleted_at.is_(None))
@@ -177,17 +188,19 @@ def preview(session: Session, credential: HeldCredential, cycle: Cycle, ruleset:
 
 
 def _mark_duplicates(rows: list[ImportRow], existing: list) -> None:
-    seen = {duplicate_key(activity): None for activity in existing}
+    """Mark the rows that repeat a logged activity or an earlier row (afresh each time)."""
+    seen = {duplicate_key(activity): activity.id for activity in existing}
     for row in rows:
+        row.duplicate, row.same_as = "", None
         if row.values is None:
             continue
         key = duplicate_key(row.values)
         if key in seen:
-            first = seen[key]
-            row.duplicate = (f"Same as row {first} of this file." if first
-                             else "Already logged.")
+            row.same_as = seen[key]
+            row.duplicate = (f"Same as row {row.same_as.removeprefix('row-')} of this file."
+                             if isinstance(row.same_as, str) else "Already logged.")
         else:
-            seen[key] = row.number
+            seen[key] = f"row-{row.number}"
 
 
 def _evaluate(rows, existing, with_files, credential, cycle, ruleset, today) -> None:
@@ -196,33 +209,77 @@ def _evaluate(rows, existing, with_files, credential, cycle, ruleset, today) -> 
     inputs = [engine_input(a, a.id in with_files) for a in existing]
     inputs += [row.checked for row in new]
     progress = engine.evaluate(ruleset, engine_cycle(credential, cycle), inputs, today)
-    for row, result in zip(new, progress.activities[len(existing):], strict=True):
-        row.result = result
+    results = {result.id: result for result in progress.activities}
+    for row in rows:
+        if row.values is not None:
+            row.result = results[row.same_as or row.checked.id]
 
 
 def commit(session: Session, user: User, credential: HeldCredential, result: Preview) -> int:
-    """Write every new row in one transaction, or nothing; returns how many were added."""
-    if not result.can_commit:
+    """Write every new row in one transaction, or nothing; returns how many were added.
+
+    The rows are checked again against the logged activities first, in the same transaction:
+    the same file confirmed twice (a double click, two tabs) adds its rows once. Rows found
+    logged meanwhile are marked as duplicates in `result`.
+    """
+    if result.file_problem or result.problems:
         raise ImportFailed(result.file_problem or "The file has problems; nothing was added.")
+    try:
+        # The credential's new revision comes first: this UPDATE locks its row until the
+        # commit, so a second confirm waits here, then finds the first one's rows below.
+        cache.touch(session, {credential.id})  # a bulk insert passes by the flush hook
+        _mark_duplicates(result.rows, _logged_keys(session, credential))
+        added = _insert(session, user, credential, result.new_rows)
+        if added:
+            session.commit()
+        else:
+            session.rollback()  # nothing to add: leave the credential as it was
+    except SQLAlchemyError as error:
+        session.rollback()
+        raise ImportFailed("We could not save the activities, and nothing was added. "
+                           "Please try again.") from error
+    return added
+
+
+def _logged_keys(session: Session, credential: HeldCredential) -> list:
+    """What the duplicate check compares, of each of the credential's activities."""
+    return list(session.execute(
+        select(Activity.id, Activity.completed_on, Activity.started_on, Activity.category,
+               Activity.title, Activity.quantity)
+        .where(Activity.held_credential_id == credential.id, Activity.deleted_at.is_(None))
+    ))
+
+
+def _insert(session: Session, user: User, credential: HeldCredential,
+            rows: list[ImportRow]) -> int:
+    """The rows and their history, in the session's transaction; returns how many."""
+    if not rows:
+        return 0
     # An ORM bulk insert (executemany) rather than add_all: building 10,000 SQLModel objects
     # and flushing them one by one takes many seconds; this takes a fraction of one.
     now = utcnow()
     activities = [
         {"user_id": user.id, "held_credential_id": credential.id, "created_at": now,
          "updated_at": now, "deleted_at": None, **row.values}
-        for row in result.new_rows
+        for row in rows
     ]
-    try:
-        new_ids = session.scalars(insert(Activity).returning(Activity.id), activities).all()
-        cache.touch(session, {credential.id})  # a bulk insert passes by the flush hook
-        history.record(session, user.id, history.IMPORTED, "credential", credential.id,
-                       f"Imported {count_of(len(activities), 'activity', 'activities')} "
-                       "from a file")
-        history.record_many(session, user.id, history.IMPORTED, "activity", new_ids,
-                            "Imported from a file")
-        session.commit()
-    except SQLAlchemyError as error:
-        session.rollback()
-        raise ImportFailed("We could not save the activities, and nothing was added. "
-                           "Please try again.") from error
-    return len(activities)
+    # In the order of `activities`, to pair each id with its row's values.
+    new_ids = session.scalars(
+        insert(Activity).returning(Activity.id, sort_by_parameter_order=True), activities
+    ).all()
+    history.record(session, user.id, history.IMPORTED, "credential", credential.id,
+                   f"Imported {count_of(len(rows), 'activity', 'activities')} from a file")
+    history.record_many(session, user.id, history.IMPORTED, "activity", "Imported from a file", {
+        new_id: history.filled(facts_of(row.activity, credential))
+        for new_id, row in zip(new_ids, rows, strict=True)
+    })
+    return len(rows)
+
+
+def added_sentence(added: int, skipped: int) -> str:
+    """What a commit did, in one sentence."""
+    if not added:
+        return ("Nothing was added: every row is already logged "
+                "(maybe this file was imported twice).")
+    return (f"Added {count_of(added, 'activity', 'activities')}"
+            + (f"; skipped {skipped} already logged." if skipped else "."))

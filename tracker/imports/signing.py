@@ -19,20 +19,22 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=SALT)
 
 
-def sign_upload(secret_key: str, user_id: int, credential_id: int, us_dates: bool,
+def sign_upload(secret_key: str, user_id: int, credential_id: int, day_first: bool,
                 data: bytes) -> str:
-    payload = {"user": user_id, "credential": credential_id, "us_dates": us_dates,
+    payload = {"user": user_id, "credential": credential_id, "day_first": day_first,
                "file": data.decode("utf-8")}
     return _serializer(secret_key).dumps(payload)
 
 
 def open_upload(secret_key: str, token: str, user_id: int, credential_id: int
                 ) -> tuple[bytes, bool]:
-    """The file's bytes and the date choice, when the token is this person's and fresh."""
+    """The file's bytes and whether its dates are day first, when the token is this person's
+    and fresh (a token signed before the choice was named "day_first" is refused)."""
     try:
         payload = _serializer(secret_key).loads(token, max_age=MAX_AGE_SECONDS)
     except BadSignature:
         raise ExpiredUpload from None
-    if payload.get("user") != user_id or payload.get("credential") != credential_id:
+    if (payload.get("user") != user_id or payload.get("credential") != credential_id
+            or "day_first" not in payload):
         raise ExpiredUpload
-    return payload["file"].encode("utf-8"), bool(payload.get("us_dates"))
+    return payload["file"].encode("utf-8"), bool(payload["day_first"])

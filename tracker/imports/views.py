@@ -18,7 +18,6 @@ from tracker.clock import today
 from tracker.credentials.services import ruleset_of
 from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
-from tracker.display import count_of
 from tracker.imports import full, services, signing
 from tracker.imports.forms import ConfirmImportForm, FullExportForm, UploadForm
 from tracker.imports.template import template_csv
@@ -72,22 +71,16 @@ def preview(credential_id: int):
     if not form.validate_on_submit():
         return render_template("imports/upload.html", form=form, credential=credential,
                                ruleset=ruleset), 400
-    data = form.file.data.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
-    if len(data) > current_app.config["MAX_UPLOAD_BYTES"]:
-        megabytes = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
-        form.file.errors.append(f"The file is larger than {megabytes} MB. Split it up.")
-        return render_template("imports/upload.html", form=form, credential=credential,
-                               ruleset=ruleset), 400
-    us_dates = bool(form.us_dates.data)
-    result = services.preview(get_session(), credential, cycle, ruleset, data, today(),
-                              us_dates)
+    result = services.preview(get_session(), credential, cycle, ruleset, form.content, today(),
+                              form.day_first)
     confirm = ConfirmImportForm()
     if result.can_commit:
         confirm.upload.data = signing.sign_upload(
-            current_app.config["SECRET_KEY"], current_user.id, credential.id, us_dates, data
+            current_app.config["SECRET_KEY"], current_user.id, credential.id, form.day_first,
+            form.content,
         )
     return render_template("imports/preview.html", result=result, confirm=confirm,
-                           credential=credential, ruleset=ruleset, us_dates=us_dates)
+                           credential=credential, ruleset=ruleset, day_first=form.day_first)
 
 
 @bp.post("/credentials/<int:credential_id>/import/confirm")
@@ -98,22 +91,21 @@ def confirm(credential_id: int):
     try:
         if not form.validate_on_submit():
             raise signing.ExpiredUpload
-        data, us_dates = signing.open_upload(current_app.config["SECRET_KEY"],
-                                             form.upload.data, current_user.id, credential.id)
+        data, day_first = signing.open_upload(current_app.config["SECRET_KEY"],
+                                              form.upload.data, current_user.id, credential.id)
     except signing.ExpiredUpload:
         flash("This preview is too old or was changed. Please upload the file again.", "error")
         return redirect(url_for("imports.upload", credential_id=credential.id))
     session = get_session()
-    result = services.preview(session, credential, cycle, ruleset, data, today(), us_dates,
+    result = services.preview(session, credential, cycle, ruleset, data, today(), day_first,
                               points=False)
     try:
         added = services.commit(session, current_user, credential, result)
     except services.ImportFailed as failure:
         flash(f"{failure} Nothing was added.", "error")
         return redirect(url_for("imports.upload", credential_id=credential.id))
-    skipped = len(result.duplicates)
-    flash(f"Added {count_of(added, 'activity', 'activities')}"
-          + (f"; skipped {skipped} already logged." if skipped else "."), "success")
+    flash(services.added_sentence(added, len(result.duplicates)),
+          "success" if added else "info")
     return redirect(url_for("activities.index", credential_id=credential.id))
 
 
@@ -122,7 +114,7 @@ def account_import():
     form = FullExportForm()
     if form.validate_on_submit():
         try:
-            document = json.loads(form.file.data.read(current_app.config["MAX_UPLOAD_BYTES"]))
+            document = json.loads(form.content)
             summary = full.import_full_export(get_session(), current_user, document)
         except (ValueError, full.ExportRefused) as error:
             message = str(error) if isinstance(error, full.ExportRefused) else (
