@@ -124,7 +124,8 @@ def test_the_preview_shows_points_from_the_engine(app, user_client, cpt):
     page = preview(user_client, cpt, HEADER + "2024-05-01,CE-CREDIT,Statistics,College,3\r\n")
     # A semester credit hour is worth 10 points (the CPT rule set): 30 earned, 30 count.
     row = re.search(r"<td>2</td>.*?</tr>", page.text, flags=re.S).group(0)
-    assert "<td>30</td><td>30</td>" in row
+    assert '<td class="num">30</td><td class="num">30</td>' in row
+    assert "<td>College course for credit</td>" in row  # the category's name, not its code
 
 
 @pytest.mark.parametrize(("text", "day_first", "expected"), [
