@@ -390,3 +390,19 @@ def test_deleting_the_credential_deletes_what_its_closed_cycles_kept(app, person
     assert submit(person, f"/credentials/{cpt}/delete", {}).status_code == 302
     with app.app_context():
         assert get_session().exec(select(CycleSnapshot)).all() == []
+
+
+def test_the_change_log_records_the_renewal_and_its_undo(app, person):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person)
+    renew(person, cpt, "2026-12-20")
+    submit(person, f"/credentials/{cpt}/renewal/undo", {})
+    log = person.get("/account/log").text
+    renewed = log.index("Renewed MSSC Certified Production Technician on 2026-12-20: new cycle "
+                        "2027-03-16 to 2032-03-15")
+    undone = log.index("Renewal of MSSC Certified Production Technician undone: the cycle "
+                       "2027-03-16 to 2032-03-15 was removed")
+    assert undone < renewed  # newest first
+    assert "Status: Open → Renewed" in log[renewed:]
+    assert "Status: Renewed → Open" in log[undone:renewed]
+    assert "Closed on: 2026-12-20 → (none)" in log[undone:renewed]

@@ -107,7 +107,7 @@ def _close_and_open(session: Session, credential: HeldCredential, ruleset: RuleS
     and open one under `ruleset` (the rule set's current version), starting with `carried`
     points from the old one."""
     old = credential.open_cycle
-    before = history.snapshot(old, history.CYCLE_FIELDS)
+    before = _cycle_facts(old)
     old.status, old.closed_on = status, closed_on
     credential.version += 1  # a second renewal from the same page (another tab) is refused
     new = Cycle(starts_on=dates[0], ends_on=dates[1], points_required=ruleset.points_required,
@@ -117,15 +117,21 @@ def _close_and_open(session: Session, credential: HeldCredential, ruleset: RuleS
     with _refusing_a_change_meanwhile(session):
         session.flush()  # the new cycle's id, for the record; a second renewal stops here
     session.add(snapshots.take(old, credential, closing))
-    what = "Renewed" if status == CycleStatus.RENEWED else "Passed the assessment again"
+    what = (f"Renewed {ruleset.name}" if status == CycleStatus.RENEWED
+            else f"Passed the {ruleset.name} assessment again")
     brought = f", starting with {carried.normalize():f} points carried over" if carried else ""
     history.record(session, credential.user_id, history.RENEWED, "cycle", old.id,
                    f"{what} on {closed_on.isoformat()}: new cycle {dates[0].isoformat()} to "
                    f"{dates[1].isoformat()}{brought}",
-                   history.diff(before, history.snapshot(old, history.CYCLE_FIELDS)))
+                   history.diff(before, _cycle_facts(old)))
     with _refusing_a_change_meanwhile(session):
         session.commit()
     return new
+
+
+def _cycle_facts(cycle: Cycle) -> dict:
+    """The cycle's fields for its history, its status in a word ("Renewed", not "renewed")."""
+    return history.snapshot(cycle, history.CYCLE_FIELDS, {"status": lambda s: s.capitalize()})
 
 
 @contextmanager
@@ -205,16 +211,16 @@ def undo(session: Session, credential: HeldCredential, today: date) -> Cycle:
     if problem:
         raise Refused(problem)
     old, new = credential.cycles[-2], credential.cycles[-1]
-    before = history.snapshot(old, history.CYCLE_FIELDS)
+    before = _cycle_facts(old)
     credential.cycles.remove(new)
     old.status, old.closed_on, old.counted_at_close = CycleStatus.OPEN, None, None
     session.exec(delete(CycleSnapshot).where(CycleSnapshot.cycle_id == old.id))
     credential.version += 1  # undoing twice from two tabs is refused
     session.add(credential)
     history.record(session, credential.user_id, history.CHANGED, "cycle", old.id,
-                   f"Renewal undone: the cycle {new.starts_on.isoformat()} to "
-                   f"{new.ends_on.isoformat()} was removed",
-                   history.diff(before, history.snapshot(old, history.CYCLE_FIELDS)))
+                   f"Renewal of {ruleset_of(credential, old).name} undone: the cycle "
+                   f"{new.starts_on.isoformat()} to {new.ends_on.isoformat()} was removed",
+                   history.diff(before, _cycle_facts(old)))
     with _refusing_a_change_meanwhile(session):
         session.commit()
     return old
