@@ -3,12 +3,13 @@ evidence, reports, and the same checks and messages as the web forms."""
 
 import html
 import io
+import re
 from datetime import date
 
 import pytest
 
 from tests.api.helpers import CPT, course, problem_of
-from tests.helpers import EXE_BYTES, add_cpt, log_activity, pdf_bytes, png_bytes, submit
+from tests.helpers import EXE_BYTES, log_activity, pdf_bytes, png_bytes, submit
 
 
 def test_rule_sets_list_and_one(api):
@@ -96,46 +97,52 @@ def test_a_job_still_going_on(api, credential_id):
     assert (job.json["points"]["months"], job.json["points"]["counted"]) == (24, "12.00")
 
 
+MISSING = object()  # a field left out of the API's body (an empty box on the web form)
 BAD_ACTIVITIES = [
-    ({"title": "  "}, {"title"}),
-    ({"quantity": "10.3"}, {"quantity"}),
-    ({"category": "NOPE"}, {"category"}),
-    ({"tags": ["no-such-skill"]}, {"tags"}),
-    ({"completed_on": None}, {"completed_on"}),
-    ({"category": "E", "started_on": "2025-01-01", "completed_on": "2027-01-01",
-      "fraction": "0.7"}, {"completed_on", "fraction"}),
+    {"title": "  "},
+    {"title": MISSING},
+    {"title": None},
+    {"category": MISSING},
+    {"category": ""},
+    {"category": "NOPE"},
+    {"quantity": "10.3"},
+    {"quantity": "1.234"},
+    {"quantity": "-2"},
+    {"quantity": MISSING},
+    {"tags": ["no-such-skill"]},
+    {"completed_on": None},
+    {"completed_on": "2024-02-30"},
+    {"title": "x" * 201},
+    {"category": "E", "started_on": "2025-01-01", "completed_on": "2027-01-01",
+     "fraction": "0.7"},
+    {"category": "E", "started_on": MISSING, "fraction": "0.123"},
 ]
 
 
-@pytest.mark.parametrize(("change", "fields"), BAD_ACTIVITIES)
-def test_activity_input_gets_the_web_forms_messages(app, api, user_client, credential_id,
-                                                    change, fields):
+def web_errors(page: str) -> dict[str, str]:
+    """The web form's message under each field (by the field's id; the skills' fieldset
+    has the only one without)."""
+    return {name or "tags": html.unescape(text) for name, text in re.findall(
+        r'<small (?:id="([\w-]+)-help" )?class="field-error">([^<]*)</small>', page)}
+
+
+@pytest.mark.parametrize("change", BAD_ACTIVITIES)
+def test_activity_input_gets_the_web_forms_messages(api, user_client, credential_id, change):
     entry = {"category": "CE-TRAINING", "title": "Course", "completed_on": "2024-05-01",
              "quantity": "2", **change}
-    errors = problem_of(api.post(f"/credentials/{credential_id}/activities", json=entry),
+    sent = {name: value for name, value in entry.items() if value is not MISSING}
+    errors = problem_of(api.post(f"/credentials/{credential_id}/activities", json=sent),
                         422)["errors"]
-    assert set(errors) == fields
-    # The web form says the same about the same input.
-    web = {k: v for k, v in entry.items() if v is not None and k != "completed_on"}
-    if entry["category"] == "E":
-        web["ended_on"] = entry["completed_on"]
-    else:
-        web["completed_on"] = entry.get("completed_on") or ""
-    web["started_on"] = entry.get("started_on", "")
-    web["fraction"] = entry.get("fraction", "")
-    page = html.unescape(log_activity(user_client, add_cpt_once(user_client), **web).text)
-    for messages in errors.values():
-        for message in messages:
-            assert message in page, message
-
-
-def add_cpt_once(client) -> int:
-    found = client.get("/").text
-    marker = 'href="/credentials/'
-    start = found.find(marker)
-    if start >= 0:
-        return int(found[start + len(marker):].split('"')[0].split("/")[0])
-    return add_cpt(client)
+    # The web form says the same, word for word, about the same input.
+    web = {name: "" if value in (None, MISSING) else value for name, value in entry.items()}
+    if web["category"] == "E":
+        web["ended_on"] = web.pop("completed_on")
+    web.setdefault("started_on", "")
+    web.setdefault("fraction", "")
+    said = web_errors(log_activity(user_client, credential_id, **web).text)
+    names = {"completed_on": "ended_on"} if web["category"] == "E" else {}
+    assert {names.get(name, name): " ".join(messages) for name, messages in errors.items()} \
+        == said
 
 
 def test_credential_input_gets_the_web_forms_messages(app, api, user_client):
@@ -157,6 +164,21 @@ def test_credential_input_gets_the_web_forms_messages(app, api, user_client):
     assert shape == {"certified_on": ["Enter a date like 2024-03-15."],
                      "extra": ["This field is not known. Check its name."]}
     problem_of(api.post("/credentials", data="not json"), 422)
+
+
+def test_a_credential_without_its_date_or_rule_set_gets_the_forms_words(app, api, user_client):
+    app.config["TODAY"] = date(2026, 11, 24)
+    errors = problem_of(api.post("/credentials", json={"ruleset": "mssc-cpt",
+                                                       "modules": [{}]}), 422)["errors"]
+    said = web_errors(submit(user_client, "/credentials/new/mssc-cpt", {}).text)
+    assert errors["certified_on"] == [said["certified_on"]] == [
+        "Enter the date you were certified."]
+    assert errors["modules.0.code"][0].startswith("Give the module's code. Choose from: safety")
+    for ruleset, wrong in (({}, "Give the rule set's code."),
+                           ({"ruleset": "cpt"}, "“cpt” is not a rule set.")):
+        errors = problem_of(api.post("/credentials", json={"certified_on": "2022-03-15",
+                                                           **ruleset}), 422)["errors"]
+        assert errors == {"ruleset": [f"{wrong} Choose from: isc2-cissp, mssc-cpt, pmi-pmp."]}
 
 
 def test_proof_files_upload_list_download_and_remove(app, api, credential_id):

@@ -82,10 +82,14 @@ def create_credential(body: CredentialIn):
     """Add a credential you hold; its first cycle opens under the rule set's current version.
 
     Refused (409) when you already hold a credential under this rule set."""
+    served = catalog()
     try:
-        ruleset = catalog().get(body.ruleset)
+        ruleset = served.get(body.ruleset or "")
     except UnknownRuleSetError as error:
-        raise InvalidInput({"ruleset": [f"There is no such rule set: {error}."]}) from error
+        codes = ", ".join(r.code for r in served.all_current())
+        wrong = f"“{body.ruleset}” is not a rule set." if body.ruleset else \
+            "Give the rule set's code."
+        raise InvalidInput({"ruleset": [f"{wrong} Choose from: {codes}."]}) from error
     certified_on, number, modules = credential_values(ruleset, body.model_dump())
     try:
         credential = services.add_credential(get_session(), api_user(), ruleset, certified_on,

@@ -1,7 +1,9 @@
 """What the API takes: path, query and body models (they make the OpenAPI document too).
 
-These models check only the shape (types, lengths); what the values mean is checked by the same
-forms and rules-engine checks as the web pages (see tracker.api.validation).
+The bodies check only the types (text, number, date, list): every rule the web forms know,
+a required field or a length too, is left to the same forms and rules-engine checks as the
+web pages (see tracker.api.validation), so both refuse the same things in the same words.
+The document still shows those rules (`required`, `maxLength`) to people writing a client.
 """
 
 import unicodedata
@@ -27,12 +29,21 @@ def _storable(text: str) -> str:
 
 
 def Text(max_length: int):
-    return Annotated[str, Field(max_length=max_length), AfterValidator(_storable)]
+    """Text whose length the form checks (after trimming spaces); the document shows it."""
+    return Annotated[str, Field(json_schema_extra={"maxLength": max_length}),
+                     AfterValidator(_storable)]
+
+
+def required(*names: str) -> ConfigDict:
+    """A body whose fields the form requires: the document says so; the form says what is
+    missing (pydantic would answer before it, in its own words)."""
+    return ConfigDict(extra="forbid", json_schema_extra={"required": list(names)})
 
 
 Code = Annotated[str, Field(max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-Points = Annotated[Decimal, Field(max_digits=10, decimal_places=2, allow_inf_nan=False)]
-Fraction = Annotated[Decimal, Field(max_digits=3, decimal_places=2, allow_inf_nan=False)]
+# The form checks the step and the sign; this only keeps to what the database stores.
+Points = Annotated[Decimal, Field(le=Decimal("99999999.99"), allow_inf_nan=False)]
+Fraction = Annotated[Decimal, Field(allow_inf_nan=False)]  # the form checks it is a choice
 Version = Annotated[int | None, Field(
     ge=1, le=MAX_ID,
     description="The version you read. When given, the change is refused (409) if the stored "
@@ -99,13 +110,17 @@ class ReportQuery(Query):
 # --- bodies --------------------------------------------------------------------------------
 
 class ModuleIn(Body):
-    code: Code = Field(description="A module of the rule set, e.g. `safety`.")
+    model_config = required("code")
+
+    code: str | None = Field(None, description="A module of the rule set, e.g. `safety`.")
     passed_on: date | None = None
 
 
 class CredentialIn(Body):
-    ruleset: Code = Field(description="The rule set's code, e.g. `mssc-cpt`.")
-    certified_on: date
+    model_config = required("ruleset", "certified_on")
+
+    ruleset: str | None = Field(None, description="The rule set's code, e.g. `mssc-cpt`.")
+    certified_on: date | None = None
     certificate_number: Text(40) = ""
     modules: list[ModuleIn] = Field(default_factory=list, max_length=50,
                                     description="The modules passed.")
@@ -124,22 +139,25 @@ class ActivityIn(Body):
     """A quantity activity (hours, credits...) has `completed_on` and `quantity`; a job has
     `started_on`, `fraction` and `completed_on` (its last day; null while still employed)."""
 
-    category: Code = Field(description="A category code of the credential's rule set.")
-    title: Text(200)
+    model_config = required("category", "title")
+
+    category: str | None = Field(None, description="A category code of the credential's "
+                                 "rule set.")
+    title: Text(200) | None = None
     provider: Text(200) = ""
     completed_on: date | None = None
     quantity: Points | None = None
     started_on: date | None = None
     fraction: Fraction | None = None
     description: Text(5000) = ""
-    tags: list[Text(80)] = Field(default_factory=list, max_length=100,
-                                 description="Codes of skills or modules it covers.")
+    tags: list[str] = Field(default_factory=list, max_length=100,
+                            description="Codes of skills or modules it covers.")
 
 
 class ActivityChange(Body):
     """Only the fields sent are changed."""
 
-    category: Code | None = None
+    category: str | None = None
     title: Text(200) | None = None
     provider: Text(200) | None = None
     completed_on: date | None = None
@@ -147,7 +165,7 @@ class ActivityChange(Body):
     started_on: date | None = None
     fraction: Fraction | None = None
     description: Text(5000) | None = None
-    tags: list[Text(80)] | None = Field(None, max_length=100)
+    tags: list[str] | None = Field(None, max_length=100)
     version: Version = None
 
 

@@ -132,8 +132,6 @@ def _message(error: dict) -> str:
         return "Enter a date like 2024-03-15."
     if kind.startswith(("decimal_parsing", "decimal_type", "float_", "finite_number")):
         return "Enter a number, like 7.5."
-    if kind.startswith("decimal_"):
-        return "Use at most 2 decimal places, and at most 8 digits before the point."
     if kind.startswith("int_"):
         return "Enter a whole number."
     if kind == "string_too_long":

@@ -100,12 +100,12 @@ def credential_values(ruleset: RuleSet, data: dict) -> tuple[date, str, dict[str
     problems: list[tuple[str, list[str]]] = []
     where: dict[str, int] = {}
     for index, module in enumerate(modules):
-        code = module["code"]
+        code = module.get("code") or ""
         if ruleset.module(code) is None:
             known = ", ".join(m.code for m in ruleset.modules)
-            problems.append((f"modules.{index}.code",
-                             [f"“{code}” is not a module of {ruleset.short_name}. "
-                              f"Choose from: {known}."]))
+            wrong = f"“{code}” is not a module of {ruleset.short_name}." if code else \
+                "Give the module's code."
+            problems.append((f"modules.{index}.code", [f"{wrong} Choose from: {known}."]))
             continue
         where[code] = index
         posted[f"module_{code}"] = "y"
