@@ -5,11 +5,15 @@ so the names arrive exactly as a hostile client can send them.
 """
 
 import io
+import time
 import zipfile
 
 import pytest
+from limits import parse_many
+from sqlalchemy import make_url
 from werkzeug.http import parse_options_header
 
+from tests.api.helpers import ApiClient, make_token
 from tests.helpers import (
     EXE_BYTES,
     AuthActions,
@@ -18,10 +22,11 @@ from tests.helpers import (
     pdf_bytes,
     png_bytes,
 )
+from tests.test_csrf_matrix import snapshot
 from tests.test_evidence import stored
 from tracker import config, create_app
 from tracker.extensions import limiter
-from tracker.models import Activity, Evidence
+from tracker.models import Activity, Evidence, HeldCredential
 
 NOT_ACCEPTED = "is not a PDF, PNG, JPEG or WebP file."
 HIDDEN = "has other files hidden inside it"
@@ -37,11 +42,9 @@ def zip_bytes() -> bytes:
 
 
 
-def post_raw(client, cpt: int, disposition: bytes, content: bytes, title="Forklift safety"):
-    """Post the activity form with one file whose Content-Disposition is exactly `disposition`."""
-    url = f"/credentials/{cpt}/activities/new"
-    fields = {"csrf_token": csrf_token(client.get(url).text), "category": "CE-TRAINING",
-              "title": title, "completed_on": "2024-05-01", "quantity": "8"}
+def multipart(fields: dict, disposition: bytes, content: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body of `fields` and one file whose Content-Disposition is exactly
+    `disposition`, and its content type."""
     boundary = b"----recert-test-boundary"
     body = b"".join(
         b"--" + boundary + b'\r\nContent-Disposition: form-data; name="' + name.encode()
@@ -51,8 +54,21 @@ def post_raw(client, cpt: int, disposition: bytes, content: bytes, title="Forkli
     body += (b"--" + boundary + b'\r\nContent-Disposition: form-data; name="evidence"; '
              + disposition + b"\r\nContent-Type: application/octet-stream\r\n\r\n"
              + content + b"\r\n--" + boundary + b"--\r\n")
-    return client.post(url, data=body,
-                       content_type=f"multipart/form-data; boundary={boundary.decode()}")
+    return body, f"multipart/form-data; boundary={boundary.decode()}"
+
+
+def activity_form(client, cpt: int, title="Forklift safety") -> tuple[str, dict]:
+    """The new-activity address and its fields, with the page's CSRF token."""
+    url = f"/credentials/{cpt}/activities/new"
+    return url, {"csrf_token": csrf_token(client.get(url).text), "category": "CE-TRAINING",
+                 "title": title, "completed_on": "2024-05-01", "quantity": "8"}
+
+
+def post_raw(client, cpt: int, disposition: bytes, content: bytes, title="Forklift safety"):
+    """Post the activity form with one file whose Content-Disposition is exactly `disposition`."""
+    url, fields = activity_form(client, cpt, title)
+    body, content_type = multipart(fields, disposition, content)
+    return client.post(url, data=body, content_type=content_type)
 
 
 def assert_safe_download(client, evidence: Evidence) -> None:
@@ -244,3 +260,77 @@ def test_uploads_count_each_file(app, user_client, cpt):
     assert len(stored(app, Evidence)) == 2
     # An activity without files is not an upload.
     assert log_activity(user_client, cpt, title="Third").status_code == 302
+
+
+# On PostgreSQL every request costs network round trips (its login is looked up, as it must be,
+# to know whose budget it spends): 10,000 would take minutes there, so it gets fewer.
+FLOOD = {"sqlite": 10_000, "postgresql": 2_000}
+
+
+def test_a_flood_of_tiny_uploads_gets_only_what_the_default_limits_allow(app, user_client, cpt):
+    """A script posts one-file activities as fast as it can: what the default budgets allow gets
+    through, every other request is refused in plain words and writes nothing at all."""
+    assert app.config["WRITE_RATE_LIMIT"] == config.DEFAULT_WRITE_RATE_LIMIT
+    assert app.config["UPLOAD_RATE_LIMIT"] == config.DEFAULT_UPLOAD_RATE_LIMIT
+    # Each request is one change and one file, so the smallest amount of any window is what
+    # gets through in that window.
+    limits = parse_many(f"{config.DEFAULT_WRITE_RATE_LIMIT}; {config.DEFAULT_UPLOAD_RATE_LIMIT}")
+    tightest = min(limits, key=lambda limit: limit.amount)
+    requests = FLOOD[make_url(app.config["DATABASE_URL"]).get_backend_name()]
+    url, fields = activity_form(user_client, cpt, title="Flood")
+    body, content_type = multipart(fields, b'filename="tiny.png"', png_bytes())
+    before = snapshot(app)
+    answers = []  # (status, when it was answered)
+    started = time.time()
+    for _ in range(requests):
+        response = user_client.post(url, data=body, content_type=content_type)
+        answers.append((response.status_code, time.time()))
+        if response.status_code != 302:
+            assert_too_many(response)
+    print(f"{requests} uploads in {time.time() - started:.1f} s")
+
+    # The first ones spend the budget, and nothing more gets through until the window has
+    # moved past the first of them. (A flood on a slow machine may outlast the window: then a
+    # few more, but never more than the tightest budget of the hour.)
+    accepted = [status for status, _when in answers].count(302)
+    assert [status for status, _when in answers[:tightest.amount]] == [302] * tightest.amount
+    assert all(status == 429 for status, when in answers[tightest.amount:]
+               if when < started + tightest.get_expiry())
+    assert accepted <= min(limit.amount for limit in limits if limit.get_expiry() >= 3600)
+
+    # Each accepted request wrote its activity, its file and its history line, and moved its
+    # credential's activities revision on (the key of its cached progress); nothing else.
+    after = snapshot(app)
+    assert [a.title for a in stored(app, Activity)] == ["Flood"] * accepted
+    assert [(e.filename, e.data) for e in stored(app, Evidence)] == (
+        [("tiny.png", png_bytes())] * accepted)
+    for name in ("activities", "evidence", "change_records"):
+        old, new = before.pop(name), after.pop(name)
+        assert all(row in new for row in old) and len(new) == len(old) + accepted, name
+    revision = list(HeldCredential.__table__.columns.keys()).index("activities_revision")
+    for rows in (before, after):
+        rows["held_credentials"] = [row[:revision] + row[revision + 1:]
+                                    for row in rows["held_credentials"]]
+    assert after == before
+
+
+def test_files_sent_through_the_api_spend_the_same_upload_budget(app, user_client, cpt):
+    app.config["UPLOAD_RATE_LIMIT"] = "3 per minute"
+    files = [("a.pdf", pdf_bytes()), ("b.png", png_bytes())]
+    assert log_activity(user_client, cpt, title="First", files=files).status_code == 302
+    [activity] = stored(app, Activity)
+    url = f"/activities/{activity.id}/evidence"
+    api = ApiClient(app, make_token(user_client))
+    assert api.post(url, data={"file": (io.BytesIO(png_bytes()), "c.png")}).status_code == 201
+    refused = api.post(url, data={"file": (io.BytesIO(png_bytes()), "d.png")})
+    assert refused.status_code == 429
+    assert refused.mimetype == "application/problem+json"
+    assert "Try again in" in refused.json["detail"]
+    # Another token of the same person, or the web, does not start a new budget.
+    again = ApiClient(app, make_token(user_client, name="Second script"))
+    assert again.post(url, data={"file": (io.BytesIO(png_bytes()), "e.png")}).status_code == 429
+    assert_too_many(log_activity(user_client, cpt, title="Second", files=[("f.png", png_bytes())]))
+    assert [e.filename for e in stored(app, Evidence)] == ["a.pdf", "b.png", "c.png"]
+    # Calls without a file are not uploads.
+    assert api.get(url).status_code == 200
+    assert api.patch(f"/activities/{activity.id}", json={"title": "Renamed"}).status_code == 200

@@ -6,9 +6,11 @@ Two budgets are shared by every state-changing route (POST, PUT, PATCH, DELETE):
 A logged-in person is counted by user id (so colleagues behind one office address do not share
 a budget, and a person cannot escape it by changing address); anyone else by address. Reading
 pages is not limited here; logging in and registering also have their own stricter limits
-(tracker.auth.views). The JSON API is left to its own budget per token (API_RATE_LIMIT,
-tracker.api.blueprint). The limits are read from the app's config at each request:
-WRITE_RATE_LIMIT and UPLOAD_RATE_LIMIT (see tracker.config); an empty value turns one off.
+(tracker.auth.views). The JSON API counts its requests on its own budget per token
+(API_RATE_LIMIT, tracker.api.blueprint), but a file sent through it spends the same upload
+budget as one sent from the web: the token's owner is the person counted. The limits are read
+from the app's config at each request: WRITE_RATE_LIMIT and UPLOAD_RATE_LIMIT (see
+tracker.config); an empty value turns one off.
 """
 
 from flask import current_app, request
@@ -17,13 +19,21 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
-# Blueprints that count their requests themselves.
+# Blueprints that count their requests themselves (their uploads are counted here still).
 OWN_LIMITS = {"api"}
 
 
 def person_or_address() -> str:
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
+    if _has_own_limits():
+        # The API has no login: its person is the owner of the bearer token, looked up once
+        # per request by tracker.api.auth (imported here, as it imports this module itself).
+        from tracker.api import auth
+
+        found = auth._found()
+        if found is not None:
+            return f"user:{found[1].id}"
     return f"address:{get_remote_address()}"
 
 
@@ -37,7 +47,7 @@ def _has_own_limits() -> bool:
 
 def _not_an_upload() -> bool:
     # Only a request that can carry files is read for them.
-    return _has_own_limits() or request.method not in STATE_CHANGING or files_sent() == 0
+    return request.method not in STATE_CHANGING or files_sent() == 0
 
 
 APPLICATION_LIMITS = [
