@@ -2,12 +2,14 @@
 own, and nothing half-saved."""
 
 import socket
+import sqlite3
 import threading
 import time
 from contextlib import contextmanager, suppress
+from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, exc, make_url, text
 from sqlmodel import func, select
 
 from tests.helpers import AuthActions, add_cpt, csrf_token
@@ -22,7 +24,7 @@ from tests.live_server import (
 )
 from tracker import create_app
 from tracker.db import get_session, make_engine
-from tracker.models import Activity, ChangeRecord, Evidence
+from tracker.models import Activity, ChangeRecord, Evidence, HeldCredential
 
 DOWN_TITLE = "Recert is not available right now"
 DOWN_MESSAGE = "We cannot reach our database. Nothing was saved."
@@ -93,6 +95,74 @@ def test_pages_answer_503_in_the_layout_while_the_database_is_gone(app, user_cli
     assert home.status_code == 200 and "Log out" in home.text
     assert count(app, Activity) == 0
     assert visitor.get("/healthz").json == {"status": "ok", "database": "ok"}
+
+
+def test_a_connection_killed_in_the_middle_of_a_change_gives_503_and_keeps_nothing(
+        app, user_client, cpt, database_url):
+    """PostgreSQL ends the request's connection between two of its statements (the history
+    line is written, the credential is next), as a restarted server or a failover would."""
+    if is_sqlite(database_url):
+        pytest.skip("PostgreSQL only: a SQLite database is a file, with no connection to lose")
+    edit = f"/credentials/{cpt}/edit"
+    form = {"csrf_token": csrf_token(user_client.get(edit).text), "certified_on": "2023-01-10",
+            "certificate_number": "CPT-999", **CPT_MODULES}
+    engine, admin = app.extensions["recert_engine"], create_engine(database_url)
+    history = count(app, ChangeRecord)
+    statements, disconnects = [], []
+
+    def kill_before_the_update(_conn, cursor, statement, *_args):
+        statements.append(statement.split(" ", 1)[0])
+        if statement.startswith("UPDATE held_credentials"):
+            with admin.begin() as connection:  # waits (up to 5 s) until it is gone
+                connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"),
+                                   {"pid": cursor.connection.info.backend_pid})
+
+    def note(context):
+        disconnects.append(context.is_disconnect)
+
+    event.listen(engine, "before_cursor_execute", kill_before_the_update)
+    event.listen(engine, "handle_error", note)
+    try:
+        response = user_client.post(edit, data=form)
+    finally:
+        event.remove(engine, "before_cursor_execute", kill_before_the_update)
+        event.remove(engine, "handle_error", note)
+        admin.dispose()
+    assert "INSERT" in statements  # the change had begun
+    assert disconnects == [True]  # SQLAlchemy saw the connection lost, not a bad statement
+    assert_down_page(response)
+    with app.app_context():
+        credential = get_session().get(HeldCredential, cpt)
+        assert (credential.certified_on, credential.certificate_number) == (date(2022, 3, 15), "")
+    assert count(app, ChangeRecord) == history
+    # The next request gets a new connection; the same form then saves.
+    assert "Log out" in user_client.get("/").text
+    assert user_client.post(edit, data=form).status_code == 302
+    assert "CPT-999" in user_client.get(f"/credentials/{cpt}").text
+
+
+# psycopg 3 reports every lost connection as an OperationalError (above: AdminShutdown), so
+# these are made by hand: what SQLAlchemy raises for a driver that calls it otherwise (psycopg2's
+# InterfaceError "connection already closed"), and for a plain mistake in a statement.
+LOST = exc.InterfaceError("SELECT 1", {}, sqlite3.InterfaceError("connection already closed"),
+                          connection_invalidated=True)
+MISTAKE = exc.InterfaceError("SELECT ?", {}, sqlite3.InterfaceError("bad parameter"))
+
+
+@pytest.mark.parametrize("error", [LOST, MISTAKE], ids=["lost", "mistake"])
+def test_only_a_lost_connection_is_a_503_among_other_database_errors(error):
+    site = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
+
+    @site.get("/raises")
+    def raises():
+        raise error
+
+    client = site.test_client()
+    if error.connection_invalidated:
+        assert_down_page(client.get("/raises"))
+    else:  # a bug: Flask's own handling (in tests: raised to the test)
+        with pytest.raises(exc.InterfaceError):
+            client.get("/raises")
 
 
 class TcpProxy:

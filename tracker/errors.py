@@ -4,8 +4,8 @@ import time
 
 from flask import Flask, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from tracker.extensions import limiter, login_manager
 
@@ -57,15 +57,20 @@ def handle_rate_limit(_error: HTTPException):
     return render_error(429, f"Too many attempts. Try again in {minutes} {unit}.")
 
 
-def handle_database_down(error: OperationalError):
+def handle_database_error(error: DBAPIError):
+    """The database cannot be reached, or the connection to it was lost during the request
+    (SQLAlchemy then marks the error `connection_invalidated`, whatever the driver called it):
+    the 503 page, or the API's 503 problem. Any other database error is a bug: Flask's 500."""
+    if not (isinstance(error, OperationalError) or error.connection_invalidated):
+        raise error
     current_app.logger.error("Database unavailable: %s", error.orig)
     if "_login_user" not in g:  # who is logged in could not be looked up: show "Log in"
         g._login_user = login_manager.anonymous_user()
-    return render_error(503)
+    return current_app.handle_http_exception(ServiceUnavailable())
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(429, handle_rate_limit)
     app.register_error_handler(HTTPException, handle_http_error)
-    app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(DBAPIError, handle_database_error)
