@@ -12,7 +12,11 @@ import time
 import uuid
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, make_url, text
+from sqlmodel import SQLModel
 
 from tests.helpers import delete_redis_keys
 from tests.live_server import (
@@ -23,6 +27,7 @@ from tests.live_server import (
     serving,
     start_gunicorn,
 )
+from tracker import create_app, schema
 
 POSTGRES_URL = os.environ.get("RECERT_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("RECERT_TEST_REDIS_URL")
@@ -52,18 +57,26 @@ def own_database():
 
 @pytest.fixture
 def two_servers(own_database, tmp_path):
-    """README's steps: settings, migrations once, then two servers with the same settings."""
+    """README's steps: settings, migrations once, then two servers with the same settings.
+
+    Each server (and the migration) has an instance folder of its own, as separate machines
+    would: whatever they share, they share through PostgreSQL and Redis."""
     # Login attempts are counted under this run's own Redis keys, removed after the test.
     prefix = f"recert-test-{uuid.uuid4().hex[:12]}"
-    env = server_environment(own_database, tmp_path / "instance",
+    env = server_environment(own_database, tmp_path / "migrate" / "instance",
                              RECERT_RATELIMIT_STORAGE_URL=REDIS_URL)
     migrated = subprocess.run([sys.executable, "-m", "flask", "--app", "tracker", "db", "upgrade"],
                               cwd=ROOT, env=env, capture_output=True, text=True)
     assert migrated.returncode == 0, migrated.stderr
     app = f"tracker:create_app({{'RATELIMIT_KEY_PREFIX': {prefix!r}}})"
+    one, two = tmp_path / "one", tmp_path / "two"
     try:
-        with serving(start_gunicorn({**env, "RECERT_WORKERS": "2"}, tmp_path / "one", app=app),
-                     start_gunicorn(env, tmp_path / "two", workers=1, app=app)) as servers:
+        with serving(
+            start_gunicorn({**env, "RECERT_WORKERS": "2",
+                            "RECERT_INSTANCE_PATH": str(one / "instance")}, one, app=app),
+            start_gunicorn({**env, "RECERT_INSTANCE_PATH": str(two / "instance")}, two,
+                           workers=1, app=app),
+        ) as servers:
             yield servers
     finally:
         delete_redis_keys(REDIS_URL, prefix)
@@ -137,6 +150,51 @@ def test_any_server_serves_the_same_accounts_login_limits_and_files(two_servers)
     assert '"GET /healthz HTTP/1.1" 200' in two.access_log
     assert '"GET /calendar/<hidden>.ics HTTP/1.1" 404' in one.access_log
     assert "a-private-secret" not in one.access_log
+
+    # Neither server kept anything in its own instance folder: no database, key or file.
+    for server in (one, two):
+        assert list((server.log_dir / "instance").iterdir()) == []
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="set RECERT_TEST_POSTGRES_URL")
+def test_servers_starting_together_upgrade_one_after_the_other(own_database, tmp_path):
+    """`make serve` upgrades on every server: two at the same moment on an empty database."""
+    command = [sys.executable, "-m", "flask", "--app", "tracker", "db", "upgrade"]
+    engine = create_engine(own_database)
+    try:
+        with engine.connect() as holder:
+            # Hold the upgrades' lock until both are waiting for it, so they start together.
+            holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": schema.UPGRADE_LOCK})
+            upgrades = [
+                subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, env=server_environment(own_database, tmp_path / name))
+                for name in ("one", "two")
+            ]
+            deadline = time.monotonic() + 60
+            while waiting_for_the_lock(holder) < 2:
+                assert time.monotonic() < deadline, "the upgrades never waited for each other"
+                assert all(upgrade.poll() is None for upgrade in upgrades), "one did not wait"
+                time.sleep(0.1)
+            holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": schema.UPGRADE_LOCK})
+            holder.commit()
+        for upgrade in upgrades:
+            _out, err = upgrade.communicate(timeout=60)
+            assert upgrade.returncode == 0, err
+        app = create_app({"DATABASE_URL": own_database})
+        head = ScriptDirectory.from_config(schema.alembic_config(app)).get_current_head()
+        with engine.connect() as connection:
+            migrated = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert migrated.get_current_heads() == (head,)
+            assert compare_metadata(migrated, SQLModel.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def waiting_for_the_lock(connection) -> int:
+    return connection.execute(text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )).scalar_one()
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
