@@ -5,6 +5,7 @@
 - `problems`: errors as problem details (RFC 9457)
 - `inputs`, `schemas`: pydantic models of requests and answers (they make the document)
 - `validation`: input checked by the web's forms and the rules engine's checks
+- `preconditions`: ETags, and the version (If-Match or `version`) every change must send
 - `*_views`: the operations, on one APIBlueprint; `docs`: openapi.json and the docs page
 """
 
@@ -18,8 +19,10 @@ Make a personal access token on your account page (Account → API tokens) and s
 `Authorization: Bearer <token>` header; never in the address. A token that may only read is
 refused (403) for changes. Every figure (points, totals, status) comes from the rules engine,
 as on the web pages. Errors are problem details (`application/problem+json`, RFC 9457); input
-that is not right answers 422 with `errors`, the web forms' messages by field. Each token may
-make a limited number of requests per minute (429, with `Retry-After`)."""
+that is not right answers 422 with `errors`, the web forms' messages by field. A change
+(PATCH) says which version it starts from: the `ETag` you read in `If-Match`, or `version` in
+the body (428 without either; 409 when someone saved since, and nothing is saved). Each token
+may make a limited number of requests per minute (429, with `Retry-After`)."""
 
 # The arguments create_app gives flask-openapi3's OpenAPI (a Flask subclass).
 OPENAPI_OPTIONS = {

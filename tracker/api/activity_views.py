@@ -17,6 +17,7 @@ from tracker.api.blueprint import (
     CONFLICT,
     ID,
     NO_CONTENT,
+    NO_VERSION,
     NOT_FOUND,
     READ_ONLY,
     answer,
@@ -30,6 +31,7 @@ from tracker.api.inputs import (
     ActivityQuery,
     CredentialPath,
 )
+from tracker.api.preconditions import ChangeHeaders, etag, started_from
 from tracker.api.problems import ApiProblem, InvalidInput
 from tracker.api.schemas import ActivityOut, ActivityPage, activity_out, figure
 from tracker.api.validation import activity_fields, activity_values
@@ -70,10 +72,11 @@ def ledger_for(credential: HeldCredential) -> services.Ledger:
 
 
 def activity_answer(activity: Activity, status: int = 200, headers: dict | None = None):
-    """The activity with what the engine makes of it in its credential's current cycle."""
+    """The activity with what the engine makes of it in its credential's current cycle, and
+    its version as the ETag."""
     ledger = ledger_for(own_credential(activity.held_credential_id))
     out = activity_out(activity, ledger.results[activity.id], ledger.files.get(activity.id, []))
-    return answer(out, status, headers)
+    return answer(out, status, {**etag(activity.version), **(headers or {})})
 
 
 # A cursor names the row a page ended with and the row the next page begins with, in the
@@ -152,17 +155,18 @@ def get_activity(path: ActivityPath):
 
 
 @bp.patch(f"/activities/<{ID}:activity_id>", tags=[ACTIVITIES],
-          responses={200: ActivityOut, **READ_ONLY, **NOT_FOUND, **CONFLICT})
-def update_activity(path: ActivityPath, body: ActivityChange):
+          responses={200: ActivityOut, **READ_ONLY, **NOT_FOUND, **CONFLICT, **NO_VERSION})
+def update_activity(path: ActivityPath, header: ChangeHeaders, body: ActivityChange):
     """Change an activity: the fields sent replace the stored ones, then the whole activity is
-    checked as the web form checks it."""
+    checked as the web form checks it. Send the version you read (`If-Match` or `version`)."""
     activity = own_activity(path.activity_id)
+    started = started_from(activity.version, body.version)
     credential = own_credential(activity.held_credential_id)
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     values = activity_values(ruleset_of(credential, credential.current_cycle),
                              {**activity_fields(activity), **changes})
     with saving():
-        services.update_activity(get_session(), activity, values, [], set(), body.version)
+        services.update_activity(get_session(), activity, values, [], set(), started)
     return activity_answer(own_activity(activity.id))
 
 

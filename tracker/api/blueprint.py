@@ -48,8 +48,10 @@ UNAVAILABLE = problem_response("The database cannot be reached, or it refused th
                                "Nothing was saved; try again.")
 NOT_FOUND = {404: problem_response("There is no such object, or it is not yours.")}
 READ_ONLY = {403: problem_response("The token may only read.")}
-CONFLICT = {409: problem_response("Changed meanwhile (`version` is not the stored one), or "
-                                  "already there. Nothing was saved.")}
+CONFLICT = {409: problem_response("Changed meanwhile (`If-Match` or `version` is not the "
+                                  "stored version), or already there. Nothing was saved.")}
+NO_VERSION = {428: problem_response("Neither `If-Match` nor `version` says which version this "
+                                    "change starts from. Nothing was saved.")}
 TOO_LARGE = {413: problem_response("The file is too large.")}
 NO_CONTENT = {204: None}
 

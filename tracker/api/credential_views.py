@@ -9,6 +9,7 @@ from tracker.api.blueprint import (
     CREDENTIALS,
     ID,
     NO_CONTENT,
+    NO_VERSION,
     NOT_FOUND,
     READ_ONLY,
     RULESETS,
@@ -22,6 +23,7 @@ from tracker.api.inputs import (
     RuleSetPath,
     RuleSetQuery,
 )
+from tracker.api.preconditions import ChangeHeaders, etag, started_from
 from tracker.api.problems import ApiProblem, InvalidInput
 from tracker.api.schemas import (
     CredentialList,
@@ -99,33 +101,38 @@ def create_credential(body: CredentialIn):
                               "instead.") from error
     credential = own_credential(credential.id)
     return answer(credential_out(credential), 201, {
-        "Location": url_for("api.get_credential", credential_id=credential.id)})
+        "Location": url_for("api.get_credential", credential_id=credential.id),
+        **etag(credential.version)})
 
 
 @bp.get(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],
         responses={200: CredentialOut, **NOT_FOUND})
 def get_credential(path: CredentialPath):
     """One credential you hold."""
-    return answer(credential_out(own_credential(path.credential_id)))
+    credential = own_credential(path.credential_id)
+    return answer(credential_out(credential), headers=etag(credential.version))
 
 
 @bp.patch(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],
-          responses={200: CredentialOut, **READ_ONLY, **NOT_FOUND, **CONFLICT})
-def update_credential(path: CredentialPath, body: CredentialChange):
-    """Change a credential's details; a new certification date moves its first cycle."""
+          responses={200: CredentialOut, **READ_ONLY, **NOT_FOUND, **CONFLICT, **NO_VERSION})
+def update_credential(path: CredentialPath, header: ChangeHeaders, body: CredentialChange):
+    """Change a credential's details; a new certification date moves its first cycle. Send the
+    version you read (`If-Match` or `version`)."""
     credential = own_credential(path.credential_id)
+    started = started_from(credential.version, body.version)
     ruleset = services.ruleset_of(credential, credential.open_cycle)
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     certified_on, number, modules = credential_values(
         ruleset, {**credential_fields(credential), **changes})
     try:
         services.update_credential(get_session(), credential, certified_on, number, modules,
-                                   body.version)
+                                   started)
     except Conflict as error:
         raise ApiProblem(409, "This credential was changed meanwhile. Nothing was saved. "
                               "Read it again and send your change with its new version.") \
             from error
-    return answer(credential_out(own_credential(credential.id)))
+    credential = own_credential(credential.id)
+    return answer(credential_out(credential), headers=etag(credential.version))
 
 
 @bp.delete(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],

@@ -46,8 +46,9 @@ Points = Annotated[Decimal, Field(le=Decimal("99999999.99"), allow_inf_nan=False
 Fraction = Annotated[Decimal, Field(allow_inf_nan=False)]  # the form checks it is a choice
 Version = Annotated[int | None, Field(
     ge=1, le=MAX_ID,
-    description="The version you read. When given, the change is refused (409) if the stored "
-    "version is another one: someone saved in between.")]
+    description="The version you read. The change is refused (409) if the stored version is "
+    "another one: someone saved in between. Either this or the `If-Match` header is required "
+    "(428 without both).")]
 
 
 class Body(BaseModel):

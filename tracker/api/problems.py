@@ -29,6 +29,7 @@ DETAILS = {
     409: "This was changed meanwhile. Nothing was saved.",
     413: "What you sent is larger than this site accepts.",
     422: "Some of what you sent is not right. See “errors”.",
+    428: "Say which version you are changing: the If-Match header or “version”.",
     429: "Too many requests. Please wait a while and try again.",
     500: "Something went wrong on our side. Nothing you did caused this.",
     503: "Recert is not available right now. Nothing was saved. Please try again soon.",

@@ -8,8 +8,9 @@ import datetime as dt
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from tracker.api.preconditions import ETAG
 from tracker.models import Activity, Cycle, Evidence, HeldCredential
 from tracker.rules import engine
 from tracker.rules.catalog import RuleSet
@@ -153,14 +154,18 @@ class CycleOut(BaseModel):
 
 
 class CredentialOut(BaseModel):
+    # flask-openapi3 adds openapi_extra to the answers made of this model (not to lists).
+    model_config = ConfigDict(openapi_extra={"headers": ETAG})
+
     id: int
     ruleset: str = Field(description="The rule set's code, e.g. `mssc-cpt`.")
     certificate_number: str
     certified_on: date
     modules: list[HeldModuleOut]
     cycles: list[CycleOut] = Field(description="Oldest first; the last is the current one.")
-    version: int = Field(description="Raised by every change. Send it back with a change to "
-                         "refuse the change if someone else saved in between (409).")
+    version: int = Field(description="Raised by every change (also the `ETag`). A change must "
+                         "send it back, as `version` or in `If-Match`: it is refused (409) if "
+                         "someone else saved in between.")
     created_at: datetime
 
 
@@ -220,6 +225,8 @@ class PointsOut(BaseModel):
 
 
 class ActivityOut(BaseModel):
+    model_config = ConfigDict(openapi_extra={"headers": ETAG})
+
     id: int
     credential_id: int
     category: str
@@ -232,8 +239,9 @@ class ActivityOut(BaseModel):
     fraction: str | None = Field(description="Jobs only: the full-time fraction.")
     description: str
     tags: list[str]
-    version: int = Field(description="Raised by every change. Send it back with a change to "
-                         "refuse the change if someone else saved in between (409).")
+    version: int = Field(description="Raised by every change (also the `ETag`). A change must "
+                         "send it back, as `version` or in `If-Match`: it is refused (409) if "
+                         "someone else saved in between.")
     created_at: datetime
     updated_at: datetime
     points: PointsOut
