@@ -1,5 +1,7 @@
 """The activity list: filters, sorting, pages and totals; a fixed number of SQL statements."""
 
+import re
+
 from tests.helpers import counted_statements, insert_activities, log_activity, pdf_bytes
 
 
@@ -83,3 +85,22 @@ def test_fifty_a_page_with_page_links(app, user_client, cpt):
 def test_a_new_credential_shows_how_to_start(user_client, cpt):
     page = user_client.get(f"/credentials/{cpt}/activities").text
     assert "Log your first activity" in page
+
+
+def test_many_pages_link_the_first_last_and_nearby_pages(app, user_client, cpt):
+    insert_activities(app, cpt, 1000)  # 20 pages
+    url = f"/credentials/{cpt}/activities"
+    page = user_client.get(f"{url}?page=10").text
+    nav = page[page.index('<nav aria-label="Pages"'):]
+    nav = nav[:nav.index("</nav>")]
+    linked = re.findall(r'href="([^"]*)"[^>]*>(\w+)<', nav)
+    assert [text for _href, text in linked] == ["Previous", "1", "8", "9", "11", "12", "20",
+                                                "Next"]
+    assert linked[0][0] == linked[3][0] == f"{url}?page=9"
+    assert linked[1][0] == url
+    assert linked[-1][0] == linked[4][0] == f"{url}?page=11"
+    assert '<strong aria-current="page">10</strong>' in nav
+    assert nav.count("…") == 2
+    assert "Page 10 of 20" in nav
+    first = user_client.get(url).text
+    assert "Previous" not in first[first.index('<nav aria-label="Pages"'):]
