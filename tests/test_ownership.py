@@ -1,40 +1,63 @@
 """No one reaches another person's objects: every route with an object id answers 404.
 
 The routes come from the app's URL map, so a new route with an id is checked without
-anyone remembering to add it here.
+anyone remembering to add it here: every argument of every rule needs one of the victim's
+real objects (or the rule a reason to be left out), or the test fails.
 """
 
 import re
 
 import pytest
+from sqlmodel import select
 
+from tests.api.helpers import make_token
 from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity, png_bytes, submit
+from tests.test_csrf_matrix import snapshot
 from tracker import create_app
+from tracker.db import get_session
+from tracker.models import ApiToken, Cycle, Evidence
 
-OWN_ID_ARGUMENTS = {"credential_id", "activity_id", "evidence_id", "cycle_id"}
+# Rules whose arguments name nothing anyone owns, and why (the API's: test_api_ownership.py).
+NOT_OWNED = {
+    "static": "the app's own stylesheets and scripts",
+    "credentials.new": "a rule set's code, the same for everyone",
+    "reminders.calendar_feed": "a secret address: whoever has it may read that calendar",
+}
+URL_MAP = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "routes"}).url_map
 
 
-def routes_with_ids() -> list[tuple[str, str]]:
-    """(URL rule, method) pairs: one endpoint may have several rules (a report of the current
-    cycle and of a given cycle), and each is checked."""
-    app = create_app({"DATABASE_URL": "sqlite://"})
+def routes_with_arguments(*, api: bool, not_owned: dict) -> list[tuple[str, str]]:
+    """(URL rule, method) pairs of the web (or of the API): one endpoint may have several rules
+    (a report of the current cycle and of a given cycle), and each is checked."""
+    assert not_owned.keys() <= {rule.endpoint for rule in URL_MAP.iter_rules()}, (
+        "a rule left out is no longer there")
     found = []
-    for rule in app.url_map.iter_rules():
-        # The API answers tokens, not logins: tests/api/test_api_ownership.py checks it.
-        if rule.arguments & OWN_ID_ARGUMENTS and not rule.rule.startswith("/api/"):
+    for rule in URL_MAP.iter_rules():
+        if (rule.arguments and rule.endpoint not in not_owned
+                and rule.rule.startswith("/api/") == api):
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 found.append((rule.rule, method))
     return found
 
 
-ROUTES = routes_with_ids()
+def url_with(rule, objects: dict) -> str:
+    """The rule's address with the victim's objects in it; every argument needs one."""
+    unknown = rule.arguments - objects.keys()
+    assert not unknown, (f"{rule.rule}: give the matrix one of the victim's objects for "
+                         f"{sorted(unknown)}, or the rule a reason in NOT_OWNED")
+    return rule.build({name: objects[name] for name in rule.arguments})[1]
+
+
+# The API answers tokens, not logins: tests/api/test_api_ownership.py checks it.
+ROUTES = routes_with_arguments(api=False, not_owned=NOT_OWNED)
 
 
 def test_the_matrix_covers_every_kind_of_object():
     rules = {rule for rule, _method in ROUTES}
     assert {"/credentials/<int:credential_id>", "/activities/<int:activity_id>",
             "/evidence/<int:evidence_id>",
-            "/credentials/<int:credential_id>/cycles/<int:cycle_id>/report.pdf"} <= rules
+            "/credentials/<int:credential_id>/cycles/<int:cycle_id>/report.pdf",
+            "/account/tokens/<int:token_id>/revoke"} <= rules
 
 
 def assert_sound_page(html: str, url: str) -> None:
@@ -46,27 +69,27 @@ def assert_sound_page(html: str, url: str) -> None:
 
 @pytest.fixture
 def victims_objects(app, client):
-    """Another person's credential, a live activity with a file, and a trashed activity."""
+    """Another person's credential, cycle, a live activity with a file, a trashed activity and
+    an API token."""
     AuthActions(client).register(email="victim@example.com", name="Victim")
     credential_id = add_cpt(client)
     live = log_activity(client, credential_id, files=[("proof.png", png_bytes())])
     trashed = log_activity(client, credential_id, title="Trashed")
     trashed_location = trashed.headers["Location"]
     submit(client, f"{trashed_location}/delete", {}, form_page=trashed_location)
-    from sqlmodel import select
-
-    from tracker.db import get_session
-    from tracker.models import Cycle, Evidence
-
+    make_token(client)
     with app.app_context():
-        evidence_id = get_session().exec(select(Evidence.id)).first()
-        cycle_id = get_session().exec(select(Cycle.id)).first()
+        session = get_session()
+        evidence_id = session.exec(select(Evidence.id)).one()
+        cycle_id = session.exec(select(Cycle.id)).one()
+        token_id = session.exec(select(ApiToken.id)).one()
     return {
         "credential_id": credential_id,
         "activity_id": int(live.headers["Location"].rsplit("/", 1)[-1]),
         "trashed_activity_id": int(trashed_location.rsplit("/", 1)[-1]),
         "evidence_id": evidence_id,
         "cycle_id": cycle_id,
+        "token_id": token_id,
         "code": "days-180",
     }
 
@@ -79,7 +102,7 @@ def test_another_persons_object_is_not_found(app, client, victims_objects, patte
     rule = next(r for r in app.url_map.iter_rules() if r.rule == pattern)
     if rule.endpoint.startswith("trash."):
         arguments["activity_id"] = arguments["trashed_activity_id"]
-    _domain, url = rule.build({name: arguments[name] for name in rule.arguments})
+    url = url_with(rule, arguments)
     if method == "GET":
         # The owner reaches it, so the 404 below is about who asks, not a broken URL.
         own = client.get(url)
@@ -91,8 +114,10 @@ def test_another_persons_object_is_not_found(app, client, victims_objects, patte
         response = intruder.get(url)
     else:
         token = csrf_token(intruder.get("/credentials/new").text)
+        before = snapshot(app)
         response = intruder.post(url, data={"csrf_token": token, "title": "Hacked",
                                             "category": "CE-TRAINING", "quantity": "1",
                                             "completed_on": "2024-01-01",
                                             "certified_on": "2020-01-01"})
+        assert snapshot(app) == before, f"{method} {url} changed something"
     assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
