@@ -251,7 +251,9 @@ def test_errors_outside_the_routes_are_problems_too(api):
     wrong_method = api.request("PUT", "/credentials")
     problem_of(wrong_method, 405)
     assert "GET" in wrong_method.headers["Allow"]
-    problem_of(api.get("/credentials/99999999999"), 404)  # beyond any id
+    for method in ("GET", "PATCH", "DELETE", "POST"):  # beyond any id: no such address
+        problem_of(api.request(method, "/activities/99999999999"), 404)
+    problem_of(api.request("POST", "/activities/1"), 405)  # a real 405 still is one
 
 
 def test_the_document_and_its_page(app):

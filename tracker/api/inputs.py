@@ -34,10 +34,18 @@ def Text(max_length: int):
                      AfterValidator(_storable)]
 
 
-def required(*names: str) -> ConfigDict:
-    """A body whose fields the form requires: the document says so; the form says what is
-    missing (pydantic would answer before it, in its own words)."""
-    return ConfigDict(extra="forbid", json_schema_extra={"required": list(names)})
+def body(required: tuple[str, ...] = (), examples: dict[str, dict] | None = None) -> ConfigDict:
+    """A body's settings: unknown fields refused; the fields the form requires (in the document
+    only: the form says what is missing, where pydantic would answer before it in its own
+    words); and examples, by summary, that flask-openapi3 puts beside the request body."""
+    config = ConfigDict(extra="forbid")
+    if required:
+        config["json_schema_extra"] = {"required": list(required)}
+    if examples:
+        config["openapi_extra"] = {"examples": {  # type: ignore[typeddict-unknown-key]
+            f"example{number}": {"summary": summary, "value": value}
+            for number, (summary, value) in enumerate(examples.items(), 1)}}
+    return config
 
 
 Code = Annotated[str, Field(max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
@@ -63,7 +71,7 @@ class Query(BaseModel):
 # --- paths ---------------------------------------------------------------------------------
 
 class RuleSetPath(BaseModel):
-    code: Code
+    code: Code = Field(json_schema_extra={"example": "mssc-cpt"})  # the parameter's example
 
 
 class CredentialPath(BaseModel):
@@ -111,14 +119,21 @@ class ReportQuery(Query):
 # --- bodies --------------------------------------------------------------------------------
 
 class ModuleIn(Body):
-    model_config = required("code")
+    model_config = body(required=("code",))
 
     code: str | None = Field(None, description="A module of the rule set, e.g. `safety`.")
     passed_on: date | None = None
 
 
 class CredentialIn(Body):
-    model_config = required("ruleset", "certified_on")
+    model_config = body(required=("ruleset", "certified_on"), examples={
+        "A CPT with two modules passed": {
+            "ruleset": "mssc-cpt", "certified_on": "2022-03-15",
+            "certificate_number": "CPT-12345",
+            "modules": [{"code": "safety", "passed_on": "2021-11-02"}, {"code": "quality"}]},
+        "A PMP": {"ruleset": "pmi-pmp", "certified_on": "2024-06-01",
+                  "certificate_number": "3141592"},
+    })
 
     ruleset: str | None = Field(None, description="The rule set's code, e.g. `mssc-cpt`.")
     certified_on: date | None = None
@@ -130,6 +145,9 @@ class CredentialIn(Body):
 class CredentialChange(Body):
     """Only the fields sent are changed; `modules`, when sent, is the whole new list."""
 
+    model_config = body(examples={"A new certificate number": {
+        "certificate_number": "CPT-12345", "version": 1}})
+
     certified_on: date | None = None
     certificate_number: Text(40) | None = None
     modules: list[ModuleIn] | None = Field(None, max_length=50)
@@ -140,7 +158,15 @@ class ActivityIn(Body):
     """A quantity activity (hours, credits...) has `completed_on` and `quantity`; a job has
     `started_on`, `fraction` and `completed_on` (its last day; null while still employed)."""
 
-    model_config = required("category", "title")
+    model_config = body(required=("category", "title"), examples={
+        "A course (8 contact hours)": {
+            "category": "CE-TRAINING", "title": "Forklift safety refresher",
+            "provider": "Acme Training", "completed_on": "2024-05-01", "quantity": "8",
+            "tags": ["safety"]},
+        "A job still going on": {
+            "category": "E", "title": "Machine operator", "provider": "Acme Plastics",
+            "started_on": "2023-01-09", "fraction": "1", "completed_on": None},
+    })
 
     category: str | None = Field(None, description="A category code of the credential's "
                                  "rule set.")
@@ -157,6 +183,8 @@ class ActivityIn(Body):
 
 class ActivityChange(Body):
     """Only the fields sent are changed."""
+
+    model_config = body(examples={"More hours": {"quantity": "6.5", "version": 1}})
 
     category: str | None = None
     title: Text(200) | None = None

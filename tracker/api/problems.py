@@ -89,13 +89,30 @@ def handle_api_problem(error: ApiProblem) -> Response:
     return problem(error.status, error.detail, error.errors, error.headers)
 
 
+def _no_method_takes_it(methods: list[str]) -> bool:
+    """Werkzeug says 405 when an address fits another method's rule in shape but its converter
+    refuses the value (an id beyond the largest, in /activities/<int(max=...)>): then no
+    method takes the address, and it is a 404 like the same address with GET."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in methods:
+        try:
+            adapter.match(method=method)
+        except HTTPException:
+            continue
+        return False
+    return True
+
+
 def handle_http_error(error: HTTPException) -> Response:
     if error.response is not None:  # a response made on purpose (flask-openapi3's 422)
         return error.response
     code = error.code or 500
     headers = {}
-    if code == 405 and getattr(error, "valid_methods", None):
-        headers["Allow"] = ", ".join(error.valid_methods)
+    methods = getattr(error, "valid_methods", None) or []
+    if code == 405 and _no_method_takes_it(methods):
+        code = 404
+    elif code == 405:
+        headers["Allow"] = ", ".join(methods)
     return problem(code, headers=headers)
 
 
