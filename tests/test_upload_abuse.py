@@ -333,4 +333,6 @@ def test_files_sent_through_the_api_spend_the_same_upload_budget(app, user_clien
     assert [e.filename for e in stored(app, Evidence)] == ["a.pdf", "b.png", "c.png"]
     # Calls without a file are not uploads.
     assert api.get(url).status_code == 200
-    assert api.patch(f"/activities/{activity.id}", json={"title": "Renamed"}).status_code == 200
+    version = api.get(f"/activities/{activity.id}").json["version"]
+    assert api.patch(f"/activities/{activity.id}",
+                     json={"title": "Renamed", "version": version}).status_code == 200
