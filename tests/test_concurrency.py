@@ -169,7 +169,7 @@ def test_a_stale_activity_write_raises_and_writes_nothing(app, user_client, cpt)
     location = log_activity(user_client, cpt, files=[("one.pdf", pdf_bytes())]).headers["Location"]
     activity_id = int(location.rsplit("/", 1)[-1])
     engine = app.extensions["recert_engine"]
-    with Session(engine, expire_on_commit=False) as first, \
+    with app.app_context(), Session(engine, expire_on_commit=False) as first, \
             Session(engine, expire_on_commit=False) as second:
         mine, theirs = first.get(Activity, activity_id), second.get(Activity, activity_id)
         file_ids = set(second.exec(select(Evidence.id)).all())
@@ -221,7 +221,7 @@ def test_trash_and_restore_raise_the_version_and_keep_working(app, user_client, 
 def test_a_stale_credential_write_raises_even_for_modules_only(app, user_client, cpt):
     """A change to the modules alone raises the credential's version, so it is checked too."""
     engine = app.extensions["recert_engine"]
-    with Session(engine, expire_on_commit=False) as first, \
+    with app.app_context(), Session(engine, expire_on_commit=False) as first, \
             Session(engine, expire_on_commit=False) as second:
         mine = credential_services.credential_of(first, user_of(first), cpt)
         theirs = credential_services.credential_of(second, user_of(second), cpt)

@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.activities.evidence import MAX_FILES_PER_ACTIVITY, UploadProblem, check_upload
@@ -27,8 +28,13 @@ from tracker.rules.engine import ActivityInput
 
 class ChoiceField(SelectField):
     def pre_validate(self, form):
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in {choice.value for choice in self.choices}:
             raise ValidationError("Pick one of the choices in the list.")
+
+
+def as_choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms' choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ActivityForm(FlaskForm):
@@ -188,9 +194,9 @@ def activity_form(ruleset: RuleSet, today: date, max_upload_bytes: int, **kwargs
     form.ruleset = ruleset
     form.today = today
     form.max_upload_bytes = max_upload_bytes
-    form.category.choices = category_choices(ruleset)
-    form.fraction.choices = fraction_choices(ruleset)
-    form.tags.choices = tag_choices(ruleset)
+    form.category.choices = as_choices(category_choices(ruleset))
+    form.fraction.choices = as_choices(fraction_choices(ruleset))
+    form.tags.choices = as_choices(tag_choices(ruleset))
     return form
 
 

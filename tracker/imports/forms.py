@@ -4,6 +4,7 @@ from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 MONTH_FIRST = "month-first"
@@ -32,8 +33,8 @@ class UploadForm(FileUploadForm):
                      description="The columns of the CSV export; see the template.")
     date_order = RadioField(
         "How does your file write dates like 3/4/2024?",
-        choices=[(MONTH_FIRST, "Month/day/year (US style): 3/4/2024 is March 4"),
-                 (DAY_FIRST, "Day/month/year: 3/4/2024 is April 3")],
+        choices=[SelectChoice(MONTH_FIRST, "Month/day/year (US style): 3/4/2024 is March 4"),
+                 SelectChoice(DAY_FIRST, "Day/month/year: 3/4/2024 is April 3")],
         default=MONTH_FIRST,
         description="Dates like 2024-03-04 work either way.",
     )
