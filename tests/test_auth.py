@@ -54,6 +54,13 @@ def test_registering_a_taken_email_is_refused(app, client, auth):
     assert [u.display_name for u in users(app)] == ["Pat Doe"]
 
 
+def test_a_name_with_control_characters_is_refused(app, auth):
+    response = auth.register(name="Pat\x00Doe")
+    assert response.status_code == 200
+    assert "Remove the invisible control characters from this text." in response.text
+    assert users(app) == []
+
+
 def test_login_and_logout(client, auth):
     auth.register()
     auth.logout()

@@ -351,3 +351,15 @@ def test_cli_previews_and_writes_only_with_commit(app, user_client, cpt, runner,
     failed = runner.invoke(args=[*args[:-1], "--commit", str(bad)])
     assert failed.exit_code == 2 and "Row 4, Quantity: 2.3 is not a multiple" in failed.output
     assert activity_count(app, cpt) == 4
+
+
+def test_the_template_downloads_with_the_export_columns_and_imports(app, user_client, cpt):
+    response = user_client.get(f"/credentials/{cpt}/import/template.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="recert-import-template-mssc-cpt.csv"')
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeffDate completed,Start date,Still employed,Category,")
+    page = preview(user_client, cpt, response.data)
+    assert "2 rows: <strong>2 to add</strong>" in page.text  # its example course and job
+    assert "0 problems" in page.text

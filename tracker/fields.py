@@ -1,7 +1,26 @@
-"""Form fields shared by several forms."""
+"""Form fields and checks shared by several forms (and the API's input models)."""
 
-from wtforms import DateField
-from wtforms.validators import StopValidation
+import unicodedata
+from decimal import Decimal
+
+from wtforms import DateField, DecimalField
+from wtforms.validators import StopValidation, ValidationError
+
+# The largest amount a quantity column (Numeric(10, 2)) can store.
+MAX_AMOUNT = Decimal("99999999.99")
+NOT_A_NUMBER = "Enter a number, like 7.5."
+UNSTORABLE_TEXT = "Remove the invisible control characters from this text."
+
+
+def is_storable(text: str) -> bool:
+    """Text a database keeps as it is: no NUL (PostgreSQL refuses it), no lone UTF-16 halves."""
+    return not any(ch == "\x00" or unicodedata.category(ch) == "Cs" for ch in text)
+
+
+def storable_text(_form, field) -> None:
+    """A WTForms validator: refuse text the database could not keep."""
+    if isinstance(field.data, str) and not is_storable(field.data):
+        raise ValidationError(UNSTORABLE_TEXT)
 
 
 class DayField(DateField):
@@ -23,3 +42,21 @@ class DayField(DateField):
         # A date that could not be read already has its message; "required" would only repeat it.
         if self.process_errors:
             raise StopValidation()
+
+
+class AmountField(DecimalField):
+    """A number of units, hours or credits, with plain messages for what is not one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(NOT_A_NUMBER) from error
+
+    def pre_validate(self, form):
+        # A number that could not be read has its message already (Optional() clears it for
+        # an empty box), so only a number read can be too big or not finite.
+        if self.data is not None and not self.data.is_finite():
+            raise StopValidation(NOT_A_NUMBER)
+        if self.data is not None and abs(self.data) > MAX_AMOUNT:
+            raise StopValidation("Enter a number smaller than 100,000,000.")

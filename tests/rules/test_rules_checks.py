@@ -64,6 +64,13 @@ def test_quantity_problems(category, amount, message):
     assert check_activity(CPT, hours(category, amount), TODAY) == [Problem("quantity", message)]
 
 
+def test_a_huge_quantity_is_checked_like_any_other():
+    # 1E+30 % 0.25 needs more digits than Python's default 28: the check must not fail.
+    assert check_activity(CPT, hours("CE-TRAINING", "1E+30"), TODAY) == []
+    [problem] = check_activity(CPT, hours("CE-TRAINING", "1" + "0" * 30 + ".1"), TODAY)
+    assert problem.message.startswith("1" + "0" * 30 + ".1 is not a multiple of 0.25.")
+
+
 def test_missing_completion_date():
     assert check_activity(CPT, hours("X", "1", day=None), TODAY) == [
         Problem("completed_on", "Enter the date you finished this activity.")

@@ -6,7 +6,6 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     MultipleFileField,
     SelectField,
     SelectMultipleField,
@@ -20,7 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from tracker.activities.evidence import MAX_FILES_PER_ACTIVITY, UploadProblem, check_upload
 from tracker.auth.forms import strip_whitespace
 from tracker.concurrency import version_field
-from tracker.fields import DayField
+from tracker.fields import AmountField, DayField, storable_text
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import check_activity, say_fraction, say_number
 from tracker.rules.engine import ActivityInput
@@ -42,18 +41,19 @@ class ActivityForm(FlaskForm):
     title = StringField(
         "Title",
         validators=[DataRequired("Give the activity a title."),
-                    Length(max=200, message="Use at most 200 characters.")],
+                    Length(max=200, message="Use at most 200 characters."), storable_text],
         filters=[strip_whitespace],
         description='What you did, e.g. "Forklift safety refresher".',
     )
     provider = StringField(
         "Provider",
-        validators=[Optional(), Length(max=200, message="Use at most 200 characters.")],
+        validators=[Optional(), Length(max=200, message="Use at most 200 characters."),
+                    storable_text],
         filters=[strip_whitespace],
         description="Who gave the course, or the employer.",
     )
     completed_on = DayField("Date completed", validators=[Optional()])
-    quantity = DecimalField(
+    quantity = AmountField(
         "How many", validators=[Optional()], places=None,
         render_kw={"inputmode": "decimal"},
     )
@@ -62,7 +62,8 @@ class ActivityForm(FlaskForm):
     still_employed = BooleanField("Still employed", description="Tick this if you work there now.")
     fraction = SelectField("Full time or part time", validate_choice=False)
     description = TextAreaField(
-        "Notes", validators=[Optional(), Length(max=5000, message="Use at most 5000 characters.")]
+        "Notes", validators=[Optional(), Length(max=5000, message="Use at most 5000 characters."),
+                             storable_text]
     )
     tags = SelectMultipleField("Skills it covers", validate_choice=False)
     evidence = MultipleFileField(
@@ -79,10 +80,6 @@ class ActivityForm(FlaskForm):
 
     def selected_category(self):
         return self.ruleset.category(self.category.data or "")
-
-    def validate_quantity(self, field) -> None:
-        if field.data is not None and not field.data.is_finite():
-            raise ValidationError("Enter a number, like 7.5.")
 
     def validate_tags(self, field) -> None:
         allowed = {code for code, _label in tag_choices(self.ruleset)}

@@ -4,24 +4,25 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.api.tokens import READ, READ_WRITE
 from tracker.auth.forms import strip_whitespace
-from tracker.fields import DayField
+from tracker.fields import DayField, storable_text
 
 
 class TokenForm(FlaskForm):
     name = StringField(
         "Name",
         validators=[DataRequired("Give the token a name."),
-                    Length(max=80, message="Use at most 80 characters.")],
+                    Length(max=80, message="Use at most 80 characters."), storable_text],
         filters=[strip_whitespace],
         description='What will use it, e.g. "Laptop script".',
     )
     scope = RadioField(
         "What it may do",
-        choices=[(READ, "Read only"), (READ_WRITE, "Read and change")],
+        choices=[SelectChoice(READ, "Read only"), SelectChoice(READ_WRITE, "Read and change")],
         default=READ,
         validators=[DataRequired("Choose what the token may do.")],
     )

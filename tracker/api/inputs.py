@@ -6,7 +6,6 @@ web pages (see tracker.api.validation), so both refuse the same things in the sa
 The document still shows those rules (`required`, `maxLength`) to people writing a client.
 """
 
-import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -15,6 +14,7 @@ from flask_openapi3 import FileStorage
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from tracker.activities.listing import FLAG_FILTERS, SORTS
+from tracker.fields import MAX_AMOUNT, UNSTORABLE_TEXT, is_storable
 
 # Ids are PostgreSQL integers: a larger number could never name a row.
 MAX_ID = 2**31 - 1
@@ -22,9 +22,8 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def _storable(text: str) -> str:
-    """Text a database keeps as it is: no NUL and no lone UTF-16 halves."""
-    if any(ch == "\x00" or unicodedata.category(ch) == "Cs" for ch in text):
-        raise ValueError("Remove the invisible control characters from this text.")
+    if not is_storable(text):
+        raise ValueError(UNSTORABLE_TEXT)
     return text
 
 
@@ -50,7 +49,7 @@ def body(required: tuple[str, ...] = (), examples: dict[str, dict] | None = None
 
 Code = Annotated[str, Field(max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 # The form checks the step and the sign; this only keeps to what the database stores.
-Points = Annotated[Decimal, Field(le=Decimal("99999999.99"), allow_inf_nan=False)]
+Points = Annotated[Decimal, Field(le=MAX_AMOUNT, allow_inf_nan=False)]
 Fraction = Annotated[Decimal, Field(allow_inf_nan=False)]  # the form checks it is a choice
 Version = Annotated[int | None, Field(
     ge=1, le=MAX_ID,

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from tracker.extensions import limiter
+from tracker.fields import NOT_A_NUMBER
 
 MEDIA_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
@@ -149,7 +150,7 @@ def _message(error: dict) -> str:
     if kind.startswith(("date_", "datetime_")):
         return "Enter a date like 2024-03-15."
     if kind.startswith(("decimal_parsing", "decimal_type", "float_", "finite_number")):
-        return "Enter a number, like 7.5."
+        return NOT_A_NUMBER
     if kind.startswith("int_"):
         return "Enter a whole number."
     if kind == "string_too_long":

@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, Valida
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from tracker.auth.passwords import password_problem
+from tracker.fields import storable_text
 
 
 def strong_password(_form, field) -> None:
@@ -52,7 +53,7 @@ class RegisterForm(FlaskForm):
     email = email_field()
     display_name = StringField(
         "Your name",
-        validators=[DataRequired("Enter your name."), Length(max=80)],
+        validators=[DataRequired("Enter your name."), Length(max=80), storable_text],
         description="Shown on your reports.",
         filters=[strip_whitespace],
         render_kw={"autocomplete": "name"},

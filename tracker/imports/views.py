@@ -56,7 +56,7 @@ def upload(credential_id: int):
 def template(credential_id: int):
     credential = own_credential_or_404(credential_id)
     _cycle, ruleset = _context(credential)
-    response = Response(template_csv(ruleset), mimetype="text/csv; charset=utf-8")
+    response = Response(template_csv(ruleset), mimetype="text/csv")  # Werkzeug adds the charset
     response.headers["Content-Disposition"] = (
         f'attachment; filename="recert-import-template-{ruleset.code}.csv"'
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from tracker.rules.catalog import Category, RuleSet
 from tracker.rules.engine import ActivityInput
@@ -77,7 +77,7 @@ def _check_quantity(category: Category, activity: ActivityInput) -> list[Problem
         problems.append(Problem("quantity", f"Enter the number of {unit.plural}."))
     elif quantity <= 0:
         problems.append(Problem("quantity", f"The number of {unit.plural} must be more than 0."))
-    elif category.step is not None and quantity % category.step != 0:
+    elif category.step is not None and not _is_multiple(quantity, category.step):
         step = say_number(category.step)
         problems.append(
             Problem(
@@ -87,6 +87,13 @@ def _check_quantity(category: Category, activity: ActivityInput) -> list[Problem
             )
         )
     return problems
+
+
+def _is_multiple(quantity: Decimal, step: Decimal) -> bool:
+    # Enough digits for the whole quotient: 1E+30 % 0.25 is beyond the default 28.
+    with localcontext() as context:
+        context.prec = max(context.prec, quantity.adjusted() - step.adjusted() + 10)
+        return quantity % step == 0
 
 
 def _check_period(category: Category, activity: ActivityInput, today: date) -> list[Problem]:
