@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from tests.examples import example_a as enter_example_a
 from tests.examples import job
-from tests.helpers import AuthActions, add_cpt, log_activity, submit
+from tests.helpers import AuthActions, add_cpt, log_activity, pdf_bytes, submit
 from tests.test_dashboard import category_rows, facts
 from tests.test_reports import needs_pdftotext, pdf_text
 from tracker import create_app
@@ -406,3 +406,32 @@ def test_the_change_log_records_the_renewal_and_its_undo(app, person):
     assert "Status: Open → Renewed" in log[renewed:]
     assert "Status: Renewed → Open" in log[undone:renewed]
     assert "Closed on: 2026-12-20 → (none)" in log[undone:renewed]
+
+
+def test_a_past_packet_never_holds_a_file_that_took_a_deleted_files_id(app, person):
+    """SQLite gives a deleted row's id to the next row: another person's new file must not
+    stand in for a file a closed cycle's snapshot names."""
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = enter_example_a(app, person, with_proof=True)
+    app.config["TODAY"] = date(2026, 12, 20)
+    renew(person, cpt, "2026-12-20")
+    old_id = cycle_ids(app)[0]
+    with app.app_context():
+        newest, activity_id = get_session().exec(
+            select(Evidence.id, Evidence.activity_id).order_by(Evidence.id.desc())).first()
+    submit(person, f"/activities/{activity_id}/edit", {
+        "category": "E", "title": "Line operator", "started_on": "2022-03-15",
+        "ended_on": "2026-03-14", "fraction": "1", "remove_file": str(newest)},
+        content_type="multipart/form-data")
+    other = app.test_client()
+    AuthActions(other).register(email="eve@example.com", name="Eve")
+    theirs = add_cpt(other, "2022-03-15")
+    secret = pdf_bytes() + b"% Eve's own file\n"
+    log_activity(other, theirs, title="Private", files=[("private.pdf", secret)])
+
+    response = person.get(f"/credentials/{cpt}/cycles/{old_id}/packet.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert all(archive.read(name) != secret for name in archive.namelist())
+    manifest = json.loads(archive.read("manifest.json"))["files"]
+    assert manifest["evidence/2026-03-14-line-operator-1.png"] == {
+        "missing": "letter.png was deleted after the report's cycle closed."}

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from sqlmodel import Session, select
 
-from tracker.models import Evidence
+from tracker.models import Activity, Evidence
 from tracker.reports.documents import Report, activities_csv, render_pdf
 
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
@@ -78,7 +78,13 @@ def packet_chunks(session: Session, report: Report) -> Iterator[bytes]:
         for activity, _result, files in report.rows:
             for number, facts in enumerate(files, start=1):
                 name = evidence_name(activity, number, facts.content_type)
-                data = session.exec(select(Evidence.data).where(Evidence.id == facts.id)).first()
+                # The very file the report names: a closed cycle's snapshot may name a file
+                # deleted since, whose id the database can give to someone else's new file.
+                data = session.exec(
+                    select(Evidence.data).join(Activity).where(
+                        Evidence.id == facts.id, Evidence.activity_id == facts.activity_id,
+                        Evidence.sha256 == facts.sha256, Activity.user_id == report.user.id)
+                ).first()
                 if data is None:  # a closed cycle's file, deleted from Recert since
                     manifest[name] = {"missing": f"{facts.filename} was deleted after the "
                                                  "report's cycle closed."}
