@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from tests.helpers import log_activity, pdf_bytes, submit
 from tracker.db import get_session
-from tracker.models import Activity
+from tracker.models import Activity, Evidence
 
 TODAY = date(2026, 11, 24)
 
@@ -178,3 +178,19 @@ def test_credential_page_counts_the_activities(user_client, cpt):
     assert "See your 2 activities" in page
     delete_page = user_client.get(f"/credentials/{cpt}/delete").text
     assert "2 activities" in delete_page
+
+
+def test_odd_numbers_in_hidden_fields_are_ignored_not_a_server_error(app, user_client, cpt):
+    # "²".isdigit() is true, yet int("²") fails: a tampered form must not crash the save.
+    location = log_activity(user_client, cpt, files=[("one.pdf", pdf_bytes())]
+                            ).headers["Location"]
+    response = submit(user_client, f"{location}/edit", {
+        "category": "CE-TRAINING", "title": "Renamed", "completed_on": "2024-05-01",
+        "quantity": "8", "remove_file": "\u00b2", "version": "\u00b2"},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    [activity] = stored(app)
+    assert activity.title == "Renamed"
+    with app.app_context():
+        assert len(get_session().exec(select(Evidence).where(
+            Evidence.activity_id == activity.id)).all()) == 1

@@ -80,6 +80,7 @@ def test_fifty_a_page_with_page_links(app, user_client, cpt):
     assert "120 activities: 180 earned" in third  # totals cover every page
     assert user_client.get(f"{url}?page=99").status_code == 200
     assert user_client.get(f"{url}?page=abc").status_code == 200
+    assert user_client.get(f"{url}?page=\u00b2").status_code == 200  # "²".isdigit() is true
 
 
 def test_a_new_credential_shows_how_to_start(user_client, cpt):

@@ -17,6 +17,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 from wtforms import HiddenField
 
+from tracker.fields import whole_number
+
 CHANGED_MEANWHILE = ("This activity was changed at the same time, maybe in another tab. "
                      "Nothing was done. Look at it and try again.")
 
@@ -34,7 +36,7 @@ def started_from(field: HiddenField) -> int | None:
     """The version a form was opened at; None when it did not say (then only the row's own
     version counter guards the save)."""
     data = str(field.data or "").strip()
-    return int(data) if data.isdigit() else None
+    return whole_number(data)
 
 
 def check_version(row: Any, started: int | None) -> None:

@@ -1,5 +1,6 @@
 """Form fields and checks shared by several forms (and the API's input models)."""
 
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -10,6 +11,12 @@ from wtforms.validators import StopValidation, ValidationError
 MAX_AMOUNT = Decimal("99999999.99")
 NOT_A_NUMBER = "Enter a number, like 7.5."
 UNSTORABLE_TEXT = "Remove the invisible control characters from this text."
+
+
+def whole_number(text: str) -> int | None:
+    """An id or a version as sent in a form or header: ASCII digits only ("²".isdigit() is
+    true, and int() refuses it), and not so many that int() refuses them either."""
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
 
 
 def is_storable(text: str) -> bool:

@@ -50,9 +50,10 @@ def test_if_match_star_changes_any_version_on_purpose(api, thing):
     assert api.patch(url, json=change, headers={"If-Match": "*"}).status_code == 200
 
 
-def test_an_if_match_that_is_no_etag_of_ours(api, thing):
+@pytest.mark.parametrize("tag", ['"yesterday"', '"\u00b2"', '"' + "9" * 5000 + '"'])
+def test_an_if_match_that_is_no_etag_of_ours(api, thing, tag):
     url, change = thing
-    odd = api.patch(url, json=change, headers={"If-Match": '"yesterday"'})
+    odd = api.patch(url, json=change, headers={"If-Match": tag})
     assert problem_of(odd, 422)["errors"] == {
         "If-Match": ['Send the ETag you read, like "3", or * to change any version.']}
 

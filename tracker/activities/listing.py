@@ -8,6 +8,7 @@ from math import ceil
 from werkzeug.datastructures import MultiDict
 
 from tracker.activities.services import Ledger
+from tracker.fields import whole_number
 from tracker.models import Activity, Evidence
 from tracker.rules import engine
 
@@ -48,7 +49,7 @@ class Filters:
             tag=args.get("tag", "").strip(),
             q=args.get("q", "").strip(),
             sort=sort if sort in SORTS else "newest",
-            page=int(page) if page.isdigit() and int(page) > 0 else 1,
+            page=max(whole_number(page) or 1, 1),
         )
 
     def query(self, **changes) -> dict:

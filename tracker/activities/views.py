@@ -21,6 +21,7 @@ from tracker.credentials import services as credential_services
 from tracker.credentials.forms import ConfirmForm
 from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
+from tracker.fields import whole_number
 from tracker.history import history_of
 from tracker.models import Activity
 
@@ -145,7 +146,7 @@ def edit(activity_id: int):
     credential = own_credential_or_404(activity.held_credential_id)
     ruleset = credential_services.ruleset_of(credential, credential.current_cycle)
     files = services.files_of(get_session(), activity)
-    remove_ids = {int(i) for i in request.form.getlist("remove_file") if i.isdigit()}
+    remove_ids = {i for i in map(whole_number, request.form.getlist("remove_file")) if i}
     remove_ids &= {f.id for f in files}
     form = new_form(ruleset, data={**form_data_of(activity), "version": activity.version})
     form.files_already_attached = len(files) - len(remove_ids)

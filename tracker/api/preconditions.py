@@ -10,6 +10,7 @@ from flask import request
 from pydantic import BaseModel, Field
 
 from tracker.api.problems import ApiProblem, InvalidInput
+from tracker.fields import whole_number
 
 SAY_THE_VERSION = ("Say which version you are changing, so you do not overwrite a change you "
                    "have not seen: send the header If-Match with the ETag you read "
@@ -43,7 +44,7 @@ def started_from(stored: int, sent: int | None) -> int:
     if tags.star_tag:
         started = stored
     else:
-        versions = sorted(int(tag) for tag in tags.as_set() if tag.isdigit())
+        versions = sorted(v for v in map(whole_number, tags.as_set()) if v is not None)
         if not versions:
             raise InvalidInput({"If-Match": [NOT_OURS]})
         started = stored if stored in versions else versions[0]
