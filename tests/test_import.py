@@ -313,6 +313,9 @@ def test_full_export_checks_its_version_and_schema_first(app, user_client):
     broken = json.loads(json.dumps(document))
     broken["credentials"][0]["activities"][-1]["quantity"] = "lots"
     assert "damaged at credentials/0/activities" in upload_export(other, broken).text
+    hidden = json.loads(json.dumps(document))
+    hidden["credentials"][0]["activities"][-1]["title"] = "Line\x00operator"
+    assert "invisible control characters" in upload_export(other, hidden).text
     assert "not a Recert export" in submit(
         other, "/account/import", {"file": (io.BytesIO(b"{nope"), "x.json")},
         content_type="multipart/form-data").text
@@ -363,3 +366,14 @@ def test_the_template_downloads_with_the_export_columns_and_imports(app, user_cl
     page = preview(user_client, cpt, response.data)
     assert "2 rows: <strong>2 to add</strong>" in page.text  # its example course and job
     assert "0 problems" in page.text
+
+
+def test_hidden_characters_and_huge_numbers_are_row_errors(app, user_client, cpt):
+    page = preview(user_client, cpt, HEADER + "2024-05-01,CE-TRAINING,Wel\x00ding,Acme,8\r\n"
+                   + "2024-05-02,CE-TRAINING,Welding,Acme,1e9\r\n"
+                   + "2024-05-03,CE-TRAINING,Welding,Acme,100000000\r\n")
+    assert "Row 2, Title: Remove the invisible control characters from this text." in page.text
+    assert "Row 3, Quantity: “1e9” is not a number." in page.text
+    assert "Row 4, Quantity: “100000000” is too big." in page.text
+    assert 'name="upload"' not in page.text
+    assert activity_count(app) == 0

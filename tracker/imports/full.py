@@ -20,6 +20,7 @@ from sqlmodel import Session, func, select
 from tracker import history
 from tracker.activities.services import facts_of
 from tracker.display import count_of
+from tracker.fields import is_storable
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential, HeldModule, User
 from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH
 from tracker.rules.catalog import UnknownRuleSetError
@@ -35,6 +36,19 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+def _texts(value):
+    """Every string in a JSON document, keys too."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
 def check_document(document) -> None:
     if not isinstance(document, dict) or "format_version" not in document:
         raise ExportRefused("This is not a Recert export file.")
@@ -47,6 +61,9 @@ def check_document(document) -> None:
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "the document"
         raise ExportRefused(f"The export file is damaged at {where}: {error.message}")
+    if not all(is_storable(text) for text in _texts(document)):
+        raise ExportRefused("The export file has invisible control characters in its text, "
+                            "which Recert cannot keep. It was not made by Recert as it is.")
     served = catalog()
     for credential in document["credentials"]:
         for cycle in credential["cycles"]:

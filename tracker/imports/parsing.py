@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from tracker.fields import MAX_AMOUNT, UNSTORABLE_TEXT, is_storable
 from tracker.reports.documents import CSV_COLUMNS, FORMULA_STARTS
 
 MAX_ROWS = 10_000
@@ -182,10 +183,14 @@ def read_number(row: RawRow, column: str) -> Decimal | None:
         row.problem(column, f"“{value}” is not a number. Write a number like 7.5.")
         return None
     try:
-        return Decimal(value)
+        number = Decimal(value)
     except InvalidOperation:
         row.problem(column, f"“{value}” is not a number. Write a number like 7.5.")
         return None
+    if abs(number) > MAX_AMOUNT:
+        row.problem(column, f"“{value}” is too big. Write a number smaller than 100,000,000.")
+        return None
+    return number
 
 
 def read_yes_no(row: RawRow, column: str) -> bool:
@@ -203,6 +208,8 @@ def read_text(row: RawRow, column: str, max_length: int, required: str | None = 
         row.problem(column, required)
     elif len(value) > max_length:
         row.problem(column, f"Use at most {max_length} characters (this has {len(value)}).")
+    elif not is_storable(value):
+        row.problem(column, UNSTORABLE_TEXT)
     return value
 
 

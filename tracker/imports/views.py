@@ -102,7 +102,7 @@ def confirm(credential_id: int):
     try:
         added = services.commit(session, current_user, credential, result)
     except services.ImportFailed as failure:
-        flash(f"{failure} Nothing was added.", "error")
+        flash(str(failure), "error")  # each failure says that nothing was added
         return redirect(url_for("imports.upload", credential_id=credential.id))
     flash(services.added_sentence(added, len(result.duplicates)),
           "success" if added else "info")
