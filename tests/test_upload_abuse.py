@@ -336,3 +336,20 @@ def test_files_sent_through_the_api_spend_the_same_upload_budget(app, user_clien
     version = api.get(f"/activities/{activity.id}").json["version"]
     assert api.patch(f"/activities/{activity.id}",
                      json={"title": "Renamed", "version": version}).status_code == 200
+
+
+def test_a_token_that_may_not_upload_spends_nobodys_upload_budget(app, user_client, cpt):
+    app.config["UPLOAD_RATE_LIMIT"] = "2 per minute"
+    assert log_activity(user_client, cpt, title="First").status_code == 302
+    [activity] = stored(app, Activity)
+    url = f"/activities/{activity.id}/evidence"
+    reader = ApiClient(app, make_token(user_client, name="Reader", scope="read"))
+    for name in ("a.png", "b.png"):  # refused, and counted by address instead
+        assert reader.post(url, data={"file": (io.BytesIO(png_bytes()), name)}
+                           ).status_code == 403
+    # The owner's own two uploads still go through.
+    writer = ApiClient(app, make_token(user_client))
+    for name in ("d.png", "e.png"):
+        assert writer.post(url, data={"file": (io.BytesIO(png_bytes()), name)}
+                           ).status_code == 201
+    assert [e.filename for e in stored(app, Evidence)] == ["d.png", "e.png"]

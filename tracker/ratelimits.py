@@ -31,9 +31,9 @@ def person_or_address() -> str:
         # per request by tracker.api.auth (imported here, as it imports this module itself).
         from tracker.api import auth
 
-        found = auth._found()
-        if found is not None:
-            return f"user:{found[1].id}"
+        owner = auth.usable_token_owner()  # a refused token spends nobody's budget
+        if owner is not None:
+            return f"user:{owner.id}"
     return f"address:{get_remote_address()}"
 
 

@@ -63,6 +63,26 @@ def _found() -> tuple[ApiToken, User] | None:
     return g.api_found
 
 
+def _refusal(token: ApiToken) -> ApiProblem | None:
+    """Why this existing token may not make this request, or None when it may."""
+    if tokens.is_expired(token, today()):
+        return ApiProblem(401, f"This token expired on {token.expires_on.isoformat()}. "
+                               "Make a new one on your account page.",
+                          headers={"WWW-Authenticate": 'Bearer realm="recert", '
+                                                       'error="invalid_token"'})
+    if request.method in WRITE_METHODS and not tokens.can_write(token):
+        return ApiProblem(403, "This token can only read. To change data, make a token that "
+                               "may “read and change” on your account page.")
+    return None
+
+
+def usable_token_owner() -> User | None:
+    """The owner of the presented token when it may make this request; None otherwise.
+    It does not raise: the rate limits ask before `authenticate` runs."""
+    found = _found()
+    return found[1] if found is not None and _refusal(found[0]) is None else None
+
+
 def rate_limit_key() -> str:
     """Requests count per token; without a token that exists, per address (so guessing is
     slowed down too)."""
@@ -97,14 +117,9 @@ def authenticate() -> None:
                          headers={"WWW-Authenticate": 'Bearer realm="recert", '
                                                       'error="invalid_token"'})
     token, user = found
-    if tokens.is_expired(token, today()):
-        raise ApiProblem(401, f"This token expired on {token.expires_on.isoformat()}. "
-                              "Make a new one on your account page.",
-                         headers={"WWW-Authenticate": 'Bearer realm="recert", '
-                                                      'error="invalid_token"'})
-    if request.method in WRITE_METHODS and not tokens.can_write(token):
-        raise ApiProblem(403, "This token can only read. To change data, make a token that "
-                              "may “read and change” on your account page.")
+    refusal = _refusal(token)
+    if refusal is not None:
+        raise refusal
     tokens.note_use(get_session(), token)
     g.api_token = token
     g.api_user = user
