@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from tests.examples import example_a as enter_example_a
 from tests.examples import job
-from tests.helpers import AuthActions, add_cpt, log_activity, pdf_bytes, submit
+from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity, pdf_bytes, submit
 from tests.test_dashboard import category_rows, facts
 from tests.test_reports import needs_pdftotext, pdf_text
 from tracker import create_app
@@ -435,3 +435,21 @@ def test_a_past_packet_never_holds_a_file_that_took_a_deleted_files_id(app, pers
     manifest = json.loads(archive.read("manifest.json"))["files"]
     assert manifest["evidence/2026-03-14-line-operator-1.png"] == {
         "missing": "letter.png was deleted after the report's cycle closed."}
+
+
+def test_a_second_click_on_undo_undoes_nothing_more(app, person):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person)
+    renew(person, cpt, "2026-12-20")
+    app.config["TODAY"] = date(2032, 1, 5)  # the next cycle's window is open
+    renew(person, cpt, "2032-01-05")
+    assert [c[2] for c in cycles(app)] == ["renewed", "renewed", "open"]
+    url = f"/credentials/{cpt}/renewal/undo"
+    form = person.get(url).text
+    data = {"csrf_token": csrf_token(form),
+            "version": re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)}
+    assert person.post(url, data=data).status_code == 302
+    again = person.post(url, data=data)  # the same page, sent twice
+    assert again.status_code == 200
+    assert "changed at the same time" in again.text
+    assert [c[2] for c in cycles(app)] == ["renewed", "open"]

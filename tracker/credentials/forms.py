@@ -97,3 +97,9 @@ def form_data_of(credential) -> dict:
 
 class ConfirmForm(FlaskForm):
     """No fields but the CSRF token: the button that confirms an action."""
+
+
+class UndoForm(FlaskForm):
+    """The undo button, with the credential's version: a second click undoes nothing more."""
+
+    version = version_field()

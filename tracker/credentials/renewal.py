@@ -14,11 +14,11 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import delete
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker import history
 from tracker.activities.services import Ledger, ledger_of
-from tracker.concurrency import Conflict, refusing_stale
+from tracker.concurrency import Conflict, check_version, refusing_stale
 from tracker.credentials import snapshots
 from tracker.credentials.services import ruleset_of
 from tracker.models import Cycle, CycleSnapshot, CycleStatus, HeldCredential
@@ -27,6 +27,8 @@ from tracker.rules.cycles import cycle_for, next_cycle_after
 from tracker.rules.engine import Progress, Status
 from tracker.rulesets import catalog
 
+CHANGED_MEANWHILE = ("This credential was changed at the same time, maybe in another tab. "
+                     "Nothing was saved. Look at it again before you go on.")
 RENEW = "renew"
 REGAIN = "regain"
 
@@ -95,7 +97,15 @@ def regain_date_problem(cycle: Cycle, passed_on: date, today: date) -> str | Non
 
 
 def _closing_ledger(session: Session, credential: HeldCredential, closed_on: date) -> Ledger:
-    """The open cycle as seen on the day it closes: what its history keeps."""
+    """The open cycle as seen on the day it closes: what its history keeps.
+
+    The credential's row is locked first (on PostgreSQL; SQLite has one writer anyway), so
+    an activity saved from now on waits for the renewal's commit; one saved since this
+    request read the credential has raised its revision, and the renewal is refused."""
+    revision = session.exec(select(HeldCredential.activities_revision).where(
+        HeldCredential.id == credential.id).with_for_update()).one()
+    if revision != credential.activities_revision:
+        raise Refused(CHANGED_MEANWHILE)
     old = credential.open_cycle
     return ledger_of(session, ruleset_of(credential, old), credential, old, closed_on)
 
@@ -140,8 +150,7 @@ def _refusing_a_change_meanwhile(session: Session) -> Iterator[None]:
         with refusing_stale(session):
             yield
     except Conflict as error:
-        raise Refused("This credential was changed at the same time, maybe in another tab. "
-                      "Nothing was saved. Look at it again before you go on.") from error
+        raise Refused(CHANGED_MEANWHILE) from error
 
 
 def record_renewal(session: Session, credential: HeldCredential, renewed_on: date,
@@ -205,8 +214,12 @@ def _undo_problem(credential: HeldCredential, activities, today: date) -> str | 
     return None
 
 
-def undo(session: Session, credential: HeldCredential, today: date) -> Cycle:
-    """Delete the new cycle and reopen the one before it."""
+def undo(session: Session, credential: HeldCredential, today: date,
+         started: int | None = None) -> Cycle:
+    """Delete the new cycle and reopen the one before it; `started` is the credential's
+    version the undo page showed (a second click, or another tab, undoes nothing more)."""
+    with _refusing_a_change_meanwhile(session):
+        check_version(credential, started)
     problem = undo_problem(session, credential, today)
     if problem:
         raise Refused(problem)

@@ -6,8 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired
 
 from tracker.clock import today
+from tracker.concurrency import started_from
 from tracker.credentials import renewal
-from tracker.credentials.forms import ConfirmForm
+from tracker.credentials.forms import UndoForm
 from tracker.credentials.services import ruleset_of
 from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
@@ -61,10 +62,11 @@ def record(credential_id: int):
 def undo(credential_id: int):
     credential = own_credential_or_404(credential_id)
     problem = renewal.undo_problem(get_session(), credential, today())
-    form = ConfirmForm()
+    form = UndoForm(version=credential.version)
     if form.validate_on_submit():
         try:
-            reopened = renewal.undo(get_session(), credential, today())
+            reopened = renewal.undo(get_session(), credential, today(),
+                                    started_from(form.version))
         except renewal.Refused as refusal:
             form.form_errors.append(str(refusal))
         else:
