@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, event, exc, make_url, text
 from sqlmodel import func, select
 
+from tests.api.helpers import ApiClient, make_token
 from tests.helpers import AuthActions, add_cpt, csrf_token
 from tests.live_server import (
     Browser,
@@ -95,6 +96,17 @@ def test_pages_answer_503_in_the_layout_while_the_database_is_gone(app, user_cli
     assert home.status_code == 200 and "Log out" in home.text
     assert count(app, Activity) == 0
     assert visitor.get("/healthz").json == {"status": "ok", "database": "ok"}
+
+
+def test_the_api_answers_a_503_problem_while_the_database_is_gone(app, user_client, tmp_path):
+    api = ApiClient(app, make_token(user_client))
+    with database_gone(app, tmp_path):
+        response = api.get("/credentials")
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.json["status"] == 503
+    assert "Traceback" not in response.text and "sqlite3" not in response.text
+    assert api.get("/credentials").status_code == 200  # and back by itself
 
 
 def test_a_connection_killed_in_the_middle_of_a_change_gives_503_and_keeps_nothing(

@@ -3,7 +3,6 @@
 from flask import Response, current_app
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
-from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from tracker.api import auth, problems
@@ -71,7 +70,6 @@ bp.before_request(auth.authenticate)
 bp.register_error_handler(problems.ApiProblem, problems.handle_api_problem)
 bp.register_error_handler(429, problems.handle_rate_limit)
 bp.register_error_handler(HTTPException, problems.handle_http_error)
-bp.register_error_handler(OperationalError, problems.handle_database_down)
 
 
 def _rate_limit() -> str:

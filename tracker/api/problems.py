@@ -10,7 +10,6 @@ import time
 
 from flask import Flask, Response, current_app, request
 from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -135,11 +134,6 @@ def say_when_to_retry(response: Response) -> Response:
     if response.status_code == 429:
         response.headers.setdefault("Retry-After", str(seconds_to_wait()))
     return response
-
-
-def handle_database_down(error: OperationalError) -> Response:
-    current_app.logger.error("Database unavailable: %s", error.orig)
-    return problem(503)
 
 
 # pydantic's error types, in the words the web forms use.
