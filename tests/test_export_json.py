@@ -116,7 +116,7 @@ def test_account_and_credentials(app, person):
     assert cycle | {"id": 0, "progress": None} == {
         "id": 0, "starts_on": "2022-03-15", "ends_on": "2027-03-15",
         "points_required": "100.00", "ruleset_version": "2026.1", "status": "open",
-        "closed_on": None, "carried_in": "0.00", "progress": None,
+        "closed_on": None, "carried_in": "0.00", "closing_snapshot": None, "progress": None,
     }
     assert pmp["cycles"][0]["points_required"] == "60.00"
 

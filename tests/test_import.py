@@ -377,3 +377,34 @@ def test_hidden_characters_and_huge_numbers_are_row_errors(app, user_client, cpt
     assert "Row 4, Quantity: “100000000” is too big." in page.text
     assert 'name="upload"' not in page.text
     assert activity_count(app) == 0
+
+
+def test_a_renewed_cycle_travels_with_what_it_kept(app, user_client):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, user_client)
+    app.config["TODAY"] = date(2026, 12, 20)
+    submit(user_client, f"/credentials/{cpt}/renewal", {"day": "2026-12-20"})
+    with app.app_context():
+        statistics = get_session().exec(
+            select(Activity.id).where(Activity.title == "Statistics")).one()
+    submit(user_client, f"/activities/{statistics}/delete", {},
+           form_page=f"/activities/{statistics}")  # after the renewal: not in what it kept
+    original = export_of(app, "pat@example.com")
+    [kept] = [c["closing_snapshot"] for c in original["credentials"][0]["cycles"]
+              if c["status"] == "renewed"]
+    assert kept["counted"] == "128.00"
+    assert "Statistics" in [a["title"] for a in kept["activities"]]
+
+    newcomer = app.test_client()
+    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
+    assert upload_export(newcomer, original).status_code == 302
+    assert comparable(export_of(app, "sam@example.com")) == comparable(original)
+    with app.app_context():
+        sam = get_session().exec(select(User).where(User.email == "sam@example.com")).one()
+        credential = get_session().exec(
+            select(HeldCredential).where(HeldCredential.user_id == sam.id)).one()
+        old = next(c for c in credential.cycles if c.status == "renewed")
+        ids = (credential.id, old.id)
+    report = newcomer.get(f"/credentials/{ids[0]}/cycles/{ids[1]}/report").text
+    assert "<strong>128 points</strong>" in report and "Statistics" in report
+    assert "128 of 100" in newcomer.get(f"/credentials/{ids[0]}").text

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker.activities.services import EVIDENCE_FACTS, Ledger, engine_cycle, engine_input
 from tracker.activities.services import ledger_of as live_ledger_of
@@ -22,6 +22,10 @@ from tracker.rules import engine
 
 ACTIVITY_COLUMNS = list(Activity.__table__.columns)
 FILE_COLUMNS = [column.expression for column in EVIDENCE_FACTS]
+# What a full export carries of a snapshot: what its report is made from.
+EXPORTED_ACTIVITY_FIELDS = ("id", "category", "title", "provider", "completed_on", "started_on",
+                            "quantity", "fraction", "description", "tags")
+EXPORTED_FILE_FIELDS = ("id", "activity_id", "filename", "content_type", "size", "sha256")
 
 
 def _to_json(value):
@@ -78,3 +82,35 @@ def cycle_ledger(session: Session, credential: HeldCredential, cycle: Cycle,
             return _frozen_ledger(snapshot, credential, cycle)
     return live_ledger_of(session, ruleset_of(credential, cycle), credential, cycle,
                           cycle.closed_on or today)
+
+
+def snapshots_of(session: Session, cycles: list[Cycle]) -> dict[int, CycleSnapshot]:
+    """The snapshots of the closed ones among `cycles`: one statement, none if none closed."""
+    closed = [c.id for c in cycles if c.status != CycleStatus.OPEN]
+    if not closed:
+        return {}
+    found = session.exec(select(CycleSnapshot).where(CycleSnapshot.cycle_id.in_(closed)))
+    return {snapshot.cycle_id: snapshot for snapshot in found}
+
+
+def exported(cycle: Cycle, snapshot: CycleSnapshot | None) -> dict | None:
+    """A snapshot as the full export writes it (tracker/reports/export.schema.json)."""
+    if snapshot is None:
+        return None
+    counted = cycle.counted_at_close
+    return {
+        "counted": None if counted is None else _to_json(counted),
+        "modules": list(snapshot.modules),
+        "activities": [{name: item.get(name) for name in EXPORTED_ACTIVITY_FIELDS}
+                       for item in snapshot.activities],
+        "files": [{name: item.get(name) for name in EXPORTED_FILE_FIELDS}
+                  for item in snapshot.files],
+    }
+
+
+def imported(cycle: Cycle, item: dict) -> CycleSnapshot:
+    """A snapshot from a full export (checked against its schema), for the new `cycle`."""
+    if item["counted"] is not None:
+        cycle.counted_at_close = Decimal(item["counted"])
+    return CycleSnapshot(cycle_id=cycle.id, modules=item["modules"],
+                         activities=item["activities"], files=item["files"])

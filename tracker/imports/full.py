@@ -19,6 +19,7 @@ from sqlmodel import Session, func, select
 
 from tracker import history
 from tracker.activities.services import facts_of
+from tracker.credentials import snapshots
 from tracker.display import count_of
 from tracker.fields import is_storable
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential, HeldModule, User
@@ -93,7 +94,13 @@ def import_full_export(session: Session, user: User, document) -> str:
     session.add(user)
     session.add_all(credentials)
     try:
-        session.flush()  # the credentials' new ids, in the same transaction
+        session.flush()  # the credentials' and cycles' new ids, in the same transaction
+        session.add_all([
+            snapshots.imported(cycle, cycle_item["closing_snapshot"])
+            for credential, item in zip(credentials, document["credentials"], strict=True)
+            for cycle, cycle_item in zip(credential.cycles, item["cycles"], strict=True)
+            if cycle.status != CycleStatus.OPEN and cycle_item.get("closing_snapshot")
+        ])
         imported = [
             (credential, activity)
             for credential, item in zip(credentials, document["credentials"], strict=True)

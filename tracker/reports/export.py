@@ -15,8 +15,17 @@ from sqlmodel import Session, select
 
 from tracker import history
 from tracker.activities.services import EVIDENCE_FACTS, ledgers_of
+from tracker.credentials import snapshots
 from tracker.credentials.services import credentials_of, ruleset_of
-from tracker.models import Activity, ChangeRecord, Cycle, Evidence, HeldCredential, User
+from tracker.models import (
+    Activity,
+    ChangeRecord,
+    Cycle,
+    CycleSnapshot,
+    Evidence,
+    HeldCredential,
+    User,
+)
 from tracker.rules.cases import progress_to_json
 
 FORMAT_VERSION = 1
@@ -34,6 +43,7 @@ def full_export(session: Session, user: User, today: date) -> dict[str, Any]:
         )
     }
     activities = _activities_by_credential(session, [c.id for c in credentials])
+    kept = snapshots.snapshots_of(session, [cycle for c in credentials for cycle in c.cycles])
     return {
         "format_version": FORMAT_VERSION,
         "exported_on": today.isoformat(),
@@ -44,7 +54,7 @@ def full_export(session: Session, user: User, today: date) -> dict[str, Any]:
             "created_at": _moment(user.created_at),
         },
         "credentials": [
-            _credential(c, progress, activities.get(c.id, [])) for c in credentials
+            _credential(c, progress, kept, activities.get(c.id, [])) for c in credentials
         ],
         "history": [_change(record) for record in history.all_of(session, user)],
     }
@@ -83,7 +93,7 @@ class _FileFacts:
 
 
 def _credential(credential: HeldCredential, progress: dict[int, dict],
-                activities: list[dict]) -> dict[str, Any]:
+                kept: dict[int, CycleSnapshot], activities: list[dict]) -> dict[str, Any]:
     return {
         "id": credential.id,
         "ruleset": credential.ruleset_code,
@@ -93,12 +103,13 @@ def _credential(credential: HeldCredential, progress: dict[int, dict],
         "modules": [
             {"code": m.module_code, "passed_on": _day(m.passed_on)} for m in credential.modules
         ],
-        "cycles": [_cycle(cycle, progress.get(cycle.id)) for cycle in credential.cycles],
+        "cycles": [_cycle(cycle, progress.get(cycle.id), kept.get(cycle.id))
+                   for cycle in credential.cycles],
         "activities": activities,
     }
 
 
-def _cycle(cycle: Cycle, progress: dict | None) -> dict[str, Any]:
+def _cycle(cycle: Cycle, progress: dict | None, kept: CycleSnapshot | None) -> dict[str, Any]:
     return {
         "id": cycle.id,
         "starts_on": _day(cycle.starts_on),
@@ -108,6 +119,7 @@ def _cycle(cycle: Cycle, progress: dict | None) -> dict[str, Any]:
         "status": str(cycle.status),
         "closed_on": _day(cycle.closed_on),
         "carried_in": _amount(cycle.carried_in),
+        "closing_snapshot": snapshots.exported(cycle, kept),
         "progress": progress,
     }
 
