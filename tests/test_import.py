@@ -408,3 +408,56 @@ def test_a_renewed_cycle_travels_with_what_it_kept(app, user_client):
     report = newcomer.get(f"/credentials/{ids[0]}/cycles/{ids[1]}/report").text
     assert "<strong>128 points</strong>" in report and "Statistics" in report
     assert "128 of 100" in newcomer.get(f"/credentials/{ids[0]}").text
+
+
+def renewed_export(app, client) -> dict:
+    """Worked example A, renewed on 2026-12-20, as its full export."""
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, client)
+    app.config["TODAY"] = date(2026, 12, 20)
+    submit(client, f"/credentials/{cpt}/renewal", {"day": "2026-12-20"})
+    return export_of(app, "pat@example.com")
+
+
+def closed_cycle(document: dict) -> dict:
+    return next(c for c in document["credentials"][0]["cycles"] if c["status"] == "renewed")
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda kept: kept["activities"][1].update(quantity="-1000"),
+     "must be more than 0"),
+    (lambda kept: kept["activities"][1].update(quantity="1" + "0" * 60),
+     "has an amount too big to keep"),
+    (lambda kept: kept["activities"][1].update(completed_on=None),
+     "Enter the date you finished this activity."),
+    (lambda kept: kept["activities"][2].update(id=kept["activities"][1]["id"]),
+     "two activities have the same id"),
+], ids=["negative", "huge", "no date", "same id"])
+def test_a_crafted_snapshot_is_refused_whole(app, user_client, damage, message):
+    document = renewed_export(app, user_client)
+    damage(closed_cycle(document)["closing_snapshot"])
+    newcomer = app.test_client()
+    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
+    page = upload_export(newcomer, document)
+    assert page.status_code == 200
+    assert "The export file is damaged" in page.text and message in page.text
+    with app.app_context():
+        assert get_session().exec(select(func.count()).select_from(HeldCredential)).one() == 1
+
+
+def test_a_closed_cycle_needs_its_closing_day_and_its_points_are_worked_out_again(
+        app, user_client):
+    document = renewed_export(app, user_client)
+    closed_cycle(document)["closing_snapshot"]["counted"] = "99999.00"  # not believed
+    broken = json.loads(json.dumps(document))
+    closed_cycle(broken)["closed_on"] = None
+    newcomer = app.test_client()
+    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
+    assert "has no closing day" in upload_export(newcomer, broken).text
+    assert upload_export(newcomer, document).status_code == 302
+    with app.app_context():
+        sam = get_session().exec(select(User).where(User.email == "sam@example.com")).one()
+        credential_id = get_session().exec(select(HeldCredential.id).where(
+            HeldCredential.user_id == sam.id)).one()
+    page = newcomer.get(f"/credentials/{credential_id}").text
+    assert "128 of 100" in page and "99999" not in page

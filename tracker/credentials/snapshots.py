@@ -108,9 +108,10 @@ def exported(cycle: Cycle, snapshot: CycleSnapshot | None) -> dict | None:
     }
 
 
-def imported(cycle: Cycle, item: dict) -> CycleSnapshot:
-    """A snapshot from a full export (checked against its schema), for the new `cycle`."""
-    if item["counted"] is not None:
-        cycle.counted_at_close = Decimal(item["counted"])
-    return CycleSnapshot(cycle_id=cycle.id, modules=item["modules"],
-                         activities=item["activities"], files=item["files"])
+def imported(credential: HeldCredential, cycle: Cycle, item: dict) -> CycleSnapshot:
+    """A snapshot from a full export (its activities checked as the forms check them), for
+    the new closed `cycle`. Its counted points are worked out again, not taken from the file."""
+    snapshot = CycleSnapshot(cycle_id=cycle.id, modules=item["modules"],
+                             activities=item["activities"], files=item["files"])
+    cycle.counted_at_close = _frozen_ledger(snapshot, credential, cycle).progress.counted
+    return snapshot

@@ -21,10 +21,12 @@ from tracker import history
 from tracker.activities.services import facts_of
 from tracker.credentials import snapshots
 from tracker.display import count_of
-from tracker.fields import is_storable
+from tracker.fields import MAX_AMOUNT, is_storable
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential, HeldModule, User
 from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH
-from tracker.rules.catalog import UnknownRuleSetError
+from tracker.rules.catalog import RuleSet, UnknownRuleSetError
+from tracker.rules.checks import check_activity
+from tracker.rules.engine import ActivityInput
 from tracker.rulesets import catalog
 
 
@@ -66,15 +68,47 @@ def check_document(document) -> None:
         raise ExportRefused("The export file has invisible control characters in its text, "
                             "which Recert cannot keep. It was not made by Recert as it is.")
     served = catalog()
+    exported_on = date.fromisoformat(document["exported_on"])
     for credential in document["credentials"]:
+        rulesets = {}
         for cycle in credential["cycles"]:
             try:
-                served.get(credential["ruleset"], cycle["ruleset_version"])
+                ruleset = served.get(credential["ruleset"], cycle["ruleset_version"])
             except UnknownRuleSetError:
                 raise ExportRefused(
                     f"This Recert does not know the rule set {credential['ruleset']} "
                     f"version {cycle['ruleset_version']}."
                 ) from None
+            rulesets[cycle["id"]] = ruleset
+            if cycle["status"] != CycleStatus.OPEN and cycle["closed_on"] is None:
+                raise ExportRefused(f"The export file is damaged: the closed cycle from "
+                                    f"{cycle['starts_on']} has no closing day.")
+            kept = cycle.get("closing_snapshot")
+            if kept and cycle["status"] != CycleStatus.OPEN:
+                _check_activities(ruleset, kept["activities"], exported_on)
+        if credential["cycles"]:
+            _check_activities(rulesets[credential["cycles"][-1]["id"]],
+                              credential["activities"], exported_on)
+
+
+def _check_activities(ruleset: RuleSet, items: list[dict], exported_on: date) -> None:
+    """Refuse activities Recert's own forms would never have saved: a crafted file must not
+    put amounts or dates in that its pages cannot show (checked as on the export day)."""
+    ids = [item["id"] for item in items]
+    if len(set(ids)) != len(ids):
+        raise ExportRefused("The export file is damaged: two activities have the same id.")
+    for item in items:
+        quantity, fraction = _amount(item["quantity"]), _amount(item["fraction"])
+        if any(abs(amount) > MAX_AMOUNT for amount in (quantity, fraction) if amount is not None):
+            raise ExportRefused(f"The export file is damaged: “{item['title']}” has an "
+                                "amount too big to keep.")
+        activity = ActivityInput(id=item["id"], category=item["category"],
+                                 completed_on=_day(item["completed_on"]), quantity=quantity,
+                                 started_on=_day(item["started_on"]), fraction=fraction)
+        problems = check_activity(ruleset, activity, exported_on)
+        if problems:
+            raise ExportRefused(f"The export file is damaged: “{item['title']}”: "
+                                f"{problems[0].message}")
 
 
 def import_full_export(session: Session, user: User, document) -> str:
@@ -96,7 +130,7 @@ def import_full_export(session: Session, user: User, document) -> str:
     try:
         session.flush()  # the credentials' and cycles' new ids, in the same transaction
         session.add_all([
-            snapshots.imported(cycle, cycle_item["closing_snapshot"])
+            snapshots.imported(credential, cycle, cycle_item["closing_snapshot"])
             for credential, item in zip(credentials, document["credentials"], strict=True)
             for cycle, cycle_item in zip(credential.cycles, item["cycles"], strict=True)
             if cycle.status != CycleStatus.OPEN and cycle_item.get("closing_snapshot")
