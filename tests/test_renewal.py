@@ -30,12 +30,21 @@ def person(app, client):
     return client
 
 
-def example_a(app, person) -> int:
+def example_a(app, person, with_proof: bool = False) -> int:
     """RULES.md's worked example A, entered through the app, keeping the test's own today."""
     today = app.config["TODAY"]
-    cpt = enter_example_a(app, person)
+    cpt = enter_example_a(app, person, with_proof)
     app.config["TODAY"] = today
     return cpt
+
+
+def renewed_example_a_with_proof(app, person) -> tuple[int, int]:
+    """Example A with a proof file on each activity, renewed on 2026-12-20: (credential id,
+    the closed cycle's id)."""
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person, with_proof=True)
+    renew(person, cpt, "2026-12-20")
+    return cpt, cycle_ids(app)[0]
 
 
 def cycles(app) -> list[tuple[date, date, str, date | None]]:
@@ -357,11 +366,7 @@ def test_renewal_carries_excess_points_into_the_next_cycle(app, person, tmp_path
 
 
 def test_a_past_packet_names_a_proof_file_deleted_since(app, person):
-    app.config["TODAY"] = date(2026, 12, 20)
-    cpt = enter_example_a(app, person, with_proof=True)
-    app.config["TODAY"] = date(2026, 12, 20)
-    renew(person, cpt, "2026-12-20")
-    old_id = cycle_ids(app)[0]
+    cpt, old_id = renewed_example_a_with_proof(app, person)
     with app.app_context():
         [file_id] = get_session().exec(
             select(Evidence.id).join(Activity).where(Activity.title == "Statistics")).all()
@@ -411,11 +416,7 @@ def test_the_change_log_records_the_renewal_and_its_undo(app, person):
 def test_a_past_packet_never_holds_a_file_that_took_a_deleted_files_id(app, person):
     """SQLite gives a deleted row's id to the next row: another person's new file must not
     stand in for a file a closed cycle's snapshot names."""
-    app.config["TODAY"] = date(2026, 12, 20)
-    cpt = enter_example_a(app, person, with_proof=True)
-    app.config["TODAY"] = date(2026, 12, 20)
-    renew(person, cpt, "2026-12-20")
-    old_id = cycle_ids(app)[0]
+    cpt, old_id = renewed_example_a_with_proof(app, person)
     with app.app_context():
         newest, activity_id = get_session().exec(
             select(Evidence.id, Evidence.activity_id).order_by(Evidence.id.desc())).first()
