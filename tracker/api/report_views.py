@@ -11,7 +11,6 @@ from tracker.api.credential_views import own_credential
 from tracker.api.inputs import CredentialPath, ReportQuery
 from tracker.api.problems import ApiProblem
 from tracker.clock import today
-from tracker.credentials.renewal import evaluated_on
 from tracker.db import get_session
 from tracker.reports import documents
 from tracker.reports.export import full_export
@@ -27,7 +26,7 @@ def _report(credential_id: int, cycle_id: int | None) -> documents.Report:
         if cycle is None:
             raise ApiProblem(404, "This credential has no cycle with this id.")
     return documents.build_report(get_session(), api_user(), credential,
-                                  evaluated_on(cycle, today()), cycle)
+                                  today(), cycle)
 
 
 @bp.get(f"/credentials/<{ID}:credential_id>/report.pdf", tags=[REPORTS],

@@ -49,11 +49,6 @@ class Offer:
     message: str
 
 
-def evaluated_on(cycle: Cycle, today: date) -> date:
-    """A closed cycle keeps the figures of the day it closed; an open one is seen today."""
-    return cycle.closed_on or today
-
-
 def offer_of(cycle: Cycle | None, progress: Progress, today: date) -> Offer:
     if cycle is None or cycle.status != CycleStatus.OPEN:
         return Offer(None, "This cycle is already closed.")

@@ -49,7 +49,8 @@ def _row(columns, item: dict) -> SimpleNamespace:
 
 
 def take(cycle: Cycle, credential: HeldCredential, ledger: Ledger) -> CycleSnapshot:
-    """The copy of `ledger` (the cycle evaluated on its closing day) that the cycle keeps."""
+    """The copy of `ledger` (the cycle evaluated on its closing day) that the cycle keeps;
+    the cycle's counted_at_close is set from it, so the dashboard need not read the copy."""
     cycle.counted_at_close = ledger.progress.counted
     return CycleSnapshot(
         cycle_id=cycle.id,
@@ -73,6 +74,11 @@ def _frozen_ledger(snapshot: CycleSnapshot, credential: HeldCredential, cycle: C
     return Ledger(progress, activities, files)
 
 
+def evaluated_on(cycle: Cycle, today: date) -> date:
+    """A closed cycle keeps the figures of the day it closed; an open one is seen today."""
+    return cycle.closed_on or today
+
+
 def cycle_ledger(session: Session, credential: HeldCredential, cycle: Cycle,
                  today: date) -> Ledger:
     """The cycle's ledger: a closed cycle's as on its closing day, an open one's as `today`."""
@@ -81,7 +87,7 @@ def cycle_ledger(session: Session, credential: HeldCredential, cycle: Cycle,
         if snapshot is not None:
             return _frozen_ledger(snapshot, credential, cycle)
     return live_ledger_of(session, ruleset_of(credential, cycle), credential, cycle,
-                          cycle.closed_on or today)
+                          evaluated_on(cycle, today))
 
 
 def snapshots_of(session: Session, cycles: list[Cycle]) -> dict[int, CycleSnapshot]:

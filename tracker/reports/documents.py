@@ -64,13 +64,14 @@ class Report:
 def build_report(session: Session, user: User, credential: HeldCredential,
                  today: date, cycle: Cycle | None = None) -> Report:
     """The report of `cycle` (the current one by default), evaluated as on `today`; a closed
-    cycle's comes from what it kept on the day it closed."""
+    cycle's comes from what it kept on the day it closed, and is dated that day."""
     cycle = cycle or credential.current_cycle
+    seen_on = snapshots.evaluated_on(cycle, today)
     ruleset = ruleset_of(credential, cycle)
-    ledger = snapshots.cycle_ledger(session, credential, cycle, today)
+    ledger = snapshots.cycle_ledger(session, credential, cycle, seen_on)
     tags = [(a.id, a.tags) for a in ledger.activities]
     return Report(user, credential, cycle, ruleset, ledger, build_chart(ledger.progress),
-                  competency_coverage(ruleset, tags, ledger.progress), today)
+                  competency_coverage(ruleset, tags, ledger.progress), seen_on)
 
 
 def render_html(report: Report, *, for_pdf: bool = False, standalone: bool = False) -> str:

@@ -4,7 +4,6 @@ from flask import Blueprint, Response, abort, has_request_context, request, stre
 from flask_login import current_user, login_required
 
 from tracker.clock import today
-from tracker.credentials.renewal import evaluated_on
 from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
 from tracker.reports import documents
@@ -38,7 +37,7 @@ def _report(credential_id: int, cycle_id: int | None) -> documents.Report:
         if cycle is None:
             abort(404)
     return documents.build_report(get_session(), current_user, credential,
-                                  evaluated_on(cycle, today()), cycle)
+                                  today(), cycle)
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
