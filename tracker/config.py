@@ -70,7 +70,7 @@ def from_environment(instance_path: Path) -> dict:
         "RATELIMIT_KEY_PREFIX": os.environ.get("RECERT_RATELIMIT_KEY_PREFIX", "recert"),
         "PROXY_HOPS": int(proxy_hops),
         # Off: Flask-Limiter would send Retry-After (and X-RateLimit-*) with every answer that
-        # counts. Only a 429 says when to try again (tracker.api.problems.say_when_to_retry).
+        # counts. Only a 429 says when to try again (tracker.errors.say_when_to_retry).
         "RATELIMIT_HEADERS_ENABLED": False,
         # Per person (or address when logged out), shared by all routes: see tracker.ratelimits.
         # A person filling in forms stays far below; a script is stopped within a minute.

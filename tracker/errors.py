@@ -2,7 +2,7 @@
 
 import time
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, Response, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
@@ -48,11 +48,33 @@ def handle_csrf_error(_error: CSRFError):
     )
 
 
-def handle_rate_limit(_error: HTTPException):
+def _reset_in() -> float | None:
+    """Seconds until the limit this request broke lets requests through again (None when no
+    limit was broken)."""
     limit = limiter.current_limit
-    if limit is None:
+    return None if limit is None else limit.reset_at - time.time()
+
+
+def seconds_to_wait() -> int:
+    """For Retry-After: whole seconds, at least 1; a minute when no limit says."""
+    reset_in = _reset_in()
+    return 60 if reset_in is None else max(1, int(reset_in))
+
+
+def say_when_to_retry(response: Response) -> Response:
+    """Every 429 of the app (the web's login lockout and the API's) says in `Retry-After` when
+    to try again; no other answer has it (Flask-Limiter's own headers are off, see
+    tracker.config)."""
+    if response.status_code == 429:
+        response.headers.setdefault("Retry-After", str(seconds_to_wait()))
+    return response
+
+
+def handle_rate_limit(_error: HTTPException):
+    reset_in = _reset_in()
+    if reset_in is None:
         return render_error(429)
-    minutes = max(1, round((limit.reset_at - time.time()) / 60))
+    minutes = max(1, round(reset_in / 60))
     unit = "minute" if minutes == 1 else "minutes"
     return render_error(429, f"Too many attempts. Try again in {minutes} {unit}.")
 
@@ -74,3 +96,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(429, handle_rate_limit)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DBAPIError, handle_database_error)
+    app.after_request(say_when_to_retry)

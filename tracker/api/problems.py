@@ -6,14 +6,13 @@ right (422), `errors`: for each field, the messages the web forms give.
 """
 
 import json
-import time
 
 from flask import Flask, Response, current_app, request
 from pydantic import BaseModel, Field, ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from tracker.extensions import limiter
+from tracker.errors import seconds_to_wait
 from tracker.fields import NOT_A_NUMBER
 
 MEDIA_TYPE = "application/problem+json"
@@ -116,24 +115,10 @@ def handle_http_error(error: HTTPException) -> Response:
     return problem(code, headers=headers)
 
 
-def seconds_to_wait() -> int:
-    """Until the limit this request broke lets requests through again."""
-    limit = limiter.current_limit
-    return max(1, int(limit.reset_at - time.time())) if limit is not None else 60
-
-
 def handle_rate_limit(_error: HTTPException) -> Response:
     seconds = seconds_to_wait()
     unit = "second" if seconds == 1 else "seconds"
     return problem(429, f"Too many requests for this token. Try again in {seconds} {unit}.")
-
-
-def say_when_to_retry(response: Response) -> Response:
-    """Every 429 of the app (the web's login lockout too) says in `Retry-After` when to try
-    again; no other answer has it (Flask-Limiter's own headers are off, see tracker.config)."""
-    if response.status_code == 429:
-        response.headers.setdefault("Retry-After", str(seconds_to_wait()))
-    return response
 
 
 # pydantic's error types, in the words the web forms use.
@@ -195,8 +180,7 @@ def init_app(app: Flask, blueprint_names: set[str]) -> None:
 
     Errors raised in the API's views reach its blueprint's handlers; an address that matches
     no route belongs to no blueprint, so the app's handler (tracker.errors', registered
-    before this) is wrapped: problems under /api/, the error page elsewhere. Every 429 gets
-    its Retry-After here."""
+    before this) is wrapped: problems under /api/, the error page elsewhere."""
     web_handler = app.error_handler_spec[None][None].get(HTTPException)
 
     def routing_error(error: HTTPException):
@@ -207,4 +191,3 @@ def init_app(app: Flask, blueprint_names: set[str]) -> None:
         return web_handler(error) if web_handler else error
 
     app.register_error_handler(HTTPException, routing_error)
-    app.after_request(say_when_to_retry)
