@@ -89,7 +89,7 @@ def own_objects(app, client):
 
 
 def own_api_token_id(app) -> int:
-    from tracker.api import tokens
+    from tracker.account import tokens
     from tracker.models import User
 
     with app.app_context():

@@ -65,6 +65,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.account.token_views import bp as api_tokens_bp
     from tracker.account.views import bp as account_bp
     from tracker.activities.evidence_views import bp as evidence_bp
     from tracker.activities.trash_views import bp as trash_bp
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(api_tokens_bp)
     app.register_blueprint(credentials_bp)
     app.register_blueprint(renewal_bp)
     app.register_blueprint(dashboard_bp)

@@ -1,13 +1,14 @@
 """The JSON API at /api/v1, for personal access tokens, described by an OpenAPI document.
 
-- `tokens`, `token_views`: personal access tokens (made on the account page, stored hashed)
+- `blueprint`: the APIBlueprint and what every operation shares: auth, limits, answers
 - `auth`: the bearer token of each request, its scope, the per-token rate limit; no cookies
 - `problems`: errors as problem details (RFC 9457)
 - `inputs`, `schemas`: pydantic models of requests and answers (they make the document)
 - `validation`: input checked by the web's forms and the rules engine's checks
 - `preconditions`: ETags, and the version (If-Match or `version`) every change must send
-- `*_views`: the operations, on one APIBlueprint; `docs`: openapi.json and the docs page
-"""
+- `*_views`: the operations, on the one blueprint; `docs`: openapi.json and the docs page
+
+The tokens, and the account page that makes and revokes them, are tracker.account's."""
 
 from flask_openapi3 import Info, OpenAPI
 
@@ -39,7 +40,7 @@ OPENAPI_OPTIONS = {
 
 
 def init_app(app: OpenAPI) -> None:
-    """Register the API, its docs and the token pages (after tracker.errors.init_app)."""
+    """Register the API and its docs (after tracker.errors.init_app)."""
     from tracker.api import (  # noqa: F401  (their routes join the blueprint)
         activity_views,
         auth,
@@ -48,7 +49,6 @@ def init_app(app: OpenAPI) -> None:
         evidence_views,
         problems,
         report_views,
-        token_views,
     )
     from tracker.api.blueprint import bp
     from tracker.extensions import csrf
@@ -56,6 +56,5 @@ def init_app(app: OpenAPI) -> None:
     csrf.exempt(bp)  # no cookies, so no cross-site requests to guard against
     app.register_api(bp)
     app.register_blueprint(docs.bp)
-    app.register_blueprint(token_views.bp)
     problems.init_app(app, {bp.name})
     auth.init_app(app)

@@ -10,7 +10,7 @@ from flask import Flask, g, request
 from flask.sessions import SessionInterface
 from flask_limiter.util import get_remote_address
 
-from tracker.api import tokens
+from tracker.account import tokens
 from tracker.api.problems import ApiProblem
 from tracker.clock import today
 from tracker.db import get_session

@@ -15,7 +15,6 @@ from tracker.db import get_session
 from tracker.reports import documents
 from tracker.reports.export import full_export
 from tracker.reports.packet import packet_chunks
-from tracker.reports.views import file_stem
 
 
 def _report(credential_id: int, cycle_id: int | None) -> documents.Report:
@@ -36,7 +35,7 @@ def report_pdf(path: CredentialPath, query: ReportQuery):
     """The recertification report of the current cycle (or of `cycle_id`), as a PDF."""
     report = _report(path.credential_id, query.cycle_id)
     return attachment(documents.render_pdf(report), "application/pdf",
-                      f"{file_stem(report)}.pdf")
+                      f"{documents.file_stem(report)}.pdf")
 
 
 @bp.get(f"/credentials/<{ID}:credential_id>/activities.csv", tags=[REPORTS],
@@ -47,7 +46,7 @@ def report_csv(path: CredentialPath, query: ReportQuery):
     report = _report(path.credential_id, query.cycle_id)
     # Werkzeug adds "; charset=utf-8" to a text type itself.
     return attachment(documents.activities_csv(report), "text/csv",
-                      f"{file_stem(report)}.csv")
+                      f"{documents.file_stem(report)}.csv")
 
 
 @bp.get(f"/credentials/<{ID}:credential_id>/packet.zip", tags=[REPORTS],
@@ -58,7 +57,7 @@ def report_packet(path: CredentialPath, query: ReportQuery):
     report = _report(path.credential_id, query.cycle_id)
     chunks = packet_chunks(get_session(), report)
     return attachment(stream_with_context(chunks), "application/zip",
-                      f"{file_stem(report)}-packet.zip")
+                      f"{documents.file_stem(report)}-packet.zip")
 
 
 @bp.get("/export.json", tags=[REPORTS],

@@ -74,6 +74,13 @@ def build_report(session: Session, user: User, credential: HeldCredential,
                   competency_coverage(ruleset, tags, ledger.progress), seen_on)
 
 
+def file_stem(report: Report) -> str:
+    """The name of the report's downloads (PDF, CSV, packet) before their ending, the same on
+    the web and through the API."""
+    return (f"recert-{report.ruleset.code}-{report.cycle.starts_on.isoformat()}"
+            f"-to-{report.cycle.ends_on.isoformat()}")
+
+
 def render_html(report: Report, *, for_pdf: bool = False, standalone: bool = False) -> str:
     """The report page; `standalone` carries its stylesheet inside, for a file on its own."""
     stylesheet = ""

@@ -46,11 +46,6 @@ def _download(body, mimetype: str, filename: str) -> Response:
     return response
 
 
-def file_stem(report: documents.Report) -> str:
-    return (f"recert-{report.ruleset.code}-{report.cycle.starts_on.isoformat()}"
-            f"-to-{report.cycle.ends_on.isoformat()}")
-
-
 @bp.get("/cycles/<int:cycle_id>/report")
 @bp.get("/report")
 def page(credential_id: int, cycle_id: int | None = None):
@@ -62,7 +57,7 @@ def page(credential_id: int, cycle_id: int | None = None):
 def pdf(credential_id: int, cycle_id: int | None = None):
     report = _report(credential_id, cycle_id)
     return _download(documents.render_pdf(report), "application/pdf",
-                     f"{file_stem(report)}.pdf")
+                     f"{documents.file_stem(report)}.pdf")
 
 
 @bp.get("/cycles/<int:cycle_id>/activities.csv")
@@ -71,7 +66,7 @@ def csv(credential_id: int, cycle_id: int | None = None):
     report = _report(credential_id, cycle_id)
     # Werkzeug adds "; charset=utf-8" to a text type itself.
     return _download(documents.activities_csv(report), "text/csv",
-                     f"{file_stem(report)}.csv")
+                     f"{documents.file_stem(report)}.csv")
 
 
 @bp.get("/cycles/<int:cycle_id>/packet.zip")
@@ -80,4 +75,4 @@ def packet(credential_id: int, cycle_id: int | None = None):
     report = _report(credential_id, cycle_id)
     chunks = packet_chunks(get_session(), report)
     return _download(stream_with_context(chunks), "application/zip",
-                     f"{file_stem(report)}-packet.zip")
+                     f"{documents.file_stem(report)}-packet.zip")
