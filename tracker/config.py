@@ -6,9 +6,10 @@ from pathlib import Path
 
 from limits import parse_many
 
-from tracker.activities.evidence import MAX_FILES_PER_ACTIVITY
-
 DEFAULT_MAX_UPLOAD_MB = 10
+# Proof files one activity may have (the form and the API refuse more); one request may carry
+# them all, so it sizes MAX_CONTENT_LENGTH.
+MAX_FILES_PER_ACTIVITY = 5
 DEFAULT_MAIL_FROM = "Recert <recert@localhost>"
 # Requests that change something (POST, PUT, PATCH, DELETE), and files uploaded.
 DEFAULT_WRITE_RATE_LIMIT = "60 per minute; 300 per hour"

@@ -10,4 +10,6 @@ from tracker.ratelimits import APPLICATION_LIMITS
 csrf = CSRFProtect()
 login_manager = LoginManager()
 # Per-route limits (login, register) count by address; APPLICATION_LIMITS cap every change.
+# Flask-Limiter takes limits with their own keys and costs only here, when the limiter is made;
+# tracker.ratelimits defines them and imports nothing of the app, so this stays cycle-free.
 limiter = Limiter(key_func=get_remote_address, application_limits=APPLICATION_LIMITS)

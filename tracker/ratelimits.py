@@ -8,12 +8,17 @@ a budget, and a person cannot escape it by changing address); anyone else by add
 pages is not limited here; logging in and registering also have their own stricter limits
 (tracker.auth.views). The JSON API counts its requests on its own budget per token
 (API_RATE_LIMIT, tracker.api.blueprint), but a file sent through it spends the same upload
-budget as one sent from the web: the token's owner is the person counted. The limits are read
-from the app's config at each request: WRITE_RATE_LIMIT and UPLOAD_RATE_LIMIT (see
-tracker.config); an empty value turns one off.
+budget as one sent from the web: the token's owner is the person counted, whom the API leaves
+on `g.api_person` before the limits are checked. The limits are read from the app's config at
+each request: WRITE_RATE_LIMIT and UPLOAD_RATE_LIMIT (see tracker.config); an empty value turns
+one off.
+
+This module imports nothing of the app: tracker.extensions builds the limiter with these limits
+(Flask-Limiter takes such limits, each with its own key, scope and cost, only when the limiter is
+made; `init_app` reads just one limit from the config).
 """
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter import ApplicationLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -26,14 +31,11 @@ OWN_LIMITS = {"api"}
 def person_or_address() -> str:
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
-    if _has_own_limits():
-        # The API has no login: its person is the owner of the bearer token, looked up once
-        # per request by tracker.api.auth (imported here, as it imports this module itself).
-        from tracker.api import auth
-
-        owner = auth.usable_token_owner()  # a refused token spends nobody's budget
-        if owner is not None:
-            return f"user:{owner.id}"
+    # The API has no login: its person is the owner of a usable bearer token (tracker.api.auth);
+    # None for a refused token, which spends nobody's budget.
+    api_person = g.get("api_person")
+    if api_person is not None:
+        return f"user:{api_person.id}"
     return f"address:{get_remote_address()}"
 
 

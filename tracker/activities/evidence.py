@@ -10,6 +10,9 @@ import puremagic
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+# The form and the API read the limit here; it is set in tracker.config, as it sizes requests.
+from tracker.config import MAX_FILES_PER_ACTIVITY  # noqa: F401
+
 # What a file's content must be, and how people know each type.
 ACCEPTED_TYPES = {
     "application/pdf": "PDF",
@@ -24,7 +27,6 @@ EXTENSIONS = {
     "image/jpeg": (".jpg", ".jpeg"),
     "image/webp": (".webp",),
 }
-MAX_FILES_PER_ACTIVITY = 5
 MAX_NAME_LENGTH = 200
 
 

@@ -45,11 +45,6 @@ def init_app(app: Flask) -> None:
     app.session_interface = NoSessionForApi(app.session_interface)
 
 
-def without_login_cookies(_endpoint=None, _values=None) -> None:
-    """Before anything else asks: no browser user (from a session or remember cookie)."""
-    g._login_user = login_manager.anonymous_user()
-
-
 def _bearer() -> str | None:
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     return (secret.strip() or None) if scheme.lower() == "bearer" else None
@@ -76,11 +71,13 @@ def _refusal(token: ApiToken) -> ApiProblem | None:
     return None
 
 
-def usable_token_owner() -> User | None:
-    """The owner of the presented token when it may make this request; None otherwise.
-    It does not raise: the rate limits ask before `authenticate` runs."""
+def identify(_endpoint=None, _values=None) -> None:
+    """Before anything else asks (the limits of tracker.ratelimits are checked before
+    `authenticate` runs): no browser user (from a session or remember cookie), and on
+    `g.api_person` the owner of the presented token when it may make this request, else None."""
+    g._login_user = login_manager.anonymous_user()
     found = _found()
-    return found[1] if found is not None and _refusal(found[0]) is None else None
+    g.api_person = found[1] if found is not None and _refusal(found[0]) is None else None
 
 
 def rate_limit_key() -> str:
@@ -91,7 +88,8 @@ def rate_limit_key() -> str:
 
 
 def api_user() -> User:
-    return g.api_user
+    """The person the request is for (after `authenticate` let it through)."""
+    return g.api_person
 
 
 def _token_in_address() -> bool:
@@ -116,10 +114,8 @@ def authenticate() -> None:
                               "Make a new one on your account page.",
                          headers={"WWW-Authenticate": 'Bearer realm="recert", '
                                                       'error="invalid_token"'})
-    token, user = found
+    token = found[0]
     refusal = _refusal(token)
     if refusal is not None:
         raise refusal
     tokens.note_use(get_session(), token)
-    g.api_token = token
-    g.api_user = user

@@ -65,7 +65,7 @@ bp = APIBlueprint(
     abp_responses={401: UNAUTHORIZED, 422: INVALID, 429: TOO_MANY, 503: UNAVAILABLE},
     operation_id_callback=_operation_id,
 )
-bp.url_value_preprocessor(auth.without_login_cookies)
+bp.url_value_preprocessor(auth.identify)
 bp.before_request(auth.authenticate)
 bp.register_error_handler(problems.ApiProblem, problems.handle_api_problem)
 bp.register_error_handler(429, problems.handle_rate_limit)
