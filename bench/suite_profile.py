@@ -18,8 +18,7 @@ from suite_pages import revision_bumper
 from suite_seed import TODAY, Person
 
 from tests.helpers import PASSWORD, csrf_token
-from tracker import create_app
-from tracker.activities import services
+from tracker import create_app, ledger
 from tracker.rules import engine
 
 
@@ -96,7 +95,7 @@ def profile_pages(url: str, person: Person, runs: int, top: int,
         client.get(path)
         walls = []
         clock.clear()
-        with (timed(clock, "ledger (load + evaluate)", services, "ledgers_of"),
+        with (timed(clock, "ledger (load + evaluate)", ledger, "_ledgers"),
               timed(clock, "engine.evaluate", engine, "evaluate")):
             for _ in range(runs):
                 if bump:  # time the work, not a cached ledger
@@ -109,12 +108,12 @@ def profile_pages(url: str, person: Person, runs: int, top: int,
         print(f"\nWhere {path} ({person.activities:,} activities) spends its time, in process, "
               f"mean of {runs} requests of median {median(walls) * 1000:.0f} ms, "
               f"{len(statements)} SQL statements each:")
-        ledger, templates = clock["ledger (load + evaluate)"], clock["templates (render)"]
-        for label, seconds in [("ledger (load + evaluate)", ledger),
+        reading, templates = clock["ledger (load + evaluate)"], clock["templates (render)"]
+        for label, seconds in [("ledger (load + evaluate)", reading),
                                ("  of which engine.evaluate", clock["engine.evaluate"]),
                                ("templates (render)", templates),
                                ("everything else (Flask, login, view code)",
-                                total - ledger - templates),
+                                total - reading - templates),
                                ("SQL statements, execute only (within the above)",
                                 clock["SQL"]),
                                ("garbage collection (within the above; "

@@ -19,10 +19,10 @@ from tests.helpers import (
     png_bytes,
     submit,
 )
-from tracker.activities.services import ledger_of
-from tracker.credentials.services import credentials_of, ruleset_of
+from tracker.credentials.services import credentials_of
 from tracker.db import get_session
 from tracker.display import points
+from tracker.ledger import ledger_of
 from tracker.models import User
 from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH, full_export
 from tracker.rules.cases import progress_to_json
@@ -173,8 +173,7 @@ def test_progress_is_the_engines_own_figures(app, person, user_client):
         user = session.exec(select(User)).one()
         expected = {}
         for credential in credentials_of(session, user):
-            cycle = credential.current_cycle
-            ledger = ledger_of(session, ruleset_of(credential, cycle), credential, cycle, TODAY)
+            ledger = ledger_of(session, credential, TODAY)
             expected[credential.ruleset_code] = progress_to_json(ledger.progress)
     for code, credential in by_ruleset(document).items():
         [cycle] = credential["cycles"]

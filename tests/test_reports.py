@@ -15,10 +15,10 @@ from sqlmodel import select
 
 from tests.examples import example_a, example_b
 from tests.helpers import AuthActions, add_cpt, log_activity, png_bytes
-from tracker.activities.services import ledger_of
-from tracker.credentials.services import credential_of, ruleset_of
+from tracker.credentials.services import credential_of
 from tracker.db import get_session
 from tracker.display import points
+from tracker.ledger import ledger_of
 from tracker.models import User
 
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -40,9 +40,7 @@ def progress_of(app, credential_id):
         session = get_session()
         user = session.exec(select(User)).one()
         credential = credential_of(session, user, credential_id)
-        cycle = credential.current_cycle
-        return ledger_of(session, ruleset_of(credential, cycle), credential, cycle,
-                         app.config["TODAY"]).progress
+        return ledger_of(session, credential, app.config["TODAY"]).progress
 
 
 def pdf_text(data: bytes) -> str:

@@ -4,6 +4,9 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, event, make_url
 from sqlmodel import Session, create_engine
 
+# Imported for its flush hook: every change to activities must reach the cached ledgers.
+from tracker import ledger  # noqa: F401
+
 
 def make_engine(url: str) -> Engine:
     """An engine that checks connections before use, so the app recovers after a restart."""

@@ -7,8 +7,8 @@ from math import ceil
 
 from werkzeug.datastructures import MultiDict
 
-from tracker.activities.services import Ledger
 from tracker.fields import whole_number
+from tracker.ledger import Ledger
 from tracker.models import Activity, Evidence
 from tracker.rules import engine
 

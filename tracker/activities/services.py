@@ -1,122 +1,25 @@
-"""Logging activities with their evidence, the trash, and the evaluated ledger of a cycle."""
+"""Logging activities with their evidence, and the trash."""
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cached_property
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from tracker import history
-from tracker.activities import cache
 from tracker.activities.evidence import CheckedFile
 from tracker.concurrency import check_version, refusing_stale
 from tracker.credentials.services import ruleset_of
-from tracker.models import Activity, Cycle, CycleStatus, Evidence, HeldCredential, User, utcnow
-from tracker.rules import engine
-from tracker.rules.catalog import RuleSet, UnknownRuleSetError
+from tracker.ledger import EVIDENCE_FACTS
+from tracker.models import Activity, Evidence, HeldCredential, User, utcnow
+from tracker.rules.catalog import UnknownRuleSetError
 from tracker.rules.checks import say_fraction
 
 TRASH_DAYS = 30
-# Everything about a file but its bytes: what lists and pages need.
-EVIDENCE_FACTS = (
-    Evidence.id, Evidence.activity_id, Evidence.filename, Evidence.content_type,
-    Evidence.size, Evidence.sha256, Evidence.uploaded_at,
-)
 
 
 class SaveFailed(RuntimeError):
     """The database refused the change; nothing of it was kept."""
-
-
-@dataclass
-class Ledger:
-    """A credential's activities with what the engine made of them."""
-
-    progress: engine.Progress
-    activities: tuple[Activity, ...]  # shared through the cache: never changed in place
-    files: dict[int, list[Evidence]] = field(default_factory=dict)
-    _memo: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def memo(self, key, make):
-        """What `make()` works out from this ledger, once: a ledger never changes (it is shared
-        through the cache), so neither does anything worked out from it."""
-        if key not in self._memo:
-            self._memo[key] = make()
-        return self._memo[key]
-
-    @cached_property
-    def results(self) -> dict[int, engine.ActivityResult]:
-        # The engine returns its results in input order: one per activity.
-        return {a.id: r for a, r in zip(self.activities, self.progress.activities, strict=True)}
-
-
-def engine_input(activity: Activity, has_evidence: bool) -> engine.ActivityInput:
-    return engine.ActivityInput(
-        id=activity.id,
-        category=activity.category,
-        completed_on=activity.completed_on,
-        quantity=activity.quantity,
-        started_on=activity.started_on,
-        fraction=activity.fraction,
-        has_evidence=has_evidence,
-        order=activity.id,
-    )
-
-
-def ledger_of(session: Session, ruleset: RuleSet, credential: HeldCredential, cycle: Cycle,
-              today: date) -> Ledger:
-    """Every live activity of the credential, evaluated: two statements whatever the size."""
-    [ledger] = ledgers_of(session, [(credential, cycle, ruleset)], today)
-    return ledger
-
-
-def ledgers_of(session: Session, held: list[tuple[HeldCredential, Cycle, RuleSet]],
-               today: date) -> list[Ledger]:
-    """A ledger for each (credential, cycle, rule set): at most two statements for all of them,
-    none when every ledger is in the cache (see tracker.activities.cache).
-
-    Pages only read activities, so they come as plain rows (attribute access like the
-    models) rather than tracked ORM objects, which would cost several times as long to build.
-    """
-    keys = [cache.key_of(credential, cycle, ruleset, today) for credential, cycle, ruleset in held]
-    ledgers = [cache.get(key) for key in keys]
-    ids = [credential.id for (credential, _c, _r), ledger in zip(held, ledgers, strict=True)
-           if ledger is None]
-    if not ids:
-        return ledgers
-    live = (Activity.held_credential_id.in_(ids), Activity.deleted_at.is_(None))
-    activities: dict[int, list] = {credential_id: [] for credential_id in ids}
-    for row in session.execute(
-        select(*Activity.__table__.columns).where(*live).order_by(Activity.id)
-    ):
-        activities[row.held_credential_id].append(row)
-    files: dict[int, list] = {}
-    for item in session.execute(
-        select(*EVIDENCE_FACTS).join(Activity).where(*live).order_by(Evidence.id)
-    ):
-        files.setdefault(item.activity_id, []).append(item)
-    for index, (credential, cycle, ruleset) in enumerate(held):
-        if ledgers[index] is not None:
-            continue
-        rows = tuple(activities[credential.id])
-        inputs = [engine_input(a, a.id in files) for a in rows]
-        progress = engine.evaluate(ruleset, engine_cycle(credential, cycle), inputs, today)
-        ledgers[index] = Ledger(progress, rows,
-                                {a.id: files[a.id] for a in rows if a.id in files})
-        cache.put(keys[index], ledgers[index])
-    return ledgers
-
-
-def engine_cycle(credential: HeldCredential, cycle: Cycle) -> engine.Cycle:
-    return engine.Cycle(
-        starts_on=cycle.starts_on,
-        ends_on=cycle.ends_on,
-        modules=credential.module_codes,
-        closed_by_renewal=cycle.status == CycleStatus.RENEWED,
-        carried_in=cycle.carried_in,
-    )
 
 
 def activity_of(session: Session, user: User, activity_id: int, *, trashed: bool = False):

@@ -23,6 +23,7 @@ from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
 from tracker.fields import whole_number
 from tracker.history import history_of
+from tracker.ledger import ledger_of
 from tracker.models import Activity
 
 bp = Blueprint("activities", __name__)
@@ -41,12 +42,6 @@ def own_activity_or_404(activity_id: int):
     return activity
 
 
-def ledger_for(credential):
-    cycle = credential.current_cycle
-    ruleset = credential_services.ruleset_of(credential, cycle)
-    return ruleset, services.ledger_of(get_session(), ruleset, credential, cycle, today())
-
-
 def new_form(ruleset, **kwargs):
     return activity_form(ruleset, today(), current_app.config["MAX_UPLOAD_BYTES"], **kwargs)
 
@@ -61,10 +56,10 @@ def render_form(form, ruleset, credential, **context):
 @bp.get("/credentials/<int:credential_id>/activities")
 def index(credential_id: int):
     credential = own_credential_or_404(credential_id)
-    ruleset, ledger = ledger_for(credential)
+    ledger = ledger_of(get_session(), credential, today())
     filters = Filters.from_args(request.args)
     return render_template(
-        "activities/index.html", credential=credential, ruleset=ruleset, ledger=ledger,
+        "activities/index.html", credential=credential, ruleset=ledger.ruleset, ledger=ledger,
         filters=filters, listing=list_activities(ledger, filters), sorts=SORTS,
         flag_filters=FLAG_FILTERS,
     )
@@ -129,7 +124,8 @@ def duplicate(activity_id: int):
 def show(activity_id: int):
     activity = own_activity_or_404(activity_id)
     credential = own_credential_or_404(activity.held_credential_id)
-    ruleset, ledger = ledger_for(credential)
+    ledger = ledger_of(get_session(), credential, today())
+    ruleset = ledger.ruleset
     files = ledger.files.get(activity.id, [])
     return render_template(
         "activities/show.html", activity=activity, credential=credential, ruleset=ruleset,

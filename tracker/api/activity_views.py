@@ -39,7 +39,8 @@ from tracker.clock import today
 from tracker.concurrency import Conflict
 from tracker.credentials.services import ruleset_of
 from tracker.db import get_session
-from tracker.models import Activity, HeldCredential
+from tracker.ledger import ledger_of
+from tracker.models import Activity
 
 SAVE_FAILED = "We could not save this, and nothing was changed. Please try again."
 CHANGED_MEANWHILE = ("This activity was changed meanwhile. Nothing was saved. Read it again and "
@@ -65,16 +66,10 @@ def own_activity(activity_id: int, *, trashed: bool = False) -> Activity:
     return activity
 
 
-def ledger_for(credential: HeldCredential) -> services.Ledger:
-    cycle = credential.current_cycle
-    return services.ledger_of(get_session(), ruleset_of(credential, cycle), credential, cycle,
-                              today())
-
-
 def activity_answer(activity: Activity, status: int = 200, headers: dict | None = None):
     """The activity with what the engine makes of it in its credential's current cycle, and
     its version as the ETag."""
-    ledger = ledger_for(own_credential(activity.held_credential_id))
+    ledger = ledger_of(get_session(), own_credential(activity.held_credential_id), today())
     out = activity_out(activity, ledger.results[activity.id], ledger.files.get(activity.id, []))
     return answer(out, status, {**etag(activity.version), **(headers or {})})
 
@@ -118,7 +113,7 @@ def list_activities(path: CredentialPath, query: ActivityQuery):
 
     The filters are those of the web list; `total`, `earned` and `counted` are of every
     activity that passes them."""
-    ledger = ledger_for(own_credential(path.credential_id))
+    ledger = ledger_of(get_session(), own_credential(path.credential_id), today())
     everything = filtered_rows(ledger, Filters(sort=query.sort))
     rows = filtered_rows(ledger, Filters(
         category=(query.category or "").strip(), flag=query.flag or "",

@@ -2,7 +2,6 @@
 
 from flask import Response, json, url_for
 
-from tracker.activities import services as activity_services
 from tracker.api.auth import api_user
 from tracker.api.blueprint import (
     CONFLICT,
@@ -39,6 +38,7 @@ from tracker.clock import today
 from tracker.concurrency import Conflict
 from tracker.credentials import services
 from tracker.db import get_session
+from tracker.ledger import ledger_of
 from tracker.models import HeldCredential
 from tracker.rules.cases import progress_to_json
 from tracker.rules.catalog import UnknownRuleSetError
@@ -150,9 +150,6 @@ def get_progress(path: CredentialPath):
 
     The same figures, names and rounding as `flask rules evaluate` prints; activities are
     named by their ids."""
-    credential = own_credential(path.credential_id)
-    cycle = credential.current_cycle
-    ruleset = services.ruleset_of(credential, cycle)
-    ledger = activity_services.ledger_of(get_session(), ruleset, credential, cycle, today())
+    ledger = ledger_of(get_session(), own_credential(path.credential_id), today())
     # Exactly progress_to_json's document (ProgressOut describes it for the OpenAPI document).
     return Response(json.dumps(progress_to_json(ledger.progress)), mimetype="application/json")

@@ -17,10 +17,10 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from tracker import history
-from tracker.activities.services import Ledger, ledger_of
 from tracker.concurrency import Conflict, check_version, refusing_stale
 from tracker.credentials import snapshots
 from tracker.credentials.services import ruleset_of
+from tracker.ledger import Ledger, ledger_of
 from tracker.models import Cycle, CycleSnapshot, CycleStatus, HeldCredential
 from tracker.rules.catalog import RuleSet
 from tracker.rules.cycles import cycle_for, next_cycle_after
@@ -71,7 +71,7 @@ def current_offer(session: Session, credential: HeldCredential, today: date) -> 
     cycle = credential.open_cycle
     if cycle is None:
         return Offer(None, "This credential has no open cycle.")
-    ledger = ledger_of(session, ruleset_of(credential, cycle), credential, cycle, today)
+    ledger = ledger_of(session, credential, today, cycle)
     return offer_of(cycle, ledger.progress, today)
 
 
@@ -101,8 +101,7 @@ def _closing_ledger(session: Session, credential: HeldCredential, closed_on: dat
         HeldCredential.id == credential.id).with_for_update()).one()
     if revision != credential.activities_revision:
         raise Refused(CHANGED_MEANWHILE)
-    old = credential.open_cycle
-    return ledger_of(session, ruleset_of(credential, old), credential, old, closed_on)
+    return ledger_of(session, credential, closed_on, credential.open_cycle)
 
 
 def _close_and_open(session: Session, credential: HeldCredential, ruleset: RuleSet,
@@ -188,9 +187,7 @@ def last_closed(credential: HeldCredential) -> Cycle | None:
 
 def undo_problem(session: Session, credential: HeldCredential, today: date) -> str | None:
     """Why the last renewal cannot be undone, or None when it can."""
-    new = credential.cycles[-1]
-    activities = ledger_of(session, ruleset_of(credential, new), credential, new,
-                           today).activities
+    activities = ledger_of(session, credential, today, credential.cycles[-1]).activities
     return _undo_problem(credential, activities, today)
 
 

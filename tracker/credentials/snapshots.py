@@ -14,9 +14,8 @@ from types import SimpleNamespace
 
 from sqlmodel import Session, select
 
-from tracker.activities.services import EVIDENCE_FACTS, Ledger, engine_cycle, engine_input
-from tracker.activities.services import ledger_of as live_ledger_of
 from tracker.credentials.services import ruleset_of
+from tracker.ledger import EVIDENCE_FACTS, Ledger, engine_cycle, engine_input, ledger_of
 from tracker.models import Activity, Cycle, CycleSnapshot, CycleStatus, HeldCredential
 from tracker.rules import engine
 
@@ -70,8 +69,9 @@ def _frozen_ledger(snapshot: CycleSnapshot, credential: HeldCredential, cycle: C
         files.setdefault(facts.activity_id, []).append(facts)
     inputs = [engine_input(a, a.id in files) for a in activities]
     held_then = replace(engine_cycle(credential, cycle), modules=frozenset(snapshot.modules))
-    progress = engine.evaluate(ruleset_of(credential, cycle), held_then, inputs, cycle.closed_on)
-    return Ledger(progress, activities, files)
+    ruleset = ruleset_of(credential, cycle)
+    progress = engine.evaluate(ruleset, held_then, inputs, cycle.closed_on)
+    return Ledger(ruleset, progress, activities, files)
 
 
 def evaluated_on(cycle: Cycle, today: date) -> date:
@@ -86,8 +86,7 @@ def cycle_ledger(session: Session, credential: HeldCredential, cycle: Cycle,
         snapshot = session.get(CycleSnapshot, cycle.id)
         if snapshot is not None:
             return _frozen_ledger(snapshot, credential, cycle)
-    return live_ledger_of(session, ruleset_of(credential, cycle), credential, cycle,
-                          evaluated_on(cycle, today))
+    return ledger_of(session, credential, evaluated_on(cycle, today), cycle)
 
 
 def snapshots_of(session: Session, cycles: list[Cycle]) -> dict[int, CycleSnapshot]:

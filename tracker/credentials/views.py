@@ -10,6 +10,7 @@ from tracker.credentials import renewal, services
 from tracker.credentials.forms import ConfirmForm, credential_form, form_data_of
 from tracker.dashboard.chart import build_chart
 from tracker.db import get_session
+from tracker.ledger import ledger_of
 from tracker.rules.catalog import UnknownRuleSetError
 from tracker.rules.engine import UnmetKind
 from tracker.rules.insights import competency_coverage, pending_points
@@ -66,9 +67,8 @@ def new(code: str):
 def show(credential_id: int):
     credential = own_credential_or_404(credential_id)
     cycle = credential.current_cycle
-    ruleset = services.ruleset_of(credential, cycle)
-    ledger = activity_services.ledger_of(get_session(), ruleset, credential, cycle, today())
-    progress = ledger.progress
+    ledger = ledger_of(get_session(), credential, today(), cycle)
+    ruleset, progress = ledger.ruleset, ledger.progress
     # Worked out once per ledger: a cached ledger's dashboard costs little more than its HTML.
     return render_template(
         "credentials/show.html", credential=credential, cycle=cycle, ruleset=ruleset,

@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from tracker.activities.services import Ledger, ledgers_of
-from tracker.credentials.services import credentials_of, ruleset_of
+from tracker.credentials.services import credentials_of
+from tracker.ledger import Ledger, ledgers_of
 from tracker.models import Cycle, HeldCredential, ReminderNotice, User
 from tracker.rules.catalog import RuleSet
 from tracker.rules.engine import Status
@@ -21,8 +21,11 @@ DISMISSED = "dismissed"
 class Standing:
     credential: HeldCredential
     cycle: Cycle
-    ruleset: RuleSet
     ledger: Ledger
+
+    @property
+    def ruleset(self) -> RuleSet:
+        return self.ledger.ruleset
 
     @property
     def progress(self):
@@ -31,14 +34,11 @@ class Standing:
 
 def standings_of(session: Session, user: User, today: date) -> list[Standing]:
     """Every credential of the user with its evaluated current cycle, most urgent first."""
-    held = []
-    for credential in credentials_of(session, user):
-        cycle = credential.current_cycle
-        held.append((credential, cycle, ruleset_of(credential, cycle)))
+    credentials = credentials_of(session, user)
     standings = [
-        Standing(credential, cycle, ruleset, ledger)
-        for (credential, cycle, ruleset), ledger in zip(
-            held, ledgers_of(session, held, today), strict=True
+        Standing(credential, credential.current_cycle, ledger)
+        for credential, ledger in zip(
+            credentials, ledgers_of(session, credentials, today), strict=True
         )
     ]
     return sorted(standings, key=lambda s: (URGENCY.index(s.progress.status), s.cycle.ends_on))

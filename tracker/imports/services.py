@@ -16,12 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, insert, select
 
 from tracker import history
-from tracker.activities import cache
 from tracker.activities.forms import tag_choices
-from tracker.activities.services import engine_cycle, engine_input, facts_of
+from tracker.activities.services import facts_of
 from tracker.display import count_of
 from tracker.imports import parsing
 from tracker.imports.parsing import CellProblem, FileProblem, RawRow
+from tracker.ledger import engine_cycle, engine_input, mark_activities_changed
 from tracker.models import Activity, Cycle, Evidence, HeldCredential, User, utcnow
 from tracker.rules import engine
 from tracker.rules.catalog import RuleSet
@@ -225,9 +225,10 @@ def commit(session: Session, user: User, credential: HeldCredential, result: Pre
     if result.file_problem or result.problems:
         raise ImportFailed(result.file_problem or "The file has problems; nothing was added.")
     try:
-        # The credential's new revision comes first: this UPDATE locks its row until the
-        # commit, so a second confirm waits here, then finds the first one's rows below.
-        cache.touch(session, {credential.id})  # a bulk insert passes by the flush hook
+        # The credential's new revision (a bulk insert passes by the flush hook) comes first:
+        # this UPDATE locks its row until the commit, so a second confirm waits here, then
+        # finds the first one's rows below.
+        mark_activities_changed(session, {credential.id})
         _mark_duplicates(result.rows, _logged_keys(session, credential))
         added = _insert(session, user, credential, result.new_rows)
         if added:

@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tracker.activities.services import ledger_of
-from tracker.credentials.services import WITH_MODULES_AND_CYCLES, ruleset_of
+from tracker.credentials.services import WITH_MODULES_AND_CYCLES
+from tracker.ledger import ledger_of
 from tracker.models import HeldCredential, ReminderNotice, User, new_login_token
 from tracker.rules.catalog import RuleSet
 from tracker.rules.engine import Progress
@@ -71,14 +71,13 @@ def reminders_to_email(session: Session, today: date) -> list[UserReminders]:
     by_user: dict[int, UserReminders] = {}
     for credential in credentials:
         cycle = credential.current_cycle
-        ruleset = ruleset_of(credential, cycle)
-        progress = ledger_of(session, ruleset, credential, cycle, today).progress
-        new = [reminder for reminder in due_reminders(ruleset, progress)
+        ledger = ledger_of(session, credential, today, cycle)
+        new = [reminder for reminder in due_reminders(ledger.ruleset, ledger.progress)
                if (cycle.id, reminder.code) not in emailed]
         if new:
             user = users[credential.user_id]
             by_user.setdefault(user.id, UserReminders(user)).credentials.append(
-                CredentialReminders(credential, ruleset, progress, new)
+                CredentialReminders(credential, ledger.ruleset, ledger.progress, new)
             )
     return list(by_user.values())
 

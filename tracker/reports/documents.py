@@ -14,11 +14,10 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from sqlmodel import Session
 
-from tracker.activities.services import Ledger
 from tracker.credentials import snapshots
-from tracker.credentials.services import ruleset_of
 from tracker.dashboard.chart import Chart, build_chart
 from tracker.display import FLAG_LABELS, points
+from tracker.ledger import Ledger
 from tracker.models import Cycle, HeldCredential, User
 from tracker.rules.catalog import RuleSet
 from tracker.rules.insights import ModuleCoverage, competency_coverage
@@ -37,11 +36,14 @@ class Report:
     user: User
     credential: HeldCredential
     cycle: Cycle
-    ruleset: RuleSet
     ledger: Ledger
     chart: Chart
     coverage: list[ModuleCoverage]
     generated_on: date
+
+    @property
+    def ruleset(self) -> RuleSet:
+        return self.ledger.ruleset
 
     @property
     def progress(self):
@@ -67,11 +69,10 @@ def build_report(session: Session, user: User, credential: HeldCredential,
     cycle's comes from what it kept on the day it closed, and is dated that day."""
     cycle = cycle or credential.current_cycle
     seen_on = snapshots.evaluated_on(cycle, today)
-    ruleset = ruleset_of(credential, cycle)
     ledger = snapshots.cycle_ledger(session, credential, cycle, seen_on)
     tags = [(a.id, a.tags) for a in ledger.activities]
-    return Report(user, credential, cycle, ruleset, ledger, build_chart(ledger.progress),
-                  competency_coverage(ruleset, tags, ledger.progress), seen_on)
+    return Report(user, credential, cycle, ledger, build_chart(ledger.progress),
+                  competency_coverage(ledger.ruleset, tags, ledger.progress), seen_on)
 
 
 def file_stem(report: Report) -> str:

@@ -14,9 +14,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from tracker import history
-from tracker.activities.services import EVIDENCE_FACTS, ledgers_of
 from tracker.credentials import snapshots
-from tracker.credentials.services import credentials_of, ruleset_of
+from tracker.credentials.services import credentials_of
+from tracker.ledger import EVIDENCE_FACTS, ledgers_of
 from tracker.models import (
     Activity,
     ChangeRecord,
@@ -35,11 +35,10 @@ SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
 def full_export(session: Session, user: User, today: date) -> dict[str, Any]:
     """The account, credentials, cycles, activities (trash too), evidence facts and history."""
     credentials = credentials_of(session, user)
-    held = [(c, c.current_cycle, ruleset_of(c, c.current_cycle)) for c in credentials]
     progress = {
-        cycle.id: progress_to_json(ledger.progress)
-        for (_credential, cycle, _ruleset), ledger in zip(
-            held, ledgers_of(session, held, today), strict=True
+        credential.current_cycle.id: progress_to_json(ledger.progress)
+        for credential, ledger in zip(
+            credentials, ledgers_of(session, credentials, today), strict=True
         )
     }
     activities = _activities_by_credential(session, [c.id for c in credentials])

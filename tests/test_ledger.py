@@ -1,5 +1,6 @@
-"""Pages reuse an evaluated ledger until its activities or files change, and never show stale
-figures: every kind of change is seen on the next view."""
+"""A credential's ledger is evaluated under its cycle's own rule set, in two statements; pages
+reuse it until its activities or files change, and never show stale figures: every kind of
+change is seen on the next view."""
 
 import io
 import re
@@ -10,10 +11,10 @@ from sqlmodel import select
 
 from tests.helpers import counted_statements, log_activity, pdf_bytes, submit
 from tracker.db import get_session
+from tracker.ledger import ledger_of
 from tracker.models import Activity, Evidence, HeldCredential
 
 TODAY = date(2026, 11, 24)
-
 
 
 def counted(client, credential_id: int) -> str:
@@ -24,6 +25,22 @@ def counted(client, credential_id: int) -> str:
 def no_proof(client, credential_id: int) -> int:
     return client.get(f"/credentials/{credential_id}/activities?flag=missing_evidence").text \
         .count('class="flag flag-missing_evidence"')
+
+
+def test_the_current_cycle_is_evaluated_under_its_own_rule_set_version(app, user_client, cpt):
+    log_activity(user_client, cpt, quantity="10")
+    with app.app_context():
+        session = get_session()
+        credential = session.get(HeldCredential, cpt)
+        cycle, _modules = credential.current_cycle, credential.module_codes  # loaded first
+        with counted_statements(app) as statements:
+            ledger = ledger_of(session, credential, TODAY)
+            again = ledger_of(session, credential, TODAY, cycle)
+        assert len(statements) == 2, statements  # activities and files; then the cache
+        assert again is ledger
+        assert (ledger.ruleset.code, ledger.ruleset.version) == \
+            (credential.ruleset_code, cycle.ruleset_version)
+        assert ledger.progress.counted == Decimal(10)
 
 
 def test_a_second_view_does_not_read_the_activities_again(app, user_client, cpt):
