@@ -62,8 +62,6 @@ class AmountField(DecimalField):
 
     def pre_validate(self, form):
         # A number that could not be read has its message already (Optional() clears it for
-        # an empty box), so only a number read can be too big or not finite.
+        # an empty box); "Infinity" and "NaN" are read, but are no number a person means.
         if self.data is not None and not self.data.is_finite():
             raise StopValidation(NOT_A_NUMBER)
-        if self.data is not None and abs(self.data) > MAX_AMOUNT:
-            raise StopValidation("Enter a number smaller than 100,000,000.")

@@ -216,6 +216,13 @@ class CycleSnapshot(SQLModel, table=True):
     taken_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
 
 
+# How long an activity's texts may be: the columns, and every door's check
+# (tracker.activities.validation).
+TITLE_MAX_LENGTH = 200
+PROVIDER_MAX_LENGTH = 200
+NOTES_MAX_LENGTH = 5000
+
+
 class Activity(SQLModel, table=True):
     """Something a person did that may earn points: a course, a job, a certification..."""
 
@@ -227,8 +234,8 @@ class Activity(SQLModel, table=True):
         foreign_key="held_credentials.id", ondelete="CASCADE", index=True
     )
     category: str = Field(max_length=40)
-    title: str = Field(max_length=200)
-    provider: str = Field(default="", max_length=200)
+    title: str = Field(max_length=TITLE_MAX_LENGTH)
+    provider: str = Field(default="", max_length=PROVIDER_MAX_LENGTH)
     # Quantity categories: the day it was completed. Periods (employment): the last day,
     # or None while still employed.
     completed_on: date | None = None

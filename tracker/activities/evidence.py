@@ -10,8 +10,8 @@ import puremagic
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-# The form and the API read the limit here; it is set in tracker.config, as it sizes requests.
-from tracker.config import MAX_FILES_PER_ACTIVITY  # noqa: F401
+# Set in tracker.config, as it sizes requests.
+from tracker.config import MAX_FILES_PER_ACTIVITY
 
 # What a file's content must be, and how people know each type.
 ACCEPTED_TYPES = {
@@ -32,6 +32,14 @@ MAX_NAME_LENGTH = 200
 
 class UploadProblem(ValueError):
     """Why a file cannot be accepted, in words for the person who chose it."""
+
+
+def too_many_files(attached: int, adding: int) -> str | None:
+    """Why `adding` more files cannot go on an activity that has `attached`, or None."""
+    if attached + adding <= MAX_FILES_PER_ACTIVITY:
+        return None
+    return (f"An activity can have at most {MAX_FILES_PER_ACTIVITY} files"
+            + (f"; it has {attached} already." if attached else "."))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The activity form; its choices (categories, fractions, competency tags) come from the rules."""
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,21 +14,16 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Optional
 
-from tracker.activities.evidence import MAX_FILES_PER_ACTIVITY, UploadProblem, check_upload
+from tracker.activities import validation
+from tracker.activities.evidence import UploadProblem, check_upload, too_many_files
 from tracker.auth.forms import strip_whitespace
 from tracker.concurrency import version_field
-from tracker.fields import AmountField, DayField, storable_text
+from tracker.fields import AmountField, DayField
+from tracker.models import NOTES_MAX_LENGTH, PROVIDER_MAX_LENGTH, TITLE_MAX_LENGTH
 from tracker.rules.catalog import RuleSet
-from tracker.rules.checks import check_activity, say_fraction, say_number
-from tracker.rules.engine import ActivityInput
-
-
-class ChoiceField(SelectField):
-    def pre_validate(self, form):
-        if self.data not in {choice.value for choice in self.choices}:
-            raise ValidationError("Pick one of the choices in the list.")
+from tracker.rules.checks import say_fraction, say_number
 
 
 def as_choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -37,19 +32,17 @@ def as_choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 
 
 class ActivityForm(FlaskForm):
-    category = ChoiceField("Category")
+    """The web's door for an activity. It reads the boxes (dates, numbers, files); every rule of
+    what it reads is tracker.activities.validation's, as for the other doors."""
+
+    category = SelectField("Category", validate_choice=False)
     title = StringField(
-        "Title",
-        validators=[DataRequired("Give the activity a title."),
-                    Length(max=200, message="Use at most 200 characters."), storable_text],
-        filters=[strip_whitespace],
+        "Title", filters=[strip_whitespace],
+        render_kw={"required": True, "maxlength": TITLE_MAX_LENGTH},
         description='What you did, e.g. "Forklift safety refresher".',
     )
     provider = StringField(
-        "Provider",
-        validators=[Optional(), Length(max=200, message="Use at most 200 characters."),
-                    storable_text],
-        filters=[strip_whitespace],
+        "Provider", filters=[strip_whitespace], render_kw={"maxlength": PROVIDER_MAX_LENGTH},
         description="Who gave the course, or the employer.",
     )
     completed_on = DayField("Date completed", validators=[Optional()])
@@ -61,10 +54,7 @@ class ActivityForm(FlaskForm):
     ended_on = DayField("End date", validators=[Optional()])
     still_employed = BooleanField("Still employed", description="Tick this if you work there now.")
     fraction = SelectField("Full time or part time", validate_choice=False)
-    description = TextAreaField(
-        "Notes", validators=[Optional(), Length(max=5000, message="Use at most 5000 characters."),
-                             storable_text]
-    )
+    description = TextAreaField("Notes", render_kw={"maxlength": NOTES_MAX_LENGTH})
     tags = SelectMultipleField("Skills it covers", validate_choice=False)
     evidence = MultipleFileField(
         "Proof (certificate, transcript, letter)",
@@ -78,22 +68,11 @@ class ActivityForm(FlaskForm):
     files_already_attached: int = 0
     checked_files: list
 
-    def selected_category(self):
-        return self.ruleset.category(self.category.data or "")
-
-    def validate_tags(self, field) -> None:
-        allowed = {code for code, _label in tag_choices(self.ruleset)}
-        if set(field.data or []) - allowed:
-            raise ValidationError("Pick skills from the list.")
-
     def validate_evidence(self, field) -> None:
         uploads = [f for f in field.data or [] if getattr(f, "filename", "")]
-        if self.files_already_attached + len(uploads) > MAX_FILES_PER_ACTIVITY:
-            raise ValidationError(
-                f"An activity can have at most {MAX_FILES_PER_ACTIVITY} files"
-                + (f"; it has {self.files_already_attached} already."
-                   if self.files_already_attached else ".")
-            )
+        refused = too_many_files(self.files_already_attached, len(uploads))
+        if refused:
+            raise ValidationError(refused)
         checked, problems = [], []
         for upload in uploads:
             try:
@@ -105,53 +84,48 @@ class ActivityForm(FlaskForm):
             raise ValidationError(" ".join(problems))
         self.checked_files = checked
 
-    def engine_input(self) -> ActivityInput:
-        """The activity as the rules engine sees it, from the category's relevant fields."""
-        category = self.selected_category()
-        if category is not None and category.is_period:
-            return ActivityInput(
-                id="new", category=category.code,
-                completed_on=None if self.still_employed.data else self.ended_on.data,
-                started_on=self.started_on.data,
-                fraction=Decimal(self.fraction.data) if self.fraction.data else None,
-            )
-        return ActivityInput(id="new", category=self.category.data or "",
-                             completed_on=self.completed_on.data, quantity=self.quantity.data)
+    def entered(self) -> dict:
+        """What the boxes say, as tracker.activities.validation reads an activity."""
+        category = self.ruleset.category(self.category.data or "")
+        period = category is not None and category.is_period
+        return {
+            "category": self.category.data or "",
+            "title": self.title.data,
+            "provider": self.provider.data,
+            "description": self.description.data,
+            "tags": self.tags.data,
+            "completed_on": self.ended_on.data if period else self.completed_on.data,
+            "started_on": self.started_on.data,
+            "still_employed": self.still_employed.data,
+            "quantity": self.quantity.data,
+            "fraction": _decimal_or_none(self.fraction.data),
+        }
 
     def values(self) -> dict:
         """The model fields this form sets; fields that do not fit the category are cleared."""
-        entered = self.engine_input()
-        return {
-            "category": entered.category,
-            "title": self.title.data,
-            "provider": self.provider.data or "",
-            "completed_on": entered.completed_on,
-            "started_on": entered.started_on,
-            "quantity": entered.quantity,
-            "fraction": entered.fraction,
-            "description": (self.description.data or "").strip(),
-            "tags": sorted(self.tags.data or []),
-        }
+        return validation.model_values(self.ruleset, self.entered())
 
     def validate(self, extra_validators=None) -> bool:
         self.checked_files = []
         valid = super().validate(extra_validators)
-        category = self.selected_category()
-        if category is None:
-            return False
-        field_of = {"completed_on": self.ended_on if category.is_period else self.completed_on}
-        for problem in check_activity(self.ruleset, self.engine_input(), self.today):
-            if category.is_period and problem.field == "completed_on" and self.still_employed.data:
-                continue
-            field = field_of.get(problem.field) or getattr(self, problem.field, self.category)
-            if not field.errors:  # a field that could not be read already says so
-                field.errors.append(problem.message)
-            valid = False
-        if category.is_period and not self.still_employed.data and self.ended_on.data is None:
-            if not self.ended_on.errors:
-                self.ended_on.errors.append("Enter the end date, or tick “Still employed”.")
+        entered = self.entered()
+        category = self.ruleset.category(entered["category"])
+        box_of = {"completed_on": self.ended_on if category and category.is_period
+                  else self.completed_on}
+        for problem in validation.problems(self.ruleset, entered, self.today):
+            box = box_of.get(problem.field) or self[problem.field]
+            if not box.errors:  # a box that could not be read says so already
+                box.errors.append(problem.message)
             valid = False
         return valid
+
+
+def _decimal_or_none(text: str | None) -> Decimal | None:
+    """A choice's number; None for no choice, or for one no list offers (the check says so)."""
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation:
+        return None
 
 
 def unit_hints(ruleset: RuleSet) -> dict[str, str]:
@@ -174,11 +148,7 @@ def category_choices(ruleset: RuleSet) -> list[tuple[str, str]]:
 
 
 def tag_choices(ruleset: RuleSet) -> list[tuple[str, str]]:
-    choices = []
-    for module in ruleset.modules:
-        choices.append((module.code, module.name))
-        choices += [(activity.code, activity.name) for activity in module.key_activities]
-    return choices
+    return list(ruleset.skills.items())
 
 
 def fraction_choices(ruleset: RuleSet) -> list[tuple[str, str]]:

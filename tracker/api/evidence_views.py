@@ -6,12 +6,7 @@ from flask import current_app, send_file, url_for
 from werkzeug.datastructures import FileStorage
 
 from tracker.activities import services
-from tracker.activities.evidence import (
-    ACCEPTED_TYPES,
-    MAX_FILES_PER_ACTIVITY,
-    UploadProblem,
-    check_upload,
-)
+from tracker.activities.evidence import ACCEPTED_TYPES, UploadProblem, check_upload, too_many_files
 from tracker.api.activity_views import own_activity, saving
 from tracker.api.auth import api_user
 from tracker.api.blueprint import (
@@ -65,10 +60,9 @@ def upload_evidence(path: ActivityPath, form: EvidenceUpload):
     upload = form.file
     if not isinstance(upload, FileStorage):
         raise InvalidInput({"file": ["Send the file as a file part of multipart/form-data."]})
-    attached = len(services.files_of(get_session(), activity))
-    if attached >= MAX_FILES_PER_ACTIVITY:
-        raise InvalidInput({"file": [f"An activity can have at most {MAX_FILES_PER_ACTIVITY} "
-                                     f"files; it has {attached} already."]})
+    refused = too_many_files(len(services.files_of(get_session(), activity)), 1)
+    if refused:
+        raise InvalidInput({"file": [refused]})
     max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
     try:
         checked = check_upload(upload.stream, upload.filename, max_bytes)

@@ -1,9 +1,10 @@
 """What the API takes: path, query and body models (they make the OpenAPI document too).
 
-The bodies check only the types (text, number, date, list): every rule the web forms know,
-a required field or a length too, is left to the same forms and rules-engine checks as the
-web pages (see tracker.api.validation), so both refuse the same things in the same words.
-The document still shows those rules (`required`, `maxLength`) to people writing a client.
+The bodies check only the types (text, number, date, list): every rule of an activity, a
+required field or a length too, is tracker.activities.validation's, which every door calls,
+and a credential's is the web form's (see tracker.api.validation), so the API and the web
+refuse the same things in the same words. The document still shows those rules (`required`,
+`maxLength`, `maximum`) to people writing a client.
 """
 
 from datetime import date
@@ -11,26 +12,21 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from flask_openapi3 import FileStorage
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tracker.activities.listing import FLAG_FILTERS, SORTS
-from tracker.fields import MAX_AMOUNT, UNSTORABLE_TEXT, is_storable
+from tracker.fields import MAX_AMOUNT
+from tracker.models import NOTES_MAX_LENGTH, PROVIDER_MAX_LENGTH, TITLE_MAX_LENGTH
 
 # Ids are PostgreSQL integers: a larger number could never name a row.
 MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-def _storable(text: str) -> str:
-    if not is_storable(text):
-        raise ValueError(UNSTORABLE_TEXT)
-    return text
-
-
 def Text(max_length: int):
-    """Text whose length the form checks (after trimming spaces); the document shows it."""
-    return Annotated[str, Field(json_schema_extra={"maxLength": max_length}),
-                     AfterValidator(_storable)]
+    """Text whose length the one check of each kind of input judges (after trimming spaces);
+    the document shows it."""
+    return Annotated[str, Field(json_schema_extra={"maxLength": max_length})]
 
 
 def body(required: tuple[str, ...] = (), examples: dict[str, dict] | None = None) -> ConfigDict:
@@ -48,8 +44,9 @@ def body(required: tuple[str, ...] = (), examples: dict[str, dict] | None = None
 
 
 Code = Annotated[str, Field(max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-# The form checks the step and the sign; this only keeps to what the database stores.
-Points = Annotated[Decimal, Field(le=MAX_AMOUNT, allow_inf_nan=False)]
+# The activity check judges the size, the step and the sign; the document shows the largest.
+Points = Annotated[Decimal, Field(allow_inf_nan=False,
+                                  json_schema_extra={"maximum": float(MAX_AMOUNT)})]
 Fraction = Annotated[Decimal, Field(allow_inf_nan=False)]  # the form checks it is a choice
 Version = Annotated[int | None, Field(
     ge=1, le=MAX_ID,
@@ -169,13 +166,13 @@ class ActivityIn(Body):
 
     category: str | None = Field(None, description="A category code of the credential's "
                                  "rule set.")
-    title: Text(200) | None = None
-    provider: Text(200) = ""
+    title: Text(TITLE_MAX_LENGTH) | None = None
+    provider: Text(PROVIDER_MAX_LENGTH) = ""
     completed_on: date | None = None
     quantity: Points | None = None
     started_on: date | None = None
     fraction: Fraction | None = None
-    description: Text(5000) = ""
+    description: Text(NOTES_MAX_LENGTH) = ""
     tags: list[str] = Field(default_factory=list, max_length=100,
                             description="Codes of skills or modules it covers.")
 
@@ -186,13 +183,13 @@ class ActivityChange(Body):
     model_config = body(examples={"More hours": {"quantity": "6.5", "version": 1}})
 
     category: str | None = None
-    title: Text(200) | None = None
-    provider: Text(200) | None = None
+    title: Text(TITLE_MAX_LENGTH) | None = None
+    provider: Text(PROVIDER_MAX_LENGTH) | None = None
     completed_on: date | None = None
     quantity: Points | None = None
     started_on: date | None = None
     fraction: Fraction | None = None
-    description: Text(5000) | None = None
+    description: Text(NOTES_MAX_LENGTH) | None = None
     tags: list[str] | None = Field(None, max_length=100)
     version: Version = None
 

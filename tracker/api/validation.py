@@ -1,17 +1,15 @@
-"""The API's input checked by the web's own forms, so both refuse the same things in the same
-words (the forms call the rules engine's checks).
-
-A form is filled from the API's fields as a browser would post it (without a CSRF token), then
-its messages are given back under the API's field names.
+"""The API's input checked as the web checks it, so both refuse the same things in the same
+words: an activity by tracker.activities.validation, which every door calls; a credential by
+the web's own form, filled from the API's fields as a browser would post it (without a CSRF
+token), its messages given back under the API's field names.
 """
 
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from tracker.activities.forms import activity_form
+from tracker.activities import validation
 from tracker.api.problems import InvalidInput
 from tracker.clock import today
 from tracker.credentials.forms import credential_form
@@ -20,9 +18,6 @@ from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import say_number
 
 NO_CSRF = {"csrf": False}
-ACTIVITY_FIELDS = ("category", "title", "provider", "completed_on", "quantity", "started_on",
-                   "fraction", "description", "tags")
-
 
 def _text(value) -> str:
     if value is None:
@@ -45,40 +40,16 @@ def _errors(pairs) -> dict[str, list[str]]:
 
 def activity_fields(activity: Activity) -> dict:
     """A stored activity in the API's fields (to apply a change to)."""
-    return {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
+    return {name: getattr(activity, name) for name in validation.FIELDS}
 
 
 def activity_values(ruleset: RuleSet, data: dict) -> dict:
-    """The model values of an activity, checked as the web form checks it; or InvalidInput."""
-    category = ruleset.category(data.get("category") or "")
-    period = category is not None and category.is_period
-    posted = MultiDict({
-        "category": _text(data.get("category")),
-        "title": _text(data.get("title")),
-        "provider": _text(data.get("provider")),
-        "description": _text(data.get("description")),
-    })
-    if period:
-        posted["started_on"] = _text(data.get("started_on"))
-        posted["fraction"] = _text(data.get("fraction"))
-        if data.get("completed_on") is None:
-            posted["still_employed"] = "y"  # a job without an end date is still going on
-        else:
-            posted["ended_on"] = _text(data["completed_on"])
-    else:
-        posted["completed_on"] = _text(data.get("completed_on"))
-        posted["quantity"] = _text(data.get("quantity"))
-    for tag in data.get("tags") or []:
-        posted.add("tags", tag)
-    form = activity_form(ruleset, today(), current_app.config["MAX_UPLOAD_BYTES"],
-                         formdata=posted, meta=NO_CSRF)
-    if not form.validate():
-        names = {"ended_on": "completed_on", "still_employed": "completed_on"}
-        raise InvalidInput(_errors(
-            (names.get(name, name), form[name].errors) for name in form.data
-            if name in form and form[name].errors
-        ))
-    return form.values()
+    """The model values of an activity, checked as every door checks one; or InvalidInput.
+    A job without an end date (`completed_on` null) is one still going on."""
+    problems = validation.problems(ruleset, data, today())
+    if problems:
+        raise InvalidInput(_errors((problem.field, [problem.message]) for problem in problems))
+    return validation.model_values(ruleset, data)
 
 
 def credential_fields(credential: HeldCredential) -> dict:

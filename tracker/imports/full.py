@@ -18,15 +18,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, func, select
 
 from tracker import history
+from tracker.activities import validation
 from tracker.activities.services import facts_of
 from tracker.credentials import snapshots
 from tracker.display import count_of
-from tracker.fields import MAX_AMOUNT, is_storable
+from tracker.fields import is_storable
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential, HeldModule, User
 from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH
 from tracker.rules.catalog import RuleSet, UnknownRuleSetError
-from tracker.rules.checks import check_activity
-from tracker.rules.engine import ActivityInput
 from tracker.rulesets import catalog
 
 
@@ -52,7 +51,9 @@ def _texts(value):
             yield from _texts(item)
 
 
-def check_document(document) -> None:
+def check_document(document) -> list[RuleSet]:
+    """Refuse a document Recert would not have written; the rule set each credential's
+    activities are kept under (that of its latest cycle)."""
     if not isinstance(document, dict) or "format_version" not in document:
         raise ExportRefused("This is not a Recert export file.")
     if document["format_version"] != FORMAT_VERSION:
@@ -64,51 +65,46 @@ def check_document(document) -> None:
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "the document"
         raise ExportRefused(f"The export file is damaged at {where}: {error.message}")
-    if not all(is_storable(text) for text in _texts(document)):
-        raise ExportRefused("The export file has invisible control characters in its text, "
-                            "which Recert cannot keep. It was not made by Recert as it is.")
-    served = catalog()
     exported_on = date.fromisoformat(document["exported_on"])
+    current = []
     for credential in document["credentials"]:
-        rulesets = {}
+        ruleset = _ruleset(credential["ruleset"], None)
         for cycle in credential["cycles"]:
-            try:
-                ruleset = served.get(credential["ruleset"], cycle["ruleset_version"])
-            except UnknownRuleSetError:
-                raise ExportRefused(
-                    f"This Recert does not know the rule set {credential['ruleset']} "
-                    f"version {cycle['ruleset_version']}."
-                ) from None
-            rulesets[cycle["id"]] = ruleset
+            ruleset = _ruleset(credential["ruleset"], cycle["ruleset_version"])
             if cycle["status"] != CycleStatus.OPEN and cycle["closed_on"] is None:
                 raise ExportRefused(f"The export file is damaged: the closed cycle from "
                                     f"{cycle['starts_on']} has no closing day.")
             kept = cycle.get("closing_snapshot")
             if kept and cycle["status"] != CycleStatus.OPEN:
                 _check_activities(ruleset, kept["activities"], exported_on)
-        if credential["cycles"]:
-            _check_activities(rulesets[credential["cycles"][-1]["id"]],
-                              credential["activities"], exported_on)
+        _check_activities(ruleset, credential["activities"], exported_on)
+        current.append(ruleset)
+    # After the activities, whose own check names the text it refuses.
+    if not all(is_storable(text) for text in _texts(document)):
+        raise ExportRefused("The export file has invisible control characters in its text, "
+                            "which Recert cannot keep. It was not made by Recert as it is.")
+    return current
+
+
+def _ruleset(code: str, version: str | None) -> RuleSet:
+    try:
+        return catalog().get(code, version)
+    except UnknownRuleSetError:
+        known = f"{code} version {version}" if version else code
+        raise ExportRefused(f"This Recert does not know the rule set {known}.") from None
 
 
 def _check_activities(ruleset: RuleSet, items: list[dict], exported_on: date) -> None:
     """Refuse activities Recert's own forms would never have saved: a crafted file must not
-    put amounts or dates in that its pages cannot show (checked as on the export day)."""
+    put texts, amounts or dates in that its pages cannot show (checked as on the export day)."""
     ids = [item["id"] for item in items]
     if len(set(ids)) != len(ids):
         raise ExportRefused("The export file is damaged: two activities have the same id.")
     for item in items:
-        quantity, fraction = _amount(item["quantity"]), _amount(item["fraction"])
-        if any(abs(amount) > MAX_AMOUNT for amount in (quantity, fraction) if amount is not None):
-            raise ExportRefused(f"The export file is damaged: “{item['title']}” has an "
-                                "amount too big to keep.")
-        activity = ActivityInput(id=item["id"], category=item["category"],
-                                 completed_on=_day(item["completed_on"]), quantity=quantity,
-                                 started_on=_day(item["started_on"]), fraction=fraction)
-        problems = check_activity(ruleset, activity, exported_on)
+        problems = validation.problems(ruleset, _entered(item), exported_on)
         if problems:
-            raise ExportRefused(f"The export file is damaged: “{item['title']}”: "
-                                f"{problems[0].message}")
+            raise ExportRefused(f"The export file is damaged: activity {item['id']}: " + " ".join(
+                f"{problem.field}: {problem.message}" for problem in problems))
 
 
 def import_full_export(session: Session, user: User, document) -> str:
@@ -122,7 +118,7 @@ def import_full_export(session: Session, user: User, document) -> str:
     if held:
         raise ExportRefused("Your account already has credentials. An export can only go "
                             "into an empty account, so nothing is mixed up or doubled.")
-    check_document(document)
+    rulesets = check_document(document)
     credentials = [_credential(user, item) for item in document["credentials"]]
     user.display_name = document["account"]["display_name"] or user.display_name
     session.add(user)
@@ -137,8 +133,9 @@ def import_full_export(session: Session, user: User, document) -> str:
         ])
         imported = [
             (credential, activity)
-            for credential, item in zip(credentials, document["credentials"], strict=True)
-            for activity in _activities(user, credential, item["activities"])
+            for credential, ruleset, item in zip(credentials, rulesets, document["credentials"],
+                                                 strict=True)
+            for activity in _activities(user, credential, ruleset, item["activities"])
         ]
         session.add_all([activity for _credential, activity in imported])
         session.flush()  # the activities' new ids
@@ -184,14 +181,22 @@ def _credential(user: User, item: dict) -> HeldCredential:
     return credential
 
 
-def _activities(user: User, credential: HeldCredential, items: list[dict]) -> list[Activity]:
+def _entered(item: dict) -> dict:
+    """An exported activity as tracker.activities.validation reads one."""
+    return {
+        "category": item["category"], "title": item["title"], "provider": item["provider"],
+        "completed_on": _day(item["completed_on"]), "started_on": _day(item["started_on"]),
+        "quantity": _amount(item["quantity"]), "fraction": _amount(item["fraction"]),
+        "description": item["description"], "tags": item["tags"],
+    }
+
+
+def _activities(user: User, credential: HeldCredential, ruleset: RuleSet,
+                items: list[dict]) -> list[Activity]:
     return [
         Activity(
-            user_id=user.id, held_credential_id=credential.id, category=a["category"],
-            title=a["title"], provider=a["provider"],
-            completed_on=_day(a["completed_on"]), started_on=_day(a["started_on"]),
-            quantity=_amount(a["quantity"]), fraction=_amount(a["fraction"]),
-            description=a["description"], tags=list(a["tags"]),
+            user_id=user.id, held_credential_id=credential.id,
+            **validation.model_values(ruleset, _entered(a)),
             created_at=_moment(a["created_at"]), updated_at=_moment(a["updated_at"]),
             deleted_at=_moment(a["deleted_at"]),
         )

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from tracker.fields import MAX_AMOUNT, UNSTORABLE_TEXT, is_storable
 from tracker.reports.documents import CSV_COLUMNS, FORMULA_STARTS
 
 MAX_ROWS = 10_000
@@ -187,9 +186,6 @@ def read_number(row: RawRow, column: str) -> Decimal | None:
     except InvalidOperation:
         row.problem(column, f"“{value}” is not a number. Write a number like 7.5.")
         return None
-    if abs(number) > MAX_AMOUNT:
-        row.problem(column, f"“{value}” is too big. Write a number smaller than 100,000,000.")
-        return None
     return number
 
 
@@ -200,17 +196,6 @@ def read_yes_no(row: RawRow, column: str) -> bool:
     if value not in NO:
         row.problem(column, f"Write “yes” or leave it empty, not “{row.text(column)}”.")
     return False
-
-
-def read_text(row: RawRow, column: str, max_length: int, required: str | None = None) -> str:
-    value = row.text(column)
-    if required and not value:
-        row.problem(column, required)
-    elif len(value) > max_length:
-        row.problem(column, f"Use at most {max_length} characters (this has {len(value)}).")
-    elif not is_storable(value):
-        row.problem(column, UNSTORABLE_TEXT)
-    return value
 
 
 def read_list(row: RawRow, column: str) -> list[str]:

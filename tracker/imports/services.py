@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, insert, select
 
 from tracker import history
-from tracker.activities.forms import tag_choices
+from tracker.activities import validation
 from tracker.activities.services import facts_of
 from tracker.display import count_of
 from tracker.imports import parsing
@@ -25,12 +25,12 @@ from tracker.ledger import engine_cycle, engine_input, mark_activities_changed
 from tracker.models import Activity, Cycle, Evidence, HeldCredential, User, utcnow
 from tracker.rules import engine
 from tracker.rules.catalog import RuleSet
-from tracker.rules.checks import check_activity
 
-# The column each engine field is read from, to name it in a problem.
-COLUMN_OF = {"category": "Category", "completed_on": "Date completed",
-             "started_on": "Start date", "quantity": "Quantity",
-             "fraction": "Full-time fraction"}
+# The column each field is read from, to name it in a problem.
+COLUMN_OF = {"category": "Category", "title": "Title", "provider": "Provider",
+             "completed_on": "Date completed", "started_on": "Start date",
+             "quantity": "Quantity", "fraction": "Full-time fraction", "description": "Notes",
+             "tags": "Skills"}
 
 
 NEW_ROWS_ORDER = 2**40
@@ -83,7 +83,7 @@ class Preview:
 def skill_codes(ruleset: RuleSet) -> dict[str, str]:
     """Each skill's code, by its code or its name in lower case."""
     known = {}
-    for code, name in tag_choices(ruleset):
+    for code, name in ruleset.skills.items():
         known[code.casefold()] = code
         known[name.casefold()] = code
     return known
@@ -91,36 +91,30 @@ def skill_codes(ruleset: RuleSet) -> dict[str, str]:
 
 def read_row(raw: RawRow, ruleset: RuleSet, today: date, day_first: bool,
              skills: dict[str, str]) -> ImportRow:
-    """The activity a row describes, checked like the web form (values None on problems)."""
+    """The activity a row describes, checked as every door checks one (values None on
+    problems). Only the cells its category uses are read."""
     category = ruleset.category(raw.text("Category")) or _category_by_name(ruleset, raw)
-    code = category.code if category else raw.text("Category")
-    completed_on = parsing.read_date(raw, "Date completed", day_first)
-    title = parsing.read_text(raw, "Title", 200, required="Give the activity a title.")
-    values = {
-        "category": code, "title": title,
-        "provider": parsing.read_text(raw, "Provider", 200),
-        "description": parsing.read_text(raw, "Notes", 5000),
-        "tags": _tags(raw, ruleset, skills),
-        "completed_on": completed_on, "started_on": None, "quantity": None, "fraction": None,
+    entered = {
+        "category": category.code if category else raw.text("Category"),
+        "title": raw.text("Title"), "provider": raw.text("Provider"),
+        "description": raw.text("Notes"), "tags": _tags(raw, skills),
+        "completed_on": parsing.read_date(raw, "Date completed", day_first),
     }
     if category is not None and category.is_period:
-        still = parsing.read_yes_no(raw, "Still employed")
-        values["started_on"] = parsing.read_date(raw, "Start date", day_first)
-        values["completed_on"] = None if still else completed_on
-        values["fraction"] = parsing.read_number(raw, "Full-time fraction")
-        if not still and completed_on is None and not raw.text("Date completed"):
-            raw.problem("Date completed", "Enter the end date, or write “yes” under "
-                                          "Still employed.")
+        entered["still_employed"] = parsing.read_yes_no(raw, "Still employed")
+        entered["started_on"] = parsing.read_date(raw, "Start date", day_first)
+        entered["fraction"] = parsing.read_number(raw, "Full-time fraction")
     else:
-        values["quantity"] = parsing.read_number(raw, "Quantity")
-    # Ordered after every saved activity (whose order is its id), as it would be once saved.
-    checked = _input(values, f"row-{raw.number}", NEW_ROWS_ORDER + raw.number)
-    for problem in check_activity(ruleset, checked, today):
-        column = COLUMN_OF.get(problem.field, "Category")
-        if not any(p.column == column for p in raw.problems):
+        entered["quantity"] = parsing.read_number(raw, "Quantity")
+    for problem in validation.problems(ruleset, entered, today):
+        column = COLUMN_OF[problem.field]
+        if not any(p.column == column for p in raw.problems):  # a cell not read says so
             raw.problem(column, problem.message)
     if raw.problems:
         return ImportRow(raw.number, None, raw.problems)
+    values = validation.model_values(ruleset, entered)
+    # Ordered after every saved activity (whose order is its id), as it would be once saved.
+    checked = _input(values, f"row-{raw.number}", NEW_ROWS_ORDER + raw.number)
     return ImportRow(raw.number, values, raw.problems, checked=checked)
 
 
@@ -130,19 +124,9 @@ def _category_by_name(ruleset: RuleSet, raw: RawRow):
                  if wanted in (c.code.casefold(), c.name.casefold())), None)
 
 
-def _tags(raw: RawRow, ruleset: RuleSet, known: dict[str, str]) -> list[str]:
-    if not raw.text("Skills"):
-        return []
-    tags, unknown = set(), []
-    for item in parsing.read_list(raw, "Skills"):
-        if item.casefold() in known:
-            tags.add(known[item.casefold()])
-        else:
-            unknown.append(item)
-    if unknown:
-        raw.problem("Skills", f"{', '.join(unknown)}: not a skill of {ruleset.short_name}. "
-                              "Use the skill codes from the activity form.")
-    return sorted(tags)
+def _tags(raw: RawRow, known: dict[str, str]) -> list[str]:
+    """Skills by code or name; any other is kept as written, for the check to name."""
+    return [known.get(item.casefold(), item) for item in parsing.read_list(raw, "Skills")]
 
 
 def _input(values: dict, row_id: str, order: int) -> engine.ActivityInput:

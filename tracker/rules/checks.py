@@ -56,13 +56,10 @@ def check_activity(ruleset: RuleSet, activity: ActivityInput, today: date) -> li
     category = ruleset.category(activity.category)
     if category is None:
         choices = "; ".join(f"{c.code} ({c.name})" for c in ruleset.categories)
-        return [
-            Problem(
-                "category",
-                f"“{activity.category}” is not a {ruleset.short_name} category. "
-                f"Choose one of: {choices}.",
-            )
-        ]
+        if not activity.category:
+            return [Problem("category", f"Choose a category: {choices}.")]
+        return [Problem("category", f"“{activity.category}” is not a {ruleset.short_name} "
+                                    f"category. Choose one of: {choices}.")]
     if category.is_period:
         return _check_period(category, activity, today)
     return _check_quantity(category, activity)

@@ -116,6 +116,16 @@ class RuleSet:
     def module(self, code: str) -> Module | None:
         return next((module for module in self.modules if module.code == code), None)
 
+    @functools.cached_property
+    def skills(self) -> Mapping[str, str]:
+        """The names of what an activity may be tagged with, by code: each module, then its key
+        activities."""
+        names = {}
+        for module in self.modules:
+            names[module.code] = module.name
+            names.update((activity.code, activity.name) for activity in module.key_activities)
+        return names
+
     @property
     def required_modules(self) -> tuple[str, ...]:
         return tuple(module.code for module in self.modules if module.required)

@@ -1,0 +1,221 @@
+"""One check of an activity: every door (the web form, the CSV import, the full JSON import and
+the API) refuses each bad input of one table, in the same words, and keeps nothing of it."""
+
+import copy
+import csv
+import html
+import io
+import json
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlmodel import func, select
+
+from tests.api.helpers import ApiClient, make_token
+from tests.helpers import AuthActions, log_activity, submit
+from tracker.activities import validation
+from tracker.db import get_session
+from tracker.models import Activity, HeldCredential, User
+from tracker.reports.export import full_export
+from tracker.rules.catalog import load_catalog
+
+TODAY = date(2026, 11, 24)  # the `cpt` fixture's day
+COURSE = {"category": "CE-TRAINING", "title": "Forklift safety", "provider": "Acme",
+          "completed_on": "2024-05-01", "quantity": "8", "description": "", "tags": []}
+JOB = {"category": "E", "title": "Machine operator", "provider": "Acme Plastics",
+       "started_on": "2023-01-09", "completed_on": None, "fraction": "1", "description": "",
+       "tags": []}
+CATEGORIES = ("CE-CREDIT (College course for credit); CE-NONCREDIT (College course not for "
+              "credit); CE-TRAINING (Training course); IC (Industry certification earned); "
+              "E (Work in a manufacturing-related job); X (Volunteering, teaching or "
+              "association work)")
+UNSTORABLE = "Remove the invisible control characters from this text."
+TOO_LONG_200 = "Use at most 200 characters (this has 201)."
+
+# (what is wrong, the activity, the field refused, the words every door says)
+CASES = [
+    ("no title", {**COURSE, "title": ""}, "title", "Give the activity a title."),
+    ("a title of spaces", {**COURSE, "title": "   "}, "title", "Give the activity a title."),
+    ("a long title", {**COURSE, "title": "t" * 201}, "title", TOO_LONG_200),
+    ("a long provider", {**COURSE, "provider": "p" * 201}, "provider", TOO_LONG_200),
+    ("long notes", {**COURSE, "description": "n" * 5001}, "description",
+     "Use at most 5,000 characters (this has 5,001)."),
+    ("NUL in the title", {**COURSE, "title": "Fork\x00lift"}, "title", UNSTORABLE),
+    ("NUL in the provider", {**COURSE, "provider": "Ac\x00me"}, "provider", UNSTORABLE),
+    ("NUL in the notes", {**COURSE, "description": "a\x00b"}, "description", UNSTORABLE),
+    ("an unknown category", {**COURSE, "category": "NOPE"}, "category",
+     f"“NOPE” is not a CPT category. Choose one of: {CATEGORIES}."),
+    ("no category", {**COURSE, "category": ""}, "category",
+     f"Choose a category: {CATEGORIES}."),
+    ("no date", {**COURSE, "completed_on": None}, "completed_on",
+     "Enter the date you finished this activity."),
+    ("no hours", {**COURSE, "quantity": None}, "quantity", "Enter the number of contact hours."),
+    ("zero hours", {**COURSE, "quantity": "0"}, "quantity",
+     "The number of contact hours must be more than 0."),
+    ("negative hours", {**COURSE, "quantity": "-2"}, "quantity",
+     "The number of contact hours must be more than 0."),
+    ("hours off the step", {**COURSE, "quantity": "2.3"}, "quantity",
+     "2.3 is not a multiple of 0.25. Enter contact hours in steps of 0.25."),
+    ("more than can be kept", {**COURSE, "quantity": "100000000"}, "quantity",
+     "Enter a number smaller than 100,000,000."),
+    ("half a certification", {**COURSE, "category": "IC", "quantity": "1.5"}, "quantity",
+     "1.5 is not a multiple of 1. Enter certifications in steps of 1."),
+    ("credits off the step", {**COURSE, "category": "CE-CREDIT", "quantity": "0.25"},
+     "quantity", "0.25 is not a multiple of 0.5. Enter semester credit hours in steps of 0.5."),
+    ("an unknown skill", {**COURSE, "tags": ["juggling"]}, "tags",
+     "“juggling”: not a skill of CPT. Pick skills from the list."),
+    ("a job with no start", {**JOB, "started_on": None}, "started_on",
+     "Enter the date this job started."),
+    ("a job that starts tomorrow", {**JOB, "started_on": "2026-11-25"}, "started_on",
+     "The start date is after today. Only add work you have started."),
+    ("a job that ends next year", {**JOB, "completed_on": "2027-01-31"}, "completed_on",
+     "The end date (January 31, 2027) is after today. If you still work there, choose "
+     "“still employed” instead of an end date."),
+    ("a job that ends before it starts", {**JOB, "completed_on": "2022-12-31"}, "completed_on",
+     "The end date is before the start date."),
+    ("a job with no share of full time", {**JOB, "fraction": None}, "fraction",
+     "Choose how much you worked: 1.0 (full time) or 0.5 (half time)."),
+    ("a job at three quarters", {**JOB, "fraction": "0.75"}, "fraction",
+     "0.75 of full time is not allowed. Choose 1.0 (full time) or 0.5 (half time)."),
+    ("a job with a future start and no share", {**JOB, "started_on": "2027-02-01",
+                                                 "fraction": None}, "fraction",
+     "Choose how much you worked: 1.0 (full time) or 0.5 (half time)."),
+]
+# The form and the CSV can say a job has neither an end date nor "still employed"; the JSON
+# export and the API cannot (a job without an end date is one still going on).
+NEITHER_END_NOR_STILL = ("a job with neither an end date nor “still employed”",
+                         {**JOB, "still_employed": False}, "completed_on",
+                         "Enter the end date, or say you still work there (“Still employed”).")
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(request):
+    """Each door is sent the whole table at once, faster than a person could."""
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        app.config.update(WRITE_RATE_LIMIT="", UPLOAD_RATE_LIMIT="")
+
+
+def page_text(response) -> str:
+    """What a person reads on the page: its text without the markup."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", response.text))
+
+
+def activity_count(app) -> int:
+    with app.app_context():
+        return get_session().exec(select(func.count()).select_from(Activity)).one()
+
+
+def ids(cases) -> list[str]:
+    return [case[0] for case in cases]
+
+
+@pytest.mark.parametrize(("_what", "entered", "field", "words"), [*CASES, NEITHER_END_NOR_STILL],
+                         ids=ids([*CASES, NEITHER_END_NOR_STILL]))
+def test_the_one_check_names_the_field_and_says_it_in_these_words(_what, entered, field, words):
+    values = {**entered, "quantity": _decimal(entered.get("quantity")),
+              "fraction": _decimal(entered.get("fraction")),
+              "completed_on": _day(entered["completed_on"]),
+              "started_on": _day(entered.get("started_on"))}
+    problems = validation.problems(catalog_ruleset(), values, TODAY)
+    assert [(p.field, p.message) for p in problems if p.field == field] == [(field, words)]
+
+
+def test_a_good_activity_has_no_problem():
+    values = {**COURSE, "completed_on": date(2024, 5, 1), "quantity": Decimal(8),
+              "tags": ["safety"]}
+    assert validation.problems(catalog_ruleset(), values, TODAY) == []
+
+
+def test_the_web_form_refuses_each_in_the_same_words(app, user_client, cpt):
+    for what, entered, _field, words in [*CASES, NEITHER_END_NOR_STILL]:
+        response = log_activity(user_client, cpt, **_form_fields(entered))
+        assert response.status_code == 200, what
+        assert words in page_text(response), what
+    assert activity_count(app) == 0
+
+
+def test_the_csv_import_refuses_each_in_the_same_words(app, user_client, cpt):
+    for what, entered, _field, words in [*CASES, NEITHER_END_NOR_STILL]:
+        url = f"/credentials/{cpt}/import"
+        response = submit(user_client, f"{url}/preview",
+                          {"file": (io.BytesIO(_csv(entered)), "activities.csv")},
+                          form_page=url, content_type="multipart/form-data")
+        text = page_text(response)
+        assert "Nothing can be added until every problem is fixed" in text, what
+        assert words in text, what
+    assert activity_count(app) == 0
+
+
+def test_the_full_export_import_refuses_each_in_the_same_words(app, user_client, cpt):
+    log_activity(user_client, cpt)
+    with app.app_context():
+        session = get_session()
+        pat = session.exec(select(User).where(User.email == "pat@example.com")).one()
+        document = full_export(session, pat, TODAY)
+    newcomer = app.test_client()
+    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
+    for what, entered, _field, words in CASES:
+        crafted = copy.deepcopy(document)
+        [activity] = crafted["credentials"][0]["activities"]
+        activity.update({"started_on": None, "fraction": None, "quantity": None, **entered})
+        response = submit(newcomer, "/account/import",
+                          {"file": (io.BytesIO(json.dumps(crafted).encode()), "export.json")},
+                          content_type="multipart/form-data")
+        assert response.status_code == 200, what
+        assert words in page_text(response), what
+    with app.app_context():
+        held = get_session().exec(select(func.count()).select_from(HeldCredential)).one()
+    assert (held, activity_count(app)) == (1, 1)  # Pat's, and nothing of Sam's
+
+
+def test_the_api_refuses_each_in_the_same_words(app, user_client, cpt):
+    api = ApiClient(app, make_token(user_client))
+    for what, entered, field, words in CASES:
+        response = api.post(f"/credentials/{cpt}/activities", json=entered)
+        assert response.status_code == 422, what
+        assert words in response.json["errors"][field], what
+    assert activity_count(app) == 0
+
+
+def catalog_ruleset():
+    return load_catalog().get("mssc-cpt")
+
+
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _form_fields(entered: dict) -> dict:
+    """The activity as a person fills in the form."""
+    fields = {name: entered.get(name) or "" for name in
+              ("category", "title", "provider", "description", "quantity", "completed_on")}
+    fields["tags"] = entered["tags"]
+    if entered["category"] == "E":
+        fields.update(started_on=entered["started_on"] or "", fraction=entered["fraction"] or "",
+                      ended_on=entered["completed_on"] or "", completed_on="")
+        if entered["completed_on"] is None and entered.get("still_employed", True):
+            fields["still_employed"] = "y"
+    return fields
+
+
+def _csv(entered: dict) -> bytes:
+    """The activity as one row of a spreadsheet."""
+    still = entered["category"] == "E" and entered["completed_on"] is None \
+        and entered.get("still_employed", True)
+    row = {"Date completed": entered["completed_on"], "Start date": entered.get("started_on"),
+           "Still employed": "yes" if still else "", "Category": entered["category"],
+           "Title": entered["title"], "Provider": entered["provider"],
+           "Quantity": entered.get("quantity"), "Full-time fraction": entered.get("fraction"),
+           "Notes": entered["description"], "Skills": ";".join(entered["tags"])}
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(row))
+    writer.writeheader()
+    writer.writerow({name: "" if value is None else value for name, value in row.items()})
+    return out.getvalue().encode()

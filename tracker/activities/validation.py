@@ -1,0 +1,98 @@
+"""The one check of an activity, whatever door it comes through.
+
+The web form, the CSV import, the full JSON import and the API each read their input into the
+same plain values (the Activity's fields, plus `still_employed` where the door can say so),
+then call `problems`. They only translate its problems into their own shape (field errors,
+row/column errors, a refused file, problem+json), so every door refuses the same things in the
+same words. Pure: no Flask, no database.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from tracker.fields import MAX_AMOUNT, UNSTORABLE_TEXT, is_storable
+from tracker.models import NOTES_MAX_LENGTH, PROVIDER_MAX_LENGTH, TITLE_MAX_LENGTH
+from tracker.rules.catalog import RuleSet
+from tracker.rules.checks import Problem, check_activity
+from tracker.rules.engine import ActivityInput
+
+# The fields of an Activity that a person gives; `problems` names them in its Problems.
+FIELDS = ("category", "title", "provider", "completed_on", "started_on", "quantity",
+          "fraction", "description", "tags")
+TEXT_LIMITS = {"title": TITLE_MAX_LENGTH, "provider": PROVIDER_MAX_LENGTH,
+               "description": NOTES_MAX_LENGTH}
+NO_TITLE = "Give the activity a title."
+NO_END = "Enter the end date, or say you still work there (“Still employed”)."
+TOO_BIG = "Enter a number smaller than 100,000,000."
+
+
+def model_values(ruleset: RuleSet, values: dict) -> dict:
+    """The Activity's fields from a door's values: text trimmed, and the fields that do not fit
+    the category cleared (a job has no quantity, a course no start date or fraction)."""
+    category = ruleset.category(values.get("category") or "")
+    period = category is not None and category.is_period
+    return {
+        "category": values.get("category") or "",
+        "title": (values.get("title") or "").strip(),
+        "provider": (values.get("provider") or "").strip(),
+        "description": (values.get("description") or "").strip(),
+        "tags": sorted(set(values.get("tags") or [])),
+        "completed_on": None if period and values.get("still_employed")
+        else values.get("completed_on"),
+        "started_on": values.get("started_on") if period else None,
+        "quantity": None if period else values.get("quantity"),
+        "fraction": values.get("fraction") if period else None,
+    }
+
+
+def problems(ruleset: RuleSet, values: dict, today: date) -> list[Problem]:
+    """Everything wrong with an activity, each problem under the field it belongs to.
+
+    `values` holds the fields of FIELDS (missing ones are empty) and, for a job, may hold
+    `still_employed`: without it, a job with no end date is one still going on."""
+    activity = model_values(ruleset, values)
+    found = _text_problems(activity) + _amount_problems(activity)
+    found += _tag_problems(ruleset, activity["tags"])
+    category = ruleset.category(activity["category"])
+    if (category is not None and category.is_period and activity["completed_on"] is None
+            and values.get("still_employed") is False):
+        found.append(Problem("completed_on", NO_END))
+    judged = {problem.field for problem in found}
+    found += [problem for problem in check_activity(ruleset, _engine_input(activity), today)
+              if problem.field not in judged]
+    return found
+
+
+def _text_problems(activity: dict) -> list[Problem]:
+    found = []
+    if not activity["title"]:
+        found.append(Problem("title", NO_TITLE))
+    for name, limit in TEXT_LIMITS.items():
+        text = activity[name]
+        if len(text) > limit:
+            found.append(Problem(name, f"Use at most {limit:,} characters "
+                                       f"(this has {len(text):,})."))
+        elif not is_storable(text):
+            found.append(Problem(name, UNSTORABLE_TEXT))
+    return found
+
+
+def _amount_problems(activity: dict) -> list[Problem]:
+    return [Problem(name, TOO_BIG) for name in ("quantity", "fraction")
+            if isinstance(activity[name], Decimal) and activity[name].is_finite()
+            and abs(activity[name]) > MAX_AMOUNT]
+
+
+def _tag_problems(ruleset: RuleSet, tags: list[str]) -> list[Problem]:
+    unknown = [tag for tag in tags if tag not in ruleset.skills]
+    if not unknown:
+        return []
+    names = ", ".join(f"“{tag}”" for tag in unknown)
+    return [Problem("tags", f"{names}: not a skill of {ruleset.short_name}. "
+                            "Pick skills from the list.")]
+
+
+def _engine_input(activity: dict) -> ActivityInput:
+    return ActivityInput(id="new", category=activity["category"],
+                         completed_on=activity["completed_on"], quantity=activity["quantity"],
+                         started_on=activity["started_on"], fraction=activity["fraction"])
