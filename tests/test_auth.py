@@ -1,9 +1,11 @@
 """Registering, logging in and out, and the login lockout."""
 
 import pytest
+from argon2 import extract_parameters, profiles
 from sqlmodel import select
 
 from tests.helpers import PASSWORD, submit
+from tracker.auth.passwords import hash_password, verify_password
 from tracker.db import get_session
 from tracker.models import User
 
@@ -23,6 +25,15 @@ def test_register_creates_the_account_and_shows_the_empty_state(app, client, aut
     assert user.email == "pat@example.com"
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
+
+
+def test_passwords_are_hashed_at_full_cost_outside_the_tests(app):
+    """The suite hashes with argon2's cheapest parameters; a real server never does."""
+    app.config["TESTING"] = False
+    with app.app_context():
+        hashed = hash_password(PASSWORD)
+        assert extract_parameters(hashed) == profiles.RFC_9106_LOW_MEMORY
+        assert verify_password(hashed, PASSWORD) and not verify_password(hashed, "wrong one")
 
 
 @pytest.mark.parametrize(
