@@ -1,4 +1,4 @@
-"""RULES.md's worked examples, entered through the app's forms as a person would."""
+"""docs/rules.md's worked examples, entered through the app's forms as a person would."""
 
 from datetime import date
 

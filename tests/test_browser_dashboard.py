@@ -1,4 +1,5 @@
-"""RULES.md's worked examples A, B and C entered in a real browser, then read off the dashboard.
+"""docs/rules.md's worked examples A, B and C entered in a real browser, then read off the
+dashboard.
 
 Drives Debian's Chromium through Playwright against the app served on a free local port;
 screenshots of the home page and the credential's dashboard go to tests/artifacts/3*.png.

@@ -1,4 +1,5 @@
-"""The dashboard shows the engine's figures: RULES.md's worked examples entered through the app."""
+"""The dashboard shows the engine's figures: docs/rules.md's worked examples, entered
+through the app."""
 
 import re
 from datetime import date

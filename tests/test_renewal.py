@@ -31,7 +31,7 @@ def person(app, client):
 
 
 def example_a(app, person, with_proof: bool = False) -> int:
-    """RULES.md's worked example A, entered through the app, keeping the test's own today."""
+    """docs/rules.md's worked example A, entered through the app, keeping the test's own today."""
     today = app.config["TODAY"]
     cpt = enter_example_a(app, person, with_proof)
     app.config["TODAY"] = today

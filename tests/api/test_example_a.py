@@ -1,4 +1,4 @@
-"""RULES.md's worked example A, entered entirely through the API, gives the same progress as
+"""docs/rules.md's worked example A, entered entirely through the API, gives the same progress as
 when it is entered through the web pages, and as `flask rules evaluate` prints for it."""
 
 import io

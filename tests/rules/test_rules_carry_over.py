@@ -37,7 +37,7 @@ def training(day: date, hours: str, number: int = 0) -> ActivityInput:
 
 def test_the_rule_set_file_reads_its_carry_over_table():
     assert CARRY.carry_over == CarryOver(maximum=Decimal(10), last_days=180)
-    assert load_catalog().get("mssc-cpt").carry_over is None  # CPT has none (RULES.md)
+    assert load_catalog().get("mssc-cpt").carry_over is None  # CPT has none (docs/rules.md)
 
 
 def test_late_points_above_the_requirement_carry_over_up_to_the_maximum():

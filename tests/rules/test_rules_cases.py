@@ -1,8 +1,8 @@
 """The worked examples as JSON cases (tests/rules/cases/), through parse_case/progress_to_json.
 
 Each `example_X.json` is a case exactly as `flask rules evaluate` reads it; its
-`example_X.expected.json` holds the figures RULES.md gives (example D's pace and projection
-figures follow from RULES.md's formulas). The CLI tests can reuse both files.
+`example_X.expected.json` holds the figures docs/rules.md gives (example D's pace and
+projection figures follow from docs/rules.md's formulas). The CLI tests can reuse both files.
 """
 
 import json

@@ -1,4 +1,4 @@
-"""RULES.md worked examples A to D, every number, through the engine directly."""
+"""docs/rules.md worked examples A to D, every number, through the engine directly."""
 
 from datetime import date
 from decimal import Decimal

@@ -32,7 +32,7 @@ def add_months(day: date, months: int) -> date:
 def whole_months(start: date, end: date) -> int:
     """Whole months from `start` to `end`, both days included.
 
-    RULES.md: the largest m with start + m months <= end + 1 day, so a period from
+    docs/rules.md: the largest m with start + m months <= end + 1 day, so a period from
     2022-03-15 to 2026-03-14 is exactly 48 months.
     """
     if end < start:

@@ -4,7 +4,7 @@ Pure: plain values in, frozen dataclasses out; `today` is always an argument. Ev
 user sees comes from here. Points are `Decimal` and every sum is exact; `round_points`
 (half-up, 2 places) is for display and export only.
 
-How activities count (RULES.md):
+How activities count (docs/rules.md):
 - Activities are taken in date order (ties by `order`, the creation order, then by id), so the
   input order never matters. Per-category caps and group maximums are applied in that order:
   the activity that crosses a cap is partly counted, later ones count 0 (`over_cap`,
@@ -297,7 +297,7 @@ def _carry_over_out(ruleset: RuleSet, carried_in: Decimal, total: Decimal,
 
 
 def _status(ruleset: RuleSet, cycle: Cycle, today: date, all_met: bool, on_pace: bool) -> Status:
-    """RULES.md's status rules; the first that matches wins."""
+    """docs/rules.md's status rules; the first that matches wins."""
     if not requires_recertification(ruleset, cycle.modules):
         return Status.NOT_REQUIRED
     if cycle.closed_by_renewal:
