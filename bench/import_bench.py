@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from suite_seed import postgres_schema
 
 from tests.helpers import AuthActions, add_cpt, csrf_token, insert_activities
-from tracker import create_app, schema
+from tracker import create_app, migrate
 from tracker.models import Activity
 
 TODAY = date(2026, 11, 24)
@@ -56,7 +56,7 @@ def run(kind: str, rows: int, existing: int) -> None:
     with database(kind) as url:
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TODAY": TODAY,
                           "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": True})
-        schema.upgrade(app)
+        migrate.upgrade(app)
         client = app.test_client()
         AuthActions(client).register(email="bench@example.com", name="Bench")
         credential = add_cpt(client)

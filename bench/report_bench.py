@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from tracker import create_app, schema
+from tracker import create_app, migrate
 from tracker.auth.services import register_user
 from tracker.credentials.services import add_credential
 from tracker.models import Activity, Evidence, HeldCredential, User
@@ -62,7 +62,7 @@ def main() -> None:
         os.environ.setdefault("RECERT_INSTANCE_PATH", str(Path(folder) / "instance"))
         app = create_app({"DATABASE_URL": f"sqlite:///{folder}/bench.db", "SECRET_KEY": "x",
                           "TODAY": TODAY})
-        schema.upgrade(app)
+        migrate.upgrade(app)
         seed(app, args.activities, args.evidence_mb)
         with app.test_request_context(), Session(app.extensions["recert_engine"]) as session:
             user = session.exec(select(User)).one()

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from tests.helpers import PASSWORD
-from tracker import create_app, schema
+from tracker import create_app, migrate
 from tracker.auth.services import register_user
 from tracker.credentials.services import add_credential
 from tracker.models import Activity, Evidence
@@ -42,7 +42,7 @@ def seed(url: str, people: list[Person]) -> None:
     """Each person gets one CPT credential (certified 2022-03-15) and their activities, all in
     the current cycle: about 1 in 5 with a small file, 1 in 200 an employment period."""
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TODAY": TODAY})
-    schema.upgrade(app)
+    migrate.upgrade(app)
     rng = random.Random(SEED)
     days = (TODAY - CERTIFIED_ON).days
     ruleset = load_catalog().get("mssc-cpt")

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import AuthActions, add_cpt, drop_schema
-from tracker import create_app, schema
+from tracker import create_app, migrate
 
 POSTGRES_URL = os.environ.get("RECERT_TEST_POSTGRES_URL")
 DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -43,7 +43,7 @@ def _postgres_schema_url(schema_name: str) -> str:
 
 
 def _migrate(url: str) -> None:
-    schema.upgrade(create_app({"DATABASE_URL": url, "SECRET_KEY": "migrate"}))
+    migrate.upgrade(create_app({"DATABASE_URL": url, "SECRET_KEY": "migrate"}))
 
 
 @pytest.fixture(scope="session", params=DATABASES)

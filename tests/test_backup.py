@@ -20,7 +20,7 @@ from tests.helpers import (
     png_bytes,
     submit,
 )
-from tracker import create_app, schema
+from tracker import create_app, migrate
 
 POSTGRES_URL = os.environ.get("RECERT_TEST_POSTGRES_URL")
 KINDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -50,7 +50,7 @@ def spare_databases(tmp_path_factory):
                               f"%20-ctimezone%3DAmerica/New_York&application_name={schema_name}")
     try:
         for url in urls.values():
-            schema.upgrade(create_app({"DATABASE_URL": url, "SECRET_KEY": "migrate"}))
+            migrate.upgrade(create_app({"DATABASE_URL": url, "SECRET_KEY": "migrate"}))
         yield urls
     finally:
         if admin is not None:

@@ -20,10 +20,10 @@ from tests.test_import import (
     upload_export,
 )
 from tracker.clock import today
-from tracker.credentials.services import ruleset_of
 from tracker.db import get_engine
 from tracker.imports import services
 from tracker.models import ChangeRecord, HeldCredential, User
+from tracker.served_rulesets import ruleset_of
 
 
 def test_confirming_the_same_preview_twice_adds_its_rows_once(app, user_client, cpt):

@@ -27,7 +27,7 @@ from tests.live_server import (
     serving,
     start_gunicorn,
 )
-from tracker import create_app, schema
+from tracker import create_app, migrate
 
 POSTGRES_URL = os.environ.get("RECERT_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("RECERT_TEST_REDIS_URL")
@@ -164,7 +164,7 @@ def test_servers_starting_together_upgrade_one_after_the_other(own_database, tmp
     try:
         with engine.connect() as holder:
             # Hold the upgrades' lock until both are waiting for it, so they start together.
-            holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": schema.UPGRADE_LOCK})
+            holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": migrate.UPGRADE_LOCK})
             upgrades = [
                 subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True, env=server_environment(own_database, tmp_path / name))
@@ -175,13 +175,13 @@ def test_servers_starting_together_upgrade_one_after_the_other(own_database, tmp
                 assert time.monotonic() < deadline, "the upgrades never waited for each other"
                 assert all(upgrade.poll() is None for upgrade in upgrades), "one did not wait"
                 time.sleep(0.1)
-            holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": schema.UPGRADE_LOCK})
+            holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": migrate.UPGRADE_LOCK})
             holder.commit()
         for upgrade in upgrades:
             _out, err = upgrade.communicate(timeout=60)
             assert upgrade.returncode == 0, err
         app = create_app({"DATABASE_URL": own_database})
-        head = ScriptDirectory.from_config(schema.alembic_config(app)).get_current_head()
+        head = ScriptDirectory.from_config(migrate.alembic_config(app)).get_current_head()
         with engine.connect() as connection:
             migrated = MigrationContext.configure(connection, opts={"compare_type": True})
             assert migrated.get_current_heads() == (head,)

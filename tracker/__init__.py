@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from flask_openapi3 import OpenAPI
 
-from tracker import api, cli, config, db, display, errors, rulesets, security
+from tracker import api, cli, config, db, display, errors, security, served_rulesets
 from tracker.extensions import csrf, limiter, login_manager
 from tracker.paths import resource_dir
 
@@ -33,7 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     config.ensure_secret_key(app.config, Path(app.instance_path))
     app.config["VERSION"] = __version__
 
-    rulesets.init_app(app)
+    served_rulesets.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     errors.init_app(app)

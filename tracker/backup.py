@@ -43,7 +43,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
-from tracker import schema
+from tracker import migrate
 from tracker.db import get_engine
 from tracker.display import count_of
 
@@ -342,7 +342,7 @@ def _reason(error: Exception) -> str:
 
 
 def _head_revision() -> str:
-    return ScriptDirectory.from_config(schema.alembic_config(current_app)).get_current_head()
+    return ScriptDirectory.from_config(migrate.alembic_config(current_app)).get_current_head()
 
 
 def _summary(counts: dict[str, int]) -> str:

@@ -9,7 +9,7 @@ from alembic import command
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from tracker import schema
+from tracker import migrate
 from tracker.activities import services as activity_services
 from tracker.backup import backup_command, restore_command
 from tracker.clock import today
@@ -21,7 +21,7 @@ from tracker.reports.cli import report_command
 from tracker.rules import engine
 from tracker.rules.cases import CaseError, parse_case, progress_to_json
 from tracker.rules.catalog import RuleSetError, load_ruleset
-from tracker.rulesets import catalog
+from tracker.served_rulesets import catalog
 
 # Exit status for input the command cannot use (a bad rule-set file or case).
 BAD_INPUT = 2
@@ -33,7 +33,7 @@ db_cli = AppGroup("db", help="Create and upgrade the database schema (Alembic)."
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Apply the migrations up to REVISION (default: the newest)."""
-    schema.upgrade(current_app, revision)
+    migrate.upgrade(current_app, revision)
     click.echo(f"Database is at revision {revision}.")
 
 
@@ -43,7 +43,7 @@ def db_upgrade(revision: str) -> None:
 @click.option("--rev-id", help="The new revision's id (e.g. 0003), instead of a random one.")
 def db_revision(message: str, autogenerate: bool, rev_id: str | None) -> None:
     """Write a new migration file (for developers)."""
-    config = schema.alembic_config(current_app)
+    config = migrate.alembic_config(current_app)
     with get_engine().begin() as connection:
         config.attributes["connection"] = connection
         command.revision(config, message=message, autogenerate=autogenerate, rev_id=rev_id)
@@ -52,7 +52,7 @@ def db_revision(message: str, autogenerate: bool, rev_id: str | None) -> None:
 @db_cli.command("current")
 def db_current() -> None:
     """Show the revision the database is at."""
-    config = schema.alembic_config(current_app)
+    config = migrate.alembic_config(current_app)
     with get_engine().connect() as connection:
         config.attributes["connection"] = connection
         command.current(config)

@@ -33,7 +33,7 @@ from sqlmodel import select
 from tracker.models import Activity, Cycle, CycleStatus, Evidence, HeldCredential
 from tracker.rules import engine
 from tracker.rules.catalog import RuleSet
-from tracker.rulesets import catalog
+from tracker.served_rulesets import ruleset_of
 
 # Everything about a file but its bytes: what lists and pages need.
 EVIDENCE_FACTS = (
@@ -87,9 +87,7 @@ def _ledgers(session: Session, cycles: list[tuple[HeldCredential, Cycle]],
     Pages only read activities, so they come as plain rows (attribute access like the
     models) rather than tracked ORM objects, which would cost several times as long to build.
     """
-    rulesets = catalog()
-    held = [(credential, cycle, rulesets.get(credential.ruleset_code, cycle.ruleset_version))
-            for credential, cycle in cycles]
+    held = [(credential, cycle, ruleset_of(credential, cycle)) for credential, cycle in cycles]
     keys = [_key_of(credential, cycle, ruleset, today) for credential, cycle, ruleset in held]
     ledgers = [_cached(key) for key in keys]
     ids = [credential.id for (credential, _c, _r), ledger in zip(held, ledgers, strict=True)

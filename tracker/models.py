@@ -109,7 +109,7 @@ class ApiToken(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
     name: str = Field(max_length=80)
     token_hash: str = Field(max_length=64, unique=True)
-    scope: str = Field(max_length=20)  # "read" or "read write" (see tracker.api.tokens)
+    scope: str = Field(max_length=20)  # "read" or "read write" (see tracker.account.tokens)
     created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
     last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     expires_on: date | None = None  # usable through this day; None: until revoked
@@ -130,7 +130,7 @@ class HeldCredential(SQLModel, table=True):
     # Raised by every save: a save that started from an older version is refused.
     version: int = Field(default=1)
     # A new random number whenever its activities or their files change: cached evaluations
-    # are keyed on it (see tracker.activities.cache).
+    # are keyed on it (see tracker.ledger).
     activities_revision: int = Field(default_factory=lambda: secrets.randbelow(2**31))
 
     @declared_attr.directive

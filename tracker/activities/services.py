@@ -9,11 +9,11 @@ from sqlmodel import Session, select
 from tracker import history
 from tracker.activities.evidence import CheckedFile
 from tracker.concurrency import check_version, refusing_stale
-from tracker.credentials.services import ruleset_of
 from tracker.ledger import EVIDENCE_FACTS
 from tracker.models import Activity, Evidence, HeldCredential, User, utcnow
 from tracker.rules.catalog import UnknownRuleSetError
 from tracker.rules.checks import say_fraction
+from tracker.served_rulesets import ruleset_of
 
 TRASH_DAYS = 30
 

@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 from tracker.activities import services
 from tracker.concurrency import CHANGED_MEANWHILE, Conflict
 from tracker.credentials.forms import ConfirmForm
-from tracker.credentials.services import ruleset_of
 from tracker.db import get_session
+from tracker.served_rulesets import ruleset_of
 
 bp = Blueprint("trash", __name__, url_prefix="/trash")
 

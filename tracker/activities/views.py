@@ -17,7 +17,6 @@ from tracker.activities.forms import activity_form, form_data_of, tag_choices, u
 from tracker.activities.listing import FLAG_FILTERS, SORTS, Filters, list_activities
 from tracker.clock import today
 from tracker.concurrency import CHANGED_MEANWHILE, Conflict, differences, started_from
-from tracker.credentials import services as credential_services
 from tracker.credentials.forms import ConfirmForm
 from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
@@ -25,6 +24,7 @@ from tracker.fields import whole_number
 from tracker.history import history_of
 from tracker.ledger import ledger_of
 from tracker.models import Activity
+from tracker.served_rulesets import ruleset_of
 
 bp = Blueprint("activities", __name__)
 
@@ -93,7 +93,7 @@ def _changed_meanwhile(form, activity, credential) -> list:
 @bp.route("/credentials/<int:credential_id>/activities/new", methods=["GET", "POST"])
 def new(credential_id: int):
     credential = own_credential_or_404(credential_id)
-    ruleset = credential_services.ruleset_of(credential, credential.current_cycle)
+    ruleset = ruleset_of(credential, credential.current_cycle)
     form = new_form(ruleset)
     if request.method == "GET" and request.args.get("category"):
         form.category.data = request.args["category"]
@@ -115,7 +115,7 @@ def duplicate(activity_id: int):
     """A new activity's form, filled in from an old one (the same yearly course, say)."""
     activity = own_activity_or_404(activity_id)
     credential = own_credential_or_404(activity.held_credential_id)
-    ruleset = credential_services.ruleset_of(credential, credential.current_cycle)
+    ruleset = ruleset_of(credential, credential.current_cycle)
     form = new_form(ruleset, data=form_data_of(activity))
     return render_form(form, ruleset, credential, copied_from=activity)
 
@@ -140,7 +140,7 @@ def show(activity_id: int):
 def edit(activity_id: int):
     activity = own_activity_or_404(activity_id)
     credential = own_credential_or_404(activity.held_credential_id)
-    ruleset = credential_services.ruleset_of(credential, credential.current_cycle)
+    ruleset = ruleset_of(credential, credential.current_cycle)
     files = services.files_of(get_session(), activity)
     remove_ids = {i for i in map(whole_number, request.form.getlist("remove_file")) if i}
     remove_ids &= {f.id for f in files}

@@ -37,10 +37,10 @@ from tracker.api.schemas import ActivityOut, ActivityPage, activity_out, figure
 from tracker.api.validation import activity_fields, activity_values
 from tracker.clock import today
 from tracker.concurrency import Conflict
-from tracker.credentials.services import ruleset_of
 from tracker.db import get_session
 from tracker.ledger import ledger_of
 from tracker.models import Activity
+from tracker.served_rulesets import ruleset_of
 
 SAVE_FAILED = "We could not save this, and nothing was changed. Please try again."
 CHANGED_MEANWHILE = ("This activity was changed meanwhile. Nothing was saved. Read it again and "

@@ -42,7 +42,7 @@ from tracker.ledger import ledger_of
 from tracker.models import HeldCredential
 from tracker.rules.cases import progress_to_json
 from tracker.rules.catalog import UnknownRuleSetError
-from tracker.rulesets import catalog
+from tracker.served_rulesets import catalog, ruleset_of
 
 
 def own_credential(credential_id: int) -> HeldCredential:
@@ -120,7 +120,7 @@ def update_credential(path: CredentialPath, header: ChangeHeaders, body: Credent
     version you read (`If-Match` or `version`)."""
     credential = own_credential(path.credential_id)
     started = started_from(credential.version, body.version)
-    ruleset = services.ruleset_of(credential, credential.open_cycle)
+    ruleset = ruleset_of(credential, credential.open_cycle)
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     certified_on, number, modules = credential_values(
         ruleset, {**credential_fields(credential), **changes})

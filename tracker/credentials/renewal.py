@@ -1,6 +1,6 @@
 """Closing a cycle: recording a renewal or a regained credential, undoing it, past cycles.
 
-RULES.md: after a renewal the next cycle starts the day after the old end and ends
+docs/rules.md: after a renewal the next cycle starts the day after the old end and ends
 N years after it; a lapsed credential is regained by passing the assessment again, and the
 new cycle starts on the pass date. Nothing is copied between cycles: the open cycle's view
 evaluates the credential's activities against that cycle, and a closed cycle keeps its own
@@ -19,13 +19,12 @@ from sqlmodel import Session, select
 from tracker import history
 from tracker.concurrency import Conflict, check_version, refusing_stale
 from tracker.credentials import snapshots
-from tracker.credentials.services import ruleset_of
 from tracker.ledger import Ledger, ledger_of
 from tracker.models import Cycle, CycleSnapshot, CycleStatus, HeldCredential
 from tracker.rules.catalog import RuleSet
 from tracker.rules.cycles import cycle_for, next_cycle_after
 from tracker.rules.engine import Progress, Status
-from tracker.rulesets import catalog
+from tracker.served_rulesets import catalog, ruleset_of
 
 CHANGED_MEANWHILE = ("This credential was changed at the same time, maybe in another tab. "
                      "Nothing was saved. Look at it again before you go on.")

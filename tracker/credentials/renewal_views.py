@@ -9,10 +9,10 @@ from tracker.clock import today
 from tracker.concurrency import started_from
 from tracker.credentials import renewal
 from tracker.credentials.forms import UndoForm
-from tracker.credentials.services import ruleset_of
 from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
 from tracker.fields import DayField
+from tracker.served_rulesets import ruleset_of
 
 bp = Blueprint("renewal", __name__, url_prefix="/credentials/<int:credential_id>/renewal")
 

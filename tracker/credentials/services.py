@@ -12,17 +12,11 @@ from tracker.concurrency import check_version, refusing_stale
 from tracker.models import Activity, Cycle, HeldCredential, HeldModule, User
 from tracker.rules.catalog import RuleSet
 from tracker.rules.cycles import cycle_for
-from tracker.rulesets import catalog
+from tracker.served_rulesets import ruleset_of
 
 
 class AlreadyHeld(ValueError):
     """The person already holds a credential under this rule set."""
-
-
-def ruleset_of(credential: HeldCredential, cycle: Cycle | None = None) -> RuleSet:
-    """The rule set a cycle was opened under (the current one when there is no cycle)."""
-    version = cycle.ruleset_version if cycle is not None else None
-    return catalog().get(credential.ruleset_code, version)
 
 
 # A credential comes with its modules and cycles in the same statement (a handful of rows).

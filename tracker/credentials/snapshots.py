@@ -14,10 +14,10 @@ from types import SimpleNamespace
 
 from sqlmodel import Session, select
 
-from tracker.credentials.services import ruleset_of
 from tracker.ledger import EVIDENCE_FACTS, Ledger, engine_cycle, engine_input, ledger_of
 from tracker.models import Activity, Cycle, CycleSnapshot, CycleStatus, HeldCredential
 from tracker.rules import engine
+from tracker.served_rulesets import ruleset_of
 
 ACTIVITY_COLUMNS = list(Activity.__table__.columns)
 FILE_COLUMNS = [column.expression for column in EVIDENCE_FACTS]

@@ -14,7 +14,7 @@ from tracker.ledger import ledger_of
 from tracker.rules.catalog import UnknownRuleSetError
 from tracker.rules.engine import UnmetKind
 from tracker.rules.insights import competency_coverage, pending_points
-from tracker.rulesets import catalog
+from tracker.served_rulesets import catalog, ruleset_of
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 
@@ -91,7 +91,7 @@ def show(credential_id: int):
 @bp.route("/<int:credential_id>/edit", methods=["GET", "POST"])
 def edit(credential_id: int):
     credential = own_credential_or_404(credential_id)
-    ruleset = services.ruleset_of(credential, credential.open_cycle)
+    ruleset = ruleset_of(credential, credential.open_cycle)
     form = credential_form(ruleset, today(), data=form_data_of(credential))
     conflict = None
     if form.validate_on_submit():
@@ -126,7 +126,7 @@ def _changed_meanwhile(form, credential, ruleset) -> list:
 @bp.route("/<int:credential_id>/delete", methods=["GET", "POST"])
 def delete(credential_id: int):
     credential = own_credential_or_404(credential_id)
-    ruleset = services.ruleset_of(credential)
+    ruleset = ruleset_of(credential)
     form = ConfirmForm()
     if form.validate_on_submit():
         services.delete_credential(get_session(), credential)

@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 
 from tracker.clock import today
 from tracker.credentials.forms import ConfirmForm
-from tracker.credentials.services import ruleset_of
 from tracker.dashboard import services
 from tracker.db import get_session
+from tracker.served_rulesets import ruleset_of
 
 bp = Blueprint("dashboard", __name__)
 

@@ -7,10 +7,11 @@ from flask.cli import with_appcontext
 
 from tracker.auth.services import find_user_by_email
 from tracker.clock import today
-from tracker.credentials.services import credential_of, ruleset_of
+from tracker.credentials.services import credential_of
 from tracker.db import get_session
 from tracker.display import points
 from tracker.imports import services
+from tracker.served_rulesets import ruleset_of
 
 BAD_INPUT = 2
 

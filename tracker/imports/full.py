@@ -26,7 +26,7 @@ from tracker.fields import is_storable
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential, HeldModule, User
 from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH
 from tracker.rules.catalog import RuleSet, UnknownRuleSetError
-from tracker.rulesets import catalog
+from tracker.served_rulesets import catalog
 
 
 class ExportRefused(ValueError):

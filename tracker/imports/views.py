@@ -15,12 +15,12 @@ from flask import (
 from flask_login import current_user, login_required
 
 from tracker.clock import today
-from tracker.credentials.services import ruleset_of
 from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
 from tracker.imports import full, services, signing
 from tracker.imports.forms import ConfirmImportForm, FullExportForm, UploadForm
 from tracker.imports.template import template_csv
+from tracker.served_rulesets import ruleset_of
 
 bp = Blueprint("imports", __name__)
 

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 from icalendar import Calendar, Event, vDuration
 
-from tracker.credentials.services import ruleset_of
 from tracker.models import HeldCredential, utcnow
 from tracker.rules.cycles import window_opens_on
 from tracker.rules.engine import requires_recertification
 from tracker.rules.reminders import reminder_dates
+from tracker.served_rulesets import ruleset_of
 
 PRODID = "-//Recert//Deadlines//EN"
 # Calendar apps that honour it poll twice a day; deadlines move rarely.

@@ -51,8 +51,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
-from tracker.rules.reader import ZERO, Reader, Unit, read_unit
-from tracker.rules.ruleset import (
+from tracker.rules.definitions import (
     Agency,
     CarryOver,
     Category,
@@ -63,6 +62,7 @@ from tracker.rules.ruleset import (
     RuleSet,
     version_key,
 )
+from tracker.rules.reader import ZERO, Reader, Unit, read_unit
 
 # The dataclasses live in `ruleset`; most callers import them from here with the loaders.
 __all__ = [

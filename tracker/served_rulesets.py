@@ -6,7 +6,8 @@ problem named, instead of failing on the first page that needs it.
 
 from flask import Flask, current_app
 
-from tracker.rules.catalog import Catalog, load_catalog
+from tracker.models import Cycle, HeldCredential
+from tracker.rules.catalog import Catalog, RuleSet, load_catalog
 
 
 def init_app(app: Flask) -> None:
@@ -15,3 +16,9 @@ def init_app(app: Flask) -> None:
 
 def catalog() -> Catalog:
     return current_app.extensions["recert_catalog"]
+
+
+def ruleset_of(credential: HeldCredential, cycle: Cycle | None = None) -> RuleSet:
+    """The rule set a cycle was opened under (the current one when there is no cycle)."""
+    version = cycle.ruleset_version if cycle is not None else None
+    return catalog().get(credential.ruleset_code, version)
