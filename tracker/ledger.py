@@ -108,13 +108,19 @@ def _ledgers(session: Session, cycles: list[tuple[HeldCredential, Cycle]],
     for index, (credential, cycle, ruleset) in enumerate(held):
         if ledgers[index] is not None:
             continue
-        rows = tuple(activities[credential.id])
-        inputs = [engine_input(a, a.id in files) for a in rows]
-        progress = engine.evaluate(ruleset, engine_cycle(credential, cycle), inputs, today)
-        ledgers[index] = Ledger(ruleset, progress, rows,
-                                {a.id: files[a.id] for a in rows if a.id in files})
+        ledgers[index] = evaluated(ruleset, engine_cycle(credential, cycle),
+                                   tuple(activities[credential.id]), files, today)
         _keep(keys[index], ledgers[index])
     return ledgers
+
+
+def evaluated(ruleset: RuleSet, cycle: engine.Cycle, activities: tuple, files: dict[int, list],
+              today: date) -> Ledger:
+    """Activities (rows or snapshots of them) with their files' facts, through the engine."""
+    inputs = [engine_input(a, a.id in files) for a in activities]
+    progress = engine.evaluate(ruleset, cycle, inputs, today)
+    return Ledger(ruleset, progress, activities,
+                  {a.id: files[a.id] for a in activities if a.id in files})
 
 
 def engine_input(activity: Activity, has_evidence: bool) -> engine.ActivityInput:

@@ -101,10 +101,7 @@ def _sayers(credential: HeldCredential | None) -> history.Sayers:
         ruleset = None
     say: dict = {"fraction": lambda f: None if f is None else say_fraction(f.normalize())}
     if ruleset is not None:
-        skills = {}
-        for module in ruleset.modules:
-            skills[module.code] = module.name
-            skills.update((a.code, a.name) for a in module.key_activities)
+        skills = ruleset.skills
 
         def category_name(code):
             category = ruleset.category(code)

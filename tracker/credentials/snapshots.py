@@ -14,9 +14,8 @@ from types import SimpleNamespace
 
 from sqlmodel import Session, select
 
-from tracker.ledger import EVIDENCE_FACTS, Ledger, engine_cycle, engine_input, ledger_of
+from tracker.ledger import EVIDENCE_FACTS, Ledger, engine_cycle, evaluated, ledger_of
 from tracker.models import Activity, Cycle, CycleSnapshot, CycleStatus, HeldCredential
-from tracker.rules import engine
 from tracker.served_rulesets import ruleset_of
 
 ACTIVITY_COLUMNS = list(Activity.__table__.columns)
@@ -67,11 +66,8 @@ def _frozen_ledger(snapshot: CycleSnapshot, credential: HeldCredential, cycle: C
     for item in snapshot.files:
         facts = _row(FILE_COLUMNS, item)
         files.setdefault(facts.activity_id, []).append(facts)
-    inputs = [engine_input(a, a.id in files) for a in activities]
     held_then = replace(engine_cycle(credential, cycle), modules=frozenset(snapshot.modules))
-    ruleset = ruleset_of(credential, cycle)
-    progress = engine.evaluate(ruleset, held_then, inputs, cycle.closed_on)
-    return Ledger(ruleset, progress, activities, files)
+    return evaluated(ruleset_of(credential, cycle), held_then, activities, files, cycle.closed_on)
 
 
 def evaluated_on(cycle: Cycle, today: date) -> date:
