@@ -8,7 +8,7 @@ import pytest
 from tracker import create_app
 from tracker.rules.catalog import load_catalog
 
-CASES = Path(__file__).parent / "rules" / "cases"
+CASES = Path(__file__).parent / "cases"
 
 
 @pytest.fixture
