@@ -14,7 +14,6 @@ from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 from werkzeug.serving import make_server
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import AuthActions, add_cpt, drop_schema
 from tracker import create_app, migrate
 
@@ -124,15 +123,3 @@ def live_url(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
-
-
-@pytest.fixture
-def page():
-    """A Chromium page (Debian's browser, never a downloaded one)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1024, "height": 720})
-        page.set_default_timeout(5000)
-        yield page
-        browser.close()

@@ -1,7 +1,7 @@
 """In Chromium: the API page works under the site's Content-Security-Policy and asks no other
 site for anything; a person makes a token on the account page and copies it."""
 
-from tests.browser import browser_tests, register, shot
+from tests.browser.helpers import browser_tests, register, shot
 
 pytestmark = browser_tests
 

@@ -17,7 +17,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser import ARTIFACTS, CPT_MODULES, browser_tests
+from tests.browser.helpers import ARTIFACTS, CPT_MODULES, browser_tests
 from tests.helpers import PASSWORD, pdf_bytes
 
 pytestmark = browser_tests

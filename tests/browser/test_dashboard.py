@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser import CPT_MODULES, browser_tests, register, shot
+from tests.browser.helpers import CPT_MODULES, browser_tests, register, shot
 
 pytestmark = browser_tests
 expect = pytest.importorskip("playwright.sync_api").expect

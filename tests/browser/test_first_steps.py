@@ -6,7 +6,7 @@ served on a free local port; a screenshot of each page goes to tests/artifacts/.
 
 from datetime import date
 
-from tests.browser import CPT_MODULES, browser_tests, register, shot
+from tests.browser.helpers import CPT_MODULES, browser_tests, register, shot
 from tests.helpers import PASSWORD
 
 pytestmark = browser_tests

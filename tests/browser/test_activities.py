@@ -7,7 +7,7 @@ screenshots go to tests/artifacts/20-*.png.
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from tests.browser import browser_tests, register_and_add_cpt, shot
+from tests.browser.helpers import browser_tests, register_and_add_cpt, shot
 from tests.helpers import pdf_bytes
 
 pytestmark = browser_tests

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, CPT_MODULES, browser_tests, register, shot
+from tests.browser.helpers import ARTIFACTS, CPT_MODULES, browser_tests, register, shot
 from tests.helpers import pdf_bytes, png_bytes
 
 pytestmark = browser_tests
 expect = pytest.importorskip("playwright.sync_api").expect
 
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RUN_AXE = """tags => axe.run(document, {
   runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]
