@@ -13,6 +13,7 @@ from limits import parse_many
 from sqlalchemy import make_url
 from werkzeug.http import parse_options_header
 
+from tests.activities.test_evidence import stored
 from tests.api.helpers import ApiClient, make_token
 from tests.helpers import (
     EXE_BYTES,
@@ -23,7 +24,6 @@ from tests.helpers import (
     png_bytes,
 )
 from tests.test_csrf_matrix import snapshot
-from tests.test_evidence import stored
 from tracker import config, create_app
 from tracker.extensions import limiter
 from tracker.models import Activity, Evidence, HeldCredential

@@ -6,7 +6,7 @@ activity and reads its history and the account's change log, then logs out. On e
 axe-core (tests/vendor/axe-core, put into the page by these tests only) checks the WCAG 2.0
 and 2.1 A and AA rules. The same journey runs again 375 pixels wide, where axe runs too and no
 page may scroll sideways. Only the desktop journey runs on PostgreSQL as well: the layout does
-not depend on the database. The journey by keyboard alone is in test_browser_keyboard.py.
+not depend on the database. The journey by keyboard alone is in test_keyboard.py.
 
 Per-page axe results go to tests/artifacts/axe-results.json; screenshots to
 tests/artifacts/5*.png (desktop) and 6*.png (phone).

@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from tests.dashboard.test_views import category_rows, facts
 from tests.examples import example_a as enter_example_a
 from tests.examples import job
 from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity, pdf_bytes, submit
-from tests.test_dashboard import category_rows, facts
 from tests.test_reports import needs_pdftotext, pdf_text
 from tracker import create_app
 from tracker.db import get_session
 from tracker.models import Activity, Cycle, CycleSnapshot, Evidence
 from tracker.rules.catalog import DEFAULT_DIRECTORY as SHIPPED_RULESETS
 
-TEST_RULESETS = Path(__file__).parent / "rules" / "rulesets"
+TEST_RULESETS = Path(__file__).resolve().parents[1] / "rules" / "rulesets"
 
 
 @pytest.fixture
