@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from tests.helpers import PASSWORD, AuthActions, add_cpt, log_activity, pdf_bytes, submit
-from tests.test_export_json import export_of, validate
+from tests.reports.test_export import export_of, validate
 from tests.test_ownership import assert_sound_page
 from tracker import history
 from tracker.activities.services import purge_trash

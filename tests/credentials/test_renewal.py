@@ -15,7 +15,7 @@ from tests.dashboard.test_views import category_rows, facts
 from tests.examples import example_a as enter_example_a
 from tests.examples import job
 from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity, pdf_bytes, submit
-from tests.test_reports import needs_pdftotext, pdf_text
+from tests.reports.test_documents import needs_pdftotext, pdf_text
 from tracker import create_app
 from tracker.db import get_session
 from tracker.models import Activity, Cycle, CycleSnapshot, Evidence

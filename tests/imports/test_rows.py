@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.test_import import (
+from tests.imports.test_csv import (
     HEADER,
     JOB_HEADER,
     activities_of,
