@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from tests.examples import example_a
 from tests.helpers import AuthActions, add_cpt, counted_statements, log_activity
-from tests.imports.test_csv import (
+from tests.imports.helpers import (
     HEADER,
     JOB_HEADER,
     activities_of,

@@ -1,76 +1,26 @@
-"""Importing activities from a CSV (preview, then one transaction) and a full JSON export."""
+"""Importing activities from a CSV: a preview first, then every new row in one transaction; on
+the web and from the command line."""
 
-import io
-import json
 import re
 from datetime import date
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from tests.examples import example_a
-from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity, submit
+from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity
+from tests.imports.helpers import (
+    HEADER,
+    activities_of,
+    activity_count,
+    confirm,
+    course_rows,
+    import_file,
+    preview,
+)
 from tracker.db import get_session
 from tracker.imports import parsing, signing
-from tracker.imports.full import ExportRefused, import_full_export
-from tracker.models import Activity, HeldCredential, User
-from tracker.reports.export import full_export
-
-TODAY = date(2026, 11, 24)
-HEADER = "Date completed,Category,Title,Provider,Quantity\r\n"
-JOB_HEADER = ("Date completed,Start date,Still employed,Category,Title,Quantity,"
-              "Full-time fraction\r\n")
-
-
-def course_rows(count: int, bad_row: int | None = None) -> str:
-    """`count` training courses; spreadsheet row `bad_row` (header = row 1) has 2.3 hours."""
-    lines = [HEADER]
-    for index in range(count):
-        quantity = "2.3" if index + 2 == bad_row else "1.5"
-        lines.append(f"2024-{index % 12 + 1:02d}-{index % 28 + 1:02d},CE-TRAINING,"
-                     f"Course {index},Acme,{quantity}\r\n")
-    return "".join(lines)
-
-
-def preview(client, credential_id: int, content, day_first: bool = False):
-    data = content.encode() if isinstance(content, str) else content
-    fields = {"file": (io.BytesIO(data), "activities.csv")}
-    if day_first:
-        fields["date_order"] = "day-first"
-    url = f"/credentials/{credential_id}/import"
-    return submit(client, f"{url}/preview", fields, form_page=url,
-                  content_type="multipart/form-data")
-
-
-def confirm(client, credential_id: int, preview_page):
-    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', preview_page.text)
-    assert token, "the preview offers no confirm button"
-    return client.post(f"/credentials/{credential_id}/import/confirm",
-                       data={"csrf_token": csrf_token(preview_page.text),
-                             "upload": token.group(1)})
-
-
-def import_file(client, credential_id: int, content, **kwargs):
-    page = preview(client, credential_id, content, **kwargs)
-    assert page.status_code == 200, page.text
-    return confirm(client, credential_id, page)
-
-
-def activity_count(app, credential_id: int | None = None) -> int:
-    with app.app_context():
-        query = select(func.count()).select_from(Activity)
-        if credential_id is not None:
-            query = query.where(Activity.held_credential_id == credential_id)
-        return get_session().exec(query).one()
-
-
-def activities_of(app, credential_id: int) -> list[Activity]:
-    with app.app_context():
-        return list(get_session().exec(
-            select(Activity).where(Activity.held_credential_id == credential_id)
-            .order_by(Activity.id)
-        ))
-
+from tracker.models import User
 
 
 def test_one_bad_row_among_500_writes_nothing_and_names_row_and_column(app, user_client, cpt):
@@ -230,103 +180,6 @@ def test_the_import_routes_are_the_owners_only(app, user_client, cpt):
     assert activity_count(app) == 0
 
 
-# The full JSON export
-
-
-def export_of(app, email: str) -> dict:
-    with app.app_context():
-        session = get_session()
-        user = session.exec(select(User).where(User.email == email)).one()
-        return full_export(session, user, TODAY)
-
-
-def comparable(document: dict) -> dict:
-    """The document apart from identifiers, the account's own email and creation time, and
-    the change history (the import does not carry it: see tracker/imports/full.py)."""
-    document = {key: value for key, value in document.items() if key != "history"}
-    document["account"] = {**document["account"], "created_at": None}
-    return without_ids(document)
-
-
-def without_ids(value):
-    if isinstance(value, dict):
-        ids = {"id", "email"} | ({"scope"} if value.get("kind") == "missing_evidence" else set())
-        return {key: without_ids(item) for key, item in value.items() if key not in ids}
-    if isinstance(value, list):
-        return [without_ids(item) for item in value]
-    return value
-
-
-def upload_export(client, document):
-    data = json.dumps(document).encode()
-    return submit(client, "/account/import", {"file": (io.BytesIO(data), "export.json")},
-                  content_type="multipart/form-data")
-
-
-def test_full_export_imports_into_an_empty_account_and_round_trips(app, user_client):
-    client = user_client
-    cpt = example_a(app, client)
-    binned = log_activity(client, cpt, title="Bin me", tags=["safety"])
-    location = binned.headers["Location"]
-    submit(client, f"{location}/delete", {}, form_page=location)
-    submit(client, "/credentials/new/pmi-pmp", {"certified_on": "2024-01-10"})
-    original = export_of(app, "pat@example.com")
-    newcomer = app.test_client()
-    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
-    response = upload_export(newcomer, original)
-    assert response.status_code == 302, response.text
-    assert comparable(export_of(app, "sam@example.com")) == comparable(original)
-
-
-def test_an_export_from_before_carry_over_still_imports(app, user_client):
-    example_a(app, user_client)
-    original = export_of(app, "pat@example.com")
-    for credential in original["credentials"]:
-        for cycle in credential["cycles"]:
-            del cycle["carried_in"]
-    newcomer = app.test_client()
-    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
-    assert upload_export(newcomer, original).status_code == 302
-    [cycle] = export_of(app, "sam@example.com")["credentials"][0]["cycles"]
-    assert cycle["carried_in"] == "0.00"
-
-
-def test_full_export_is_refused_into_an_account_with_credentials(app, user_client):
-    client = user_client
-    example_a(app, client)
-    document = export_of(app, "pat@example.com")
-    before = activity_count(app)
-    page = upload_export(client, document)
-    assert "already has credentials" in page.text
-    assert activity_count(app) == before
-    with app.app_context():
-        assert get_session().exec(select(func.count()).select_from(HeldCredential)).one() == 1
-
-
-def test_full_export_checks_its_version_and_schema_first(app, user_client):
-    client = user_client
-    example_a(app, client)
-    document = export_of(app, "pat@example.com")
-    other = app.test_client()
-    AuthActions(other).register(email="sam@example.com", name="Sam")
-    assert "format version 2" in upload_export(other, {**document, "format_version": 2}).text
-    broken = json.loads(json.dumps(document))
-    broken["credentials"][0]["activities"][-1]["quantity"] = "lots"
-    assert "damaged at credentials/0/activities" in upload_export(other, broken).text
-    hidden = json.loads(json.dumps(document))
-    hidden["credentials"][0]["activities"][-1]["title"] = "Line\x00operator"
-    assert "invisible control characters" in upload_export(other, hidden).text
-    assert "not a Recert export" in submit(
-        other, "/account/import", {"file": (io.BytesIO(b"{nope"), "x.json")},
-        content_type="multipart/form-data").text
-    with app.app_context():
-        session = get_session()
-        sam = session.exec(select(User).where(User.email == "sam@example.com")).one()
-        with pytest.raises(ExportRefused):
-            import_full_export(session, sam, {"format_version": 1})
-    assert activity_count(app) == 6  # Pat's, and nothing of Sam's
-
-
 # The command line
 
 
@@ -377,87 +230,3 @@ def test_hidden_characters_and_huge_numbers_are_row_errors(app, user_client, cpt
     assert "Row 4, Quantity: Enter a number smaller than 100,000,000." in page.text
     assert 'name="upload"' not in page.text
     assert activity_count(app) == 0
-
-
-def test_a_renewed_cycle_travels_with_what_it_kept(app, user_client):
-    app.config["TODAY"] = date(2026, 12, 20)
-    cpt = example_a(app, user_client)
-    app.config["TODAY"] = date(2026, 12, 20)
-    submit(user_client, f"/credentials/{cpt}/renewal", {"day": "2026-12-20"})
-    with app.app_context():
-        statistics = get_session().exec(
-            select(Activity.id).where(Activity.title == "Statistics")).one()
-    submit(user_client, f"/activities/{statistics}/delete", {},
-           form_page=f"/activities/{statistics}")  # after the renewal: not in what it kept
-    original = export_of(app, "pat@example.com")
-    [kept] = [c["closing_snapshot"] for c in original["credentials"][0]["cycles"]
-              if c["status"] == "renewed"]
-    assert kept["counted"] == "128.00"
-    assert "Statistics" in [a["title"] for a in kept["activities"]]
-
-    newcomer = app.test_client()
-    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
-    assert upload_export(newcomer, original).status_code == 302
-    assert comparable(export_of(app, "sam@example.com")) == comparable(original)
-    with app.app_context():
-        sam = get_session().exec(select(User).where(User.email == "sam@example.com")).one()
-        credential = get_session().exec(
-            select(HeldCredential).where(HeldCredential.user_id == sam.id)).one()
-        old = next(c for c in credential.cycles if c.status == "renewed")
-        ids = (credential.id, old.id)
-    report = newcomer.get(f"/credentials/{ids[0]}/cycles/{ids[1]}/report").text
-    assert "<strong>128 points</strong>" in report and "Statistics" in report
-    assert "128 of 100" in newcomer.get(f"/credentials/{ids[0]}").text
-
-
-def renewed_export(app, client) -> dict:
-    """Worked example A, renewed on 2026-12-20, as its full export."""
-    app.config["TODAY"] = date(2026, 12, 20)
-    cpt = example_a(app, client)
-    app.config["TODAY"] = date(2026, 12, 20)
-    submit(client, f"/credentials/{cpt}/renewal", {"day": "2026-12-20"})
-    return export_of(app, "pat@example.com")
-
-
-def closed_cycle(document: dict) -> dict:
-    return next(c for c in document["credentials"][0]["cycles"] if c["status"] == "renewed")
-
-
-@pytest.mark.parametrize(("damage", "message"), [
-    (lambda kept: kept["activities"][1].update(quantity="-1000"),
-     "must be more than 0"),
-    (lambda kept: kept["activities"][1].update(quantity="1" + "0" * 60),
-     "Enter a number smaller than 100,000,000."),
-    (lambda kept: kept["activities"][1].update(completed_on=None),
-     "Enter the date you finished this activity."),
-    (lambda kept: kept["activities"][2].update(id=kept["activities"][1]["id"]),
-     "two activities have the same id"),
-], ids=["negative", "huge", "no date", "same id"])
-def test_a_crafted_snapshot_is_refused_whole(app, user_client, damage, message):
-    document = renewed_export(app, user_client)
-    damage(closed_cycle(document)["closing_snapshot"])
-    newcomer = app.test_client()
-    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
-    page = upload_export(newcomer, document)
-    assert page.status_code == 200
-    assert "The export file is damaged" in page.text and message in page.text
-    with app.app_context():
-        assert get_session().exec(select(func.count()).select_from(HeldCredential)).one() == 1
-
-
-def test_a_closed_cycle_needs_its_closing_day_and_its_points_are_worked_out_again(
-        app, user_client):
-    document = renewed_export(app, user_client)
-    closed_cycle(document)["closing_snapshot"]["counted"] = "99999.00"  # not believed
-    broken = json.loads(json.dumps(document))
-    closed_cycle(broken)["closed_on"] = None
-    newcomer = app.test_client()
-    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
-    assert "has no closing day" in upload_export(newcomer, broken).text
-    assert upload_export(newcomer, document).status_code == 302
-    with app.app_context():
-        sam = get_session().exec(select(User).where(User.email == "sam@example.com")).one()
-        credential_id = get_session().exec(select(HeldCredential.id).where(
-            HeldCredential.user_id == sam.id)).one()
-    page = newcomer.get(f"/credentials/{credential_id}").text
-    assert "128 of 100" in page and "99999" not in page

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.imports.test_csv import (
+from tests.imports.helpers import (
     HEADER,
     JOB_HEADER,
     activities_of,

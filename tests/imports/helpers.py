@@ -1,0 +1,82 @@
+"""Helpers of the import tests: a CSV sent through the preview and its confirm as a person
+would, a full export uploaded on the account page, and what the database then holds."""
+
+import io
+import json
+import re
+from datetime import date
+
+from sqlmodel import func, select
+
+from tests.helpers import csrf_token, submit
+from tracker.db import get_session
+from tracker.models import Activity, User
+from tracker.reports.export import full_export
+
+TODAY = date(2026, 11, 24)
+HEADER = "Date completed,Category,Title,Provider,Quantity\r\n"
+JOB_HEADER = ("Date completed,Start date,Still employed,Category,Title,Quantity,"
+              "Full-time fraction\r\n")
+
+
+def course_rows(count: int, bad_row: int | None = None) -> str:
+    """`count` training courses; spreadsheet row `bad_row` (header = row 1) has 2.3 hours."""
+    lines = [HEADER]
+    for index in range(count):
+        quantity = "2.3" if index + 2 == bad_row else "1.5"
+        lines.append(f"2024-{index % 12 + 1:02d}-{index % 28 + 1:02d},CE-TRAINING,"
+                     f"Course {index},Acme,{quantity}\r\n")
+    return "".join(lines)
+
+
+def preview(client, credential_id: int, content, day_first: bool = False):
+    data = content.encode() if isinstance(content, str) else content
+    fields = {"file": (io.BytesIO(data), "activities.csv")}
+    if day_first:
+        fields["date_order"] = "day-first"
+    url = f"/credentials/{credential_id}/import"
+    return submit(client, f"{url}/preview", fields, form_page=url,
+                  content_type="multipart/form-data")
+
+
+def confirm(client, credential_id: int, preview_page):
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', preview_page.text)
+    assert token, "the preview offers no confirm button"
+    return client.post(f"/credentials/{credential_id}/import/confirm",
+                       data={"csrf_token": csrf_token(preview_page.text),
+                             "upload": token.group(1)})
+
+
+def import_file(client, credential_id: int, content, **kwargs):
+    page = preview(client, credential_id, content, **kwargs)
+    assert page.status_code == 200, page.text
+    return confirm(client, credential_id, page)
+
+
+def activity_count(app, credential_id: int | None = None) -> int:
+    with app.app_context():
+        query = select(func.count()).select_from(Activity)
+        if credential_id is not None:
+            query = query.where(Activity.held_credential_id == credential_id)
+        return get_session().exec(query).one()
+
+
+def activities_of(app, credential_id: int) -> list[Activity]:
+    with app.app_context():
+        return list(get_session().exec(
+            select(Activity).where(Activity.held_credential_id == credential_id)
+            .order_by(Activity.id)
+        ))
+
+
+def export_of(app, email: str) -> dict:
+    with app.app_context():
+        session = get_session()
+        user = session.exec(select(User).where(User.email == email)).one()
+        return full_export(session, user, TODAY)
+
+
+def upload_export(client, document):
+    data = json.dumps(document).encode()
+    return submit(client, "/account/import", {"file": (io.BytesIO(data), "export.json")},
+                  content_type="multipart/form-data")
