@@ -118,7 +118,7 @@ def test_delete_account_needs_the_password(app, user_client):
 
 
 def test_pages_without_an_id_are_sound(user_client):
-    from tests.test_ownership import assert_sound_page
+    from tests.system.test_ownership import assert_sound_page
 
     for url in ["/", "/account/", "/account/password", "/account/email", "/account/delete",
                 "/credentials/new", "/credentials/new/mssc-cpt", "/trash/", "/trash/empty"]:

@@ -23,7 +23,7 @@ from tests.helpers import (
     pdf_bytes,
     png_bytes,
 )
-from tests.test_csrf_matrix import snapshot
+from tests.system.test_csrf import snapshot
 from tracker import config, create_app
 from tracker.extensions import limiter
 from tracker.models import Activity, Evidence, HeldCredential

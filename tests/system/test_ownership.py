@@ -12,12 +12,12 @@ from sqlmodel import select
 
 from tests.api.helpers import make_token
 from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity, png_bytes, submit
-from tests.test_csrf_matrix import snapshot
+from tests.system.test_csrf import snapshot
 from tracker import create_app
 from tracker.db import get_session
 from tracker.models import ApiToken, Cycle, Evidence
 
-# Rules whose arguments name nothing anyone owns, and why (the API's: test_api_ownership.py).
+# Rules whose arguments name nothing anyone owns, and why (the API's: tests/api/test_ownership.py).
 NOT_OWNED = {
     "static": "the app's own stylesheets and scripts",
     "credentials.new": "a rule set's code, the same for everyone",
@@ -48,7 +48,7 @@ def url_with(rule, objects: dict) -> str:
     return rule.build({name: objects[name] for name in rule.arguments})[1]
 
 
-# The API answers tokens, not logins: tests/api/test_api_ownership.py checks it.
+# The API answers tokens, not logins: tests/api/test_ownership.py checks it.
 ROUTES = routes_with_arguments(api=False, not_owned=NOT_OWNED)
 
 

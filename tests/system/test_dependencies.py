@@ -12,7 +12,7 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-TRACKER = Path(__file__).resolve().parent.parent / "tracker"
+TRACKER = Path(__file__).resolve().parents[2] / "tracker"
 
 
 def imported_top_level_modules() -> set[str]:

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from tests.helpers import PASSWORD, AuthActions, add_cpt, log_activity, pdf_bytes, submit
 from tests.reports.test_export import export_of, validate
-from tests.test_ownership import assert_sound_page
+from tests.system.test_ownership import assert_sound_page
 from tracker import history
 from tracker.activities.services import purge_trash
 from tracker.db import get_session
