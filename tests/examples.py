@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from tests.helpers import add_cpt, log_activity, pdf_bytes, png_bytes
+from tests.helpers import add_cpt, image_bytes, log_activity, pdf_bytes
 
 
 def job(client, credential_id, title, started_on, ended_on=None, fraction="1", files=()):
@@ -31,7 +31,7 @@ def example_a(app, client, with_proof: bool = False) -> int:
         log_activity(client, cpt, title=title, category=category, completed_on=day,
                      quantity=quantity, files=files)
     job(client, cpt, "Line operator", "2022-03-15", "2026-03-14",
-        files=[("letter.png", png_bytes())] if with_proof else [])
+        files=[("letter.png", image_bytes())] if with_proof else [])
     return cpt
 
 

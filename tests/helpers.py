@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import os
 import struct
 import zlib
 from contextlib import contextmanager
@@ -19,22 +20,60 @@ from tracker.models import Activity, Evidence, User
 PASSWORD = "correct horse battery"
 
 
-class _CsrfTokenFinder(HTMLParser):
+class _HiddenInputs(HTMLParser):
+    """A page's hidden inputs: all of them by name (the first of each name counts), and each
+    form's own with where the form posts (None: to the page itself)."""
+
     def __init__(self):
         super().__init__()
-        self.token = None
+        self.inputs: dict[str, str] = {}
+        self.forms: list[tuple[str | None, dict[str, str]]] = []
+        self._form: dict[str, str] | None = None
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "input" and attributes.get("name") == "csrf_token" and self.token is None:
-            self.token = attributes.get("value")
+        if tag == "form":
+            self._form = {}
+            self.forms.append((attributes.get("action") or None, self._form))
+        elif tag == "input" and attributes.get("type") == "hidden" and attributes.get("name"):
+            value = attributes.get("value") or ""
+            self.inputs.setdefault(attributes["name"], value)
+            if self._form is not None:
+                self._form[attributes["name"]] = value
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+
+
+def _read_hidden_inputs(html: str) -> _HiddenInputs:
+    parser = _HiddenInputs()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def hidden_inputs(html: str) -> dict[str, str]:
+    """Every hidden input of a page by name (the CSRF token, the version a form was opened at,
+    an upload's token...), as a browser sends them back with the page's form."""
+    return _read_hidden_inputs(html).inputs
+
+
+def hidden_inputs_by_form(html: str) -> list[tuple[str | None, dict[str, str]]]:
+    """Each form of a page, in order: where it posts (None: to the page itself) and its hidden
+    inputs by name."""
+    return _read_hidden_inputs(html).forms
+
+
+def hidden_input(html: str, name: str) -> str:
+    """The value of the page's hidden input `name` (the first, if several forms have one)."""
+    inputs = hidden_inputs(html)
+    assert name in inputs, f"the page has no hidden input named {name}"
+    return inputs[name]
 
 
 def csrf_token(html: str) -> str:
-    finder = _CsrfTokenFinder()
-    finder.feed(html)
-    assert finder.token, "the page has no form with a CSRF token"
-    return finder.token
+    return hidden_input(html, "csrf_token")
 
 
 def submit(client, url: str, data: dict, *, form_page: str | None = None, **kwargs):
@@ -95,19 +134,39 @@ def pdf_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def png_bytes() -> bytes:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return (struct.pack(">I", len(body)) + kind + body
-                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+# The first bytes of a JPEG, a WebP and a GIF file: the upload check tells a type by its content.
+_IMAGE_STARTS = {
+    "jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\0" * 64,
+    "webp": b"RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00" + b"\0" * 64,
+    "gif": b"GIF89a" + b"\0" * 64,  # a type the app does not take
+}
 
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
+
+def image_bytes(kind: str = "png", width: int = 1, height: int = 1, *,
+                noise: bool = False) -> bytes:
+    """A test image of `kind` (png, jpeg, webp or gif), the same each time unless `noise` is set.
+
+    A PNG is a real one of `width` by `height` red pixels, or of random pixels with `noise`:
+    those do not compress, so the file takes about 3 bytes a pixel (a large upload). A JPEG, WebP
+    or GIF is only the start of one, which is all the upload check reads.
+    """
+    if kind in _IMAGE_STARTS:
+        assert (width, height, noise) == (1, 1, False), f"a test {kind} has no size or noise"
+        return _IMAGE_STARTS[kind]
+    assert kind == "png", f"no test image of kind {kind}"
+
+    def chunk(name: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + name + body
+                + struct.pack(">I", zlib.crc32(name + body) & 0xFFFFFFFF))
+
+    # Each row starts with its filter byte (0: none), then red, green, blue for each pixel.
+    rows = b"".join(b"\x00" + (os.urandom(width * 3) if noise else b"\xff\x00\x00" * width)
+                    for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
             + chunk(b"IEND", b""))
 
 
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\0" * 64
-WEBP_BYTES = b"RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00" + b"\0" * 64
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\0" * 64
 
 

@@ -4,20 +4,17 @@ import os
 import secrets
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, hidden_inputs_by_form
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -173,33 +170,10 @@ class Browser:
         return self.submit(f"{server}/auth/login", {"email": email, "password": password})
 
 
-class _Forms(HTMLParser):
-    """Each form of a page: where it posts (None: to the page itself) and its hidden inputs."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[tuple[str | None, dict]] = []
-        self.current: dict | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "form":
-            self.current = {}
-            self.forms.append((attributes.get("action") or None, self.current))
-        elif tag == "input" and attributes.get("type") == "hidden" and self.current is not None:
-            self.current[attributes["name"]] = attributes.get("value") or ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.current = None
-
-
 def hidden_fields(html: str, url: str, form_page: str | None = None) -> dict:
     """The hidden inputs of the page's form that posts to `url`, as a browser sends them."""
     path, page = _path(url), _path(form_page or url)
-    parser = _Forms()
-    parser.feed(html)
-    for action, fields in parser.forms:
+    for action, fields in hidden_inputs_by_form(html):
         if (action or page) == path:
             return fields
     raise AssertionError(f"the page has no form that posts to {path}")
@@ -223,15 +197,3 @@ def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
                      + content + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
-def random_png(width: int, height: int) -> bytes:
-    """A real PNG of random pixels: it does not compress, so it takes about 3 bytes a pixel."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return (struct.pack(">I", len(body)) + kind + body
-                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
-
-    rows = b"".join(b"\x00" + os.urandom(width * 3) for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))

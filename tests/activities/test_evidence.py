@@ -8,11 +8,9 @@ from sqlmodel import select
 
 from tests.helpers import (
     EXE_BYTES,
-    JPEG_BYTES,
-    WEBP_BYTES,
+    image_bytes,
     log_activity,
     pdf_bytes,
-    png_bytes,
     submit,
 )
 from tracker.db import get_session
@@ -28,9 +26,9 @@ def stored(app, model):
     ("name", "content", "content_type"),
     [
         ("certificate.pdf", pdf_bytes(), "application/pdf"),
-        ("photo.png", png_bytes(), "image/png"),
-        ("scan.jpg", JPEG_BYTES, "image/jpeg"),
-        ("phone.webp", WEBP_BYTES, "image/webp"),
+        ("photo.png", image_bytes(), "image/png"),
+        ("scan.jpg", image_bytes("jpeg"), "image/jpeg"),
+        ("phone.webp", image_bytes("webp"), "image/webp"),
         ("no-extension", pdf_bytes(), "application/pdf"),  # the content decides, not the name
     ],
 )
@@ -98,13 +96,13 @@ def test_a_sixth_file_on_edit_is_refused_but_replacing_one_works(app, user_clien
     form = {"category": "CE-TRAINING", "title": "Forklift safety", "completed_on": "2024-05-01",
             "quantity": "8"}
     extra = submit(user_client, f"{location}/edit",
-                   {**form, "evidence": [(io.BytesIO(png_bytes()), "six.png")]},
+                   {**form, "evidence": [(io.BytesIO(image_bytes()), "six.png")]},
                    content_type="multipart/form-data")
     assert "it has 5 already" in extra.text
     first = stored(app, Evidence)[0]
     swap = submit(user_client, f"{location}/edit",
                   {**form, "remove_file": str(first.id),
-                   "evidence": [(io.BytesIO(png_bytes()), "six.png")]},
+                   "evidence": [(io.BytesIO(image_bytes()), "six.png")]},
                   content_type="multipart/form-data")
     assert swap.status_code == 302
     names = [e.filename for e in stored(app, Evidence)]
@@ -114,7 +112,7 @@ def test_a_sixth_file_on_edit_is_refused_but_replacing_one_works(app, user_clien
 def test_names_lose_folders_and_control_characters(app, user_client, cpt):
     response = log_activity(user_client, cpt, files=[
         ("../../etc/cert\x07ifi\x1bcate.pdf", pdf_bytes()),
-        ("/home/pat/Scans/scan\x7f.png", png_bytes()),
+        ("/home/pat/Scans/scan\x7f.png", image_bytes()),
     ])
     assert response.status_code == 302
     assert [e.filename for e in stored(app, Evidence)] == ["certificate.pdf", "scan.png"]
@@ -135,7 +133,7 @@ def test_download_is_an_attachment_with_the_stored_type(app, user_client, cpt):
 
 def test_images_show_inline_on_the_activity_page_but_pdfs_do_not(app, user_client, cpt):
     location = log_activity(
-        user_client, cpt, files=[("photo.png", png_bytes()), ("cert.pdf", pdf_bytes())]
+        user_client, cpt, files=[("photo.png", image_bytes()), ("cert.pdf", pdf_bytes())]
     ).headers["Location"]
     image, pdf = stored(app, Evidence)
     page = user_client.get(location).text

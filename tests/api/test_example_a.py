@@ -7,7 +7,7 @@ from datetime import date
 
 from tests.api.helpers import ApiClient, make_token
 from tests.examples import example_a
-from tests.helpers import AuthActions, pdf_bytes, png_bytes
+from tests.helpers import AuthActions, image_bytes, pdf_bytes
 
 ACTIVITIES = [  # (title, category, date, quantity), as in tests/examples.py
     ("Before the cycle", "CE-TRAINING", "2021-12-01", "8"),
@@ -32,7 +32,7 @@ def example_a_through_the_api(api: ApiClient, with_proof: bool) -> int:
         made = api.post(f"/credentials/{credential_id}/activities", json=entry)
         assert made.status_code == 201, made.text
         if with_proof:
-            name, content = (("letter.png", png_bytes()) if entry["category"] == "E"
+            name, content = (("letter.png", image_bytes()) if entry["category"] == "E"
                              else (f"{entry['title']}.pdf", pdf_bytes()))
             sent = api.post(f"/activities/{made.json['id']}/evidence",
                             data={"file": (io.BytesIO(content), name)})

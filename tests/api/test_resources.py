@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from tests.api.helpers import CPT, course, problem_of
-from tests.helpers import EXE_BYTES, log_activity, pdf_bytes, png_bytes, submit
+from tests.helpers import EXE_BYTES, image_bytes, log_activity, pdf_bytes, submit
 
 
 def test_rule_sets_list_and_one(api):
@@ -204,9 +204,9 @@ def test_proof_files_upload_list_download_and_remove(app, api, credential_id):
 def test_a_sixth_file_and_a_large_file_are_refused(app, api, credential_id):
     url = f"/activities/{course(api, credential_id)['id']}/evidence"
     for n in range(5):
-        assert api.post(url, data={"file": (io.BytesIO(png_bytes()), f"{n}.png")}
+        assert api.post(url, data={"file": (io.BytesIO(image_bytes()), f"{n}.png")}
                         ).status_code == 201
-    sixth = api.post(url, data={"file": (io.BytesIO(png_bytes()), "6.png")})
+    sixth = api.post(url, data={"file": (io.BytesIO(image_bytes()), "6.png")})
     assert problem_of(sixth, 422)["errors"]["file"] == [
         "An activity can have at most 5 files; it has 5 already."]
     app.config["MAX_UPLOAD_BYTES"] = 1024

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.helpers import ARTIFACTS, CPT_MODULES, browser_tests, register, shot
-from tests.helpers import pdf_bytes, png_bytes
+from tests.helpers import image_bytes, pdf_bytes
 
 pytestmark = browser_tests
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -185,8 +185,8 @@ def test_journey_through_every_page(width, page, live_url, app, tmp_path):
     # Five activities (worked example A), each with proof.
     files = {}
     for name, content in [("certificate.pdf", pdf_bytes()), ("transcript.pdf", pdf_bytes()),
-                          ("forklift-card.png", png_bytes()), ("letter.pdf", pdf_bytes()),
-                          ("badge.png", png_bytes())]:
+                          ("forklift-card.png", image_bytes()), ("letter.pdf", pdf_bytes()),
+                          ("badge.png", image_bytes())]:
         files[name] = tmp_path / name
         files[name].write_bytes(content)
     save_activity(page, check, "Safety course", TRAINING, [files["certificate.pdf"]],

@@ -14,7 +14,15 @@ from sqlmodel import select
 from tests.dashboard.test_views import category_rows, facts
 from tests.examples import example_a as enter_example_a
 from tests.examples import job
-from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity, pdf_bytes, submit
+from tests.helpers import (
+    AuthActions,
+    add_cpt,
+    csrf_token,
+    hidden_input,
+    log_activity,
+    pdf_bytes,
+    submit,
+)
 from tests.reports.test_documents import needs_pdftotext, pdf_text
 from tracker import create_app
 from tracker.db import get_session
@@ -448,7 +456,7 @@ def test_a_second_click_on_undo_undoes_nothing_more(app, person):
     url = f"/credentials/{cpt}/renewal/undo"
     form = person.get(url).text
     data = {"csrf_token": csrf_token(form),
-            "version": re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)}
+            "version": hidden_input(form, "version")}
     assert person.post(url, data=data).status_code == 302
     again = person.post(url, data=data)  # the same page, sent twice
     assert again.status_code == 200

@@ -3,12 +3,11 @@ would, a full export uploaded on the account page, and what the database then ho
 
 import io
 import json
-import re
 from datetime import date
 
 from sqlmodel import func, select
 
-from tests.helpers import csrf_token, submit
+from tests.helpers import csrf_token, hidden_inputs, submit
 from tracker.db import get_session
 from tracker.models import Activity, User
 from tracker.reports.export import full_export
@@ -40,11 +39,11 @@ def preview(client, credential_id: int, content, day_first: bool = False):
 
 
 def confirm(client, credential_id: int, preview_page):
-    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', preview_page.text)
+    token = hidden_inputs(preview_page.text).get("upload")
     assert token, "the preview offers no confirm button"
     return client.post(f"/credentials/{credential_id}/import/confirm",
                        data={"csrf_token": csrf_token(preview_page.text),
-                             "upload": token.group(1)})
+                             "upload": token})
 
 
 def import_file(client, credential_id: int, content, **kwargs):

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from tests.examples import example_a, example_b
-from tests.helpers import AuthActions, add_cpt, log_activity, png_bytes
+from tests.helpers import AuthActions, add_cpt, image_bytes, log_activity
 from tracker.credentials.services import credential_of
 from tracker.db import get_session
 from tracker.display import points
@@ -144,7 +144,7 @@ def test_the_packet_holds_every_file_with_matching_hashes(app, person):
         data = archive.read(name)
         assert hashlib.sha256(data).hexdigest() == facts["sha256"], name
         assert len(data) == facts["size"]
-    assert archive.read("evidence/2026-03-14-line-operator-1.png") == png_bytes()
+    assert archive.read("evidence/2026-03-14-line-operator-1.png") == image_bytes()
     response.close()  # a streamed download holds its request until closed, as servers do
 
 

@@ -13,10 +13,10 @@ from tests.helpers import (
     AuthActions,
     add_cpt,
     counted_statements,
+    image_bytes,
     insert_activities,
     log_activity,
     pdf_bytes,
-    png_bytes,
     submit,
 )
 from tracker.credentials.services import credentials_of
@@ -191,7 +191,7 @@ def test_another_persons_data_never_appears(app, person):
     other = app.test_client()
     AuthActions(other).register(email="sam@example.com", name="Sam Roe")
     theirs = add_cpt(other, certified_on="2023-01-10")
-    secret = png_bytes()
+    secret = image_bytes()
     log_activity(other, theirs, title="Secret course", files=[("secret.png", secret)])
 
     pat = json.dumps(export_of(app))

@@ -15,16 +15,16 @@ from tests.helpers import (
     AuthActions,
     add_cpt,
     drop_schema,
+    image_bytes,
     log_activity,
     pdf_bytes,
-    png_bytes,
     submit,
 )
 from tracker import create_app, migrate
 
 POSTGRES_URL = os.environ.get("RECERT_TEST_POSTGRES_URL")
 KINDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
-FILES = [("certificate.pdf", pdf_bytes()), ("badge.png", png_bytes())]
+FILES = [("certificate.pdf", pdf_bytes()), ("badge.png", image_bytes())]
 # The tables the test data fills; every table of the models is compared all the same.
 FILLED = {"users", "held_credentials", "held_modules", "cycles", "activities", "evidence",
           "reminder_notices", "change_records", "login_sessions"}

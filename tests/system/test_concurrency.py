@@ -2,13 +2,12 @@
 
 import io
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from tests.helpers import log_activity, pdf_bytes
+from tests.helpers import csrf_token, hidden_inputs, log_activity, pdf_bytes
 from tracker.activities import services as activity_services
 from tracker.concurrency import Conflict
 from tracker.credentials import services as credential_services
@@ -26,29 +25,10 @@ FOUR_MODULES = {"module_safety": "y", "module_quality": "y", "module_production"
                 "module_maintenance": "y"}
 
 
-class _HiddenInputs(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.values: dict[str, str] = {}
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "input" and attributes.get("type") == "hidden":
-            self.values.setdefault(attributes["name"], attributes.get("value") or "")
-
-
-def hidden(html: str) -> dict[str, str]:
-    """The hidden inputs of a page's form (CSRF token, version), as a browser would send them."""
-    finder = _HiddenInputs()
-    finder.feed(html)
-    return finder.values
-
-
 def open_tab(client, url: str) -> dict[str, str]:
     page = client.get(url)
     assert page.status_code == 200
-    return hidden(page.text)
-
+    return hidden_inputs(page.text)
 
 
 def stored(app, model, ident):
@@ -86,7 +66,7 @@ def test_the_second_tab_cannot_overwrite_an_activity_unknowingly(app, user_clien
     assert "<td>8</td>" in page and "<td>9.5</td>" in page
     assert "Provider" not in page.split("What you typed", 1)[1].split("</table>", 1)[0]
     assert 'value="Tab two"' in page  # the form keeps what the person typed
-    conflict_page = hidden(page)
+    conflict_page = hidden_inputs(page)
     assert conflict_page["version"] == "2"  # the version saved now
 
     activity = stored(app, Activity, activity_id)
@@ -146,7 +126,7 @@ def test_the_second_tab_cannot_overwrite_a_credential_unknowingly(app, user_clie
     assert "CPT-777" in table  # typed: the second tab's number
     assert "Date certified" not in table  # the same on both sides
     assert 'value="CPT-777"' in page
-    conflict_page = hidden(page)
+    conflict_page = hidden_inputs(page)
     assert conflict_page["version"] == "2"
 
     credential = stored(app, HeldCredential, cpt)
@@ -207,7 +187,7 @@ def test_a_save_from_an_older_version_is_refused_before_writing(app, user_client
 def test_trash_and_restore_raise_the_version_and_keep_working(app, user_client, cpt):
     location = log_activity(user_client, cpt).headers["Location"]
     activity_id = int(location.rsplit("/", 1)[-1])
-    token = hidden(user_client.get(location).text)["csrf_token"]
+    token = csrf_token(user_client.get(location).text)
     assert user_client.post(f"{location}/delete", data={"csrf_token": token}).status_code == 302
     assert user_client.post(f"/trash/{activity_id}/restore",
                             data={"csrf_token": token}).status_code == 302

@@ -16,8 +16,8 @@ from tests.helpers import (
     AuthActions,
     add_cpt,
     csrf_token,
+    image_bytes,
     log_activity,
-    png_bytes,
     submit,
 )
 from tracker import create_app
@@ -73,7 +73,7 @@ def own_objects(app, client):
     """A logged-in person with a credential, a cycle, an activity with a file and one in trash."""
     AuthActions(client).register()
     credential_id = add_cpt(client)
-    live = log_activity(client, credential_id, files=[("proof.png", png_bytes())])
+    live = log_activity(client, credential_id, files=[("proof.png", image_bytes())])
     trashed = log_activity(client, credential_id, title="Trashed").headers["Location"]
     submit(client, f"{trashed}/delete", {}, form_page=trashed)
     with app.app_context():

@@ -13,14 +13,13 @@ from sqlalchemy import create_engine, event, exc, make_url, text
 from sqlmodel import func, select
 
 from tests.api.helpers import ApiClient, make_token
-from tests.helpers import AuthActions, add_cpt, csrf_token
+from tests.helpers import AuthActions, add_cpt, csrf_token, image_bytes
 from tests.live_server import (
     Browser,
     free_port,
     gunicorn,
     hidden_fields,
     multipart,
-    random_png,
     server_environment,
 )
 from tracker import create_app
@@ -281,8 +280,9 @@ def test_an_upload_cut_off_halfway_leaves_nothing_behind(app, live_server):
     pat, credential = new_person_with_cpt(live_server, "cut@example.com")
     url = f"{live_server.url}/credentials/{credential}/activities/new"
     token = csrf_token(pat.get(url).text)
+    scan = image_bytes("png", 1000, 1000, noise=True)
     body, content_type = multipart({"csrf_token": token, **ACTIVITY},
-                                   {"evidence": ("scan.png", random_png(1000, 1000), "image/png")})
+                                   {"evidence": ("scan.png", scan, "image/png")})
 
     # The browser sends the headers and half of a 3 MB upload, then the connection drops.
     with socket.create_connection(("127.0.0.1", int(live_server.url.rsplit(":", 1)[1]))) as cut:

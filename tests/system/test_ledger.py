@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlmodel import select
 
-from tests.helpers import counted_statements, log_activity, pdf_bytes, submit
+from tests.helpers import counted_statements, hidden_input, log_activity, pdf_bytes, submit
 from tracker.db import get_session
 from tracker.ledger import ledger_of
 from tracker.models import Activity, Evidence, HeldCredential
@@ -90,7 +90,7 @@ def test_every_kind_of_change_shows_on_the_next_view(app, user_client, cpt):
     url = f"/credentials/{cpt}/import"
     preview = submit(user_client, f"{url}/preview", {"file": (io.BytesIO(csv.encode()), "a.csv")},
                      form_page=url, content_type="multipart/form-data")
-    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', preview.text).group(1)
+    token = hidden_input(preview.text, "upload")
     submit(user_client, f"{url}/confirm", {"upload": token}, form_page=url)
     assert counted(user_client, cpt) == "30"
 

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from tests.api.helpers import make_token
-from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity, png_bytes, submit
+from tests.helpers import AuthActions, add_cpt, csrf_token, image_bytes, log_activity, submit
 from tests.system.test_csrf import snapshot
 from tracker import create_app
 from tracker.db import get_session
@@ -73,7 +73,7 @@ def victims_objects(app, client):
     an API token."""
     AuthActions(client).register(email="victim@example.com", name="Victim")
     credential_id = add_cpt(client)
-    live = log_activity(client, credential_id, files=[("proof.png", png_bytes())])
+    live = log_activity(client, credential_id, files=[("proof.png", image_bytes())])
     trashed = log_activity(client, credential_id, title="Trashed")
     trashed_location = trashed.headers["Location"]
     submit(client, f"{trashed_location}/delete", {}, form_page=trashed_location)

@@ -18,11 +18,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, make_url, text
 from sqlmodel import SQLModel
 
-from tests.helpers import delete_redis_keys
+from tests.helpers import delete_redis_keys, image_bytes
 from tests.live_server import (
     ROOT,
     Browser,
-    random_png,
     server_environment,
     serving,
     start_gunicorn,
@@ -109,7 +108,7 @@ def test_any_server_serves_the_same_accounts_login_limits_and_files(two_servers)
     assert "Welcome back, Pat Doe." in laptop.get(f"{two.url}/").text
 
     # A file uploaded through server 1 downloads byte for byte through server 2.
-    photo = random_png(400, 300)
+    photo = image_bytes("png", 400, 300, noise=True)
     created = pat.submit(f"{one.url}/credentials/new/mssc-cpt",
                          {"certified_on": "2022-03-15", **CPT_MODULES})
     assert created.status == 302

@@ -19,9 +19,9 @@ from tests.helpers import (
     EXE_BYTES,
     AuthActions,
     csrf_token,
+    image_bytes,
     log_activity,
     pdf_bytes,
-    png_bytes,
 )
 from tests.system.test_csrf import snapshot
 from tracker import config, create_app
@@ -133,7 +133,7 @@ def test_one_file_over_the_limit_in_a_small_request_is_a_field_error(app, user_c
                         b"</svg>"),
         ("archive.pdf", zip_bytes()),
         ("program.jpg", b"\x7fELF\x02\x01\x01" + b"\0" * 64),
-        ("animation.png", b"GIF89a" + b"\0" * 64),
+        ("animation.png", image_bytes("gif")),
     ],
 )
 def test_a_file_of_another_type_is_a_field_error(app, user_client, cpt, name, content):
@@ -150,7 +150,7 @@ def test_a_file_of_another_type_is_a_field_error(app, user_client, cpt, name, co
     [
         ("starts-as-pdf.pdf", b"%PDF-1.7\n" + zip_bytes()),
         ("pdf-and-zip.pdf", pdf_bytes() + zip_bytes()),
-        ("png-and-zip.png", png_bytes() + zip_bytes()),
+        ("png-and-zip.png", image_bytes() + zip_bytes()),
     ],
 )
 def test_a_file_that_is_also_a_zip_archive_is_refused(app, user_client, cpt, name, content):
@@ -164,7 +164,7 @@ def test_a_file_that_is_also_a_zip_archive_is_refused(app, user_client, cpt, nam
     ("name", "content", "content_type", "stored_name"),
     [
         ("page.html", pdf_bytes() + HTML, "application/pdf", "page.html.pdf"),
-        ("picture.svg", png_bytes() + HTML, "image/png", "picture.svg.png"),
+        ("picture.svg", image_bytes() + HTML, "image/png", "picture.svg.png"),
     ],
 )
 def test_other_joined_content_is_kept_as_the_detected_type_and_never_served_as_a_page(
@@ -190,10 +190,10 @@ def test_other_joined_content_is_kept_as_the_detected_type_and_never_served_as_a
         (b'filename="../../etc/passwd.pdf"', pdf_bytes(), "passwd.pdf"),
         (b'filename="a\x00b.pdf"', pdf_bytes(), "ab.pdf"),
         # A browser sends CR LF as %0D%0A; RFC 2231 lets a client send them for real.
-        (b"filename*=UTF-8''x%0D%0Ay.png", png_bytes(), "xy.png"),
+        (b"filename*=UTF-8''x%0D%0Ay.png", image_bytes(), "xy.png"),
         (b'filename="C:\\\\Users\\\\pat\\\\cert.pdf"', pdf_bytes(), "cert.pdf"),
         # Right-to-left override: "invoice\u202egnp.exe" shows as "invoiceexe.png".
-        (b"filename*=UTF-8''invoice%E2%80%AEgnp.exe", png_bytes(), "invoicegnp.exe.png"),
+        (b"filename*=UTF-8''invoice%E2%80%AEgnp.exe", image_bytes(), "invoicegnp.exe.png"),
         (b"filename*=UTF-8''..%2F..%2F%2E%2E%5Cboot.ini%E2%80%A8.pdf", pdf_bytes(),
          "boot.ini.pdf"),
         (b"filename*=UTF-8''cert%22%3B%20filename%3D%22evil.html", pdf_bytes(),
@@ -252,7 +252,7 @@ def test_a_burst_of_changes_is_stopped_with_429(app, user_client):
 
 def test_uploads_count_each_file(app, user_client, cpt):
     app.config["UPLOAD_RATE_LIMIT"] = "3 per minute"
-    files = [("a.pdf", pdf_bytes()), ("b.png", png_bytes())]
+    files = [("a.pdf", pdf_bytes()), ("b.png", image_bytes())]
     assert log_activity(user_client, cpt, title="First", files=files).status_code == 302
     refused = log_activity(user_client, cpt, title="Second", files=files)
     assert_too_many(refused)
@@ -278,7 +278,7 @@ def test_a_flood_of_tiny_uploads_gets_only_what_the_default_limits_allow(app, us
     tightest = min(limits, key=lambda limit: limit.amount)
     requests = FLOOD[make_url(app.config["DATABASE_URL"]).get_backend_name()]
     url, fields = activity_form(user_client, cpt, title="Flood")
-    body, content_type = multipart(fields, b'filename="tiny.png"', png_bytes())
+    body, content_type = multipart(fields, b'filename="tiny.png"', image_bytes())
     before = snapshot(app)
     answers = []  # (status, when it was answered)
     started = time.time()
@@ -303,7 +303,7 @@ def test_a_flood_of_tiny_uploads_gets_only_what_the_default_limits_allow(app, us
     after = snapshot(app)
     assert [a.title for a in stored(app, Activity)] == ["Flood"] * accepted
     assert [(e.filename, e.data) for e in stored(app, Evidence)] == (
-        [("tiny.png", png_bytes())] * accepted)
+        [("tiny.png", image_bytes())] * accepted)
     for name in ("activities", "evidence", "change_records"):
         old, new = before.pop(name), after.pop(name)
         assert all(row in new for row in old) and len(new) == len(old) + accepted, name
@@ -316,20 +316,21 @@ def test_a_flood_of_tiny_uploads_gets_only_what_the_default_limits_allow(app, us
 
 def test_files_sent_through_the_api_spend_the_same_upload_budget(app, user_client, cpt):
     app.config["UPLOAD_RATE_LIMIT"] = "3 per minute"
-    files = [("a.pdf", pdf_bytes()), ("b.png", png_bytes())]
+    files = [("a.pdf", pdf_bytes()), ("b.png", image_bytes())]
     assert log_activity(user_client, cpt, title="First", files=files).status_code == 302
     [activity] = stored(app, Activity)
     url = f"/activities/{activity.id}/evidence"
     api = ApiClient(app, make_token(user_client))
-    assert api.post(url, data={"file": (io.BytesIO(png_bytes()), "c.png")}).status_code == 201
-    refused = api.post(url, data={"file": (io.BytesIO(png_bytes()), "d.png")})
+    assert api.post(url, data={"file": (io.BytesIO(image_bytes()), "c.png")}).status_code == 201
+    refused = api.post(url, data={"file": (io.BytesIO(image_bytes()), "d.png")})
     assert refused.status_code == 429
     assert refused.mimetype == "application/problem+json"
     assert "Try again in" in refused.json["detail"]
     # Another token of the same person, or the web, does not start a new budget.
     again = ApiClient(app, make_token(user_client, name="Second script"))
-    assert again.post(url, data={"file": (io.BytesIO(png_bytes()), "e.png")}).status_code == 429
-    assert_too_many(log_activity(user_client, cpt, title="Second", files=[("f.png", png_bytes())]))
+    assert again.post(url, data={"file": (io.BytesIO(image_bytes()), "e.png")}).status_code == 429
+    assert_too_many(log_activity(user_client, cpt, title="Second",
+                                 files=[("f.png", image_bytes())]))
     assert [e.filename for e in stored(app, Evidence)] == ["a.pdf", "b.png", "c.png"]
     # Calls without a file are not uploads.
     assert api.get(url).status_code == 200
@@ -345,11 +346,11 @@ def test_a_token_that_may_not_upload_spends_nobodys_upload_budget(app, user_clie
     url = f"/activities/{activity.id}/evidence"
     reader = ApiClient(app, make_token(user_client, name="Reader", scope="read"))
     for name in ("a.png", "b.png"):  # refused, and counted by address instead
-        assert reader.post(url, data={"file": (io.BytesIO(png_bytes()), name)}
+        assert reader.post(url, data={"file": (io.BytesIO(image_bytes()), name)}
                            ).status_code == 403
     # The owner's own two uploads still go through.
     writer = ApiClient(app, make_token(user_client))
     for name in ("d.png", "e.png"):
-        assert writer.post(url, data={"file": (io.BytesIO(png_bytes()), name)}
+        assert writer.post(url, data={"file": (io.BytesIO(image_bytes()), name)}
                            ).status_code == 201
     assert [e.filename for e in stored(app, Evidence)] == ["d.png", "e.png"]
