@@ -16,7 +16,10 @@ from sqlmodel import select
 
 from tracker.db import get_session
 from tracker.models import Activity, Evidence, User
+from tracker.reports.export import full_export
 
+# The day the `cpt` fixture and the examples see.
+TODAY = date(2026, 11, 24)
 PASSWORD = "correct horse battery"
 
 
@@ -225,3 +228,11 @@ def counted_statements(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def export_of(app, email: str = "pat@example.com") -> dict:
+    """The person's full export, as downloaded on TODAY."""
+    with app.app_context():
+        session = get_session()
+        user = session.exec(select(User).where(User.email == email)).one()
+        return full_export(session, user, TODAY)

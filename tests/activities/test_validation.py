@@ -14,14 +14,12 @@ import pytest
 from sqlmodel import func, select
 
 from tests.api.helpers import ApiClient, make_token
-from tests.helpers import AuthActions, log_activity, submit
+from tests.helpers import TODAY, AuthActions, export_of, log_activity, submit
 from tracker.activities import validation
 from tracker.db import get_session
-from tracker.models import Activity, HeldCredential, User
-from tracker.reports.export import full_export
+from tracker.models import Activity, HeldCredential
 from tracker.rules.catalog import load_catalog
 
-TODAY = date(2026, 11, 24)  # the `cpt` fixture's day
 COURSE = {"category": "CE-TRAINING", "title": "Forklift safety", "provider": "Acme",
           "completed_on": "2024-05-01", "quantity": "8", "description": "", "tags": []}
 JOB = {"category": "E", "title": "Machine operator", "provider": "Acme Plastics",
@@ -151,10 +149,7 @@ def test_the_csv_import_refuses_each_in_the_same_words(app, user_client, cpt):
 
 def test_the_full_export_import_refuses_each_in_the_same_words(app, user_client, cpt):
     log_activity(user_client, cpt)
-    with app.app_context():
-        session = get_session()
-        pat = session.exec(select(User).where(User.email == "pat@example.com")).one()
-        document = full_export(session, pat, TODAY)
+    document = export_of(app)
     newcomer = app.test_client()
     AuthActions(newcomer).register(email="sam@example.com", name="Sam")
     for what, entered, _field, words in CASES:

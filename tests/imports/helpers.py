@@ -9,8 +9,7 @@ from sqlmodel import func, select
 
 from tests.helpers import csrf_token, hidden_inputs, submit
 from tracker.db import get_session
-from tracker.models import Activity, User
-from tracker.reports.export import full_export
+from tracker.models import Activity
 
 TODAY = date(2026, 11, 24)
 HEADER = "Date completed,Category,Title,Provider,Quantity\r\n"
@@ -66,13 +65,6 @@ def activities_of(app, credential_id: int) -> list[Activity]:
             select(Activity).where(Activity.held_credential_id == credential_id)
             .order_by(Activity.id)
         ))
-
-
-def export_of(app, email: str) -> dict:
-    with app.app_context():
-        session = get_session()
-        user = session.exec(select(User).where(User.email == email)).one()
-        return full_export(session, user, TODAY)
 
 
 def upload_export(client, document):

@@ -7,7 +7,7 @@ import time
 from sqlmodel import Session, select
 
 from tests.examples import example_a
-from tests.helpers import AuthActions, add_cpt, counted_statements, log_activity
+from tests.helpers import AuthActions, add_cpt, counted_statements, export_of, log_activity
 from tests.imports.helpers import (
     HEADER,
     JOB_HEADER,
@@ -15,7 +15,6 @@ from tests.imports.helpers import (
     activity_count,
     confirm,
     course_rows,
-    export_of,
     preview,
     upload_export,
 )

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import func, select
 
 from tests.examples import example_a
-from tests.helpers import AuthActions, log_activity, submit
-from tests.imports.helpers import activity_count, export_of, upload_export
+from tests.helpers import AuthActions, export_of, log_activity, submit
+from tests.imports.helpers import activity_count, upload_export
 from tracker.db import get_session
 from tracker.imports.full import ExportRefused, import_full_export
 from tracker.models import Activity, HeldCredential, User

@@ -13,6 +13,7 @@ from tests.helpers import (
     AuthActions,
     add_cpt,
     counted_statements,
+    export_of,
     image_bytes,
     insert_activities,
     log_activity,
@@ -24,18 +25,11 @@ from tracker.db import get_session
 from tracker.display import points
 from tracker.ledger import ledger_of
 from tracker.models import User
-from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH, full_export
+from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH
 from tracker.rules.cases import progress_to_json
 
 TODAY = date(2026, 11, 24)
 PDF = pdf_bytes()
-
-
-def export_of(app, email="pat@example.com") -> dict:
-    with app.app_context():
-        session = get_session()
-        user = session.exec(select(User).where(User.email == email)).one()
-        return full_export(session, user, TODAY)
 
 
 def validate(document: dict) -> None:

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from tests.helpers import PASSWORD, AuthActions, add_cpt, log_activity, pdf_bytes, submit
-from tests.reports.test_export import export_of, validate
+from tests.helpers import PASSWORD, AuthActions, add_cpt, export_of, log_activity, pdf_bytes, submit
+from tests.reports.test_export import validate
 from tests.system.test_ownership import assert_sound_page
 from tracker import history
 from tracker.activities.services import purge_trash
