@@ -2,21 +2,27 @@
 
 import hashlib
 import io
+import json
 import os
+import re
+import shutil
 import struct
+import subprocess
 import zlib
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 
+import pytest
+from jsonschema import Draft202012Validator
 from redis import Redis
 from sqlalchemy import event, text
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from tracker.db import get_session
 from tracker.models import Activity, Evidence, User
-from tracker.reports.export import full_export
+from tracker.reports.export import SCHEMA_PATH, full_export
 
 # The day the `cpt` fixture and the examples see.
 TODAY = date(2026, 11, 24)
@@ -236,3 +242,61 @@ def export_of(app, email: str = "pat@example.com") -> dict:
         session = get_session()
         user = session.exec(select(User).where(User.email == email)).one()
         return full_export(session, user, TODAY)
+
+
+# Reading pages and files as a person would see them.
+
+def facts(html: str) -> dict[str, str]:
+    """Every `<dt>label</dt><dd>value</dd>` pair of the page, whitespace folded."""
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", html, flags=re.S)
+    return {label.strip(): " ".join(value.split()) for label, value in pairs}
+
+
+def category_rows(html: str) -> dict[str, tuple[str, str]]:
+    """Category name -> (earned, counted) from the dashboard's category table."""
+    rows = re.findall(r'<tr><td>([^<]+)</td><td class="num">([^<]+)</td>'
+                      r'<td class="num">([^<]+)</td>', html)
+    return {name: (earned, counted) for name, earned, counted in rows}
+
+
+def assert_sound_page(html: str, url: str) -> None:
+    """A page has one plain-text title and one main heading."""
+    title = re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1)
+    assert "<" not in title and len(title) < 120, f"{url} has a broken title: {title!r}"
+    assert html.count("<h1") == 1, f"{url} should have one main heading"
+
+
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                     reason="pdftotext (poppler-utils) is not installed")
+
+
+def pdf_text(data: bytes) -> str:
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data,
+                            capture_output=True, check=True)
+    return " ".join(result.stdout.decode().split())
+
+
+# What the database holds.
+
+def stored(app, model):
+    with app.app_context():
+        return list(get_session().exec(select(model).order_by(model.id)))
+
+
+def snapshot(app) -> dict[str, list[tuple]]:
+    """Every row of every table, to show that nothing at all changed."""
+    with app.app_context():
+        connection = get_session().connection()
+        return {
+            table.name: sorted((tuple(row) for row in connection.execute(table.select())),
+                               key=repr)
+            for table in SQLModel.metadata.sorted_tables
+        }
+
+
+def validate_export(document: dict) -> None:
+    schema = json.loads(SCHEMA_PATH.read_text())
+    Draft202012Validator.check_schema(schema)
+    Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(
+        document
+    )

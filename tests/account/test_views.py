@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
-from tests.helpers import PASSWORD, AuthActions, submit
+from tests.helpers import PASSWORD, AuthActions, assert_sound_page, submit
 from tracker.db import get_session
 from tracker.models import User
 
@@ -118,7 +118,6 @@ def test_delete_account_needs_the_password(app, user_client):
 
 
 def test_pages_without_an_id_are_sound(user_client):
-    from tests.system.test_ownership import assert_sound_page
 
     for url in ["/", "/account/", "/account/password", "/account/email", "/account/delete",
                 "/credentials/new", "/credentials/new/mssc-cpt", "/trash/", "/trash/empty"]:

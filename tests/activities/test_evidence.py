@@ -4,22 +4,16 @@ import hashlib
 import io
 
 import pytest
-from sqlmodel import select
 
 from tests.helpers import (
     EXE_BYTES,
     image_bytes,
     log_activity,
     pdf_bytes,
+    stored,
     submit,
 )
-from tracker.db import get_session
 from tracker.models import Activity, Evidence
-
-
-def stored(app, model):
-    with app.app_context():
-        return list(get_session().exec(select(model).order_by(model.id)))
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,8 @@ import io
 import pytest
 
 from tests.api.helpers import ApiClient, make_token
-from tests.helpers import AuthActions, pdf_bytes
-from tests.system.test_csrf import snapshot
-from tests.system.test_ownership import routes_with_arguments, url_with
+from tests.helpers import AuthActions, pdf_bytes, snapshot
+from tests.system.routes import routes_with_arguments, url_with
 
 # Rules whose arguments name nothing anyone owns, and why.
 NOT_OWNED = {"api.get_ruleset": "a rule set's code, the same for everyone"}

@@ -11,19 +11,21 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from tests.dashboard.test_views import category_rows, facts
 from tests.examples import example_a as enter_example_a
 from tests.examples import job
 from tests.helpers import (
     AuthActions,
     add_cpt,
+    category_rows,
     csrf_token,
+    facts,
     hidden_input,
     log_activity,
+    needs_pdftotext,
     pdf_bytes,
+    pdf_text,
     submit,
 )
-from tests.reports.test_documents import needs_pdftotext, pdf_text
 from tracker import create_app
 from tracker.db import get_session
 from tracker.models import Activity, Cycle, CycleSnapshot, Evidence

@@ -10,24 +10,13 @@ from tests.examples import example_a, example_b, job
 from tests.helpers import (
     AuthActions,
     add_cpt,
+    category_rows,
     counted_statements,
+    facts,
     insert_activities,
     log_activity,
     submit,
 )
-
-
-def facts(html: str) -> dict[str, str]:
-    """Every `<dt>label</dt><dd>value</dd>` pair of the page, whitespace folded."""
-    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", html, flags=re.S)
-    return {label.strip(): " ".join(value.split()) for label, value in pairs}
-
-
-def category_rows(html: str) -> dict[str, tuple[str, str]]:
-    """Category name -> (earned, counted) from the dashboard's category table."""
-    rows = re.findall(r'<tr><td>([^<]+)</td><td class="num">([^<]+)</td>'
-                      r'<td class="num">([^<]+)</td>', html)
-    return {name: (earned, counted) for name, earned, counted in rows}
 
 
 def list_rows(client, credential_id: int) -> dict[str, tuple[str, str, str]]:

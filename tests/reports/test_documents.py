@@ -4,7 +4,6 @@ import csv
 import hashlib
 import io
 import json
-import shutil
 import subprocess
 import zipfile
 from datetime import date
@@ -14,15 +13,12 @@ import pytest
 from sqlmodel import select
 
 from tests.examples import example_a, example_b
-from tests.helpers import AuthActions, add_cpt, image_bytes, log_activity
+from tests.helpers import AuthActions, add_cpt, image_bytes, log_activity, needs_pdftotext, pdf_text
 from tracker.credentials.services import credential_of
 from tracker.db import get_session
 from tracker.display import points
 from tracker.ledger import ledger_of
 from tracker.models import User
-
-needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                     reason="pdftotext (poppler-utils) is not installed")
 
 
 @pytest.fixture
@@ -41,12 +37,6 @@ def progress_of(app, credential_id):
         user = session.exec(select(User)).one()
         credential = credential_of(session, user, credential_id)
         return ledger_of(session, credential, app.config["TODAY"]).progress
-
-
-def pdf_text(data: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data,
-                            capture_output=True, check=True)
-    return " ".join(result.stdout.decode().split())
 
 
 @needs_pdftotext

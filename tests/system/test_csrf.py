@@ -9,7 +9,7 @@ so a browser's login cannot be borrowed there; it answers 401 to the same reques
 
 import pytest
 from flask import url_for
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from tests.helpers import (
     PASSWORD,
@@ -18,6 +18,7 @@ from tests.helpers import (
     csrf_token,
     image_bytes,
     log_activity,
+    snapshot,
     submit,
 )
 from tracker import create_app
@@ -110,17 +111,6 @@ def url_of(app, endpoint: str, objects: dict) -> str:
     assert not unknown, f"{endpoint}: give the matrix a real value for {sorted(unknown)}"
     with app.test_request_context():
         return url_for(endpoint, **{name: arguments[name] for name in rule.arguments})
-
-
-def snapshot(app) -> dict[str, list[tuple]]:
-    """Every row of every table, to show that nothing at all changed."""
-    with app.app_context():
-        connection = get_session().connection()
-        return {
-            table.name: sorted((tuple(row) for row in connection.execute(table.select())),
-                               key=repr)
-            for table in SQLModel.metadata.sorted_tables
-        }
 
 
 @pytest.mark.parametrize(("endpoint", "method"), ROUTES)

@@ -8,9 +8,17 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from tests.helpers import PASSWORD, AuthActions, add_cpt, export_of, log_activity, pdf_bytes, submit
-from tests.reports.test_export import validate
-from tests.system.test_ownership import assert_sound_page
+from tests.helpers import (
+    PASSWORD,
+    AuthActions,
+    add_cpt,
+    assert_sound_page,
+    export_of,
+    log_activity,
+    pdf_bytes,
+    submit,
+    validate_export,
+)
 from tracker import history
 from tracker.activities.services import purge_trash
 from tracker.db import get_session
@@ -208,7 +216,7 @@ def test_history_is_in_the_export_and_valid(app, user_client):
     location = log_activity(user_client, cpt).headers["Location"]
     submit(user_client, f"{location}/edit", EDIT, content_type="multipart/form-data")
     document = export_of(app)
-    validate(document)
+    validate_export(document)
     assert [h["action"] for h in document["history"]] == ["created", "created", "changed"]
     change = document["history"][-1]
     assert change["object_type"] == "activity"

@@ -5,15 +5,22 @@ anyone remembering to add it here: every argument of every rule needs one of the
 real objects (or the rule a reason to be left out), or the test fails.
 """
 
-import re
 
 import pytest
 from sqlmodel import select
 
 from tests.api.helpers import make_token
-from tests.helpers import AuthActions, add_cpt, csrf_token, image_bytes, log_activity, submit
-from tests.system.test_csrf import snapshot
-from tracker import create_app
+from tests.helpers import (
+    AuthActions,
+    add_cpt,
+    assert_sound_page,
+    csrf_token,
+    image_bytes,
+    log_activity,
+    snapshot,
+    submit,
+)
+from tests.system.routes import routes_with_arguments, url_with
 from tracker.db import get_session
 from tracker.models import ApiToken, Cycle, Evidence
 
@@ -23,29 +30,6 @@ NOT_OWNED = {
     "credentials.new": "a rule set's code, the same for everyone",
     "reminders.calendar_feed": "a secret address: whoever has it may read that calendar",
 }
-URL_MAP = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "routes"}).url_map
-
-
-def routes_with_arguments(*, api: bool, not_owned: dict) -> list[tuple[str, str]]:
-    """(URL rule, method) pairs of the web (or of the API): one endpoint may have several rules
-    (a report of the current cycle and of a given cycle), and each is checked."""
-    assert not_owned.keys() <= {rule.endpoint for rule in URL_MAP.iter_rules()}, (
-        "a rule left out is no longer there")
-    found = []
-    for rule in URL_MAP.iter_rules():
-        if (rule.arguments and rule.endpoint not in not_owned
-                and rule.rule.startswith("/api/") == api):
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-                found.append((rule.rule, method))
-    return found
-
-
-def url_with(rule, objects: dict) -> str:
-    """The rule's address with the victim's objects in it; every argument needs one."""
-    unknown = rule.arguments - objects.keys()
-    assert not unknown, (f"{rule.rule}: give the matrix one of the victim's objects for "
-                         f"{sorted(unknown)}, or the rule a reason in NOT_OWNED")
-    return rule.build({name: objects[name] for name in rule.arguments})[1]
 
 
 # The API answers tokens, not logins: tests/api/test_ownership.py checks it.
@@ -58,13 +42,6 @@ def test_the_matrix_covers_every_kind_of_object():
             "/evidence/<int:evidence_id>",
             "/credentials/<int:credential_id>/cycles/<int:cycle_id>/report.pdf",
             "/account/tokens/<int:token_id>/revoke"} <= rules
-
-
-def assert_sound_page(html: str, url: str) -> None:
-    """A page has one plain-text title and one main heading."""
-    title = re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1)
-    assert "<" not in title and len(title) < 120, f"{url} has a broken title: {title!r}"
-    assert html.count("<h1") == 1, f"{url} should have one main heading"
 
 
 @pytest.fixture

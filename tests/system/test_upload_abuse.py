@@ -13,7 +13,6 @@ from limits import parse_many
 from sqlalchemy import make_url
 from werkzeug.http import parse_options_header
 
-from tests.activities.test_evidence import stored
 from tests.api.helpers import ApiClient, make_token
 from tests.helpers import (
     EXE_BYTES,
@@ -22,8 +21,9 @@ from tests.helpers import (
     image_bytes,
     log_activity,
     pdf_bytes,
+    snapshot,
+    stored,
 )
-from tests.system.test_csrf import snapshot
 from tracker import config, create_app
 from tracker.extensions import limiter
 from tracker.models import Activity, Evidence, HeldCredential
