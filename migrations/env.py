@@ -4,10 +4,18 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-import tracker.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from tracker.models import UTCDateTime  # importing the models registers the tables
 
 config = context.config
 target_metadata = SQLModel.metadata
+
+
+def render_item(type_: str, obj, autogen_context):
+    """New migrations write a timestamp column as the type the database holds, so that they do
+    not import the app's models (UTCDateTime only reads and writes it in UTC)."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run_with(connection) -> None:
@@ -17,6 +25,7 @@ def run_with(connection) -> None:
         # SQLite cannot ALTER most things: batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -6,15 +6,15 @@ live database (never a copy of the file while it is in use); from PostgreSQL, th
 copied in batches, in one snapshot, into a new file made from the models. Restore copies the
 rows back in one transaction, in foreign-key order, into SQLite or PostgreSQL alike.
 
-Timestamps are written in UTC: SQLite keeps them without a time zone, and restore reads them
-back as UTC.
+Timestamps are copied in UTC (tracker.models.UTCDateTime reads and writes them so on either
+database).
 """
 
 import contextlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -27,7 +27,6 @@ from flask.cli import with_appcontext
 from sqlalchemy import (
     Column,
     Connection,
-    DateTime,
     Engine,
     Integer,
     LargeBinary,
@@ -301,31 +300,13 @@ def _copy_table(source: Connection, target: Connection, table: Table) -> int:
     """Every row of `table`, in batches, in primary-key order; returns how many."""
     has_files = any(isinstance(column.type, LargeBinary) for column in table.columns)
     batch = FILES_PER_BATCH if has_files else ROWS_PER_BATCH
-    convert = _row_converter(table)
     query = select(table).order_by(*table.primary_key.columns)
     result = source.execute(query.execution_options(yield_per=batch))
     copied = 0
     for rows in result.partitions():
-        target.execute(table.insert(), [convert(row._mapping) for row in rows])
+        target.execute(table.insert(), [dict(row._mapping) for row in rows])
         copied += len(rows)
     return copied
-
-
-def _row_converter(table: Table) -> Callable[[dict], dict]:
-    """Timestamps as UTC: SQLite gives them without a zone, PostgreSQL in its own zone."""
-    stamps = [column.name for column in table.columns
-              if isinstance(column.type, DateTime) and column.type.timezone]
-
-    def convert(row) -> dict:
-        values = dict(row)
-        for name in stamps:
-            value = values[name]
-            if value is not None:
-                values[name] = (value.replace(tzinfo=UTC) if value.tzinfo is None
-                                else value.astimezone(UTC))
-        return values
-
-    return convert
 
 
 def _database_revision(engine: Engine) -> str | None:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import PrivateAttr
 from sqlalchemy import JSON, DateTime, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import declared_attr
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
 # Named constraints, so migrations can refer to them the same way on SQLite and PostgreSQL.
@@ -22,6 +23,30 @@ SQLModel.metadata.naming_convention = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp, stored as DateTime(timezone=True) in UTC and always read back as an aware
+    UTC datetime: SQLite keeps no time zone (it gives naive datetimes back) and PostgreSQL
+    answers in the connection's zone, so no caller has to fix either up. A naive datetime is
+    taken to be UTC, both ways."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        # SQLite keeps the wall-clock time whatever the zone, and PostgreSQL reads a naive
+        # datetime in the connection's zone: both get UTC.
+        return _as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return _as_utc(value)
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def new_login_token() -> str:
@@ -49,7 +74,7 @@ class User(SQLModel, table=True):
     login_token: str = Field(max_length=64, default_factory=new_login_token)
     # The secret in the personal calendar feed's URL; a new one makes the old URL stop working.
     calendar_token: str = Field(max_length=64, default_factory=new_login_token, unique=True)
-    created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     # The LoginSession token this object was logged in or loaded with (not a column).
     _login_session_token: str | None = PrivateAttr(default=None)
 
@@ -96,8 +121,8 @@ class LoginSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
     token: str = Field(max_length=64, unique=True, default_factory=new_login_token)
-    created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
-    last_seen_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    last_seen_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class ApiToken(SQLModel, table=True):
@@ -110,8 +135,8 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=80)
     token_hash: str = Field(max_length=64, unique=True)
     scope: str = Field(max_length=20)  # "read" or "read write" (see tracker.account.tokens)
-    created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
-    last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     expires_on: date | None = None  # usable through this day; None: until revoked
 
 
@@ -126,7 +151,7 @@ class HeldCredential(SQLModel, table=True):
     ruleset_code: str = Field(max_length=40)
     certificate_number: str = Field(default="", max_length=40)
     certified_on: date
-    created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     # Raised by every save: a save that started from an older version is refused.
     version: int = Field(default=1)
     # A new random number whenever its activities or their files change: cached evaluations
@@ -213,7 +238,7 @@ class CycleSnapshot(SQLModel, table=True):
     modules: list[str] = Field(default_factory=list, sa_type=JSON)
     activities: list[dict] = Field(default_factory=list, sa_type=JSON)
     files: list[dict] = Field(default_factory=list, sa_type=JSON)
-    taken_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    taken_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 # How long an activity's texts may be: the columns, and every door's check
@@ -244,9 +269,9 @@ class Activity(SQLModel, table=True):
     fraction: Decimal | None = Field(default=None, max_digits=3, decimal_places=2)
     description: str = Field(default="", sa_type=Text)
     tags: list[str] = Field(default_factory=list, sa_type=JSON)
-    created_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
-    updated_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
-    deleted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Raised by every save: a save that started from an older version is refused.
     version: int = Field(default=1)
 
@@ -273,7 +298,7 @@ class Evidence(SQLModel, table=True):
     size: int
     sha256: str = Field(max_length=64, index=True)
     data: bytes = Field(sa_type=LargeBinary)
-    uploaded_at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    uploaded_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
     activity: Activity = Relationship(back_populates="evidence")
 
@@ -288,7 +313,7 @@ class ReminderNotice(SQLModel, table=True):
     cycle_id: int = Field(foreign_key="cycles.id", ondelete="CASCADE", index=True)
     code: str = Field(max_length=20)  # see tracker.rules.reminders
     kind: str = Field(max_length=10)  # "dismissed" or "emailed"
-    at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class ChangeRecord(SQLModel, table=True):
@@ -307,7 +332,7 @@ class ChangeRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # Indexed by ix_change_records_object, which starts with user_id.
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
-    at: datetime = Field(sa_type=DateTime(timezone=True), default_factory=utcnow)
+    at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     action: str = Field(max_length=20)  # created, changed, deleted, restored, imported, renewed...
     object_type: str = Field(max_length=20)  # activity, credential, cycle, evidence
     object_id: int

@@ -88,8 +88,6 @@ def note_use(session: Session, token: ApiToken, now: datetime | None = None) -> 
     """Bring last_used_at up to date when it is older than USED_EVERY (then commit)."""
     now = now or utcnow()
     last = token.last_used_at
-    if last is not None and last.tzinfo is None:  # SQLite gives UTC back without its zone
-        last = last.replace(tzinfo=now.tzinfo)
     if last is not None and now - last < USED_EVERY:
         return
     session.exec(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))

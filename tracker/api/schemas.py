@@ -5,7 +5,7 @@ figures of `flask rules evaluate`; dates are ISO dates, timestamps ISO date-time
 """
 
 import datetime as dt
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,11 +28,6 @@ def figure(value: Decimal | None) -> str | None:
 def number(value: Decimal | None) -> str | None:
     """An exact number as it was entered or written in the rules: "7.5", "10"."""
     return None if value is None else say_number(value.normalize())
-
-
-def utc(moment: datetime) -> datetime:
-    # SQLite gives timestamps back without their zone; they are stored in UTC.
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # --- rule sets -----------------------------------------------------------------------------
@@ -187,7 +182,7 @@ def credential_out(credential: HeldCredential) -> CredentialOut:
         modules=[HeldModuleOut(code=m.module_code, passed_on=m.passed_on)
                  for m in credential.modules],
         cycles=[cycle_out(c) for c in credential.cycles], version=credential.version,
-        created_at=utc(credential.created_at),
+        created_at=credential.created_at,
     )
 
 
@@ -210,7 +205,7 @@ class EvidenceList(BaseModel):
 def evidence_out(item: Evidence) -> EvidenceOut:
     return EvidenceOut(id=item.id, activity_id=item.activity_id, filename=item.filename,
                        content_type=item.content_type, size=item.size, sha256=item.sha256,
-                       uploaded_at=utc(item.uploaded_at))
+                       uploaded_at=item.uploaded_at)
 
 
 class PointsOut(BaseModel):
@@ -265,7 +260,7 @@ def activity_out(activity: Activity, result: engine.ActivityResult,
         started_on=activity.started_on, quantity=number(activity.quantity),
         fraction=number(activity.fraction), description=activity.description,
         tags=list(activity.tags or []), version=activity.version,
-        created_at=utc(activity.created_at), updated_at=utc(activity.updated_at),
+        created_at=activity.created_at, updated_at=activity.updated_at,
         points=PointsOut(date=result.date, earned=figure(result.earned),
                          counted=figure(result.counted), flags=list(result.flags),
                          months=result.months),

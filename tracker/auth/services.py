@@ -1,6 +1,6 @@
 """Accounts: creating, finding and signing in users, and their login sessions."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session, delete, select
 
@@ -72,11 +72,6 @@ def end_all_login_sessions(session: Session, user: User) -> None:
     session.exec(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
-def _as_utc(moment: datetime) -> datetime:
-    # SQLite gives timestamps back without their time zone; they are stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def load_user(session: Session, login_id: str) -> User | None:
     """The user of Flask-Login's stored id (`<user id>:<session token>`), in one statement.
 
@@ -98,7 +93,7 @@ def load_user(session: Session, login_id: str) -> User | None:
         return None
     user, login = row
     user.login_session_token = token
-    if not busy and _as_utc(login.last_seen_at) <= now - SEEN_EVERY:
+    if not busy and login.last_seen_at <= now - SEEN_EVERY:
         login.last_seen_at = now
         session.commit()
     return user

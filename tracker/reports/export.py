@@ -6,7 +6,7 @@ files' bytes are never read. The change history comes last, oldest first. Five s
 however much data there is.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -173,11 +173,8 @@ def _day(value: date | None) -> str | None:
 
 
 def _moment(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC; SQLite gives back the stored UTC time without its zone."""
-    if value is None:
-        return None
-    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return aware.isoformat()
+    """ISO 8601 in UTC (the zone that tracker.models.UTCDateTime reads timestamps in)."""
+    return None if value is None else value.isoformat()
 
 
 def _amount(value: Decimal | None) -> str | None:
