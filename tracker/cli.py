@@ -14,6 +14,7 @@ from tracker.activities import services as activity_services
 from tracker.backup import backup_command, restore_command
 from tracker.clock import today
 from tracker.db import get_engine, get_session
+from tracker.display import count_of, plural
 from tracker.imports.cli import import_activities
 from tracker.models import utcnow
 from tracker.reminders import mail
@@ -104,7 +105,7 @@ def rules_evaluate(case) -> None:
 def purge_trash() -> None:
     """Delete for good the activities that have been in the trash for 30 days (for cron)."""
     removed = activity_services.purge_trash(get_session(), utcnow())
-    click.echo(f"Deleted {removed} {'activity' if removed == 1 else 'activities'} for good.")
+    click.echo(f"Deleted {count_of(removed, 'activity', 'activities')} for good.")
 
 
 @click.command("send-reminders")
@@ -135,9 +136,9 @@ def send_reminders() -> None:
 
 
 def _echo_sent(report: mail.SendReport) -> None:
-    emails = "email" if report.emails == 1 else "emails"
-    reminders = "reminder" if report.reminders == 1 else "reminders"
-    click.echo(f"Sent {report.emails} reminder {emails} ({report.reminders} {reminders}).")
+    emails = plural(report.emails, "email", "emails")
+    reminders = count_of(report.reminders, "reminder", "reminders")
+    click.echo(f"Sent {report.emails} reminder {emails} ({reminders}).")
 
 
 def init_app(app: Flask) -> None:

@@ -19,17 +19,16 @@ from wtforms import HiddenField
 
 from tracker.fields import whole_number
 
-CHANGED_MEANWHILE = ("This activity was changed at the same time, maybe in another tab. "
-                     "Nothing was done. Look at it and try again.")
+
+def changed_meanwhile(what: str | None = None) -> str:
+    """Why a save was refused, on the web and in the API alike: `what` ("activity",
+    "credential") was saved by someone else since it was read. Callers add what to do next."""
+    subject = f"This {what}" if what else "This"
+    return f"{subject} was changed meanwhile (maybe in another tab). Nothing was saved."
 
 
 class Conflict(RuntimeError):
     """The row changed since the person started editing it; nothing was saved."""
-
-
-def version_field() -> HiddenField:
-    """The version the form was opened at; the edit view fills it in, new forms leave it empty."""
-    return HiddenField()
 
 
 def started_from(field: HiddenField) -> int | None:

@@ -39,9 +39,14 @@ def points(value: Decimal | int | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def plural(number: Decimal | int, one: str, many: str) -> str:
+    """The word for `number` things: "activity" for 1, "activities" for any other number."""
+    return one if number == 1 else many
+
+
 def count_of(number: int, one: str, many: str) -> str:
     """"1 activity", "3 activities"."""
-    return f"{number} {one if number == 1 else many}"
+    return f"{number} {plural(number, one, many)}"
 
 
 def status_word(status: Status) -> str:
@@ -99,8 +104,7 @@ def quantity_text(activity, category, result: ActivityResult) -> str:
     if category.is_period:
         months = result.months or 0
         fraction = activity.fraction if activity.fraction is not None else Decimal(1)
-        return f"{months} {'month' if months == 1 else 'months'}, " \
-            f"{say_fraction(fraction.normalize())}"
+        return f"{count_of(months, 'month', 'months')}, {say_fraction(fraction.normalize())}"
     return f"{points(activity.quantity)} {category.unit.of(activity.quantity)}"
 
 

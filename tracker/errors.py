@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
+from tracker.display import count_of
 from tracker.extensions import limiter, login_manager
 
 MESSAGES = {
@@ -75,8 +76,8 @@ def handle_rate_limit(_error: HTTPException):
     if reset_in is None:
         return render_error(429)
     minutes = max(1, round(reset_in / 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    return render_error(429, f"Too many attempts. Try again in {minutes} {unit}.")
+    return render_error(429, f"Too many attempts. Try again in "
+                             f"{count_of(minutes, 'minute', 'minutes')}.")
 
 
 def handle_database_error(error: DBAPIError):

@@ -1,10 +1,10 @@
-"""Form fields and checks shared by several forms (and the API's input models)."""
+"""Form fields, filters and checks shared by several forms (and the API's input models)."""
 
 import re
 import unicodedata
 from decimal import Decimal
 
-from wtforms import DateField, DecimalField
+from wtforms import DateField, DecimalField, HiddenField
 from wtforms.validators import StopValidation, ValidationError
 
 # The largest amount a quantity column (Numeric(10, 2)) can store.
@@ -22,6 +22,17 @@ def whole_number(text: str) -> int | None:
 def is_storable(text: str) -> bool:
     """Text a database keeps as it is: no NUL (PostgreSQL refuses it), no lone UTF-16 halves."""
     return not any(ch == "\x00" or unicodedata.category(ch) == "Cs" for ch in text)
+
+
+def strip_whitespace(value: str | None) -> str | None:
+    """A WTForms filter: text without the spaces around it."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def version_field() -> HiddenField:
+    """The version the form was opened at; the edit view fills it in, new forms leave it empty
+    (see tracker.concurrency)."""
+    return HiddenField()
 
 
 def storable_text(_form, field) -> None:

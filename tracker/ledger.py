@@ -65,6 +65,21 @@ class Ledger:
         return {a.id: r for a, r in zip(self.activities, self.progress.activities, strict=True)}
 
 
+class WithLedger:
+    """For a dataclass with a `ledger` field (a credential's standing, a report): the ledger's
+    rule set and progress as its own."""
+
+    ledger: Ledger
+
+    @property
+    def ruleset(self) -> RuleSet:
+        return self.ledger.ruleset
+
+    @property
+    def progress(self) -> engine.Progress:
+        return self.ledger.progress
+
+
 def ledger_of(session: Session, credential: HeldCredential, today: date,
               cycle: Cycle | None = None) -> Ledger:
     """Every live activity of the credential, evaluated in `cycle` (the current one by default)

@@ -62,6 +62,13 @@ def versioned(cls) -> dict:
     return {"version_id_col": cls.__table__.c.version}
 
 
+def owned_rows(back_populates: str, order_by: str):
+    """A relationship to the rows that belong to this one, in order: they go with it (deleted by
+    the database's ON DELETE CASCADE, so SQLAlchemy need not load them first)."""
+    return Relationship(back_populates=back_populates, sa_relationship_kwargs={
+        "order_by": order_by, "passive_deletes": True, "cascade": "all, delete-orphan"})
+
+
 class User(SQLModel, table=True):
     __tablename__ = "users"
 
@@ -162,16 +169,8 @@ class HeldCredential(SQLModel, table=True):
     def __mapper_args__(cls) -> dict:
         return versioned(cls)
 
-    modules: list["HeldModule"] = Relationship(
-        back_populates="credential",
-        sa_relationship_kwargs={"order_by": "HeldModule.id", "passive_deletes": True,
-                                "cascade": "all, delete-orphan"},
-    )
-    cycles: list["Cycle"] = Relationship(
-        back_populates="credential",
-        sa_relationship_kwargs={"order_by": "Cycle.starts_on", "passive_deletes": True,
-                                "cascade": "all, delete-orphan"},
-    )
+    modules: list["HeldModule"] = owned_rows("credential", "HeldModule.id")
+    cycles: list["Cycle"] = owned_rows("credential", "Cycle.starts_on")
 
     @property
     def module_codes(self) -> frozenset[str]:
@@ -279,11 +278,7 @@ class Activity(SQLModel, table=True):
     def __mapper_args__(cls) -> dict:
         return versioned(cls)
 
-    evidence: list["Evidence"] = Relationship(
-        back_populates="activity",
-        sa_relationship_kwargs={"order_by": "Evidence.id", "passive_deletes": True,
-                                "cascade": "all, delete-orphan"},
-    )
+    evidence: list["Evidence"] = owned_rows("activity", "Evidence.id")
 
 
 class Evidence(SQLModel, table=True):

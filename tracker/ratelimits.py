@@ -52,20 +52,16 @@ def _not_an_upload() -> bool:
     return request.method not in STATE_CHANGING or files_sent() == 0
 
 
+def _changes_per_person(setting: str, scope: str, **options) -> ApplicationLimit:
+    """A limit (the setting `setting`) on the requests that change something, counted per
+    person, or per address before login."""
+    return ApplicationLimit(lambda: current_app.config.get(setting, ""),
+                            key_function=person_or_address, scope=scope,
+                            methods=STATE_CHANGING, **options)
+
+
 APPLICATION_LIMITS = [
-    ApplicationLimit(
-        lambda: current_app.config.get("WRITE_RATE_LIMIT", ""),
-        key_function=person_or_address,
-        scope="writes",
-        methods=STATE_CHANGING,
-        exempt_when=_has_own_limits,
-    ),
-    ApplicationLimit(
-        lambda: current_app.config.get("UPLOAD_RATE_LIMIT", ""),
-        key_function=person_or_address,
-        scope="uploads",
-        methods=STATE_CHANGING,
-        exempt_when=_not_an_upload,
-        cost=files_sent,
-    ),
+    _changes_per_person("WRITE_RATE_LIMIT", "writes", exempt_when=_has_own_limits),
+    _changes_per_person("UPLOAD_RATE_LIMIT", "uploads", exempt_when=_not_an_upload,
+                        cost=files_sent),
 ]

@@ -8,8 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.account.tokens import READ, READ_WRITE
-from tracker.auth.forms import email_field, new_password_fields, strip_whitespace
-from tracker.fields import DayField, storable_text
+from tracker.auth.forms import email_field, new_password_fields
+from tracker.fields import DayField, storable_text, strip_whitespace
 
 
 def current_password_field(label: str = "Your current password") -> PasswordField:

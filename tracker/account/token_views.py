@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from tracker.account import tokens
 from tracker.account.forms import TokenForm
 from tracker.clock import today
-from tracker.credentials.forms import ConfirmForm
 from tracker.db import get_session
+from tracker.web import ConfirmForm
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 

@@ -1,18 +1,8 @@
 """The account page: change password, change email, delete the account."""
 
-import json
 from datetime import UTC
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
 from tracker import history
@@ -20,10 +10,10 @@ from tracker.account import services
 from tracker.account.forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm
 from tracker.auth.passwords import verify_password
 from tracker.auth.services import EmailTaken
-from tracker.auth.views import log_in
 from tracker.clock import today
 from tracker.db import get_session
-from tracker.reports.export import full_export
+from tracker.reports import downloads
+from tracker.web import log_in
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -64,11 +54,7 @@ def history_when(record) -> str:
 @bp.get("/export.json")
 def export():
     """Everything the person has, as one JSON document (see tracker/reports/export.schema.json)."""
-    document = full_export(get_session(), current_user, today())
-    response = Response(json.dumps(document, indent=2, ensure_ascii=False),
-                        mimetype="application/json")
-    response.headers["Content-Disposition"] = 'attachment; filename="recert-export.json"'
-    return response
+    return downloads.export(get_session(), current_user, today())
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -92,11 +78,10 @@ def change_email():
     if form.validate_on_submit() and _password_ok(form):
         try:
             services.change_email(get_session(), current_user, form.email.data)
-        except EmailTaken:
-            form.email.errors.append("Another account already uses this email.")
-        else:
             flash(f"Your email is now {current_user.email}.", "success")
             return redirect(url_for("account.overview"))
+        except EmailTaken:
+            form.email.errors.append("Another account already uses this email.")
     return render_template("account/email.html", form=form)
 
 

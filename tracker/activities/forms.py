@@ -18,9 +18,7 @@ from wtforms.validators import Optional
 
 from tracker.activities import validation
 from tracker.activities.evidence import UploadProblem, check_upload, too_many_files
-from tracker.auth.forms import strip_whitespace
-from tracker.concurrency import version_field
-from tracker.fields import AmountField, DayField
+from tracker.fields import AmountField, DayField, strip_whitespace, version_field
 from tracker.models import NOTES_MAX_LENGTH, PROVIDER_MAX_LENGTH, TITLE_MAX_LENGTH
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import say_fraction, say_number

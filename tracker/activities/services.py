@@ -75,19 +75,18 @@ def _evidence_rows(files: list[CheckedFile]) -> list[Evidence]:
 
 def _commit(session: Session) -> None:
     """Commit the whole change, or keep none of it (Conflict when the row was saved meanwhile)."""
-    try:
-        with refusing_stale(session):
-            session.commit()
-    except SQLAlchemyError as error:
-        session.rollback()
-        raise SaveFailed(str(error)) from error
+    _all_or_nothing(session, session.commit)
 
 
 def _flush(session: Session) -> None:
     """Write the change so far (new rows get their ids), or keep none of it."""
+    _all_or_nothing(session, session.flush)
+
+
+def _all_or_nothing(session: Session, write) -> None:
     try:
         with refusing_stale(session):
-            session.flush()
+            write()
     except SQLAlchemyError as error:
         session.rollback()
         raise SaveFailed(str(error)) from error

@@ -4,10 +4,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from tracker.activities import services
-from tracker.concurrency import CHANGED_MEANWHILE, Conflict
-from tracker.credentials.forms import ConfirmForm
+from tracker.concurrency import Conflict, changed_meanwhile
 from tracker.db import get_session
+from tracker.display import count_of
 from tracker.served_rulesets import ruleset_of
+from tracker.web import ConfirmForm
 
 bp = Blueprint("trash", __name__, url_prefix="/trash")
 
@@ -35,7 +36,7 @@ def restore(activity_id: int):
     try:
         services.restore_activity(get_session(), activity)
     except Conflict:
-        flash(CHANGED_MEANWHILE, "error")
+        flash(changed_meanwhile("activity") + " Look at it and try again.", "error")
         return redirect(url_for("trash.index"))
     flash(f"“{activity.title}” is back and counts again.", "success")
     return redirect(url_for("activities.show", activity_id=activity.id))
@@ -46,9 +47,8 @@ def empty():
     form = ConfirmForm()
     if form.validate_on_submit():
         removed = services.empty_trash(get_session(), current_user)
-        flash(f"The trash is empty: {removed} "
-              f"{'activity was' if removed == 1 else 'activities were'} deleted for good.",
-              "info")
+        flash(f"The trash is empty: {count_of(removed, 'activity was', 'activities were')} "
+              "deleted for good.", "info")
         return redirect(url_for("trash.index"))
     count = len(services.trash_of(get_session(), current_user))
     return render_template("trash/empty.html", form=form, count=count)

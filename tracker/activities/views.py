@@ -16,15 +16,14 @@ from tracker.activities import services
 from tracker.activities.forms import activity_form, form_data_of, tag_choices, unit_hints
 from tracker.activities.listing import FLAG_FILTERS, SORTS, Filters, list_activities
 from tracker.clock import today
-from tracker.concurrency import CHANGED_MEANWHILE, Conflict, differences, started_from
-from tracker.credentials.forms import ConfirmForm
-from tracker.credentials.views import own_credential_or_404
+from tracker.concurrency import Conflict, changed_meanwhile, differences, started_from
 from tracker.db import get_session
 from tracker.fields import whole_number
 from tracker.history import history_of
 from tracker.ledger import ledger_of
 from tracker.models import Activity
 from tracker.served_rulesets import ruleset_of
+from tracker.web import ConfirmForm, own_credential_or_404
 
 bp = Blueprint("activities", __name__)
 
@@ -81,10 +80,8 @@ def _save_failed(form) -> None:
 
 def _changed_meanwhile(form, activity, credential) -> list:
     """Refuse a save that started from an older version: show both, and let a new save win."""
-    form.form_errors.append(
-        "This activity was changed meanwhile (maybe in another tab). Nothing was saved. "
-        "Check what is saved now. To keep what you typed instead, save again" + _again(form)
-    )
+    form.form_errors.append(changed_meanwhile("activity") + " Check what is saved now. To keep "
+                            "what you typed instead, save again" + _again(form))
     form.version.data = str(activity.version)  # saving again now overwrites on purpose
     return differences(services.facts_of(activity, credential),
                        services.facts_of(Activity(**form.values()), credential))
@@ -169,7 +166,7 @@ def delete(activity_id: int):
     try:
         services.trash_activity(get_session(), activity)
     except Conflict:
-        flash(CHANGED_MEANWHILE, "error")
+        flash(changed_meanwhile("activity") + " Look at it and try again.", "error")
         return redirect(url_for("activities.show", activity_id=activity_id))
     flash(f"“{activity.title}” is in the trash. You can restore it for "
           f"{services.TRASH_DAYS} days.", "info")

@@ -6,6 +6,7 @@
 - `inputs`, `schemas`: pydantic models of requests and answers (they make the document)
 - `validation`: input checked by the web's forms and the rules engine's checks
 - `preconditions`: ETags, and the version (If-Match or `version`) every change must send
+- `owned`: the token owner's own credentials, activities and files by id, or a 404 problem
 - `*_views`: the operations, on the one blueprint; `docs`: openapi.json and the docs page
 
 The tokens, and the account page that makes and revokes them, are tracker.account's."""

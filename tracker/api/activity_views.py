@@ -23,7 +23,6 @@ from tracker.api.blueprint import (
     answer,
     bp,
 )
-from tracker.api.credential_views import own_credential
 from tracker.api.inputs import (
     ActivityChange,
     ActivityIn,
@@ -31,8 +30,9 @@ from tracker.api.inputs import (
     ActivityQuery,
     CredentialPath,
 )
+from tracker.api.owned import own_activity, own_credential
 from tracker.api.preconditions import ChangeHeaders, etag, started_from
-from tracker.api.problems import ApiProblem, InvalidInput
+from tracker.api.problems import ApiProblem, ChangedMeanwhile, InvalidInput
 from tracker.api.schemas import ActivityOut, ActivityPage, activity_out, figure
 from tracker.api.validation import activity_fields, activity_values
 from tracker.clock import today
@@ -43,8 +43,6 @@ from tracker.models import Activity
 from tracker.served_rulesets import ruleset_of
 
 SAVE_FAILED = "We could not save this, and nothing was changed. Please try again."
-CHANGED_MEANWHILE = ("This activity was changed meanwhile. Nothing was saved. Read it again and "
-                     "send your change with its new version.")
 
 
 @contextmanager
@@ -53,17 +51,9 @@ def saving():
     try:
         yield
     except Conflict as error:
-        raise ApiProblem(409, CHANGED_MEANWHILE) from error
+        raise ChangedMeanwhile("activity") from error
     except services.SaveFailed as error:
         raise ApiProblem(503, SAVE_FAILED) from error
-
-
-def own_activity(activity_id: int, *, trashed: bool = False) -> Activity:
-    activity = services.activity_of(get_session(), api_user(), activity_id, trashed=trashed)
-    if activity is None:
-        where = "in your trash" if trashed else "among yours"
-        raise ApiProblem(404, f"There is no activity with this id {where}.")
-    return activity
 
 
 def activity_answer(activity: Activity, status: int = 200, headers: dict | None = None):

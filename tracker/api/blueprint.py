@@ -29,7 +29,7 @@ def problem_response(description: str, headers: dict | None = None) -> dict:
     return response
 
 
-def download(description: str, *media_types: str) -> dict:
+def file_response(description: str, *media_types: str) -> dict:
     return {"description": description, "content": {
         media_type: {"schema": {"type": "string", "format": "binary"}}
         for media_type in media_types}}
@@ -84,10 +84,3 @@ limiter.shared_limit(_rate_limit, scope="api", key_func=auth.rate_limit_key)(bp)
 def answer(model: BaseModel, status: int = 200, headers: dict | None = None) -> Response:
     return Response(model.model_dump_json(), status=status, mimetype="application/json",
                     headers=headers)
-
-
-def attachment(body, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

@@ -22,8 +22,9 @@ from tracker.api.inputs import (
     RuleSetPath,
     RuleSetQuery,
 )
+from tracker.api.owned import own_credential
 from tracker.api.preconditions import ChangeHeaders, etag, started_from
-from tracker.api.problems import ApiProblem, InvalidInput
+from tracker.api.problems import ApiProblem, ChangedMeanwhile, InvalidInput
 from tracker.api.schemas import (
     CredentialList,
     CredentialOut,
@@ -39,17 +40,9 @@ from tracker.concurrency import Conflict
 from tracker.credentials import services
 from tracker.db import get_session
 from tracker.ledger import ledger_of
-from tracker.models import HeldCredential
 from tracker.rules.cases import progress_to_json
 from tracker.rules.catalog import UnknownRuleSetError
 from tracker.served_rulesets import catalog, ruleset_of
-
-
-def own_credential(credential_id: int) -> HeldCredential:
-    credential = services.credential_of(get_session(), api_user(), credential_id)
-    if credential is None:
-        raise ApiProblem(404, "There is no credential with this id among yours.")
-    return credential
 
 
 @bp.get("/rulesets", tags=[RULESETS], responses={200: RuleSetList})
@@ -128,9 +121,7 @@ def update_credential(path: CredentialPath, header: ChangeHeaders, body: Credent
         services.update_credential(get_session(), credential, certified_on, number, modules,
                                    started)
     except Conflict as error:
-        raise ApiProblem(409, "This credential was changed meanwhile. Nothing was saved. "
-                              "Read it again and send your change with its new version.") \
-            from error
+        raise ChangedMeanwhile("credential") from error
     credential = own_credential(credential.id)
     return answer(credential_out(credential), headers=etag(credential.version))
 

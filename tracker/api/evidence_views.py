@@ -2,13 +2,12 @@
 
 import io
 
-from flask import current_app, send_file, url_for
+from flask import current_app, url_for
 from werkzeug.datastructures import FileStorage
 
 from tracker.activities import services
 from tracker.activities.evidence import ACCEPTED_TYPES, UploadProblem, check_upload, too_many_files
-from tracker.api.activity_views import own_activity, saving
-from tracker.api.auth import api_user
+from tracker.api.activity_views import saving
 from tracker.api.blueprint import (
     CONFLICT,
     EVIDENCE,
@@ -19,20 +18,14 @@ from tracker.api.blueprint import (
     TOO_LARGE,
     answer,
     bp,
-    download,
+    file_response,
 )
 from tracker.api.inputs import ActivityPath, EvidencePath, EvidenceUpload
+from tracker.api.owned import own_activity, own_evidence
 from tracker.api.problems import ApiProblem, InvalidInput
 from tracker.api.schemas import EvidenceList, EvidenceOut, evidence_out
 from tracker.db import get_session
-from tracker.models import Evidence
-
-
-def own_evidence(evidence_id: int) -> Evidence:
-    evidence = services.evidence_of(get_session(), api_user(), evidence_id)
-    if evidence is None:
-        raise ApiProblem(404, "There is no file with this id among yours.")
-    return evidence
+from tracker.web import download
 
 
 def _size(stream) -> int:
@@ -79,16 +72,12 @@ def upload_evidence(path: ActivityPath, form: EvidenceUpload):
 
 
 @bp.get(f"/evidence/<{ID}:evidence_id>", tags=[EVIDENCE],
-        responses={200: download("The file, as it was uploaded.", *ACCEPTED_TYPES),
+        responses={200: file_response("The file, as it was uploaded.", *ACCEPTED_TYPES),
                    **NOT_FOUND})
 def download_evidence(path: EvidencePath):
     """Download a proof file."""
     evidence = own_evidence(path.evidence_id)
-    response = send_file(io.BytesIO(evidence.data), mimetype=evidence.content_type,
-                         as_attachment=True, download_name=evidence.filename,
-                         etag=evidence.sha256, max_age=0)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return download(evidence.data, evidence.content_type, evidence.filename)
 
 
 @bp.delete(f"/evidence/<{ID}:evidence_id>", tags=[EVIDENCE],

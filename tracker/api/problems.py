@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field, ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from tracker.concurrency import changed_meanwhile
+from tracker.display import count_of
 from tracker.errors import seconds_to_wait
 from tracker.fields import NOT_A_NUMBER
 
@@ -25,7 +27,7 @@ DETAILS = {
     403: "This token may not do that.",
     404: "There is nothing here, or it is not yours.",
     405: "This address does not take that method.",
-    409: "This was changed meanwhile. Nothing was saved.",
+    409: changed_meanwhile(),
     413: "What you sent is larger than this site accepts.",
     422: "Some of what you sent is not right. See “errors”.",
     428: "Say which version you are changing: the If-Match header or “version”.",
@@ -64,6 +66,14 @@ class ApiProblem(Exception):
 class InvalidInput(ApiProblem):
     def __init__(self, errors: dict[str, list[str]], detail: str | None = None) -> None:
         super().__init__(422, detail, errors)
+
+
+class ChangedMeanwhile(ApiProblem):
+    """A change from a version that is no longer the stored one (409): nothing was saved."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(409, f"{changed_meanwhile(what)} Read it again and send your change "
+                              "with its new version.")
 
 
 def problem(status: int, detail: str | None = None, errors: dict[str, list[str]] | None = None,
@@ -116,9 +126,8 @@ def handle_http_error(error: HTTPException) -> Response:
 
 
 def handle_rate_limit(_error: HTTPException) -> Response:
-    seconds = seconds_to_wait()
-    unit = "second" if seconds == 1 else "seconds"
-    return problem(429, f"Too many requests for this token. Try again in {seconds} {unit}.")
+    wait = count_of(seconds_to_wait(), "second", "seconds")
+    return problem(429, f"Too many requests for this token. Try again in {wait}.")
 
 
 # pydantic's error types, in the words the web forms use.

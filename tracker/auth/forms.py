@@ -5,17 +5,13 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, Valida
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from tracker.auth.passwords import password_problem
-from tracker.fields import storable_text
+from tracker.fields import storable_text, strip_whitespace
 
 
 def strong_password(_form, field) -> None:
     problem = password_problem(field.data or "")
     if problem:
         raise ValidationError(problem)
-
-
-def strip_whitespace(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 def email_field(label: str = "Email") -> EmailField:

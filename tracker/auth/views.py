@@ -2,14 +2,15 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from tracker.auth import services
 from tracker.auth.forms import LoginForm, RegisterForm
 from tracker.db import get_session
 from tracker.extensions import limiter, login_manager
+from tracker.web import log_in
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -46,14 +47,6 @@ def _ip_key() -> str:
 
 def _email_key() -> str:
     return f"login-email:{services.normalize_email(request.form.get('email', ''))}"
-
-
-def log_in(user, remember: bool) -> None:
-    # A fresh session at login, so nothing from before (a planted session) carries over.
-    session.clear()
-    # A login_sessions row per browser: Flask-Login's id (cookie) names it.
-    services.start_login_session(get_session(), user)
-    login_user(user, remember=remember)
 
 
 @bp.route("/register", methods=["GET", "POST"])

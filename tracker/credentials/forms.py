@@ -6,9 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from tracker.auth.forms import strip_whitespace
-from tracker.concurrency import version_field
-from tracker.fields import DayField
+from tracker.fields import DayField, strip_whitespace, version_field
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import check_certified_on
 
@@ -93,10 +91,6 @@ def form_data_of(credential) -> dict:
         data[f"module_{module.module_code}"] = True
         data[f"module_{module.module_code}_on"] = module.passed_on
     return data
-
-
-class ConfirmForm(FlaskForm):
-    """No fields but the CSRF token: the button that confirms an action."""
 
 
 class UndoForm(FlaskForm):

@@ -17,8 +17,9 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from tracker import history
-from tracker.concurrency import Conflict, check_version, refusing_stale
+from tracker.concurrency import Conflict, changed_meanwhile, check_version, refusing_stale
 from tracker.credentials import snapshots
+from tracker.display import count_of
 from tracker.ledger import Ledger, ledger_of
 from tracker.models import Cycle, CycleSnapshot, CycleStatus, HeldCredential
 from tracker.rules.catalog import RuleSet
@@ -26,8 +27,7 @@ from tracker.rules.cycles import cycle_for, next_cycle_after
 from tracker.rules.engine import Progress, Status
 from tracker.served_rulesets import catalog, ruleset_of
 
-CHANGED_MEANWHILE = ("This credential was changed at the same time, maybe in another tab. "
-                     "Nothing was saved. Look at it again before you go on.")
+CHANGED_MEANWHILE = changed_meanwhile("credential") + " Look at it again before you go on."
 RENEW = "renew"
 REGAIN = "regain"
 
@@ -123,13 +123,19 @@ def _close_and_open(session: Session, credential: HeldCredential, ruleset: RuleS
     what = (f"Renewed {ruleset.name}" if status == CycleStatus.RENEWED
             else f"Passed the {ruleset.name} assessment again")
     brought = f", starting with {carried.normalize():f} points carried over" if carried else ""
-    history.record(session, credential.user_id, history.RENEWED, "cycle", old.id,
-                   f"{what} on {closed_on.isoformat()}: new cycle {dates[0].isoformat()} to "
-                   f"{dates[1].isoformat()}{brought}",
-                   history.diff(before, _cycle_facts(old)))
+    _record_and_commit(session, credential, history.RENEWED, old, before,
+                       f"{what} on {closed_on.isoformat()}: new cycle {dates[0].isoformat()} to "
+                       f"{dates[1].isoformat()}{brought}")
+    return new
+
+
+def _record_and_commit(session: Session, credential: HeldCredential, action: str, cycle: Cycle,
+                       before: dict, summary: str) -> None:
+    """Keep the change of `cycle` (from its facts `before`) in the history, and commit."""
+    history.record(session, credential.user_id, action, "cycle", cycle.id, summary,
+                   history.diff(before, _cycle_facts(cycle)))
     with _refusing_a_change_meanwhile(session):
         session.commit()
-    return new
 
 
 def _cycle_facts(cycle: Cycle) -> dict:
@@ -198,7 +204,7 @@ def _undo_problem(credential: HeldCredential, activities, today: date) -> str | 
     # Dated on or after the new start; employment by its end date, or today while it runs.
     own = sum(1 for a in activities if (a.completed_on or today) >= new.starts_on)
     if own:
-        return (f"You cannot undo it: {own} {'activity is' if own == 1 else 'activities are'} "
+        return (f"You cannot undo it: {count_of(own, 'activity is', 'activities are')} "
                 f"dated in the new cycle (from {new.starts_on.isoformat()}). Undoing would "
                 "move them back into the old cycle. Delete or change them first if the "
                 "renewal really was a mistake.")
@@ -221,12 +227,9 @@ def undo(session: Session, credential: HeldCredential, today: date,
     session.exec(delete(CycleSnapshot).where(CycleSnapshot.cycle_id == old.id))
     credential.version += 1  # undoing twice from two tabs is refused
     session.add(credential)
-    history.record(session, credential.user_id, history.CHANGED, "cycle", old.id,
-                   f"Renewal of {ruleset_of(credential, old).name} undone: the cycle "
-                   f"{new.starts_on.isoformat()} to {new.ends_on.isoformat()} was removed",
-                   history.diff(before, _cycle_facts(old)))
-    with _refusing_a_change_meanwhile(session):
-        session.commit()
+    _record_and_commit(session, credential, history.CHANGED, old, before,
+                       f"Renewal of {ruleset_of(credential, old).name} undone: the cycle "
+                       f"{new.starts_on.isoformat()} to {new.ends_on.isoformat()} was removed")
     return old
 
 

@@ -9,10 +9,10 @@ from tracker.clock import today
 from tracker.concurrency import started_from
 from tracker.credentials import renewal
 from tracker.credentials.forms import UndoForm
-from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
 from tracker.fields import DayField
 from tracker.served_rulesets import ruleset_of
+from tracker.web import own_credential_or_404
 
 bp = Blueprint("renewal", __name__, url_prefix="/credentials/<int:credential_id>/renewal")
 
@@ -25,6 +25,12 @@ def require_login():
 
 class DateForm(FlaskForm):
     day = DayField(validators=[DataRequired("Enter the date.")])
+
+
+def _done(credential, message: str):
+    """Back to the credential's page, saying what changed."""
+    flash(message, "success")
+    return redirect(url_for("credentials.show", credential_id=credential.id))
 
 
 LABELS = {
@@ -51,9 +57,8 @@ def record(credential_id: int):
         except renewal.Refused as refusal:
             form.form_errors.append(str(refusal))
         else:
-            flash(f"Saved. Your new cycle runs from {new.starts_on.isoformat()} to "
-                  f"{new.ends_on.isoformat()}.", "success")
-            return redirect(url_for("credentials.show", credential_id=credential.id))
+            return _done(credential, f"Saved. Your new cycle runs from "
+                                     f"{new.starts_on.isoformat()} to {new.ends_on.isoformat()}.")
     return render_template("renewal/record.html", form=form, offer=offer, ruleset=ruleset,
                            credential=credential, cycle=credential.open_cycle)
 
@@ -70,9 +75,8 @@ def undo(credential_id: int):
         except renewal.Refused as refusal:
             form.form_errors.append(str(refusal))
         else:
-            flash(f"Undone. Your cycle {reopened.starts_on.isoformat()} to "
-                  f"{reopened.ends_on.isoformat()} is open again.", "success")
-            return redirect(url_for("credentials.show", credential_id=credential.id))
+            return _done(credential, f"Undone. Your cycle {reopened.starts_on.isoformat()} to "
+                                     f"{reopened.ends_on.isoformat()} is open again.")
     return render_template("renewal/undo.html", form=form, problem=problem,
                            ruleset=ruleset_of(credential), credential=credential,
                            closed=renewal.last_closed(credential))

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from tracker import history
 from tracker.concurrency import check_version, refusing_stale
+from tracker.display import count_of
 from tracker.models import Activity, Cycle, HeldCredential, HeldModule, User
 from tracker.rules.catalog import RuleSet
 from tracker.rules.cycles import cycle_for
@@ -156,8 +157,7 @@ def delete_credential(session: Session, credential: HeldCredential) -> None:
         select(func.count()).select_from(Activity)
         .where(Activity.held_credential_id == credential.id)
     ).one()
-    kept = "" if not count else \
-        f" and its {count} {'activity' if count == 1 else 'activities'}"
+    kept = f" and its {count_of(count, 'activity', 'activities')}" if count else ""
     history.record(
         session, credential.user_id, history.DELETED, "credential", credential.id,
         f"Deleted {ruleset.name}{kept}",

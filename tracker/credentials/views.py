@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 
 from tracker.activities import services as activity_services
 from tracker.clock import today
-from tracker.concurrency import Conflict, differences, started_from
+from tracker.concurrency import Conflict, changed_meanwhile, differences, started_from
 from tracker.credentials import renewal, services
-from tracker.credentials.forms import ConfirmForm, credential_form, form_data_of
+from tracker.credentials.forms import credential_form, form_data_of
 from tracker.dashboard.chart import build_chart
 from tracker.db import get_session
 from tracker.ledger import ledger_of
@@ -15,6 +15,7 @@ from tracker.rules.catalog import UnknownRuleSetError
 from tracker.rules.engine import UnmetKind
 from tracker.rules.insights import competency_coverage, pending_points
 from tracker.served_rulesets import catalog, ruleset_of
+from tracker.web import ConfirmForm, own_credential_or_404
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 
@@ -23,13 +24,6 @@ bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 @login_required
 def require_login():
     """Credentials are always the logged-in person's own."""
-
-
-def own_credential_or_404(credential_id: int):
-    credential = services.credential_of(get_session(), current_user, credential_id)
-    if credential is None:
-        abort(404)
-    return credential
 
 
 @bp.get("/new")
@@ -113,10 +107,8 @@ def edit(credential_id: int):
 
 def _changed_meanwhile(form, credential, ruleset) -> list:
     """Refuse a save that started from an older version: show both, and let a new save win."""
-    form.form_errors.append(
-        "This credential was changed meanwhile (maybe in another tab). Nothing was saved. "
-        "Check what is saved now. To keep what you typed instead, save again."
-    )
+    form.form_errors.append(changed_meanwhile("credential") + " Check what is saved now. To "
+                            "keep what you typed instead, save again.")
     form.version.data = str(credential.version)  # saving again now overwrites on purpose
     typed = services.form_facts(ruleset, form.certified_on.data,
                                 form.certificate_number.data or "", form.modules_held())

@@ -1,6 +1,6 @@
 """The engine's figures said in plain sentences: next steps, what is missing, reminders."""
 
-from tracker.display import points
+from tracker.display import count_of, points
 from tracker.rules.catalog import RuleSet
 from tracker.rules.engine import DAYS_PER_MONTH, Progress, Status, UnmetKind
 from tracker.rules.reminders import Reminder
@@ -51,7 +51,7 @@ def projection(ruleset: RuleSet, progress: Progress) -> str:
         return "Log your first points to see when you will finish."
     finish = progress.projected_completion
     months = round(abs((progress.ends_on - finish).days) / DAYS_PER_MONTH)
-    gap = f"about {months} {'month' if months == 1 else 'months'}" if months else "just"
+    gap = f"about {count_of(months, 'month', 'months')}" if months else "just"
     side = "before" if progress.completes_before_end else "after"
     return (f"At your rate since certification you reach {required} on {finish.isoformat()}, "
             f"{gap} {side} the deadline.")

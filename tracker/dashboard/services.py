@@ -6,9 +6,8 @@ from datetime import date
 from sqlmodel import Session, select
 
 from tracker.credentials.services import credentials_of
-from tracker.ledger import Ledger, ledgers_of
+from tracker.ledger import Ledger, WithLedger, ledgers_of
 from tracker.models import Cycle, HeldCredential, ReminderNotice, User
-from tracker.rules.catalog import RuleSet
 from tracker.rules.engine import Status
 from tracker.rules.reminders import Reminder, due_reminders
 
@@ -18,18 +17,10 @@ DISMISSED = "dismissed"
 
 
 @dataclass(frozen=True)
-class Standing:
+class Standing(WithLedger):
     credential: HeldCredential
     cycle: Cycle
     ledger: Ledger
-
-    @property
-    def ruleset(self) -> RuleSet:
-        return self.ledger.ruleset
-
-    @property
-    def progress(self):
-        return self.ledger.progress
 
 
 def standings_of(session: Session, user: User, today: date) -> list[Standing]:

@@ -4,10 +4,10 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from tracker.clock import today
-from tracker.credentials.forms import ConfirmForm
 from tracker.dashboard import services
 from tracker.db import get_session
 from tracker.served_rulesets import ruleset_of
+from tracker.web import ConfirmForm
 
 bp = Blueprint("dashboard", __name__)
 

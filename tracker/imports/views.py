@@ -2,25 +2,16 @@
 
 import json
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker.clock import today
-from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
 from tracker.imports import full, services, signing
 from tracker.imports.forms import ConfirmImportForm, FullExportForm, UploadForm
 from tracker.imports.template import template_csv
 from tracker.served_rulesets import ruleset_of
+from tracker.web import download, own_credential_or_404
 
 bp = Blueprint("imports", __name__)
 
@@ -56,11 +47,9 @@ def upload(credential_id: int):
 def template(credential_id: int):
     credential = own_credential_or_404(credential_id)
     _cycle, ruleset = _context(credential)
-    response = Response(template_csv(ruleset), mimetype="text/csv")  # Werkzeug adds the charset
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="recert-import-template-{ruleset.code}.csv"'
-    )
-    return response
+    # Werkzeug adds "; charset=utf-8" to a text type itself.
+    return download(template_csv(ruleset), "text/csv",
+                    f"recert-import-template-{ruleset.code}.csv")
 
 
 @bp.post("/credentials/<int:credential_id>/import/preview")

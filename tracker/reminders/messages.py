@@ -1,13 +1,13 @@
 """The reminder email: the same sentences as the home page's banners."""
 
 from tracker.dashboard.sentences import reminder_message
+from tracker.display import count_of
 from tracker.reminders.services import CredentialReminders, UserReminders
 
 
 def subject(due: UserReminders) -> str:
     names = " and ".join(item.ruleset.short_name for item in due.credentials)
-    count = due.count
-    return f"Recert: {count} {'reminder' if count == 1 else 'reminders'} about your {names}"
+    return f"Recert: {count_of(due.count, 'reminder', 'reminders')} about your {names}"
 
 
 def body(due: UserReminders, links: dict[int, str]) -> str:

@@ -1,13 +1,13 @@
 """The personal calendar feed (no login: calendar apps poll it) and its new address."""
 
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 
-from tracker.credentials.forms import ConfirmForm
 from tracker.credentials.services import credentials_of
 from tracker.db import get_session
 from tracker.reminders import services
 from tracker.reminders.calendar import feed
+from tracker.web import ConfirmForm, download
 
 bp = Blueprint("reminders", __name__)
 
@@ -18,11 +18,9 @@ def calendar_feed(token: str):
     user = services.calendar_owner(session, token)
     if user is None:
         abort(404)
-    response = Response(feed(user.calendar_token, credentials_of(session, user)),
-                        mimetype="text/calendar")
-    # The secret address must not linger in shared caches.
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    # Named, so that a browser saves it under a name that is not the secret address.
+    return download(feed(user.calendar_token, credentials_of(session, user)), "text/calendar",
+                    "recert-deadlines.ics")
 
 
 @bp.post("/account/calendar/new-address")

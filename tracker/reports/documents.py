@@ -17,9 +17,8 @@ from sqlmodel import Session
 from tracker.credentials import snapshots
 from tracker.dashboard.chart import Chart, build_chart
 from tracker.display import FLAG_LABELS, points
-from tracker.ledger import Ledger
+from tracker.ledger import Ledger, WithLedger
 from tracker.models import Cycle, HeldCredential, User
-from tracker.rules.catalog import RuleSet
 from tracker.rules.insights import ModuleCoverage, competency_coverage
 
 CSV_COLUMNS = [
@@ -32,7 +31,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
-class Report:
+class Report(WithLedger):
     user: User
     credential: HeldCredential
     cycle: Cycle
@@ -40,14 +39,6 @@ class Report:
     chart: Chart
     coverage: list[ModuleCoverage]
     generated_on: date
-
-    @property
-    def ruleset(self) -> RuleSet:
-        return self.ledger.ruleset
-
-    @property
-    def progress(self):
-        return self.ledger.progress
 
     @property
     def rows(self) -> list:
@@ -73,6 +64,15 @@ def build_report(session: Session, user: User, credential: HeldCredential,
     tags = [(a.id, a.tags) for a in ledger.activities]
     return Report(user, credential, cycle, ledger, build_chart(ledger.progress),
                   competency_coverage(ledger.ruleset, tags, ledger.progress), seen_on)
+
+
+def report_of(session: Session, user: User, credential: HeldCredential, today: date,
+              cycle_id: int | None = None) -> Report | None:
+    """The report of the credential's cycle `cycle_id` (the current cycle when None), or None
+    when the credential has no such cycle."""
+    cycle = credential.current_cycle if cycle_id is None else next(
+        (c for c in credential.cycles if c.id == cycle_id), None)
+    return None if cycle is None else build_report(session, user, credential, today, cycle)
 
 
 def file_stem(report: Report) -> str:

@@ -1,13 +1,12 @@
 """The report as a page, a PDF and a CSV, and the audit packet."""
 
-from flask import Blueprint, Response, abort, has_request_context, request, stream_with_context
+from flask import Blueprint, abort, has_request_context, request
 from flask_login import current_user, login_required
 
 from tracker.clock import today
-from tracker.credentials.views import own_credential_or_404
 from tracker.db import get_session
-from tracker.reports import documents
-from tracker.reports.packet import packet_chunks
+from tracker.reports import documents, downloads
+from tracker.web import own_credential_or_404
 
 bp = Blueprint("reports", __name__, url_prefix="/credentials/<int:credential_id>")
 
@@ -30,49 +29,30 @@ def stay_on_cycle(endpoint: str, values: dict) -> None:
 
 def _report(credential_id: int, cycle_id: int | None) -> documents.Report:
     """The current cycle's report, or a given cycle's (as on the day it closed)."""
-    credential = own_credential_or_404(credential_id)
-    cycle = credential.current_cycle
-    if cycle_id is not None:
-        cycle = next((c for c in credential.cycles if c.id == cycle_id), None)
-        if cycle is None:
-            abort(404)
-    return documents.build_report(get_session(), current_user, credential,
-                                  today(), cycle)
+    report = documents.report_of(get_session(), current_user,
+                                 own_credential_or_404(credential_id), today(), cycle_id)
+    if report is None:
+        abort(404)
+    return report
 
 
-def _download(body, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+# The report's page and files (endpoint: address, what makes it from the report), each at
+# /<address> for the current cycle and at /cycles/<id>/<address> for any other.
+REPORT_VIEWS = {
+    "page": ("report", documents.render_html),
+    "pdf": ("report.pdf", downloads.pdf),
+    "csv": ("activities.csv", downloads.csv),
+    "packet": ("packet.zip", lambda report: downloads.packet(get_session(), report)),
+}
 
 
-@bp.get("/cycles/<int:cycle_id>/report")
-@bp.get("/report")
-def page(credential_id: int, cycle_id: int | None = None):
-    return documents.render_html(_report(credential_id, cycle_id))
+def _add_report_view(endpoint: str, address: str, make) -> None:
+    def view(credential_id: int, cycle_id: int | None = None):
+        return make(_report(credential_id, cycle_id))
+
+    bp.add_url_rule(f"/{address}", endpoint, view)
+    bp.add_url_rule(f"/cycles/<int:cycle_id>/{address}", endpoint, view)
 
 
-@bp.get("/cycles/<int:cycle_id>/report.pdf")
-@bp.get("/report.pdf")
-def pdf(credential_id: int, cycle_id: int | None = None):
-    report = _report(credential_id, cycle_id)
-    return _download(documents.render_pdf(report), "application/pdf",
-                     f"{documents.file_stem(report)}.pdf")
-
-
-@bp.get("/cycles/<int:cycle_id>/activities.csv")
-@bp.get("/activities.csv")
-def csv(credential_id: int, cycle_id: int | None = None):
-    report = _report(credential_id, cycle_id)
-    # Werkzeug adds "; charset=utf-8" to a text type itself.
-    return _download(documents.activities_csv(report), "text/csv",
-                     f"{documents.file_stem(report)}.csv")
-
-
-@bp.get("/cycles/<int:cycle_id>/packet.zip")
-@bp.get("/packet.zip")
-def packet(credential_id: int, cycle_id: int | None = None):
-    report = _report(credential_id, cycle_id)
-    chunks = packet_chunks(get_session(), report)
-    return _download(stream_with_context(chunks), "application/zip",
-                     f"{documents.file_stem(report)}-packet.zip")
+for endpoint, (address, make) in REPORT_VIEWS.items():
+    _add_report_view(endpoint, address, make)

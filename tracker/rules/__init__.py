@@ -7,6 +7,7 @@
 - `cases`: JSON-like cases in and out, for the CLI and tests
 """
 
+from tracker.rules import engine
 from tracker.rules.cases import CaseError, parse_case, progress_to_json
 from tracker.rules.catalog import (
     Catalog,
@@ -27,54 +28,28 @@ from tracker.rules.cycles import (
     whole_months,
     window_opens_on,
 )
-from tracker.rules.engine import (
-    ActivityInput,
-    ActivityResult,
-    CategoryResult,
-    Cycle,
-    GroupResult,
-    Progress,
-    Status,
-    Unmet,
-    UnmetKind,
-    YearResult,
-    evaluate,
-    requires_recertification,
-    round_points,
-)
+from tracker.rules.engine import *  # noqa: F403  (evaluate and its types: engine.__all__)
 
 __all__ = [
-    "ActivityInput",
-    "ActivityResult",
     "CaseError",
     "Catalog",
     "Category",
-    "CategoryResult",
-    "Cycle",
     "Group",
-    "GroupResult",
     "Module",
     "Problem",
-    "Progress",
     "RuleSet",
     "RuleSetError",
-    "Status",
     "UnknownRuleSetError",
-    "Unmet",
-    "UnmetKind",
-    "YearResult",
     "add_years",
     "check_activity",
     "check_certified_on",
     "cycle_for",
-    "evaluate",
     "load_catalog",
     "load_ruleset",
     "next_cycle_after",
     "parse_case",
     "progress_to_json",
-    "requires_recertification",
-    "round_points",
     "whole_months",
     "window_opens_on",
+    *engine.__all__,
 ]

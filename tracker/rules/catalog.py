@@ -218,10 +218,11 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
         note = table.string("note") or ""
         links = tuple(table.string_list("links", required=False) or ())
         table.finish()
-    fees = tuple(_fee(reader) for reader in top.tables("fees", required=False))
+    # Each repeated table as a list, frozen into a tuple for the RuleSet.
+    fees = [_fee(reader) for reader in top.tables("fees", required=False)]
     categories = [_category(reader) for reader in top.tables("categories")]
     groups = [_group(reader) for reader in top.tables("groups", required=False)]
-    modules = tuple(_module(reader) for reader in top.tables("modules", required=False))
+    modules = [_module(reader) for reader in top.tables("modules", required=False)]
     carry_over = None
     if (table := top.table("carry_over", required=False)) is not None:
         carry_over = _carry_over(table)
@@ -264,8 +265,8 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
         yearly_minimum=yearly_minimum,
         categories=tuple(categories),
         groups=tuple(groups),
-        modules=modules,
-        fees=fees,
+        modules=tuple(modules),
+        fees=tuple(fees),
         carry_over=carry_over,
         sources_note=note,
         source_links=links,

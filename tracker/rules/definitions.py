@@ -13,9 +13,16 @@ from tracker.rules.reader import Unit
 
 
 @dataclass(frozen=True)
-class Category:
+class Named:
+    """What a rule set defines and names: `code` is how files, forms and the API refer to it,
+    `name` is what people read."""
+
     code: str
     name: str
+
+
+@dataclass(frozen=True)
+class Category(Named):
     kind: str  # "quantity" (hours, credits...) or "period" (employment between two dates)
     unit: Unit
     points_per_unit: Decimal
@@ -33,31 +40,31 @@ class Category:
 
 
 @dataclass(frozen=True)
-class Group:
-    code: str
-    name: str
+class Group(Named):
     categories: tuple[str, ...]
     minimum: Decimal | None = None
     maximum: Decimal | None = None  # caps the group's combined counted points, in date order
 
 
 @dataclass(frozen=True)
-class KeyActivity:
-    code: str
-    name: str
+class KeyActivity(Named):
+    """A topic of a module's test; `weight` is its share of the test, in percent."""
+
     weight: Decimal
 
 
 @dataclass(frozen=True)
-class Module:
-    code: str
-    name: str
+class Module(Named):
+    """A module of the credential; holding every `required` one means renewing the credential."""
+
     required: bool
     key_activities: tuple[KeyActivity, ...] = ()
 
 
 @dataclass(frozen=True)
 class Fee:
+    """What the agency charges for something, shown for information only."""
+
     label: str
     amount: Decimal
     currency: str

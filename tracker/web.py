@@ -1,0 +1,64 @@
+"""What the blueprints share on the way in and out: logging a browser in, the person's own
+credential, the button that confirms an action, and how every file the app sends (web and API
+alike) is named and kept out of caches."""
+
+import unicodedata
+from urllib.parse import quote
+
+from flask import Response, abort, session
+from flask_login import current_user, login_user
+from flask_wtf import FlaskForm
+from werkzeug.http import quote_header_value
+
+from tracker.auth.services import start_login_session
+from tracker.credentials.services import credential_of
+from tracker.db import get_session
+from tracker.models import HeldCredential
+
+# Every file sent is someone's own (reports, exports, proof files, the calendar feed): no
+# cache, the browser's included, may keep a copy.
+FILE_CACHE_CONTROL = "private, no-store"
+# RFC 5987's attr-char: what filename* may hold without percent-encoding.
+ATTR_CHARS = "!#$&+-.^_`|~"
+
+
+def log_in(user, remember: bool) -> None:
+    # A fresh session at login, so nothing from before (a planted session) carries over.
+    session.clear()
+    # A login_sessions row per browser: Flask-Login's id (cookie) names it.
+    start_login_session(get_session(), user)
+    login_user(user, remember=remember)
+
+
+def own_credential_or_404(credential_id: int) -> HeldCredential:
+    credential = credential_of(get_session(), current_user, credential_id)
+    if credential is None:
+        abort(404)
+    return credential
+
+
+class ConfirmForm(FlaskForm):
+    """No fields but the CSRF token: the button that confirms an action."""
+
+
+def download(body, mimetype: str, filename: str, *, inline: bool = False) -> Response:
+    """A file to save as `filename` (or, `inline`, to show in the page)."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = _disposition(
+        "inline" if inline else "attachment", filename)
+    response.headers["Cache-Control"] = FILE_CACHE_CONTROL
+    return response
+
+
+def _disposition(kind: str, filename: str) -> str:
+    """Content-Disposition (RFC 6266): `filename` in ASCII for every client and, when the name
+    has other characters, as UTF-8 in filename* (which clients that read it prefer)."""
+    ascii_name = "".join(
+        char if char.isascii() else "_"
+        for char in unicodedata.normalize("NFKD", filename) if not unicodedata.combining(char)
+    )
+    # Quoted even when a bare token would do, as the app has always sent it.
+    value = f"{kind}; filename={quote_header_value(ascii_name, allow_token=False)}"
+    if ascii_name != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe=ATTR_CHARS)}"
+    return value
