@@ -1,5 +1,6 @@
 """How the engine's figures are written on screen: one place, so every page says the same."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from flask import Flask
@@ -47,6 +48,12 @@ def plural(number: Decimal | int, one: str, many: str) -> str:
 def count_of(number: int, one: str, many: str) -> str:
     """"1 activity", "3 activities"."""
     return f"{number} {plural(number, one, many)}"
+
+
+def in_utc(moment: datetime) -> str:
+    """A timestamp (stored and read in UTC, see tracker.models.UTCDateTime) as pages show it:
+    2026-11-25 09:30 UTC."""
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def status_word(status: Status) -> str:
@@ -123,6 +130,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(flag_label)
     app.add_template_filter(file_size)
     app.add_template_filter(when_text)
+    app.add_template_filter(plural)
+    app.add_template_filter(count_of)
+    app.add_template_filter(in_utc)
     app.add_template_global(flag_sentences)
     app.add_template_global(quantity_text)
 

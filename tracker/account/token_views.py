@@ -1,8 +1,6 @@
 """The account page that makes, lists and revokes personal access tokens for the API (a
 blueprint of its own under /account/tokens/, registered beside the account's)."""
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -21,16 +19,9 @@ def require_login():
     """Only the logged-in person's own tokens."""
 
 
-def in_utc(moment: datetime) -> str:
-    """A moment as the page shows it: 2026-11-25 09:30 UTC (SQLite gives it back without its
-    zone; it is stored in UTC)."""
-    at = moment.astimezone(UTC) if moment.tzinfo else moment
-    return f"{at:%Y-%m-%d %H:%M} UTC"
-
-
 def _page(form: TokenForm, new_token: tokens.NewToken | None = None):
     page = render_template(
-        "account/tokens.html", form=form, new_token=new_token, today=today(), in_utc=in_utc,
+        "account/tokens.html", form=form, new_token=new_token, today=today(),
         tokens=tokens.tokens_of(get_session(), current_user), revoke_form=ConfirmForm(),
     )
     # A page that shows a new token's secret must not be kept by the browser or a proxy.

@@ -1,7 +1,5 @@
 """The account page: change password, change email, delete the account."""
 
-from datetime import UTC
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
@@ -42,13 +40,6 @@ def log():
     page = request.args.get("page", 1, type=int)
     return render_template("account/log.html",
                            log=history.log_of(get_session(), current_user, page))
-
-
-@bp.app_template_filter()
-def history_when(record) -> str:
-    """When a change was made, in UTC: 2026-11-25 09:30 UTC."""
-    at = record.at if record.at.tzinfo is None else record.at.astimezone(UTC)
-    return f"{at:%Y-%m-%d %H:%M} UTC"
 
 
 @bp.get("/export.json")
