@@ -1,0 +1,89 @@
+"""Every file the app sends, from the web pages and through the API alike, is named by
+Content-Disposition and kept by no cache (tracker.web.download)."""
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from sqlmodel import select
+from werkzeug.http import parse_options_header
+
+from tests.api.helpers import ApiClient, make_token
+from tests.helpers import image_bytes, log_activity, pdf_bytes
+from tracker.db import get_session
+from tracker.models import Evidence
+
+NO_CACHE = "private, no-store"
+# A proof file's name with letters beyond ASCII: one that decomposes (ä) and some that do not.
+NAME = "Zertifikat März 証明書.pdf"
+REPORT = r"recert-mssc-cpt-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}"
+
+
+@pytest.fixture
+def person(app, user_client, cpt):
+    """The logged-in person's CPT with an activity that has a PDF and an image, and an API
+    client with their token."""
+    log_activity(user_client, cpt, files=[(NAME, pdf_bytes()), ("photo.png", image_bytes())])
+    with app.app_context():
+        files = {e.filename: e.id for e in get_session().exec(select(Evidence))}
+    account = user_client.get("/account/").text
+    feed = re.search(r'value="http://localhost(/calendar/[^"]+\.ics)"', account).group(1)
+    return SimpleNamespace(web=user_client, api=ApiClient(app, make_token(user_client)),
+                           cpt=cpt, pdf=files[NAME], image=files["photo.png"], feed=feed,
+                           anyone=app.test_client())
+
+
+# What each file is called when asked for: (how to ask, inline or attachment, its name).
+FILES = {
+    "report PDF": (lambda p: p.web.get(f"/credentials/{p.cpt}/report.pdf"),
+                   "attachment", rf"{REPORT}\.pdf"),
+    "report CSV": (lambda p: p.web.get(f"/credentials/{p.cpt}/activities.csv"),
+                   "attachment", rf"{REPORT}\.csv"),
+    "audit packet": (lambda p: p.web.get(f"/credentials/{p.cpt}/packet.zip"),
+                     "attachment", rf"{REPORT}-packet\.zip"),
+    "full export": (lambda p: p.web.get("/account/export.json"),
+                    "attachment", r"recert-export\.json"),
+    "import template": (lambda p: p.web.get(f"/credentials/{p.cpt}/import/template.csv"),
+                        "attachment", r"recert-import-template-mssc-cpt\.csv"),
+    "proof file": (lambda p: p.web.get(f"/evidence/{p.pdf}"), "attachment", re.escape(NAME)),
+    "image shown in the page": (lambda p: p.web.get(f"/evidence/{p.image}/view"),
+                                "inline", r"photo\.png"),
+    "calendar feed": (lambda p: p.anyone.get(p.feed), "attachment", r"recert-deadlines\.ics"),
+    "API report PDF": (lambda p: p.api.get(f"/credentials/{p.cpt}/report.pdf"),
+                       "attachment", rf"{REPORT}\.pdf"),
+    "API report CSV": (lambda p: p.api.get(f"/credentials/{p.cpt}/activities.csv"),
+                       "attachment", rf"{REPORT}\.csv"),
+    "API audit packet": (lambda p: p.api.get(f"/credentials/{p.cpt}/packet.zip"),
+                         "attachment", rf"{REPORT}-packet\.zip"),
+    "API full export": (lambda p: p.api.get("/export.json"),
+                        "attachment", r"recert-export\.json"),
+    "API proof file": (lambda p: p.api.get(f"/evidence/{p.pdf}"),
+                       "attachment", re.escape(NAME)),
+}
+
+
+@pytest.mark.parametrize("what", FILES)
+def test_every_file_sent_is_named_and_kept_by_no_cache(person, what):
+    ask, kind, name = FILES[what]
+    response = ask(person)
+    assert response.status_code == 200, response.text
+    assert response.data  # the whole file (the packet streams)
+    sent_kind, options = parse_options_header(response.headers["Content-Disposition"])
+    assert sent_kind == kind
+    assert re.fullmatch(name, options["filename"])
+    assert response.headers["Cache-Control"] == NO_CACHE
+
+
+@pytest.mark.parametrize("door", ["web", "api"])
+def test_a_name_beyond_ascii_comes_as_utf8_with_an_ascii_fallback(person, door):
+    client = getattr(person, door)
+    disposition = client.get(f"/evidence/{person.pdf}").headers["Content-Disposition"]
+    assert disposition == ('attachment; filename="Zertifikat Marz ___.pdf"; '
+                           "filename*=UTF-8''Zertifikat%20M%C3%A4rz%20"
+                           "%E8%A8%BC%E6%98%8E%E6%9B%B8.pdf")
+    assert parse_options_header(disposition)[1]["filename"] == NAME
+
+
+def test_an_ascii_name_is_sent_as_it_is(person):
+    disposition = person.web.get(f"/evidence/{person.image}").headers["Content-Disposition"]
+    assert disposition == 'attachment; filename="photo.png"'
