@@ -148,7 +148,7 @@ def test_a_changed_confirm_is_refused(app, user_client, cpt):
 
 def test_exported_csv_imports_into_another_persons_credential(app, user_client):
     client = user_client
-    cpt = example_a(app, client)
+    cpt = example_a(app, client, with_proof=True)  # the proof-file column filled, then ignored
     log_activity(client, cpt, title="=HYPERLINK(\"x\")", provider="+Acme", quantity="1.25",
                  description="-not a formula", tags=["safety"])
     exported = client.get(f"/credentials/{cpt}/activities.csv").data

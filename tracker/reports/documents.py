@@ -6,11 +6,14 @@ Every figure comes from the engine through the credential's ledger; nothing is r
 import csv
 import io
 import mimetypes
+import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from anyascii import anyascii
 from flask import current_app, render_template
 from sqlmodel import Session
 
@@ -117,6 +120,33 @@ def render_pdf(report: Report) -> bytes:
                 url_fetcher=StaticFilesOnly(fail_on_errors=True)).write_pdf()
 
 
+EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
+              "image/webp": "webp"}
+
+
+def safe_part(text: str, limit: int = 40) -> str:
+    """Letters, digits and dashes only, so the name is safe on every computer; other letters
+    are spelt in Latin ones first ("Sécurité — 安全" gives "securite-anquan"), not dropped."""
+    latin = anyascii(text)
+    return re.sub(r"[^A-Za-z0-9]+", "-", latin).strip("-")[:limit].strip("-").lower() or "file"
+
+
+def proof_file_paths(report: Report) -> dict[int, str]:
+    """Each proof file's path in the audit packet, by the file's id. The CSV and the packet's
+    manifest name a file by it, so a row finds its files whatever their order; it holds no
+    "; " to split on. Files of two activities with one day and title are numbered on, so
+    every path is the packet's only one."""
+    paths = {}
+    taken = Counter()
+    for activity, _result, files in report.rows:
+        day = (activity.completed_on or activity.started_on).isoformat()
+        stem = f"evidence/{day}-{safe_part(activity.title)}"
+        for facts in files:
+            taken[stem] += 1
+            paths[facts.id] = f"{stem}-{taken[stem]}.{EXTENSIONS[facts.content_type]}"
+    return paths
+
+
 def _cell(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
@@ -126,6 +156,7 @@ def activities_csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    paths = proof_file_paths(report)
     for activity, result, files in report.rows:
         category = report.ruleset.category(activity.category)
         period = activity.started_on is not None
@@ -143,7 +174,7 @@ def activities_csv(report: Report) -> str:
             points(result.earned),
             points(result.counted),
             "; ".join(FLAG_LABELS.get(flag, flag) for flag in result.flags),
-            "; ".join(f.filename for f in files),
+            "; ".join(paths[f.id] for f in files),
             "; ".join(activity.tags),
             activity.description,
         )])

@@ -6,18 +6,14 @@ a packet with hundreds of megabytes of evidence never needs that much memory.
 
 import hashlib
 import json
-import re
-import time
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from sqlmodel import Session, select
 
 from tracker.models import Activity, Evidence
-from tracker.reports.documents import Report, activities_csv, render_pdf
-
-EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
-              "image/webp": "webp"}
+from tracker.reports.documents import Report, activities_csv, proof_file_paths, render_pdf
 
 
 class _Pieces:
@@ -43,41 +39,32 @@ class _Pieces:
         return data
 
 
-def safe_part(text: str, limit: int = 40) -> str:
-    """Letters, digits and dashes only, so the name is safe on every computer."""
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:limit].strip("-").lower() or "file"
-
-
-def evidence_name(activity, number: int, content_type: str) -> str:
-    day = (activity.completed_on or activity.started_on).isoformat()
-    return f"evidence/{day}-{safe_part(activity.title)}-{number}.{EXTENSIONS[content_type]}"
-
-
 CHUNK = 1024 * 1024
+
+
+def _facts(data: bytes) -> dict:
+    return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
 def packet_chunks(session: Session, report: Report) -> Iterator[bytes]:
     pieces = _Pieces()
     manifest = {}
-    with zipfile.ZipFile(pieces, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-
-        def add(name: str, data: bytes, compress: int) -> Iterator[bytes]:
-            """Write one member a megabyte at a time, handing the archive out as it grows."""
-            info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
-            info.compress_type = compress
-            view = memoryview(data)
-            with archive.open(info, "w", force_zip64=len(data) > 2**31) as member:
-                for start in range(0, len(view), CHUNK):
-                    member.write(view[start:start + CHUNK])
-                    yield pieces.take()
-            manifest[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    # Every entry is deflated. Written to an output that cannot seek back, an entry's sizes
+    # and CRC can only follow its data; a deflated entry's data shows where it ends, a stored
+    # one's does not, and streaming readers (Java's ZipInputStream, stream-unzip) refuse it.
+    # Proof files use level 0, which frames the bytes without compressing them: scans and
+    # photos are compressed already, and compressing them again takes ten times as long.
+    with zipfile.ZipFile(pieces, "w", compression=zipfile.ZIP_DEFLATED,
+                         compresslevel=0) as archive:
+        for name, data in (("report.pdf", render_pdf(report)),
+                           ("activities.csv", activities_csv(report).encode())):
+            archive.writestr(name, data, compresslevel=zlib.Z_DEFAULT_COMPRESSION)
+            manifest[name] = _facts(data)
             yield pieces.take()
-
-        yield from add("report.pdf", render_pdf(report), zipfile.ZIP_DEFLATED)
-        yield from add("activities.csv", activities_csv(report).encode(), zipfile.ZIP_DEFLATED)
-        for activity, _result, files in report.rows:
-            for number, facts in enumerate(files, start=1):
-                name = evidence_name(activity, number, facts.content_type)
+        paths = proof_file_paths(report)
+        for _activity, _result, files in report.rows:
+            for facts in files:
+                name = paths[facts.id]
                 # The very file the report names: a closed cycle's snapshot may name a file
                 # deleted since, whose id the database can give to someone else's new file.
                 data = session.exec(
@@ -89,9 +76,17 @@ def packet_chunks(session: Session, report: Report) -> Iterator[bytes]:
                     manifest[name] = {"missing": f"{facts.filename} was deleted after the "
                                                  "report's cycle closed."}
                     continue
-                # Scans and photos are compressed already: storing them saves time, not space.
-                yield from add(name, data, zipfile.ZIP_STORED)
+                # A megabyte at a time, handing the archive out as it grows.
+                view = memoryview(data)
+                with archive.open(name, "w", force_zip64=len(data) > 2**31) as member:
+                    for start in range(0, len(view), CHUNK):
+                        member.write(view[start:start + CHUNK])
+                        yield pieces.take()
+                # The name as uploaded: the path spells it in Latin letters and digits only.
+                manifest[name] = {"name": facts.filename, **_facts(data)}
+                yield pieces.take()
         archive.writestr("manifest.json", json.dumps(
             {"report": report.title, "generated_on": report.generated_on.isoformat(),
-             "files": manifest}, indent=2))
+             "files": manifest}, indent=2, ensure_ascii=False),
+            compresslevel=zlib.Z_DEFAULT_COMPRESSION)
     yield pieces.take()
