@@ -115,9 +115,18 @@ def render_pdf(report: Report) -> bytes:
             mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": mimetype})
 
+    def add_xmp(document, pdf):
+        # WeasyPrint writes XMP metadata only for PDF/A, /UA and /X, which the report does not
+        # claim to be; PDF 2.0 deprecates the info dictionary for it and archiving tools read
+        # it. It holds the head's title, author, generator and dcterms dates, so it is the same
+        # on each render. Uncompressed (as PDF/A-1 requires), for tools that scan the file.
+        document.metadata.include_in_pdf(pdf, "", None, None, compress=False)
+
     html = render_html(report, for_pdf=True)
+    # pdf_identifier=True: a file ID computed from the content, so it too stays the same.
     return HTML(string=html, base_url="http://recert.invalid/",
-                url_fetcher=StaticFilesOnly(fail_on_errors=True)).write_pdf()
+                url_fetcher=StaticFilesOnly(fail_on_errors=True)).write_pdf(
+                    finisher=add_xmp, pdf_identifier=True)
 
 
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
