@@ -145,6 +145,24 @@ def test_activity_input_gets_the_web_forms_messages(api, user_client, credential
         == said
 
 
+def test_the_document_allows_null_only_where_the_server_takes_it(app, api, credential_id):
+    schemas = app.test_client().get("/api/v1/openapi.json").json["components"]["schemas"]
+    for model, names in (("ActivityIn", ("category", "title")), ("ActivityChange", ("category",
+                         "title")), ("CredentialIn", ("ruleset", "certified_on")),
+                         ("CredentialChange", ("certified_on",)), ("ModuleIn", ("code",))):
+        for name in names:
+            field = schemas[model]["properties"][name]
+            assert field["type"] == "string" and "default" not in field, (model, name)
+    url = f"/activities/{course(api, credential_id)['id']}"
+    for name, said in (("title", "Give the activity a title."), ("category", "Choose")):
+        refused = problem_of(api.patch(url, json={name: None}, headers={"If-Match": "*"}), 422)
+        assert list(refused["errors"]) == [name] and said in refused["errors"][name][0]
+    # Null where the document allows it: an empty provider.
+    cleared = api.patch(url, json={"provider": None}, headers={"If-Match": "*"})
+    assert cleared.status_code == 200 and cleared.json["provider"] == ""
+    assert {"type": "null"} in schemas["ActivityChange"]["properties"]["provider"]["anyOf"]
+
+
 def test_credential_input_gets_the_web_forms_messages(app, api, user_client):
     app.config["TODAY"] = date(2026, 11, 24)
     bad = {**CPT, "certified_on": "2027-01-01", "certificate_number": "no!",

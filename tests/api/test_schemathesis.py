@@ -6,7 +6,8 @@ examples (the `examples` of the request models, as Schemathesis' examples phase 
 positive run only) and then a bounded number of generated requests, valid ones or ones that
 break the document's rules. Schema hooks give the generated requests what a real client
 has: ids of the token owner's own objects in paths (a trashed activity for restore; made
-again when a call deleted them), and the stored version where a change sends `version`.
+again when a call deleted them), and the stored version where a change sends `version` or
+`If-Match`.
 (Schemathesis' pytest plugin is not used: its lazy loader fails under pytest 9 with
 "'Function' object has no attribute '_nodeid'"; `as_strategy` with Hypothesis does the same.)
 """
@@ -122,14 +123,28 @@ def load_schema(app, world: World):
                 path_parameters[name] = ids[real]
         return path_parameters
 
+    def stored_version(context) -> int | None:
+        versioned = VERSIONED.get(name_of(context.operation))
+        if versioned is None:
+            return None
+        name, model = versioned
+        return world.version(model, world.ensure()[name])
+
     @schema.hook
     def map_body(context, body):
         # A change that sends `version` sends the one it read, as a client does.
-        versioned = VERSIONED.get(name_of(context.operation))
-        if versioned and isinstance(body, dict) and isinstance(body.get("version"), int):
-            name, model = versioned
-            body["version"] = world.version(model, world.ensure()[name]) or body["version"]
+        if isinstance(body, dict) and isinstance(body.get("version"), int):
+            body["version"] = stored_version(context) or body["version"]
         return body
+
+    @schema.hook
+    def map_headers(context, headers):
+        # A change that sends If-Match sends the ETag it read (a stale one is 412), as a
+        # client does; a value that breaks the document (a negative case) is left as it is.
+        if headers and isinstance(headers.get("If-Match"), str):
+            version = stored_version(context)
+            headers["If-Match"] = f'"{version}"' if version else headers["If-Match"]
+        return headers
 
     return schema
 

@@ -1,9 +1,12 @@
 """A change says which version it starts from: the ETag of one activity or credential goes
-back in If-Match (or `version` in the body); without either, 428; from a stale one, 409."""
+back in If-Match (or `version` in the body); without either, 428; a stale If-Match is a
+failed precondition (412), a stale `version` a conflict (409). A read answers 304 to an
+If-None-Match that holds its ETag."""
 
 import pytest
 
 from tests.api.helpers import course, problem_of
+from tracker.api import activity_views
 
 
 @pytest.fixture(params=["activity", "credential"])
@@ -35,12 +38,14 @@ def test_if_match_with_the_etag_changes_it_and_gives_the_next_etag(api, thing):
     assert changed.status_code == 200, changed.text
     assert changed.headers["ETag"] == f'"{changed.json["version"]}"' != tag
     assert changed.json.items() >= change.items()
-    stale = api.patch(url, json=change, headers={"If-Match": tag})
-    assert "changed meanwhile" in problem_of(stale, 409)["detail"]
+    stale = problem_of(api.patch(url, json=change, headers={"If-Match": tag}), 412)
+    # The problem shows both versions: the stored one and the one sent.
+    assert "changed meanwhile" in stale["detail"]
+    assert f'version {changed.json["version"]} now' in stale["detail"] and tag in stale["detail"]
     # The version in the body counts too: a stale one is refused beside a fresh If-Match.
     both = api.patch(url, json={**change, "version": 1},
                      headers={"If-Match": changed.headers["ETag"]})
-    problem_of(both, 409)
+    assert "you sent version 1" in problem_of(both, 409)["detail"]
     assert api.patch(url, json={**change, "version": changed.json["version"]}
                      ).status_code == 200
 
@@ -50,12 +55,36 @@ def test_if_match_star_changes_any_version_on_purpose(api, thing):
     assert api.patch(url, json=change, headers={"If-Match": "*"}).status_code == 200
 
 
-@pytest.mark.parametrize("tag", ['"yesterday"', '"\u00b2"', '"' + "9" * 5000 + '"'])
-def test_an_if_match_that_is_no_etag_of_ours(api, thing, tag):
+def test_if_match_compares_strongly_and_if_none_match_weakly(api, thing):
     url, change = thing
-    odd = api.patch(url, json=change, headers={"If-Match": tag})
-    assert problem_of(odd, 422)["errors"] == {
-        "If-Match": ['Send the ETag you read, like "3", or * to change any version.']}
+    read = api.get(url)
+    weak = "W/" + read.headers["ETag"]
+    assert api.get(url, headers={"If-None-Match": weak}).status_code == 304
+    # RFC 9110: a weak tag never matches for If-Match, even beside the right version's.
+    problem_of(api.patch(url, json=change, headers={"If-Match": weak}), 412)
+    assert api.patch(url, json=change, headers={"If-Match": f'{weak}, {read.headers["ETag"]}'}
+                     ).status_code == 200
+    assert api.get(url).json["version"] == read.json["version"] + 1
+
+
+@pytest.mark.parametrize("tag", ['"yesterday"', '"\u00b2"', '"' + "9" * 5000 + '"'])
+def test_an_if_match_that_is_no_etag_of_ours_fails_the_precondition(api, thing, tag):
+    url, change = thing
+    before = api.get(url).json
+    odd = problem_of(api.patch(url, json=change, headers={"If-Match": tag}), 412)
+    assert f'ETag "{before["version"]}"' in odd["detail"] and len(odd["detail"]) < 400
+    assert api.get(url).json == before  # nothing saved
+
+
+def test_a_read_answers_304_while_if_none_match_holds_its_etag(api, thing):
+    url, change = thing
+    tag = api.get(url).headers["ETag"]
+    for held in (tag, f'"0", {tag}', "*"):
+        same = api.get(url, headers={"If-None-Match": held})
+        assert (same.status_code, same.data, same.headers["ETag"]) == (304, b"", tag)
+    assert api.patch(url, json=change, headers={"If-Match": tag}).status_code == 200
+    changed = api.get(url, headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
 
 
 def test_made_and_restored_objects_carry_their_etag(api, credential_id):
@@ -73,7 +102,26 @@ def test_the_document_says_so(app):
     paths = app.test_client().get("/api/v1/openapi.json").json["paths"]
     for path in ("/api/v1/activities/{activity_id}", "/api/v1/credentials/{credential_id}"):
         patch = paths[path]["patch"]
-        assert "428" in patch["responses"] and "409" in patch["responses"]
+        assert {"409", "412", "428"} <= patch["responses"].keys()
+        assert "304" in paths[path]["get"]["responses"]
         assert any(p["name"] == "If-Match" and p["in"] == "header" for p in patch["parameters"])
         for operation in (patch, paths[path]["get"]):
             assert "ETag" in operation["responses"]["200"]["headers"]
+
+
+def test_a_change_that_loses_a_race_after_its_if_match_held_is_412(api, credential_id,
+                                                                    monkeypatch):
+    url = f"/activities/{course(api, credential_id)['id']}"
+    check = activity_views.activity_values
+
+    def someone_saves_meanwhile(*args):
+        # Another client saves after this change's If-Match was checked, before it saves.
+        monkeypatch.setattr(activity_views, "activity_values", check)
+        assert api.patch(url, json={"title": "Theirs"}, headers={"If-Match": '"1"'}
+                         ).status_code == 200
+        return check(*args)
+
+    monkeypatch.setattr(activity_views, "activity_values", someone_saves_meanwhile)
+    lost = problem_of(api.patch(url, json={"title": "Mine"}, headers={"If-Match": '"1"'}), 412)
+    assert "changed meanwhile" in lost["detail"]
+    assert api.get(url).json["title"] == "Theirs"

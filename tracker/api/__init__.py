@@ -11,7 +11,7 @@
 
 The tokens, and the account page that makes and revokes them, are tracker.account's."""
 
-from flask_openapi3 import Info, OpenAPI
+from flask_openapi3 import Info, OpenAPI, Server
 
 from tracker.api.problems import Problem, invalid_request
 
@@ -23,12 +23,15 @@ refused (403) for changes. Every figure (points, totals, status) comes from the 
 as on the web pages. Errors are problem details (`application/problem+json`, RFC 9457); input
 that is not right answers 422 with `errors`, the web forms' messages by field. A change
 (PATCH) says which version it starts from: the `ETag` you read in `If-Match`, or `version` in
-the body (428 without either; 409 when someone saved since, and nothing is saved). Each token
+the body (428 without either; when someone saved since, nothing is saved: 412 for `If-Match`,
+409 for `version`). A read answers 304 to an `If-None-Match` that holds its `ETag`. Each token
 may make a limited number of requests per minute (429, with `Retry-After`)."""
 
 # The arguments create_app gives flask-openapi3's OpenAPI (a Flask subclass).
 OPENAPI_OPTIONS = {
     "info": Info(title="Recert API", version="1", description=DESCRIPTION),
+    # Relative: the server that serves the document (its paths hold /api/v1).
+    "servers": [Server(url="/", description="This Recert server.")],
     "security_schemes": {"bearerAuth": {
         "type": "http", "scheme": "bearer",
         "description": "A personal access token from your account page.",
@@ -56,6 +59,9 @@ def init_app(app: OpenAPI) -> None:
 
     csrf.exempt(bp)  # no cookies, so no cross-site requests to guard against
     app.register_api(bp)
+    # Straight into the finished document: flask-openapi3's Schema model would drop the
+    # JSON Schema keywords it does not know on the way.
+    app.api_doc["components"]["schemas"].update(report_views.EXPORT_SCHEMAS)
     app.register_blueprint(docs.bp)
     problems.init_app(app, {bp.name})
     auth.init_app(app)

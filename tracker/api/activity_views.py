@@ -3,7 +3,7 @@ read, change, move to the trash and restore."""
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -19,7 +19,9 @@ from tracker.api.blueprint import (
     NO_CONTENT,
     NO_VERSION,
     NOT_FOUND,
+    NOT_MODIFIED,
     READ_ONLY,
+    STALE,
     answer,
     bp,
 )
@@ -31,7 +33,7 @@ from tracker.api.inputs import (
     CredentialPath,
 )
 from tracker.api.owned import own_activity, own_credential
-from tracker.api.preconditions import ChangeHeaders, etag, started_from
+from tracker.api.preconditions import ChangeHeaders, ReadHeaders, etag, lost_race, started_from
 from tracker.api.problems import ApiProblem, ChangedMeanwhile, InvalidInput
 from tracker.api.schemas import ActivityOut, ActivityPage, activity_out, figure
 from tracker.api.validation import activity_fields, activity_values
@@ -46,12 +48,13 @@ SAVE_FAILED = "We could not save this, and nothing was changed. Please try again
 
 
 @contextmanager
-def saving():
-    """A refused save as a problem: 409 when changed meanwhile, 503 when the database failed."""
+def saving(changed_meanwhile: Callable[[str], ApiProblem] = ChangedMeanwhile):
+    """A refused save as a problem: `changed_meanwhile`'s when someone saved in between (409;
+    lost_race's 412 after an If-Match), 503 when the database failed."""
     try:
         yield
     except Conflict as error:
-        raise ChangedMeanwhile("activity") from error
+        raise changed_meanwhile("activity") from error
     except services.SaveFailed as error:
         raise ApiProblem(503, SAVE_FAILED) from error
 
@@ -133,24 +136,26 @@ def create_activity(path: CredentialPath, body: ActivityIn):
 
 
 @bp.get(f"/activities/<{ID}:activity_id>", tags=[ACTIVITIES],
-        responses={200: ActivityOut, **NOT_FOUND})
-def get_activity(path: ActivityPath):
-    """One activity, with its points and files."""
+        responses={200: ActivityOut, **NOT_MODIFIED, **NOT_FOUND})
+def get_activity(path: ActivityPath, header: ReadHeaders):
+    """One activity, with its points and files. The ETag is the version of its own fields:
+    its points can change without it (another activity, another day)."""
     return activity_answer(own_activity(path.activity_id))
 
 
 @bp.patch(f"/activities/<{ID}:activity_id>", tags=[ACTIVITIES],
-          responses={200: ActivityOut, **READ_ONLY, **NOT_FOUND, **CONFLICT, **NO_VERSION})
+          responses={200: ActivityOut, **READ_ONLY, **NOT_FOUND, **CONFLICT, **STALE,
+                     **NO_VERSION})
 def update_activity(path: ActivityPath, header: ChangeHeaders, body: ActivityChange):
     """Change an activity: the fields sent replace the stored ones, then the whole activity is
     checked as the web form checks it. Send the version you read (`If-Match` or `version`)."""
     activity = own_activity(path.activity_id)
-    started = started_from(activity.version, body.version)
+    started = started_from("activity", activity.version, body.version)
     credential = own_credential(activity.held_credential_id)
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     values = activity_values(ruleset_of(credential, credential.current_cycle),
                              {**activity_fields(activity), **changes})
-    with saving():
+    with saving(lost_race):
         services.update_activity(get_session(), activity, values, [], set(), started)
     return activity_answer(own_activity(activity.id))
 

@@ -1,11 +1,12 @@
 """The API's blueprint (/api/v1) and what every operation shares: auth, limits, answers."""
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 from werkzeug.exceptions import HTTPException
 
 from tracker.api import auth, problems
+from tracker.api.preconditions import ETAG
 from tracker.extensions import limiter
 
 PREFIX = "/api/v1"
@@ -29,10 +30,30 @@ def problem_response(description: str, headers: dict | None = None) -> dict:
     return response
 
 
+OCTET_STREAM = "application/octet-stream"
+
+
 def file_response(description: str, *media_types: str) -> dict:
+    """A binary download: its own types, then application/octet-stream, the one binary type
+    every common generator reads (openapi-python-client leaves out a response it finds no
+    such type in). The server answers with that type when asked for it (labelled_as_asked)."""
     return {"description": description, "content": {
         media_type: {"schema": {"type": "string", "format": "binary"}}
-        for media_type in media_types}}
+        for media_type in (*media_types, OCTET_STREAM)}}
+
+
+def text_response(description: str, media_type: str) -> dict:
+    """A text download (CSV): a string, which generators read as text, not as bytes."""
+    return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
+
+
+def labelled_as_asked(response: Response) -> Response:
+    """A binary download labelled application/octet-stream when the client's Accept prefers
+    that to the file's own type (file_response offers both); by its own type otherwise."""
+    if request.accept_mimetypes.best_match([response.mimetype, OCTET_STREAM]) == OCTET_STREAM:
+        response.mimetype = OCTET_STREAM
+    response.vary.add("Accept")
+    return response
 
 
 UNAUTHORIZED = problem_response(
@@ -47,8 +68,12 @@ UNAVAILABLE = problem_response("The database cannot be reached, or it refused th
                                "Nothing was saved; try again.")
 NOT_FOUND = {404: problem_response("There is no such object, or it is not yours.")}
 READ_ONLY = {403: problem_response("The token may only read.")}
-CONFLICT = {409: problem_response("Changed meanwhile (`If-Match` or `version` is not the "
-                                  "stored version), or already there. Nothing was saved.")}
+CONFLICT = {409: problem_response("Changed meanwhile (`version` is not the stored version), "
+                                  "or already there. Nothing was saved.")}
+STALE = {412: problem_response("Changed meanwhile: `If-Match` does not hold the stored "
+                               "version's ETag (a weak one never does). Nothing was saved.")}
+NOT_MODIFIED = {304: {"description": "`If-None-Match` holds the current version's ETag: what "
+                                     "you read is still it.", "headers": ETAG}}
 NO_VERSION = {428: problem_response("Neither `If-Match` nor `version` says which version this "
                                     "change starts from. Nothing was saved.")}
 TOO_LARGE = {413: problem_response("The file is too large.")}
@@ -82,5 +107,7 @@ limiter.shared_limit(_rate_limit, scope="api", key_func=auth.rate_limit_key)(bp)
 
 
 def answer(model: BaseModel, status: int = 200, headers: dict | None = None) -> Response:
+    """The model as JSON; to a read whose If-None-Match holds the ETag in `headers`, 304
+    (Werkzeug compares weakly, as RFC 9110 says for If-None-Match)."""
     return Response(model.model_dump_json(), status=status, mimetype="application/json",
-                    headers=headers)
+                    headers=headers).make_conditional(request)

@@ -10,8 +10,10 @@ from tracker.api.blueprint import (
     NO_CONTENT,
     NO_VERSION,
     NOT_FOUND,
+    NOT_MODIFIED,
     READ_ONLY,
     RULESETS,
+    STALE,
     answer,
     bp,
 )
@@ -23,8 +25,8 @@ from tracker.api.inputs import (
     RuleSetQuery,
 )
 from tracker.api.owned import own_credential
-from tracker.api.preconditions import ChangeHeaders, etag, started_from
-from tracker.api.problems import ApiProblem, ChangedMeanwhile, InvalidInput
+from tracker.api.preconditions import ChangeHeaders, ReadHeaders, etag, lost_race, started_from
+from tracker.api.problems import ApiProblem, InvalidInput
 from tracker.api.schemas import (
     CredentialList,
     CredentialOut,
@@ -99,20 +101,21 @@ def create_credential(body: CredentialIn):
 
 
 @bp.get(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],
-        responses={200: CredentialOut, **NOT_FOUND})
-def get_credential(path: CredentialPath):
+        responses={200: CredentialOut, **NOT_MODIFIED, **NOT_FOUND})
+def get_credential(path: CredentialPath, header: ReadHeaders):
     """One credential you hold."""
     credential = own_credential(path.credential_id)
     return answer(credential_out(credential), headers=etag(credential.version))
 
 
 @bp.patch(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],
-          responses={200: CredentialOut, **READ_ONLY, **NOT_FOUND, **CONFLICT, **NO_VERSION})
+          responses={200: CredentialOut, **READ_ONLY, **NOT_FOUND, **CONFLICT, **STALE,
+                     **NO_VERSION})
 def update_credential(path: CredentialPath, header: ChangeHeaders, body: CredentialChange):
     """Change a credential's details; a new certification date moves its first cycle. Send the
     version you read (`If-Match` or `version`)."""
     credential = own_credential(path.credential_id)
-    started = started_from(credential.version, body.version)
+    started = started_from("credential", credential.version, body.version)
     ruleset = ruleset_of(credential, credential.open_cycle)
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     certified_on, number, modules = credential_values(
@@ -121,7 +124,7 @@ def update_credential(path: CredentialPath, header: ChangeHeaders, body: Credent
         services.update_credential(get_session(), credential, certified_on, number, modules,
                                    started)
     except Conflict as error:
-        raise ChangedMeanwhile("credential") from error
+        raise lost_race("credential") from error
     credential = own_credential(credential.id)
     return answer(credential_out(credential), headers=etag(credential.version))
 

@@ -19,6 +19,7 @@ from tracker.api.blueprint import (
     answer,
     bp,
     file_response,
+    labelled_as_asked,
 )
 from tracker.api.inputs import ActivityPath, EvidencePath, EvidenceUpload
 from tracker.api.owned import own_activity, own_evidence
@@ -77,7 +78,7 @@ def upload_evidence(path: ActivityPath, form: EvidenceUpload):
 def download_evidence(path: EvidencePath):
     """Download a proof file."""
     evidence = own_evidence(path.evidence_id)
-    return download(evidence.data, evidence.content_type, evidence.filename)
+    return labelled_as_asked(download(evidence.data, evidence.content_type, evidence.filename))
 
 
 @bp.delete(f"/evidence/<{ID}:evidence_id>", tags=[EVIDENCE],

@@ -4,7 +4,7 @@ The bodies check only the types (text, number, date, list): every rule of an act
 required field or a length too, is tracker.activities.validation's, which every door calls,
 and a credential's is the web form's (see tracker.api.validation), so the API and the web
 refuse the same things in the same words. The document still shows those rules (`required`,
-`maxLength`, `maximum`) to people writing a client.
+never null, `maxLength`, `maximum`) to people writing a client.
 """
 
 from datetime import date
@@ -29,18 +29,33 @@ def Text(max_length: int):
     return Annotated[str, Field(json_schema_extra={"maxLength": max_length})]
 
 
-def body(required: tuple[str, ...] = (), examples: dict[str, dict] | None = None) -> ConfigDict:
-    """A body's settings: unknown fields refused; the fields the form requires (in the document
-    only: the form says what is missing, where pydantic would answer before it in its own
-    words); and examples, by summary, that flask-openapi3 puts beside the request body."""
+def body(required: tuple[str, ...] = (), not_null: tuple[str, ...] = (),
+         examples: dict[str, dict] | None = None) -> ConfigDict:
+    """A body's settings: unknown fields refused; the fields the form requires, and those it
+    refuses empty (`not_null`), shown in the document as required and never null, without a
+    default. Only in the document: the model lets a missing or null one through, so that the
+    form says what is missing in its own words, where pydantic would answer before it in its
+    own. And examples, by summary, that flask-openapi3 puts beside the request body."""
     config = ConfigDict(extra="forbid")
-    if required:
-        config["json_schema_extra"] = {"required": list(required)}
+    if required or not_null:
+        config["json_schema_extra"] = _documented(required, not_null)
     if examples:
         config["openapi_extra"] = {"examples": {  # type: ignore[typeddict-unknown-key]
             f"example{number}": {"summary": summary, "value": value}
             for number, (summary, value) in enumerate(examples.items(), 1)}}
     return config
+
+
+def _documented(required: tuple[str, ...], not_null: tuple[str, ...]):
+    def edit(schema: dict) -> None:
+        if required:
+            schema["required"] = list(required)
+        for name in required + not_null:
+            field = schema["properties"][name]
+            del field["default"]
+            [given] = [choice for choice in field.pop("anyOf") if choice != {"type": "null"}]
+            field.update(given)
+    return edit
 
 
 Code = Annotated[str, Field(max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
@@ -141,7 +156,7 @@ class CredentialIn(Body):
 class CredentialChange(Body):
     """Only the fields sent are changed; `modules`, when sent, is the whole new list."""
 
-    model_config = body(examples={"A new certificate number": {
+    model_config = body(not_null=("certified_on",), examples={"A new certificate number": {
         "certificate_number": "CPT-12345", "version": 1}})
 
     certified_on: date | None = None
@@ -180,7 +195,8 @@ class ActivityIn(Body):
 class ActivityChange(Body):
     """Only the fields sent are changed."""
 
-    model_config = body(examples={"More hours": {"quantity": "6.5", "version": 1}})
+    model_config = body(not_null=("category", "title"),
+                        examples={"More hours": {"quantity": "6.5", "version": 1}})
 
     category: str | None = None
     title: Text(TITLE_MAX_LENGTH) | None = None

@@ -69,11 +69,23 @@ class InvalidInput(ApiProblem):
 
 
 class ChangedMeanwhile(ApiProblem):
-    """A change from a version that is no longer the stored one (409): nothing was saved."""
+    """A change from a version that is no longer the stored one: nothing was saved. 412 when
+    the version came in If-Match (a failed precondition), 409 when in the body. `stored` and
+    `sent` show both versions where the check knows them (not after a lost race)."""
 
-    def __init__(self, what: str) -> None:
-        super().__init__(409, f"{changed_meanwhile(what)} Read it again and send your change "
-                              "with its new version.")
+    def __init__(self, what: str, status: int = 409, stored: int | None = None,
+                 sent: int | str | None = None) -> None:
+        versions = ""
+        if stored is not None:
+            said = f"version {sent}" if isinstance(sent, int) else f"If-Match: {_short(sent)}"
+            versions = f" It is version {stored} now (ETag \"{stored}\"); you sent {said}."
+        super().__init__(status, f"{changed_meanwhile(what)}{versions} Read it again and send "
+                                 "your change with its new version.")
+
+
+def _short(text: str | None, limit: int = 40) -> str:
+    text = text or ""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def problem(status: int, detail: str | None = None, errors: dict[str, list[str]] | None = None,
