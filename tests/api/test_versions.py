@@ -3,6 +3,8 @@ back in If-Match (or `version` in the body); without either, 428; a stale If-Mat
 failed precondition (412), a stale `version` a conflict (409). A read answers 304 to an
 If-None-Match that holds its ETag."""
 
+import hashlib
+
 import pytest
 
 from tests.api.helpers import course, problem_of
@@ -17,10 +19,18 @@ def thing(request, api, credential_id) -> tuple[str, dict]:
     return f"/credentials/{credential_id}", {"certificate_number": "CPT-9"}
 
 
-def test_one_object_is_answered_with_its_version_as_etag(api, thing):
-    url, _change = thing
+def etag_of(answer) -> str:
+    """The ETag an answer should carry: its version, then a digest of its body."""
+    return f'"{answer.json["version"]}.{hashlib.sha256(answer.data).hexdigest()[:12]}"'
+
+
+def test_one_object_is_answered_with_its_version_and_digest_as_etag(api, thing):
+    url, change = thing
     read = api.get(url)
-    assert read.headers["ETag"] == f'"{read.json["version"]}"'
+    assert read.headers["ETag"] == etag_of(read)
+    # If-Match reads only the version: the version alone, as in `version`, is enough.
+    assert api.patch(url, json=change, headers={"If-Match": f'"{read.json["version"]}"'}
+                     ).status_code == 200
 
 
 def test_a_change_that_says_no_version_is_refused_with_428(api, thing):
@@ -36,7 +46,7 @@ def test_if_match_with_the_etag_changes_it_and_gives_the_next_etag(api, thing):
     tag = api.get(url).headers["ETag"]
     changed = api.patch(url, json=change, headers={"If-Match": tag})
     assert changed.status_code == 200, changed.text
-    assert changed.headers["ETag"] == f'"{changed.json["version"]}"' != tag
+    assert changed.headers["ETag"] == etag_of(changed) != tag
     assert changed.json.items() >= change.items()
     stale = problem_of(api.patch(url, json=change, headers={"If-Match": tag}), 412)
     # The problem shows both versions: the stored one and the one sent.
@@ -72,7 +82,7 @@ def test_an_if_match_that_is_no_etag_of_ours_fails_the_precondition(api, thing, 
     url, change = thing
     before = api.get(url).json
     odd = problem_of(api.patch(url, json=change, headers={"If-Match": tag}), 412)
-    assert f'ETag "{before["version"]}"' in odd["detail"] and len(odd["detail"]) < 400
+    assert f'version {before["version"]} now' in odd["detail"] and len(odd["detail"]) < 400
     assert api.get(url).json == before  # nothing saved
 
 
@@ -91,11 +101,27 @@ def test_made_and_restored_objects_carry_their_etag(api, credential_id):
     made = api.post(f"/credentials/{credential_id}/activities", json={
         "category": "CE-TRAINING", "title": "Course", "completed_on": "2024-05-01",
         "quantity": "2"})
-    assert made.headers["ETag"] == f'"{made.json["version"]}"'
+    assert made.headers["ETag"] == etag_of(made)
     url = f"/activities/{made.json['id']}"
     assert api.delete(url).status_code == 204
     restored = api.post(f"{url}/restore")
-    assert restored.headers["ETag"] == f'"{restored.json["version"]}"'
+    assert restored.headers["ETag"] == etag_of(restored)
+
+
+def test_a_read_is_not_304_when_its_figures_changed_but_its_version_did_not(api, credential_id):
+    """Volunteering counts at most 20 points, in date order: an earlier one logged later
+    takes points from this one, whose own fields (and version) stay as they were."""
+    later = course(api, credential_id, category="X", title="Food bank", quantity="15",
+                   completed_on="2025-06-01")
+    url = f"/activities/{later['id']}"
+    read = api.get(url)
+    assert read.json["points"]["counted"] == "15.00"
+    course(api, credential_id, category="X", title="Park clean-up", quantity="10",
+           completed_on="2024-06-01")
+    again = api.get(url, headers={"If-None-Match": read.headers["ETag"]})
+    assert again.status_code == 200, "a 304 would hide the new figures"
+    assert again.json["version"] == read.json["version"]
+    assert again.json["points"]["counted"] == "10.00"
 
 
 def test_the_document_says_so(app):

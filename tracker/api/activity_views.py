@@ -33,7 +33,7 @@ from tracker.api.inputs import (
     CredentialPath,
 )
 from tracker.api.owned import own_activity, own_credential
-from tracker.api.preconditions import ChangeHeaders, ReadHeaders, etag, lost_race, started_from
+from tracker.api.preconditions import ChangeHeaders, ReadHeaders, lost_race, started_from
 from tracker.api.problems import ApiProblem, ChangedMeanwhile, InvalidInput
 from tracker.api.schemas import ActivityOut, ActivityPage, activity_out, figure
 from tracker.api.validation import activity_fields, activity_values
@@ -64,7 +64,7 @@ def activity_answer(activity: Activity, status: int = 200, headers: dict | None 
     its version as the ETag."""
     ledger = ledger_of(get_session(), own_credential(activity.held_credential_id), today())
     out = activity_out(activity, ledger.results[activity.id], ledger.files.get(activity.id, []))
-    return answer(out, status, {**etag(activity.version), **(headers or {})})
+    return answer(out, status, headers, version=activity.version)
 
 
 # A cursor names the row a page ended with and the row the next page begins with, in the

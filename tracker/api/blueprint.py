@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from werkzeug.exceptions import HTTPException
 
 from tracker.api import auth, problems
-from tracker.api.preconditions import ETAG
+from tracker.api.preconditions import ETAG, etag
 from tracker.extensions import limiter
 
 PREFIX = "/api/v1"
@@ -70,10 +70,10 @@ NOT_FOUND = {404: problem_response("There is no such object, or it is not yours.
 READ_ONLY = {403: problem_response("The token may only read.")}
 CONFLICT = {409: problem_response("Changed meanwhile (`version` is not the stored version), "
                                   "or already there. Nothing was saved.")}
-STALE = {412: problem_response("Changed meanwhile: `If-Match` does not hold the stored "
-                               "version's ETag (a weak one never does). Nothing was saved.")}
-NOT_MODIFIED = {304: {"description": "`If-None-Match` holds the current version's ETag: what "
-                                     "you read is still it.", "headers": ETAG}}
+STALE = {412: problem_response("Changed meanwhile: `If-Match` does not hold an ETag of the "
+                               "stored version (a weak one never does). Nothing was saved.")}
+NOT_MODIFIED = {304: {"description": "`If-None-Match` holds the current ETag: nothing in what "
+                                     "you read changed.", "headers": ETAG}}
 NO_VERSION = {428: problem_response("Neither `If-Match` nor `version` says which version this "
                                     "change starts from. Nothing was saved.")}
 TOO_LARGE = {413: problem_response("The file is too large.")}
@@ -106,8 +106,13 @@ def _rate_limit() -> str:
 limiter.shared_limit(_rate_limit, scope="api", key_func=auth.rate_limit_key)(bp)
 
 
-def answer(model: BaseModel, status: int = 200, headers: dict | None = None) -> Response:
-    """The model as JSON; to a read whose If-None-Match holds the ETag in `headers`, 304
-    (Werkzeug compares weakly, as RFC 9110 says for If-None-Match)."""
-    return Response(model.model_dump_json(), status=status, mimetype="application/json",
-                    headers=headers).make_conditional(request)
+def answer(model: BaseModel, status: int = 200, headers: dict | None = None,
+           version: int | None = None) -> Response:
+    """The model as JSON, with an ETag when it is one row at a `version`; to a read whose
+    If-None-Match holds that ETag, 304 (Werkzeug compares weakly, as RFC 9110 says for
+    If-None-Match)."""
+    body = model.model_dump_json()
+    response = Response(body, status=status, mimetype="application/json", headers=headers)
+    if version is not None:
+        response.set_etag(etag(version, body))
+    return response.make_conditional(request)

@@ -25,7 +25,7 @@ from tracker.api.inputs import (
     RuleSetQuery,
 )
 from tracker.api.owned import own_credential
-from tracker.api.preconditions import ChangeHeaders, ReadHeaders, etag, lost_race, started_from
+from tracker.api.preconditions import ChangeHeaders, ReadHeaders, lost_race, started_from
 from tracker.api.problems import ApiProblem, InvalidInput
 from tracker.api.schemas import (
     CredentialList,
@@ -96,8 +96,8 @@ def create_credential(body: CredentialIn):
                               "instead.") from error
     credential = own_credential(credential.id)
     return answer(credential_out(credential), 201, {
-        "Location": url_for("api.get_credential", credential_id=credential.id),
-        **etag(credential.version)})
+        "Location": url_for("api.get_credential", credential_id=credential.id)},
+        version=credential.version)
 
 
 @bp.get(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],
@@ -105,7 +105,7 @@ def create_credential(body: CredentialIn):
 def get_credential(path: CredentialPath, header: ReadHeaders):
     """One credential you hold."""
     credential = own_credential(path.credential_id)
-    return answer(credential_out(credential), headers=etag(credential.version))
+    return answer(credential_out(credential), version=credential.version)
 
 
 @bp.patch(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],
@@ -126,7 +126,7 @@ def update_credential(path: CredentialPath, header: ChangeHeaders, body: Credent
     except Conflict as error:
         raise lost_race("credential") from error
     credential = own_credential(credential.id)
-    return answer(credential_out(credential), headers=etag(credential.version))
+    return answer(credential_out(credential), version=credential.version)
 
 
 @bp.delete(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],

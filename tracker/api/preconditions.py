@@ -1,7 +1,8 @@
 """Changes say which version they start from, so no one overwrites a change they never saw.
 
-An activity or a credential is answered with its version as an `ETag` ("3"). A PATCH must send
-it back, in the `If-Match` header (RFC 9110) or as `version` in the body: without either it is
+An activity or a credential is answered with an `ETag` that starts with its version and ends
+with a digest of the answer ("3.5f2a9c0e41b7"). A PATCH must send it back (or only its version,
+"3"), in the `If-Match` header (RFC 9110) or as `version` in the body: without either it is
 refused with 428. `If-Match` is a precondition: when the stored version is none of its tags,
 412 Precondition Failed. It compares strongly (RFC 9110, 13.1.1), so a weak tag (`W/"3"`)
 never matches, and a tag that is no version of ours matches nothing either: both are 412, as
@@ -12,6 +13,8 @@ either case. `If-Match: *` changes whatever version is stored, on purpose.
 A read answers 304 Not Modified, without a body, when `If-None-Match` holds its ETag (weakly
 compared, as RFC 9110 says for that header): tracker.api.blueprint.answer does it.
 """
+
+import hashlib
 
 from flask import request
 from pydantic import BaseModel, Field
@@ -37,14 +40,22 @@ class ReadHeaders(BaseModel):
         "version."))
 
 
-ETAG = {"ETag": {"description": "The version, quoted (e.g. `\"3\"`): send it back in "
-                                "`If-Match` to change this, or in `If-None-Match` to read it "
-                                "only when it changed.",
+ETAG = {"ETag": {"description": "The version and a digest of the answer, quoted (e.g. "
+                                "`\"3.5f2a9c0e41b7\"`): send it back in `If-Match` to change "
+                                "this (only its version counts there), or in `If-None-Match` "
+                                "to read it only when anything in it changed.",
                  "schema": {"type": "string"}, "required": True}}
 
 
-def etag(version: int) -> dict[str, str]:
-    return {"ETag": f'"{version}"'}
+def etag(version: int, body: str) -> str:
+    """The version, then a digest of all the answer says: its figures (points, flags) change
+    with other activities and the day while its version stays, and a 304 must not hide that.
+    If-Match reads only the version."""
+    return f"{version}.{hashlib.sha256(body.encode()).hexdigest()[:12]}"
+
+
+def _version_of(tag: str) -> int | None:
+    return whole_number(tag.split(".", 1)[0])
 
 
 def _if_match_sent() -> bool:
@@ -64,7 +75,7 @@ def started_from(what: str, stored: int, sent: int | None) -> int:
     if "If-Match" not in request.headers and sent is None:
         raise ApiProblem(428, SAY_THE_VERSION)
     if _if_match_sent():
-        versions = {whole_number(tag) for tag in request.if_match.as_set()}  # strong only
+        versions = {_version_of(tag) for tag in request.if_match.as_set()}  # strong only
         if stored not in versions:
             raise ChangedMeanwhile(what, 412, stored, request.headers["If-Match"])
     if sent is not None and sent != stored:

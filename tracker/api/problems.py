@@ -78,7 +78,7 @@ class ChangedMeanwhile(ApiProblem):
         versions = ""
         if stored is not None:
             said = f"version {sent}" if isinstance(sent, int) else f"If-Match: {_short(sent)}"
-            versions = f" It is version {stored} now (ETag \"{stored}\"); you sent {said}."
+            versions = f" It is version {stored} now; you sent {said}."
         super().__init__(status, f"{changed_meanwhile(what)}{versions} Read it again and send "
                                  "your change with its new version.")
 
