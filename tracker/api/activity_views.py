@@ -14,14 +14,13 @@ from tracker.activities.listing import Filters, Row, filtered_rows
 from tracker.api.auth import api_user
 from tracker.api.blueprint import (
     ACTIVITIES,
+    CHANGE_REFUSALS,
     CONFLICT,
     ID,
     NO_CONTENT,
-    NO_VERSION,
     NOT_FOUND,
     NOT_MODIFIED,
     READ_ONLY,
-    STALE,
     answer,
     bp,
 )
@@ -138,14 +137,13 @@ def create_activity(path: CredentialPath, body: ActivityIn):
 @bp.get(f"/activities/<{ID}:activity_id>", tags=[ACTIVITIES],
         responses={200: ActivityOut, **NOT_MODIFIED, **NOT_FOUND})
 def get_activity(path: ActivityPath, header: ReadHeaders):
-    """One activity, with its points and files. The ETag is the version of its own fields:
-    its points can change without it (another activity, another day)."""
+    """One activity, with its points and files. Its ETag changes with anything in the answer,
+    its points too (another activity, another day), but If-Match reads only its version."""
     return activity_answer(own_activity(path.activity_id))
 
 
 @bp.patch(f"/activities/<{ID}:activity_id>", tags=[ACTIVITIES],
-          responses={200: ActivityOut, **READ_ONLY, **NOT_FOUND, **CONFLICT, **STALE,
-                     **NO_VERSION})
+          responses={200: ActivityOut, **CHANGE_REFUSALS})
 def update_activity(path: ActivityPath, header: ChangeHeaders, body: ActivityChange):
     """Change an activity: the fields sent replace the stored ones, then the whole activity is
     checked as the web form checks it. Send the version you read (`If-Match` or `version`)."""

@@ -76,6 +76,8 @@ NOT_MODIFIED = {304: {"description": "`If-None-Match` holds the current ETag: no
                                      "you read changed.", "headers": ETAG}}
 NO_VERSION = {428: problem_response("Neither `If-Match` nor `version` says which version this "
                                     "change starts from. Nothing was saved.")}
+# Every way a PATCH of one row is refused.
+CHANGE_REFUSALS = {**READ_ONLY, **NOT_FOUND, **CONFLICT, **STALE, **NO_VERSION}
 TOO_LARGE = {413: problem_response("The file is too large.")}
 NO_CONTENT = {204: None}
 

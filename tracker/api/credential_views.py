@@ -4,16 +4,15 @@ from flask import Response, json, url_for
 
 from tracker.api.auth import api_user
 from tracker.api.blueprint import (
+    CHANGE_REFUSALS,
     CONFLICT,
     CREDENTIALS,
     ID,
     NO_CONTENT,
-    NO_VERSION,
     NOT_FOUND,
     NOT_MODIFIED,
     READ_ONLY,
     RULESETS,
-    STALE,
     answer,
     bp,
 )
@@ -109,8 +108,7 @@ def get_credential(path: CredentialPath, header: ReadHeaders):
 
 
 @bp.patch(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],
-          responses={200: CredentialOut, **READ_ONLY, **NOT_FOUND, **CONFLICT, **STALE,
-                     **NO_VERSION})
+          responses={200: CredentialOut, **CHANGE_REFUSALS})
 def update_credential(path: CredentialPath, header: ChangeHeaders, body: CredentialChange):
     """Change a credential's details; a new certification date moves its first cycle. Send the
     version you read (`If-Match` or `version`)."""
