@@ -17,6 +17,7 @@ from anyascii import anyascii
 from flask import current_app, render_template
 from sqlmodel import Session
 
+from tracker.activities.evidence import EXTENSIONS
 from tracker.credentials import snapshots
 from tracker.dashboard.chart import Chart, build_chart
 from tracker.display import FLAG_LABELS, points
@@ -129,10 +130,6 @@ def render_pdf(report: Report) -> bytes:
                     finisher=add_xmp, pdf_identifier=True)
 
 
-EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
-              "image/webp": "webp"}
-
-
 def safe_part(text: str, limit: int = 40) -> str:
     """Letters, digits and dashes only, so the name is safe on every computer; other letters
     are spelt in Latin ones first ("Sécurité — 安全" gives "securite-anquan"), not dropped."""
@@ -152,7 +149,8 @@ def proof_file_paths(report: Report) -> dict[int, str]:
         stem = f"evidence/{day}-{safe_part(activity.title)}"
         for facts in files:
             taken[stem] += 1
-            paths[facts.id] = f"{stem}-{taken[stem]}.{EXTENSIONS[facts.content_type]}"
+            ending = EXTENSIONS[facts.content_type][0]  # the type's usual one: ".jpg"
+            paths[facts.id] = f"{stem}-{taken[stem]}{ending}"
     return paths
 
 
