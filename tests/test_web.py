@@ -33,32 +33,28 @@ def person(app, user_client, cpt):
                            anyone=app.test_client())
 
 
+# Files both doors send at the same address (the API's under /api/v1): (address, its name).
+BOTH_DOORS = {
+    "report PDF": ("/credentials/{cpt}/report.pdf", rf"{REPORT}\.pdf"),
+    "report CSV": ("/credentials/{cpt}/activities.csv", rf"{REPORT}\.csv"),
+    "audit packet": ("/credentials/{cpt}/packet.zip", rf"{REPORT}-packet\.zip"),
+    "proof file": ("/evidence/{pdf}", re.escape(NAME)),
+}
 # What each file is called when asked for: (how to ask, inline or attachment, its name).
 FILES = {
-    "report PDF": (lambda p: p.web.get(f"/credentials/{p.cpt}/report.pdf"),
-                   "attachment", rf"{REPORT}\.pdf"),
-    "report CSV": (lambda p: p.web.get(f"/credentials/{p.cpt}/activities.csv"),
-                   "attachment", rf"{REPORT}\.csv"),
-    "audit packet": (lambda p: p.web.get(f"/credentials/{p.cpt}/packet.zip"),
-                     "attachment", rf"{REPORT}-packet\.zip"),
+    **{what: (lambda p, address=address: p.web.get(address.format(**vars(p))),
+              "attachment", name) for what, (address, name) in BOTH_DOORS.items()},
+    **{f"API {what}": (lambda p, address=address: p.api.get(address.format(**vars(p))),
+                       "attachment", name) for what, (address, name) in BOTH_DOORS.items()},
     "full export": (lambda p: p.web.get("/account/export.json"),
                     "attachment", r"recert-export\.json"),
+    "API full export": (lambda p: p.api.get("/export.json"),
+                        "attachment", r"recert-export\.json"),
     "import template": (lambda p: p.web.get(f"/credentials/{p.cpt}/import/template.csv"),
                         "attachment", r"recert-import-template-mssc-cpt\.csv"),
-    "proof file": (lambda p: p.web.get(f"/evidence/{p.pdf}"), "attachment", re.escape(NAME)),
     "image shown in the page": (lambda p: p.web.get(f"/evidence/{p.image}/view"),
                                 "inline", r"photo\.png"),
     "calendar feed": (lambda p: p.anyone.get(p.feed), "attachment", r"recert-deadlines\.ics"),
-    "API report PDF": (lambda p: p.api.get(f"/credentials/{p.cpt}/report.pdf"),
-                       "attachment", rf"{REPORT}\.pdf"),
-    "API report CSV": (lambda p: p.api.get(f"/credentials/{p.cpt}/activities.csv"),
-                       "attachment", rf"{REPORT}\.csv"),
-    "API audit packet": (lambda p: p.api.get(f"/credentials/{p.cpt}/packet.zip"),
-                         "attachment", rf"{REPORT}-packet\.zip"),
-    "API full export": (lambda p: p.api.get("/export.json"),
-                        "attachment", r"recert-export\.json"),
-    "API proof file": (lambda p: p.api.get(f"/evidence/{p.pdf}"),
-                       "attachment", re.escape(NAME)),
 }
 
 
