@@ -76,9 +76,15 @@ class User(SQLModel, table=True):
     email: str = Field(max_length=254, unique=True, index=True)
     display_name: str = Field(max_length=80)
     password_hash: str = Field(max_length=255)
-    # No longer read: logins are rows of login_sessions now. Kept (and still filled) so that
-    # no migration is needed; the next migration that touches users may drop it.
-    login_token: str = Field(max_length=64, default_factory=new_login_token)
+    # When the person followed a link sent to `email`; None until then (tracker.auth.emails).
+    email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Accounts made before email was verified may log in unverified (they see a banner asking
+    # them to confirm); accounts made since may not.
+    may_log_in_unverified: bool = Field(default=False)
+    # Two-factor sign-in with an authenticator app (TOTP): its base32 secret once turned on,
+    # and the last time step a code was accepted for, so one code works once.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_last_step: int | None = None
     # The secret in the personal calendar feed's URL; a new one makes the old URL stop working.
     calendar_token: str = Field(max_length=64, default_factory=new_login_token, unique=True)
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
@@ -130,6 +136,37 @@ class LoginSession(SQLModel, table=True):
     token: str = Field(max_length=64, unique=True, default_factory=new_login_token)
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     last_seen_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    # The browser and system, in words ("Chrome on Windows"), from its user agent at login.
+    device: str = Field(default="", max_length=120)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A single-use code that stands in for the second step of logging in; only its hash is
+    kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    code_hash: str = Field(max_length=64)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Passkey(SQLModel, table=True):
+    """A WebAuthn credential (passkey) the person registered, named by them."""
+
+    __tablename__ = "passkeys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=80)
+    credential_id: bytes = Field(sa_type=LargeBinary, unique=True)
+    public_key: bytes = Field(sa_type=LargeBinary)
+    sign_count: int = 0
+    # How the browser can reach it ("internal", "usb", "hybrid"...), as WebAuthn names them.
+    transports: list[str] = Field(default_factory=list, sa_type=JSON)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ApiToken(SQLModel, table=True):

@@ -55,7 +55,6 @@ def test_each_login_is_a_row_and_the_cookie_names_it(app, client, auth):
     assert login.user_id == user.id
     with client.session_transaction() as session:
         assert session["_user_id"] == f"{user.id}:{login.token}"
-    assert login.token != user.login_token  # the old column is no longer used
 
 
 def test_the_remember_cookie_names_the_login_session_too(app, client, auth):
@@ -140,15 +139,6 @@ def test_an_id_without_a_live_login_session_is_no_one(app, client, auth, stored_
     auth.register()
     with client.session_transaction() as session:
         session["_user_id"] = stored_id
-    assert not logged_in(client)
-
-
-def test_the_old_id_with_the_users_login_token_no_longer_works(app, client, auth):
-    auth.register()
-    with app.app_context():
-        user = get_session().exec(select(User)).one()
-    with client.session_transaction() as session:
-        session["_user_id"] = f"{user.id}:{user.login_token}"
     assert not logged_in(client)
 
 
