@@ -28,8 +28,10 @@ def free_port() -> int:
 def server_environment(database_url: str, instance: Path, **settings: str) -> dict:
     """The environment of a production server: this process's, minus its RECERT_ settings."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("RECERT_")}
+    # No mail server: accounts log in without verifying their email (tracker.mail "off").
     env.update(RECERT_ENV="production", RECERT_SECRET_KEY=secrets.token_hex(32),
-               RECERT_DATABASE_URL=database_url, RECERT_INSTANCE_PATH=str(instance))
+               RECERT_DATABASE_URL=database_url, RECERT_INSTANCE_PATH=str(instance),
+               RECERT_MAIL="off")
     env.update(settings)
     return env
 

@@ -65,11 +65,16 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.account.device_views import bp as devices_bp
     from tracker.account.token_views import bp as api_tokens_bp
+    from tracker.account.two_factor_views import bp as two_factor_bp
     from tracker.account.views import bp as account_bp
     from tracker.activities.evidence_views import bp as evidence_bp
     from tracker.activities.trash_views import bp as trash_bp
     from tracker.activities.views import bp as activities_bp
+    from tracker.auth.password_reset import bp as password_reset_bp
+    from tracker.auth.registration import bp as registration_bp
+    from tracker.auth.second_step import bp as second_step_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.credentials.renewal_views import bp as renewal_bp
     from tracker.credentials.views import bp as credentials_bp
@@ -80,8 +85,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reports.views import bp as reports_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(password_reset_bp)
+    app.register_blueprint(second_step_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(two_factor_bp)
+    app.register_blueprint(devices_bp)
     app.register_blueprint(credentials_bp)
     app.register_blueprint(renewal_bp)
     app.register_blueprint(dashboard_bp)

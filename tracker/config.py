@@ -39,6 +39,27 @@ def ensure_secret_key(config: dict, instance_path: Path) -> None:
     config["SECRET_KEY"] = key_file.read_text().strip()
 
 
+def _mail_mode(production: bool, smtp_url: str | None, base_url: str | None) -> str:
+    """How email leaves (see tracker.mail). A production site without a mail server would
+    leave people unable to reset a password, so it must say RECERT_MAIL=off on purpose."""
+    setting = os.environ.get("RECERT_MAIL", "").strip().lower()
+    if setting not in ("", "on", "off"):
+        raise ConfigError(f"RECERT_MAIL must be on or off, not {setting!r}.")
+    if setting == "off":
+        return "off"
+    if smtp_url:
+        if production and not base_url:
+            raise ConfigError("RECERT_BASE_URL must be set when RECERT_ENV=production and "
+                              "email is on: it is the site's address in every link emailed "
+                              "(for example https://recert.example.org).")
+        return "smtp"
+    if production:
+        raise ConfigError("RECERT_SMTP_URL must be set when RECERT_ENV=production, so people "
+                          "can verify their email and reset a forgotten password. To run "
+                          "without email on purpose, set RECERT_MAIL=off.")
+    return "files"
+
+
 def from_environment(instance_path: Path) -> dict:
     """Flask settings for this process, taken from the environment."""
     env_name = os.environ.get("RECERT_ENV", "development")
@@ -59,6 +80,9 @@ def from_environment(instance_path: Path) -> dict:
     except ValueError:
         raise ConfigError(f"RECERT_API_RATE_LIMIT must be a limit like '120 per minute' or "
                           f"'120/minute; 2000/hour', not {api_rate_limit!r}.") from None
+    smtp_url = os.environ.get("RECERT_SMTP_URL") or None
+    base_url = os.environ.get("RECERT_BASE_URL") or None
+    mail_mode = _mail_mode(production, smtp_url, base_url)
     return {
         "ENV_NAME": env_name,
         "SECRET_KEY": os.environ.get("RECERT_SECRET_KEY"),
@@ -90,11 +114,13 @@ def from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
-        # Reminder emails (`flask send-reminders`): none are sent without an SMTP server.
-        "SMTP_URL": os.environ.get("RECERT_SMTP_URL") or None,
+        # How email leaves (tracker.mail): "smtp", "files" (development) or "off".
+        "MAIL_MODE": mail_mode,
+        "SMTP_URL": smtp_url,
         "MAIL_FROM": os.environ.get("RECERT_MAIL_FROM") or DEFAULT_MAIL_FROM,
-        # Where people reach the site, for links in emails (no request to take it from).
-        "BASE_URL": os.environ.get("RECERT_BASE_URL") or None,
+        # Where people reach the site, for links in emails (never taken from a request's Host
+        # header in production: see tracker.mail.link).
+        "BASE_URL": base_url,
         # A folder of rule sets (<code>/<version>.toml) to serve instead of the shipped ones.
         "RULESETS_DIR": os.environ.get("RECERT_RULESETS_DIR") or None,
     }

@@ -53,6 +53,7 @@ def test_session_cookie_is_http_only_and_same_site(client, auth):
 
 def test_production_cookies_are_secure(monkeypatch, database_url):
     monkeypatch.setenv("RECERT_ENV", "production")
+    monkeypatch.setenv("RECERT_MAIL", "off")
     app = create_app({"DATABASE_URL": database_url})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True

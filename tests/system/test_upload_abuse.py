@@ -218,6 +218,7 @@ def test_crafted_names_are_cleaned_and_the_download_is_safe(app, user_client, cp
 
 def test_rate_limits_are_on_by_default_and_in_production(monkeypatch):
     monkeypatch.setenv("RECERT_ENV", "production")
+    monkeypatch.setenv("RECERT_MAIL", "off")
     app = create_app({"DATABASE_URL": "sqlite://"})
     assert app.config["WRITE_RATE_LIMIT"] == config.DEFAULT_WRITE_RATE_LIMIT
     assert app.config["UPLOAD_RATE_LIMIT"] == config.DEFAULT_UPLOAD_RATE_LIMIT

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, logout_user
 from tracker import history
 from tracker.account import services
 from tracker.account.forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm
-from tracker.auth.passwords import verify_password
+from tracker.account.reauth import password_ok
 from tracker.auth.services import EmailTaken
 from tracker.clock import today
 from tracker.db import get_session
@@ -20,13 +20,6 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @login_required
 def require_login():
     """Every page here is about the logged-in person's own account."""
-
-
-def _password_ok(form) -> bool:
-    if verify_password(current_user.password_hash, form.current_password.data):
-        return True
-    form.current_password.errors.append("That is not your current password.")
-    return False
 
 
 @bp.get("/")
@@ -51,7 +44,7 @@ def export():
 @bp.route("/password", methods=["GET", "POST"])
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit() and _password_ok(form):
+    if form.validate_on_submit() and password_ok(form):
         user = current_user._get_current_object()
         # Keep "keep me logged in" as it was, under a new login.
         remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in (
@@ -66,7 +59,7 @@ def change_password():
 @bp.route("/email", methods=["GET", "POST"])
 def change_email():
     form = ChangeEmailForm()
-    if form.validate_on_submit() and _password_ok(form):
+    if form.validate_on_submit() and password_ok(form):
         try:
             services.change_email(get_session(), current_user, form.email.data)
             flash(f"Your email is now {current_user.email}.", "success")
@@ -79,7 +72,7 @@ def change_email():
 @bp.route("/delete", methods=["GET", "POST"])
 def delete():
     form = DeleteAccountForm()
-    if form.validate_on_submit() and _password_ok(form):
+    if form.validate_on_submit() and password_ok(form):
         user = current_user._get_current_object()
         logout_user()
         services.delete_account(get_session(), user)

@@ -1,0 +1,176 @@
+"""Every email the app sends leaves through here, one of three ways (MAIL_MODE, tracker.config):
+
+- "smtp": through the server named by RECERT_SMTP_URL;
+- "files": in development with no mail server, each message is written to instance/mail/ as an
+  .eml file and its subject and links are printed on the console, so a newcomer on a laptop can
+  follow a verification or reset link;
+- "off": RECERT_MAIL=off says on purpose that this site sends no email.
+
+Each message is plain text, with a simple HTML copy made from the same text.
+"""
+
+import re
+import smtplib
+import ssl
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask import current_app, render_template, url_for
+from markupsafe import Markup, escape
+from werkzeug.routing import Map
+
+SMTP = "smtp"
+FILES = "files"
+OFF = "off"
+DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
+TIMEOUT_SECONDS = 30
+LINK = re.compile(r"https?://\S+")
+
+
+class BadSmtpUrl(ValueError):
+    """RECERT_SMTP_URL cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    implicit_tls: bool  # smtps://
+    starttls: bool  # smtp://...?starttls=1
+    username: str | None = None
+    password: str | None = None
+
+    def __str__(self) -> str:  # for messages: never the password
+        return f"{self.host}:{self.port}"
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """smtp://[user:password@]host:port, smtps://... for TLS, ?starttls=1 for STARTTLS."""
+    parts = urlsplit(url)
+    if parts.scheme not in DEFAULT_PORTS:
+        raise BadSmtpUrl("RECERT_SMTP_URL must start with smtp:// or smtps://.")
+    try:
+        port = parts.port or DEFAULT_PORTS[parts.scheme]
+    except ValueError as error:
+        raise BadSmtpUrl("RECERT_SMTP_URL has a port that is not a number.") from error
+    if not parts.hostname:
+        raise BadSmtpUrl("RECERT_SMTP_URL has no host name.")
+    starttls = parse_qs(parts.query).get("starttls", ["0"])[-1].lower() in ("1", "true", "yes")
+    return SmtpServer(
+        host=parts.hostname,
+        port=port,
+        implicit_tls=parts.scheme == "smtps",
+        starttls=starttls,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+    )
+
+
+def connect(server: SmtpServer) -> smtplib.SMTP:
+    """An open, logged-in connection; raises OSError or smtplib.SMTPException."""
+    if server.implicit_tls:
+        connection = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_SECONDS,
+                                      context=ssl.create_default_context())
+    else:
+        connection = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
+    try:
+        if server.starttls:
+            connection.starttls(context=ssl.create_default_context())
+        if server.username:
+            connection.login(server.username, server.password or "")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def as_html(text: str) -> str:
+    """The plain text as simple HTML: its paragraphs, with every address a link."""
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines = [LINK.sub(lambda m: Markup('<a href="{0}">{0}</a>').format(m.group()),
+                          str(escape(line))) for line in paragraph.splitlines()]
+        paragraphs.append(f"<p>{'<br>'.join(lines)}</p>")
+    body = "\n".join(paragraphs)
+    return (f'<!doctype html><html><body style="font-family: sans-serif; font-size: 16px; '
+            f'line-height: 1.5; max-width: 36em">\n{body}\n</body></html>\n')
+
+
+def compose(sender: str, to_name: str, to_email: str, subject: str,
+            text: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = Address(display_name=to_name, addr_spec=to_email)
+    email["Subject"] = subject
+    email["Date"] = formatdate(usegmt=True)
+    email["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip("> ") or None)
+    email.set_content(text)
+    email.add_alternative(as_html(text), subtype="html")
+    return email
+
+
+def page_link(url_map: Map, base_url: str, endpoint: str, **values) -> str:
+    """The full address of a page, built from RECERT_BASE_URL (there is no request here)."""
+    base = urlsplit(base_url)
+    adapter = url_map.bind(base.netloc, script_name=base.path or "/",
+                           url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def link(endpoint: str, **values) -> str:
+    """The full address of a page for an email, on RECERT_BASE_URL. Only in development, where
+    it may be unset, does the request's own address stand in for it (a production server
+    refuses to start without it: a link built from a request's Host header could point a
+    reset token at someone else's site)."""
+    base_url = current_app.config.get("BASE_URL")
+    if base_url:
+        return page_link(current_app.url_map, base_url, endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def _write_file(folder: Path, email: EmailMessage) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    path = folder / f"{stamp}.eml"
+    path.write_bytes(email.as_bytes())
+    text = email.get_body(("plain",)).get_content()
+    links = "".join(f"\n  {address}" for address in LINK.findall(text))
+    print(f"Email to {email['To']}: {email['Subject']} ({path}){links}", file=sys.stderr)
+
+
+@contextmanager
+def outbox() -> Iterator[Callable[[EmailMessage], None]]:
+    """A function that sends a message the configured way, open for several messages (one SMTP
+    connection for them all). SMTP failures raise OSError or smtplib.SMTPException."""
+    config = current_app.config
+    if config["MAIL_MODE"] == SMTP:
+        with connect(parse_smtp_url(config["SMTP_URL"])) as connection:
+            yield connection.send_message
+    elif config["MAIL_MODE"] == FILES:
+        folder = Path(current_app.instance_path) / "mail"
+        yield lambda email: _write_file(folder, email)
+    else:
+        yield lambda email: None
+
+
+def send(to_name: str, to_email: str, subject: str, template: str, **context) -> bool:
+    """Send one email, its text rendered from templates/email/<template>.txt. True when it
+    left; a mail server that fails is logged, not raised: the page the person sees must not
+    change (it would tell whether the address has an account)."""
+    text = render_template(f"email/{template}.txt", to_name=to_name, **context)
+    email = compose(current_app.config["MAIL_FROM"], to_name, to_email, subject, text)
+    try:
+        with outbox() as deliver:
+            deliver(email)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("Could not send the email %r", subject)
+        return False
+    return True
