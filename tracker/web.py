@@ -5,11 +5,12 @@ alike) is named and kept out of caches."""
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response, abort, session
+from flask import Response, abort, request, session
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from werkzeug.http import quote_header_value
 
+from tracker.auth.devices import describe_device
 from tracker.auth.services import start_login_session
 from tracker.credentials.services import credential_of
 from tracker.db import get_session
@@ -26,7 +27,7 @@ def log_in(user, remember: bool) -> None:
     # A fresh session at login, so nothing from before (a planted session) carries over.
     session.clear()
     # A login_sessions row per browser: Flask-Login's id (cookie) names it.
-    start_login_session(get_session(), user)
+    start_login_session(get_session(), user, describe_device(request.user_agent.string))
     login_user(user, remember=remember)
 
 

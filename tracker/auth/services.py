@@ -49,13 +49,14 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def start_login_session(session: Session, user: User) -> None:
-    """Record a new logged-in browser; its token becomes part of Flask-Login's id."""
+def start_login_session(session: Session, user: User, device: str = "") -> None:
+    """Record a new logged-in browser (`device` names it in words); its token becomes part of
+    Flask-Login's id."""
     now = utcnow()
     # Logins that were left open so long that they ended: no need to keep them.
     session.exec(delete(LoginSession).where(LoginSession.user_id == user.id,
                                             LoginSession.last_seen_at < now - IDLE_LIMIT))
-    login = LoginSession(user_id=user.id, created_at=now, last_seen_at=now)
+    login = LoginSession(user_id=user.id, created_at=now, last_seen_at=now, device=device)
     session.add(login)
     session.commit()
     user.login_session_token = login.token
