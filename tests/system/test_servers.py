@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -22,6 +24,8 @@ from tests.helpers import delete_redis_keys, image_bytes
 from tests.live_server import (
     ROOT,
     Browser,
+    hidden_fields,
+    multipart,
     server_environment,
     serving,
     start_gunicorn,
@@ -54,15 +58,15 @@ def own_database():
         admin.dispose()
 
 
-@pytest.fixture
-def two_servers(own_database, tmp_path):
+@contextmanager
+def two_servers_over(database_url: str, tmp_path, workers: tuple[int, int]):
     """README's steps: settings, migrations once, then two servers with the same settings.
 
     Each server (and the migration) has an instance folder of its own, as separate machines
     would: whatever they share, they share through PostgreSQL and Redis."""
     # Login attempts are counted under this run's own Redis keys, removed after the test.
     prefix = f"recert-test-{uuid.uuid4().hex[:12]}"
-    env = server_environment(own_database, tmp_path / "migrate" / "instance",
+    env = server_environment(database_url, tmp_path / "migrate" / "instance",
                              RECERT_RATELIMIT_STORAGE_URL=REDIS_URL)
     migrated = subprocess.run([sys.executable, "-m", "flask", "--app", "tracker", "db", "upgrade"],
                               cwd=ROOT, env=env, capture_output=True, text=True)
@@ -71,14 +75,20 @@ def two_servers(own_database, tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     try:
         with serving(
-            start_gunicorn({**env, "RECERT_WORKERS": "2",
+            start_gunicorn({**env, "RECERT_WORKERS": str(workers[0]),
                             "RECERT_INSTANCE_PATH": str(one / "instance")}, one, app=app),
             start_gunicorn({**env, "RECERT_INSTANCE_PATH": str(two / "instance")}, two,
-                           workers=1, app=app),
+                           workers=workers[1], app=app),
         ) as servers:
             yield servers
     finally:
         delete_redis_keys(REDIS_URL, prefix)
+
+
+@pytest.fixture
+def two_servers(own_database, tmp_path):
+    with two_servers_over(own_database, tmp_path, workers=(2, 1)) as servers:
+        yield servers
 
 
 @needs_postgres_and_redis
@@ -206,3 +216,30 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert result.returncode != 0
     assert "set RECERT_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@needs_postgres_and_redis
+def test_parallel_guesses_on_two_servers_get_five_passwords_checked(own_database, tmp_path):
+    """40 wrong passwords for one email sent at once, each from its own browser, spread over two
+    servers of four workers each: five are checked, the rest refused before any check, and the
+    owner's own browser still logs in."""
+    with two_servers_over(own_database, tmp_path, workers=(4, 4)) as (one, two):
+        owner = Browser()
+        assert owner.register(one.url, "pat@example.com").status == 302
+        assert owner.submit(f"{one.url}/auth/logout", {}, form_page=f"{one.url}/").status == 302
+        strangers = [(Browser(), (one, two)[number % 2]) for number in range(40)]
+        forms = [(browser, server, browser.get(f"{server.url}/auth/login"))
+                 for browser, server in strangers]
+
+        def guess(browser, server, form) -> int:
+            fields = {**hidden_fields(form.text, f"{server.url}/auth/login"),
+                      "email": "pat@example.com", "password": "not the password at all"}
+            body, content_type = multipart(fields, {})
+            return browser.request(f"{server.url}/auth/login", body,
+                                   {"Content-Type": content_type}).status
+
+        with ThreadPoolExecutor(max_workers=len(forms)) as pool:
+            answers = list(pool.map(lambda args: guess(*args), forms))
+        assert sorted(answers) == [200] * 5 + [429] * 35
+        assert Browser().login(two.url, "pat@example.com").status == 429  # unknown browsers
+        assert owner.login(two.url, "pat@example.com").status == 302  # the owner's own

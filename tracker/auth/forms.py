@@ -1,5 +1,6 @@
 """Sign-up and sign-in forms."""
 
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, Email, EqualTo, Length
@@ -8,8 +9,23 @@ from tracker.auth.passwords import password_problem
 from tracker.fields import storable_text, strip_whitespace
 
 
-def strong_password(_form, field) -> None:
-    problem = password_problem(field.data or "")
+def personal_words(form) -> list[str]:
+    """What a guesser may know of the password's owner: the email and name on the form (when
+    registering), else those of `form.person` (set by a page that resets someone's password),
+    else of the person logged in."""
+    person = getattr(form, "person", None)
+    if person is None and current_user.is_authenticated:
+        person = current_user
+    words = [person.email, person.display_name] if person is not None else []
+    for name in ("email", "display_name"):
+        field = getattr(form, name, None)
+        if field is not None and isinstance(field.data, str):
+            words.append(field.data)
+    return words
+
+
+def strong_password(form, field) -> None:
+    problem = password_problem(field.data or "", personal_words(form))
     if problem:
         raise ValidationError(problem)
 
