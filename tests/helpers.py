@@ -12,7 +12,11 @@ import zlib
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -96,9 +100,22 @@ class AuthActions:
         self.client = client
 
     def register(self, email="pat@example.com", name="Pat Doe", password=PASSWORD, **kwargs):
+        """Fill in the form; when it answers "check your email", follow the link just emailed,
+        as the person would, and return that answer (logged in)."""
         data = {"email": email, "display_name": name, "password": password, "confirm": password}
         data.update(kwargs)
-        return submit(self.client, "/auth/register", data)
+        app = self.client.application
+        before = len(sent_emails(app))
+        response = submit(self.client, "/auth/register", data)
+        if response.status_code != 302 or not response.headers["Location"].endswith(
+                "/auth/register/check-email"):
+            return response
+        new = [message for message in sent_emails(app)[before:]
+               if recipient(message) == email.strip().lower()]
+        links = [link for message in new for link in links_in(message) if "/auth/verify/" in link]
+        if not links:  # the address had an account: its owner was told
+            return response
+        return follow_link(self.client, links[-1])
 
     def login(self, email="pat@example.com", password=PASSWORD, remember=False):
         data = {"email": email, "password": password}
@@ -108,6 +125,46 @@ class AuthActions:
 
     def logout(self):
         return submit(self.client, "/auth/logout", {}, form_page="/")
+
+
+# The emails the app sent.
+
+def sent_emails(app) -> list[EmailMessage]:
+    """Every email the app sent, oldest first: those the test mail server received when the
+    app sends through it (tests.mail_server), else the files written to instance/mail/."""
+    mailbox = app.extensions.get("test_mailbox")
+    if app.config["MAIL_MODE"] == "smtp" and mailbox is not None:
+        return list(mailbox.messages)
+    return emails_in(Path(app.instance_path) / "mail")
+
+
+def emails_in(folder: Path) -> list[EmailMessage]:
+    """The .eml files the app wrote to `folder` (development without a mail server), oldest
+    first."""
+    return [message_from_bytes(path.read_bytes(), policy=policy.default)
+            for path in sorted(folder.glob("*.eml"))]
+
+
+def recipient(message: EmailMessage) -> str:
+    return message["To"].addresses[0].addr_spec.lower()
+
+
+def emails_to(app, address: str) -> list[EmailMessage]:
+    return [message for message in sent_emails(app) if recipient(message) == address.lower()]
+
+
+def text_of(message: EmailMessage) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def links_in(message: EmailMessage) -> list[str]:
+    return re.findall(r"https?://\S+", text_of(message))
+
+
+def follow_link(client, link: str, data: dict | None = None):
+    """Open an emailed link and press the page's button (or send its form with `data`)."""
+    path = urlsplit(link).path
+    return submit(client, path, data or {})
 
 
 CPT_MODULES = {

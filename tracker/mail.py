@@ -10,6 +10,7 @@ Each message is plain text, with a simple HTML copy made from the same text.
 """
 
 import re
+import secrets
 import smtplib
 import ssl
 import sys
@@ -27,12 +28,17 @@ from flask import current_app, render_template, url_for
 from markupsafe import Markup, escape
 from werkzeug.routing import Map
 
+from tracker.extensions import limiter
+
 SMTP = "smtp"
 FILES = "files"
 OFF = "off"
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
 TIMEOUT_SECONDS = 30
 LINK = re.compile(r"https?://\S+")
+# Emails with a link (verify, reset, change of address) one address may get in an hour: enough
+# for a person who asks again, too few to fill someone's mailbox.
+LINKS_PER_HOUR = 5
 
 
 class BadSmtpUrl(ValueError):
@@ -138,8 +144,9 @@ def link(endpoint: str, **values) -> str:
 
 def _write_file(folder: Path, email: EmailMessage) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    # In the order written (to the microsecond), never two with one name.
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    path = folder / f"{stamp}.eml"
+    path = folder / f"{stamp}-{secrets.token_hex(3)}.eml"
     path.write_bytes(email.as_bytes())
     text = email.get_body(("plain",)).get_content()
     links = "".join(f"\n  {address}" for address in LINK.findall(text))
@@ -174,3 +181,11 @@ def send(to_name: str, to_email: str, subject: str, template: str, **context) ->
         current_app.logger.exception("Could not send the email %r", subject)
         return False
     return True
+
+
+def within_budget(address: str) -> bool:
+    """Take one email from the hourly budget of links sent to `address` (counted in the shared
+    limiter store); False once it is spent. The caller then sends nothing and says nothing
+    different, so nobody can flood a mailbox through the site."""
+    key = f"{current_app.config['RATELIMIT_KEY_PREFIX']}/mail/{address.strip().lower()}"
+    return limiter.storage.incr(key, 3600) <= LINKS_PER_HOUR

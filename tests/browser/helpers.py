@@ -1,10 +1,12 @@
 """Shared pieces of the browser tests: Debian's Chromium driven by Playwright."""
 
+import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, emails_in, links_in
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"  # tests/artifacts/
@@ -31,13 +33,25 @@ CPT_MODULES = ["Safety", "Quality Practices & Measurement",
 
 
 def register(page, live_url) -> None:
-    """Create an account as Pat Doe; the home page follows."""
+    """Create an account as Pat Doe and confirm the email with the link written to
+    instance/mail/ (the test app has no mail server); the home page follows."""
     page.goto(f"{live_url}/auth/register")
     page.get_by_label("Email").fill("pat@example.com")
     page.get_by_label("Your name").fill("Pat Doe")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Type the password again").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Create account").click()
+    page.get_by_role("heading", name="Check your email to finish").wait_for()
+    follow_emailed_link(page, live_url, "/auth/verify/")
+    page.locator("main").get_by_role("button", name="Confirm my email").click()
+
+
+def follow_emailed_link(page, live_url, path_start: str) -> None:
+    """Open the newest emailed link whose path starts with `path_start`."""
+    folder = Path(os.environ["RECERT_INSTANCE_PATH"]) / "mail"
+    paths = [urlsplit(link).path for message in emails_in(folder)
+             for link in links_in(message)]
+    page.goto(live_url + [path for path in paths if path.startswith(path_start)][-1])
 
 
 def register_and_add_cpt(page, live_url) -> None:

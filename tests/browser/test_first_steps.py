@@ -6,7 +6,13 @@ served on a free local port; a screenshot of each page goes to tests/artifacts/.
 
 from datetime import date
 
-from tests.browser.helpers import CPT_MODULES, browser_tests, register, shot
+from tests.browser.helpers import (
+    CPT_MODULES,
+    browser_tests,
+    follow_emailed_link,
+    register,
+    shot,
+)
 from tests.helpers import PASSWORD
 
 pytestmark = browser_tests
@@ -27,6 +33,10 @@ def test_register_log_out_log_in_change_password(page, live_url, database_url):
     page.get_by_label("Type the password again").fill(PASSWORD)
     shot(page, "02-register")
     page.locator("main").get_by_role("button", name="Create account").click()
+    assert page.get_by_role("heading", name="Check your email to finish").is_visible()
+    shot(page, "02-check-email")
+    follow_emailed_link(page, live_url, "/auth/verify/")
+    page.locator("main").get_by_role("button", name="Confirm my email").click()
     assert page.get_by_role("heading", name="Hello, Pat Doe").is_visible()
     assert page.get_by_role("button", name="Add the credential you hold").is_visible()
     shot(page, "03-home-empty")

@@ -1,12 +1,21 @@
-"""Making an account (and, issue 14 being built, verifying its email)."""
+"""Making an account, and confirming its email by the link sent to it.
 
-from flask import Blueprint, redirect, render_template, url_for
-from flask_login import current_user
+Registering answers the same whether or not the address already has an account: "check your
+email". A new account gets a link that confirms the address and logs in; an address that has an
+account gets a note saying someone tried (or, while that account is unverified itself, a fresh
+link). On a site without email (RECERT_MAIL=off) nothing can be confirmed, so a new account logs
+in at once, as before.
+"""
 
-from tracker.auth import login_flow, services
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from tracker import mail
+from tracker.auth import login_flow, services, verification
 from tracker.auth.forms import RegisterForm
 from tracker.db import get_session
 from tracker.extensions import limiter
+from tracker.web import ConfirmForm
 
 bp = Blueprint("registration", __name__, url_prefix="/auth")
 
@@ -18,16 +27,74 @@ def register():
         return redirect(url_for("dashboard.home"))
     form = RegisterForm()
     if form.validate_on_submit():
+        if current_app.config["MAIL_MODE"] == mail.OFF:
+            return _register_without_email(form)
+        session = get_session()
         try:
-            user = services.register_user(
-                get_session(), form.email.data, form.display_name.data, form.password.data
-            )
+            user = services.register_user(session, form.email.data, form.display_name.data,
+                                          form.password.data)
         except services.EmailTaken:
-            form.email.errors.append(
-                "An account with this email already exists. Log in, or use another email."
-            )
+            owner = services.find_user_by_email(session, form.email.data)
+            if owner is not None:
+                verification.tell_owner(owner)
         else:
-            return login_flow.finish_login(
-                user, remember=False, target=None,
-                message=f"Welcome, {user.display_name}. Your account is ready.")
+            verification.send_link(user)
+        return redirect(url_for(".check_email"))
     return render_template("auth/register.html", form=form)
+
+
+def _register_without_email(form: RegisterForm):
+    try:
+        user = services.register_user(get_session(), form.email.data, form.display_name.data,
+                                      form.password.data, may_log_in_unverified=True)
+    except services.EmailTaken:
+        form.email.errors.append(
+            "An account with this email already exists. Log in, or use another email.")
+        return render_template("auth/register.html", form=form)
+    return login_flow.finish_login(
+        user, remember=False, target=None,
+        message=f"Welcome, {user.display_name}. Your account is ready.")
+
+
+@bp.get("/register/check-email")
+def check_email():
+    return render_template("auth/check_email.html")
+
+
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+def verify(token: str):
+    """The link in the email: a button confirms (a mail scanner that opens links changes
+    nothing), then the person is logged in."""
+    session = get_session()
+    try:
+        user = verification.account_to_verify(session, token)
+    except verification.LinkProblem as problem:
+        return link_problem(problem, login=True)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        verification.mark_verified(session, user)
+        session.commit()
+        return login_flow.finish_login(
+            user, remember=False, target=None,
+            message=f"Your email is confirmed. Welcome, {user.display_name}.")
+    return render_template("auth/confirm_link.html", form=form,
+                           title="Confirm your email", button="Confirm my email",
+                           text=f"Confirm that {user.email} is your email, to finish.")
+
+
+@bp.post("/verify/send")
+@login_required
+def send_again():
+    """The banner's button: a fresh link for an account made before email was verified."""
+    if current_user.email_verified_at is None:
+        verification.send_link(current_user)
+        flash(f"We sent a link to {current_user.email}. Open the email and follow the link.",
+              "info")
+    return redirect(url_for("dashboard.home"))
+
+
+def link_problem(problem: verification.LinkProblem, *, login: bool = False,
+                 reset: bool = False):
+    """The page for a link that cannot be used: why, in plain words, and what to do."""
+    return render_template("auth/link_problem.html", problem=str(problem), login=login,
+                           reset=reset), 400

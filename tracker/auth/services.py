@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
 from tracker.auth.passwords import hash_password, needs_rehash, verify_password
@@ -25,16 +26,25 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalize_email(email))).first()
 
 
-def register_user(session: Session, email: str, display_name: str, password: str) -> User:
+def register_user(session: Session, email: str, display_name: str, password: str, *,
+                  may_log_in_unverified: bool = False) -> User:
+    """A new account, its email not verified yet; EmailTaken when the address has one. The
+    password is hashed either way, so a taken address answers no sooner (that would tell)."""
+    password_hash = hash_password(password)
     if find_user_by_email(session, email) is not None:
         raise EmailTaken(email)
     user = User(
         email=normalize_email(email),
         display_name=display_name.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
+        may_log_in_unverified=may_log_in_unverified,
     )
     session.add(user)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # the same address, registered at the same moment
+        session.rollback()
+        raise EmailTaken(email) from None
     return user
 
 
