@@ -5,7 +5,7 @@ import pyotp
 import pytest
 from sqlmodel import select
 
-from tests.helpers import submit
+from tests.helpers import csrf_token, submit
 from tracker.auth import two_factor
 from tracker.db import get_session
 from tracker.models import Passkey, User
@@ -123,7 +123,8 @@ def test_a_person_with_a_passkey_is_offered_it_and_their_recovery_codes(app, cli
     with app.app_context():
         session = get_session()
         user = session.exec(select(User)).one()
-        session.add(Passkey(user_id=user.id, name="Phone", credential_id=b"id", public_key=b"k"))
+        session.add(Passkey(user_id=user.id, name="Phone", credential_id=b"id", public_key=b"k",
+                            transports=["internal", "not a transport"]))
         session.commit()
     assert auth.login().headers["Location"] == "/auth/second-step"
     page = client.get("/auth/second-step")
@@ -131,3 +132,8 @@ def test_a_person_with_a_passkey_is_offered_it_and_their_recovery_codes(app, cli
     assert "Passkeys need a browser with JavaScript turned on." in page.text
     assert "Lost your passkey? Use one of your recovery codes." in page.text
     assert "authenticator app" not in page.text
+    options = client.post("/auth/second-step/passkey/options",
+                          headers={"X-CSRFToken": csrf_token(page.text)}).json
+    assert options["allowCredentials"] == [{"id": "aWQ", "type": "public-key",
+                                            "transports": ["internal"]}]
+    assert options["rpId"] == "localhost"

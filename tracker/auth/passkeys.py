@@ -68,7 +68,10 @@ def user_handle(user: User) -> bytes:
 
 
 def _descriptors(passkeys: list[Passkey]) -> list[PublicKeyCredentialDescriptor]:
-    return [PublicKeyCredentialDescriptor(id=key.credential_id, transports=key.transports or None)
+    return [PublicKeyCredentialDescriptor(
+                id=key.credential_id,
+                transports=[AuthenticatorTransport(name) for name in key.transports
+                            if name in KNOWN_TRANSPORTS] or None)
             for key in passkeys]
 
 

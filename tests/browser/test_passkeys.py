@@ -1,0 +1,102 @@
+"""Passkeys in a real browser: Chromium with a virtual authenticator (Chrome DevTools Protocol
+`WebAuthn.addVirtualAuthenticator`, a built-in one that checks the person). Pat adds a passkey,
+logs out, logs in with it alone, then with the password and the passkey as the second step.
+
+WebAuthn refuses an IP address as the site's name, so these pages are opened at localhost.
+Screenshots go to tests/artifacts/60-*.png.
+"""
+
+import pytest
+
+from tests.browser.helpers import browser_tests, register, shot
+from tests.helpers import PASSWORD
+
+pytestmark = browser_tests
+
+
+@pytest.fixture
+def site(live_url) -> str:
+    """The live app at http://localhost:<port>."""
+    return live_url.replace("://127.0.0.1:", "://localhost:")
+
+
+@pytest.fixture
+def authenticator(page):
+    """A passkey authenticator built into the browser that keeps passkeys and checks the
+    person (as a fingerprint reader would): its DevTools session and id."""
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    added = devtools.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
+        "hasUserVerification": True, "isUserVerified": True,
+        "automaticPresenceSimulation": True}})
+    return devtools, added["authenticatorId"]
+
+
+def log_out(page) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Log out").click()
+    assert page.get_by_text("You are logged out.").is_visible()
+
+
+def test_add_a_passkey_and_log_in_with_it_alone_and_after_the_password(
+        page, site, authenticator):
+    devtools, authenticator_id = authenticator
+    register(page, site)
+    page.goto(f"{site}/account/two-factor/")
+    main = page.locator("main")
+    assert main.get_by_text("Two-factor sign-in is off.").is_visible()
+    assert not main.get_by_text("Passkeys need a browser").is_visible()
+    main.get_by_label("Name").fill("This laptop")
+    main.get_by_label("Your current password").fill(PASSWORD)
+    main.get_by_role("button", name="Add a passkey").click()
+    page.get_by_text("Your passkey “This laptop” is added.").wait_for()
+    assert main.get_by_text("Two-factor sign-in is on.").is_visible()
+    row = main.get_by_role("row").filter(has_text="This laptop")
+    assert "Never" in row.inner_text()
+    shot(page, "60-passkey-added")
+    [credential] = devtools.send("WebAuthn.getCredentials",
+                                 {"authenticatorId": authenticator_id})["credentials"]
+    assert credential["isResidentCredential"]
+
+    # Alone: no email, no password.
+    log_out(page)
+    main.get_by_role("button", name="Log in with a passkey").click()
+    page.get_by_text("Welcome back, Pat Doe.").wait_for()
+    assert page.get_by_text("Hello, Pat Doe").is_visible()
+
+    # After the password, as the second step.
+    log_out(page)
+    main.get_by_label("Email").fill("pat@example.com")
+    main.get_by_label("Password").fill(PASSWORD)
+    main.get_by_role("button", name="Log in", exact=True).click()
+    page.get_by_role("heading", name="One more step").wait_for()
+    shot(page, "61-second-step")
+    main.get_by_role("button", name="Use your passkey").click()
+    page.get_by_text("Welcome back, Pat Doe.").wait_for()
+
+    page.goto(f"{site}/account/two-factor/")
+    assert "Never" not in main.get_by_role("row").filter(has_text="This laptop").inner_text()
+
+
+def test_a_wrong_password_adds_no_passkey(page, site, authenticator):
+    devtools, authenticator_id = authenticator
+    register(page, site)
+    page.goto(f"{site}/account/two-factor/")
+    main = page.locator("main")
+    main.get_by_label("Name").fill("This laptop")
+    main.get_by_label("Your current password").fill("not my password")
+    main.get_by_role("button", name="Add a passkey").click()
+    main.get_by_role("alert").filter(has_text="That is not your current password.").wait_for()
+    assert devtools.send("WebAuthn.getCredentials",
+                         {"authenticatorId": authenticator_id})["credentials"] == []
+
+
+def test_without_javascript_the_login_page_says_passkeys_need_it(page, site):
+    context = page.context.browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(f"{site}/auth/login")
+    main = plain.locator("main")
+    assert main.get_by_text("To log in with a passkey, use a browser with JavaScript").is_visible()
+    assert not main.get_by_role("button", name="Log in with a passkey").is_visible()
+    assert main.get_by_role("link", name="Forgot your password?").is_visible()
+    context.close()
