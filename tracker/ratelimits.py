@@ -6,12 +6,12 @@ Two budgets are shared by every state-changing route (POST, PUT, PATCH, DELETE):
 A logged-in person is counted by user id (so colleagues behind one office address do not share
 a budget, and a person cannot escape it by changing address); anyone else by address. Reading
 pages is not limited here; logging in and registering also have their own stricter limits
-(tracker.auth.views). The JSON API counts its requests on its own budget per token
-(API_RATE_LIMIT, tracker.api.blueprint), but a file sent through it spends the same upload
-budget as one sent from the web: the token's owner is the person counted, whom the API leaves
-on `g.api_person` before the limits are checked. The limits are read from the app's config at
-each request: WRITE_RATE_LIMIT and UPLOAD_RATE_LIMIT (see tracker.config); an empty value turns
-one off.
+(tracker.auth.views). The JSON API counts its requests on its own budget per person, shared
+by all their tokens (API_RATE_LIMIT, tracker.api.blueprint), but a file sent through it spends
+the same upload budget as one sent from the web: the token's owner is the person counted, whom
+the API leaves on `g.api_person` before the limits are checked. The limits are read from the
+app's config at each request: WRITE_RATE_LIMIT and UPLOAD_RATE_LIMIT (see tracker.config); an
+empty value turns one off.
 
 This module imports nothing of the app: tracker.extensions builds the limiter with these limits
 (Flask-Limiter takes such limits, each with its own key, scope and cost, only when the limiter is

@@ -1,15 +1,18 @@
 """Personal access tokens on the account page: made (the secret shown once), listed, revoked,
-and gone with the account; a revoked token no longer opens the API."""
+and gone with the account; a revoked token no longer opens the API; a year's life unless another
+day is chosen, and at most twenty tokens."""
 
 import hashlib
+import re
 from datetime import UTC, date
 
 from sqlmodel import select
 
 from tests.api.helpers import ApiClient, make_token
 from tests.helpers import AuthActions, csrf_token, submit
+from tracker.account import tokens
 from tracker.db import get_session
-from tracker.models import ApiToken
+from tracker.models import ApiToken, User
 
 
 def stored_tokens(app) -> list[ApiToken]:
@@ -97,3 +100,37 @@ def test_deleting_the_account_deletes_its_tokens(app, user_client):
     submit(user_client, "/account/delete", {"current_password": "correct horse battery"})
     assert stored_tokens(app) == []
     assert ApiClient(app, secret).get("/credentials").status_code == 401
+
+
+def test_a_new_token_expires_after_a_year_unless_another_day_is_chosen(app, user_client):
+    app.config["TODAY"] = date(2026, 11, 24)
+    form = user_client.get("/account/tokens/").text
+    assert re.search(r'<input[^>]*name="expires_on"[^>]*value="2027-11-24"', form)
+    assert "clear the date" in form  # keeping a token until it is revoked is said plainly
+    submit(user_client, "/account/tokens/", {"name": "Default", "scope": "read"})
+    make_token(user_client, name="Chosen", expires_on="2027-01-31")
+    make_token(user_client, name="Cleared", expires_on="")
+    expiry = {token.name: token.expires_on for token in stored_tokens(app)}
+    assert expiry == {"Default": date(2027, 11, 24), "Chosen": date(2027, 1, 31),
+                      "Cleared": None}
+
+
+def test_an_account_has_at_most_twenty_tokens(app, user_client):
+    with app.app_context():
+        session = get_session()
+        user = session.exec(select(User)).one()
+        for number in range(tokens.MAX_TOKENS - 1):
+            tokens.create_token(session, user, f"Old {number}", tokens.READ, None)
+    make_token(user_client, name="Twentieth")
+    page = user_client.get("/account/tokens/").text
+    full = "You have 20 tokens, the most one account may have. Revoke one you no longer use"
+    assert full in page and "Make token" not in page
+    refused = submit(user_client, "/account/tokens/", {"name": "One more", "scope": "read"},
+                     form_page="/account/")
+    assert full in refused.text and 'id="new-token-secret"' not in refused.text
+    assert len(stored_tokens(app)) == 20
+    # Revoking one makes room again.
+    revoke = re.search(r'action="(/account/tokens/\d+/revoke)"', page).group(1)
+    submit(user_client, revoke, {}, form_page="/account/tokens/")
+    make_token(user_client, name="In its place")
+    assert len(stored_tokens(app)) == 20

@@ -1,6 +1,6 @@
 """Who calls the API: a personal access token in the `Authorization: Bearer` header, checked on
 every call (expired, read-only, in the address, missing or wrong), never a browser's cookie, and
-each token's own rate limit."""
+one rate limit per person, shared by their tokens."""
 
 import os
 import uuid
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.helpers import ApiClient, make_token
-from tests.helpers import delete_redis_keys
+from tests.helpers import AuthActions, delete_redis_keys
 from tracker import config, create_app
 from tracker.config import ConfigError
 
@@ -89,18 +89,23 @@ def test_the_api_needs_no_csrf_token(app, api):
     assert response.status_code == 201, response.text
 
 
-def test_each_token_has_its_own_rate_limit(app, user_client):
+def test_a_persons_tokens_share_one_rate_limit(app, user_client):
+    """Three tokens of one person share one budget (more tokens buy no more requests); another
+    person's token has a budget of its own."""
     app.config["API_RATE_LIMIT"] = "3 per minute"
-    first = ApiClient(app, make_token(user_client, name="one"))
-    second = ApiClient(app, make_token(user_client, name="two"))
-    for _ in range(3):
-        assert first.get("/credentials").status_code == 200
-    limited = first.get("/rulesets")  # one budget for the whole API
-    assert limited.status_code == 429
+    own = [ApiClient(app, make_token(user_client, name=name)) for name in ("a", "b", "c")]
+    other_client = app.test_client()
+    AuthActions(other_client).register(email="sam@example.com", name="Sam")
+    other = ApiClient(app, make_token(other_client))
+    for api in own:
+        assert api.get("/credentials").status_code == 200
+    for api in own:
+        limited = api.get("/rulesets")  # one budget for the whole API
+        assert limited.status_code == 429
     assert limited.mimetype == "application/problem+json"
     assert 1 <= int(limited.headers["Retry-After"]) <= 60
     assert "Try again in" in limited.json["detail"]
-    allowed = second.get("/credentials")
+    allowed = other.get("/credentials")
     assert allowed.status_code == 200
     assert "Retry-After" not in allowed.headers  # only a 429 says when to try again
 

@@ -50,11 +50,13 @@ class TokenForm(FlaskForm):
         default=READ,
         validators=[DataRequired("Choose what the token may do.")],
     )
+    # The view starts it at one year from today (tokens.default_expiry). An empty box is
+    # allowed, on purpose and said so: a token for a long-lived script that its owner revokes.
     expires_on = DayField(
-        "Expires on (optional)",
+        "Expires on",
         validators=[Optional()],
-        description="The token stops working after this day. Leave it empty to keep it "
-        "until you revoke it.",
+        description="The token stops working after this day: one year from today unless you "
+        "choose another day. To keep it working until you revoke it, clear the date.",
     )
 
     today: date

@@ -19,10 +19,24 @@ def require_login():
     """Only the logged-in person's own tokens."""
 
 
+FULL = (f"You have {tokens.MAX_TOKENS} tokens, the most one account may have. Revoke one you "
+        "no longer use to make a new one.")
+
+
+def _form(**options) -> TokenForm:
+    """The form, its expiry date one year from today until the person chooses another."""
+    form = TokenForm(expires_on=tokens.default_expiry(today()), **options)
+    form.today = today()
+    return form
+
+
 def _page(form: TokenForm, new_token: tokens.NewToken | None = None):
+    session = get_session()
+    held = tokens.tokens_of(session, current_user)
     page = render_template(
-        "account/tokens.html", form=form, new_token=new_token, today=today(),
-        tokens=tokens.tokens_of(get_session(), current_user), revoke_form=ConfirmForm(),
+        "account/tokens.html", form=form, new_token=new_token, today=today(), tokens=held,
+        full=FULL if len(held) >= tokens.MAX_TOKENS else None, limit=tokens.MAX_TOKENS,
+        revoke_form=ConfirmForm(),
     )
     # A page that shows a new token's secret must not be kept by the browser or a proxy.
     return page, 200, {"Cache-Control": "no-store"}
@@ -30,13 +44,16 @@ def _page(form: TokenForm, new_token: tokens.NewToken | None = None):
 
 @bp.route("/", methods=["GET", "POST"])
 def index():
-    form = TokenForm()
-    form.today = today()
+    form = _form()
     if form.validate_on_submit():
-        made = tokens.create_token(get_session(), current_user, form.name.data,
-                                   form.scope.data, form.expires_on.data)
+        try:
+            made = tokens.create_token(get_session(), current_user, form.name.data,
+                                       form.scope.data, form.expires_on.data)
+        except tokens.TooManyTokens:
+            form.form_errors.append(FULL)
+            return _page(form)
         # The secret is shown in this answer only: never flashed (it would sit in the cookie).
-        return _page(TokenForm(formdata=None), new_token=made)
+        return _page(_form(formdata=None), new_token=made)
     return _page(form)
 
 

@@ -5,6 +5,9 @@ password hash (argon2, as for passwords) is not needed here: it protects secrets
 which are guessable, at the cost of tens of milliseconds per check. A token's secret is 256 bits
 from `secrets`, so no one can guess it from its hash, and the API checks a token on every
 request: one fast hash and one indexed lookup by that hash.
+
+A person has at most MAX_TOKENS tokens, and a new token expires after DEFAULT_LIFETIME unless
+they choose another day (or, on purpose, none: see TokenForm).
 """
 
 import hashlib
@@ -12,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, delete, select, update
+from sqlmodel import Session, delete, func, select, update
 
 from tracker.models import ApiToken, User, utcnow
 
@@ -22,6 +25,12 @@ READ_WRITE = "read write"
 SCOPES = (READ, READ_WRITE)
 # last_used_at is written at most this often, so most requests cost no write.
 USED_EVERY = timedelta(minutes=1)
+MAX_TOKENS = 20
+DEFAULT_LIFETIME = timedelta(days=365)
+
+
+class TooManyTokens(Exception):
+    """The person already has MAX_TOKENS tokens."""
 
 
 @dataclass(frozen=True)
@@ -34,10 +43,26 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def default_expiry(today: date) -> date:
+    return today + DEFAULT_LIFETIME
+
+
+def count_tokens(session: Session, user: User) -> int:
+    return session.exec(select(func.count()).select_from(ApiToken)
+                        .where(ApiToken.user_id == user.id)).one()
+
+
 def create_token(session: Session, user: User, name: str, scope: str,
                  expires_on: date | None) -> NewToken:
+    """A new token; TooManyTokens (and nothing made) when the person has MAX_TOKENS already."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
+    # Lock the person's row (on PostgreSQL; SQLite writes one at a time anyway) so that two
+    # tokens made at once cannot both pass the count.
+    session.exec(select(User.id).where(User.id == user.id).with_for_update())
+    if count_tokens(session, user) >= MAX_TOKENS:
+        session.rollback()
+        raise TooManyTokens(user.id)
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret), scope=scope,
                      expires_on=expires_on)

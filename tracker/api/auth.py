@@ -81,10 +81,12 @@ def identify(_endpoint=None, _values=None) -> None:
 
 
 def rate_limit_key() -> str:
-    """Requests count per token; without a token that exists, per address (so guessing is
-    slowed down too)."""
-    found = _found()
-    return f"api-token:{found[0].id}" if found else f"api-address:{get_remote_address()}"
+    """Requests count per person: all of a person's tokens share one budget, so making more
+    tokens does not buy more requests. Without a usable token (none, wrong, revoked, expired, or
+    read-only asked to write), per address: guessing is slowed down too, and a leaked old token
+    cannot spend its owner's budget."""
+    person = g.get("api_person")
+    return f"api-person:{person.id}" if person else f"api-address:{get_remote_address()}"
 
 
 def api_user() -> User:

@@ -61,7 +61,7 @@ UNAUTHORIZED = problem_response(
     {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}})
 INVALID = problem_response("Something sent is not right: `errors` says what, by field.")
 TOO_MANY = problem_response(
-    "Too many requests for this token.",
+    "Too many requests. All tokens of one person share one budget.",
     {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"},
                      "required": True}})
 UNAVAILABLE = problem_response("The database cannot be reached, or it refused the change. "
@@ -103,8 +103,8 @@ def _rate_limit() -> str:
     return current_app.config["API_RATE_LIMIT"]  # RECERT_API_RATE_LIMIT
 
 
-# One budget per token for the whole API, kept where the login limits are kept
-# (RECERT_RATELIMIT_STORAGE_URL), so every server counts against the same budget.
+# One budget per person (shared by all their tokens) for the whole API, kept where the login
+# limits are kept (RECERT_RATELIMIT_STORAGE_URL), so every server counts against the same budget.
 limiter.shared_limit(_rate_limit, scope="api", key_func=auth.rate_limit_key)(bp)
 
 
