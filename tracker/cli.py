@@ -9,7 +9,7 @@ from alembic import command
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from tracker import migrate
+from tracker import mail, migrate
 from tracker.activities import services as activity_services
 from tracker.backup import backup_command, restore_command
 from tracker.clock import today
@@ -17,7 +17,7 @@ from tracker.db import get_engine, get_session
 from tracker.display import count_of, plural
 from tracker.imports.cli import import_activities
 from tracker.models import utcnow
-from tracker.reminders import mail
+from tracker.reminders import mail as reminder_mail
 from tracker.reports.cli import report_command
 from tracker.rules import engine
 from tracker.rules.cases import CaseError, parse_case, progress_to_json
@@ -112,33 +112,32 @@ def purge_trash() -> None:
 @with_appcontext
 def send_reminders() -> None:
     """Email each person the reminders that fell due since the last run (for cron)."""
-    config = current_app.config
-    if not config["SMTP_URL"]:
-        click.echo("RECERT_SMTP_URL is not set: no reminders were sent.")
+    mode = current_app.config["MAIL_MODE"]
+    if mode == mail.OFF:
+        click.echo("RECERT_MAIL is off: no reminders were sent.")
         return
     try:
-        server = mail.parse_smtp_url(config["SMTP_URL"])
-        report = mail.send_due_reminders(get_session(), server, config["MAIL_FROM"], today(),
-                                         config["BASE_URL"], current_app.url_map)
+        report = reminder_mail.send_due_reminders(get_session(), today())
     except mail.BadSmtpUrl as error:
         click.echo(str(error), err=True)
         sys.exit(1)
-    except mail.SendFailed as error:
+    except reminder_mail.SendFailed as error:
         if error.report.emails:
-            _echo_sent(error.report)
+            _echo_sent(error.report, mode)
         click.echo(f"{error}. Reminders not sent go out on the next run.", err=True)
         sys.exit(1)
-    _echo_sent(report)
+    _echo_sent(report, mode)
     if report.refused:
         click.echo(f"The server refused these addresses: {', '.join(report.refused)}.",
                    err=True)
         sys.exit(1)
 
 
-def _echo_sent(report: mail.SendReport) -> None:
+def _echo_sent(report: reminder_mail.SendReport, mode: str) -> None:
     emails = plural(report.emails, "email", "emails")
     reminders = count_of(report.reminders, "reminder", "reminders")
-    click.echo(f"Sent {report.emails} reminder {emails} ({reminders}).")
+    where = f" to {mail.destination()}" if mode == mail.FILES else ""
+    click.echo(f"Sent {report.emails} reminder {emails} ({reminders}){where}.")
 
 
 def init_app(app: Flask) -> None:

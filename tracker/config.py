@@ -6,6 +6,8 @@ from pathlib import Path
 
 from limits import parse_many
 
+from tracker.mail import BadSmtpUrl, parse_smtp_url
+
 DEFAULT_MAX_UPLOAD_MB = 10
 # Proof files one activity may have (the form and the API refuse more); one request may carry
 # them all, so it sizes MAX_CONTENT_LENGTH.
@@ -48,6 +50,10 @@ def _mail_mode(production: bool, smtp_url: str | None, base_url: str | None) -> 
     if setting == "off":
         return "off"
     if smtp_url:
+        try:
+            parse_smtp_url(smtp_url)
+        except BadSmtpUrl as error:
+            raise ConfigError(str(error)) from None
         if production and not base_url:
             raise ConfigError("RECERT_BASE_URL must be set when RECERT_ENV=production and "
                               "email is on: it is the site's address in every link emailed "

@@ -153,6 +153,16 @@ def _write_file(folder: Path, email: EmailMessage) -> None:
     print(f"Email to {email['To']}: {email['Subject']} ({path}){links}", file=sys.stderr)
 
 
+def destination() -> str:
+    """Where email goes, for messages: the mail server (never its password) or the folder."""
+    config = current_app.config
+    if config["MAIL_MODE"] == SMTP:
+        return str(parse_smtp_url(config["SMTP_URL"]))
+    if config["MAIL_MODE"] == FILES:
+        return str(Path(current_app.instance_path) / "mail")
+    return "nowhere (RECERT_MAIL=off)"
+
+
 @contextmanager
 def outbox() -> Iterator[Callable[[EmailMessage], None]]:
     """A function that sends a message the configured way, open for several messages (one SMTP

@@ -1,45 +1,22 @@
 """`flask send-reminders`: each person gets their new reminders by email, never twice."""
 
-import socket
 from datetime import date
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from tests.helpers import AuthActions, add_cpt, log_activity
+from tests.helpers import AuthActions, add_cpt, log_activity, sent_emails, text_of
+from tests.mail_server import free_port, mail_server
+from tracker import mail
 from tracker.db import get_session
-from tracker.models import ReminderNotice
-from tracker.reminders import mail
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tracker.models import ReminderNotice, User
 
 
 @pytest.fixture
 def mailbox(app):
     """A real SMTP server on a free local port; the app is set to send through it."""
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{controller.port}"
-    yield box
-    controller.stop()
+    with mail_server(app) as box:
+        yield box
 
 
 @pytest.fixture
@@ -49,6 +26,11 @@ def pat_at_risk(app, user_client):
     credential_id = add_cpt(user_client)
     log_activity(user_client, credential_id, quantity="72")
     return credential_id
+
+
+def reminders_in(mailbox) -> list:
+    """The reminder emails received (not the link that confirmed Pat's email)."""
+    return [m for m in mailbox.messages if m["Subject"].startswith("Recert: ")]
 
 
 def send(runner):
@@ -66,12 +48,12 @@ def test_sends_the_due_reminder_with_the_figures(app, runner, mailbox, pat_at_ri
     result = send(runner)
     assert result.exit_code == 0, result.output
     assert "Sent 1 reminder email (1 reminder)." in result.output
-    [message] = mailbox.messages
+    [message] = reminders_in(mailbox)
     assert message["To"].addresses[0].addr_spec == "pat@example.com"
     assert message["To"].addresses[0].display_name == "Pat Doe"
     assert message["From"] == "Recert <recert@localhost>"
     assert message["Subject"] == "Recert: 1 reminder about your CPT"
-    body = message.get_content()
+    body = text_of(message)
     assert "Hello Pat Doe," in body
     assert ("111 days left on your CPT: you still need 28 more points by 2027-03-15; "
             "about 7.68 a month.") in body
@@ -86,7 +68,7 @@ def test_never_sends_a_reminder_twice(app, runner, mailbox, pat_at_risk):
     again = send(runner)
     assert again.exit_code == 0, again.output
     assert "Sent 0 reminder emails (0 reminders)." in again.output
-    assert len(mailbox.messages) == 1
+    assert len(reminders_in(mailbox)) == 1
 
 
 def test_window_opening_is_sent_once_when_it_comes(app, runner, mailbox, pat_at_risk):
@@ -94,13 +76,13 @@ def test_window_opening_is_sent_once_when_it_comes(app, runner, mailbox, pat_at_
     app.config["TODAY"] = date(2026, 12, 20)  # the window opened on 2026-12-15
     result = send(runner)
     assert "Sent 1 reminder email (2 reminders)." in result.output
-    body = mailbox.messages[-1].get_content()
+    body = text_of(reminders_in(mailbox)[-1])
     assert ("Your application window for CPT is open. You still need 28 more points by "
             "2027-03-15; about 10.03 a month.") in body
     assert "85 days left on your CPT" in body
     assert "recert.example.org" not in body  # no RECERT_BASE_URL, no link
     send(runner)
-    assert len(mailbox.messages) == 2
+    assert len(reminders_in(mailbox)) == 2
 
 
 def test_someone_on_track_gets_nothing(app, client, runner, mailbox, pat_at_risk):
@@ -110,7 +92,7 @@ def test_someone_on_track_gets_nothing(app, client, runner, mailbox, pat_at_risk
     log_activity(client, sams, quantity="40", completed_on="2025-06-01")
     result = send(runner)
     assert "Sent 1 reminder email (1 reminder)." in result.output
-    assert [str(m["To"]) for m in mailbox.messages] == ["Pat Doe <pat@example.com>"]
+    assert [str(m["To"]) for m in reminders_in(mailbox)] == ["Pat Doe <pat@example.com>"]
 
 
 def test_behind_pace(app, user_client, runner, mailbox):
@@ -118,23 +100,50 @@ def test_behind_pace(app, user_client, runner, mailbox):
     credential_id = add_cpt(user_client, certified_on="2024-01-01")
     log_activity(user_client, credential_id, quantity="10")
     send(runner)
-    body = mailbox.messages[0].get_content()
+    body = text_of(reminders_in(mailbox)[0])
     assert ("You are behind pace on your CPT: you have 10 points, and by now you should "
             "have about 57.91.") in body
     assert "days left" not in body  # 769 days left: no countdown reminder yet
 
 
-def test_without_smtp_url_says_so(app, runner, pat_at_risk):
-    app.config["SMTP_URL"] = None
+def test_with_email_off_says_so(app, runner, pat_at_risk):
+    app.config["MAIL_MODE"] = "off"
     result = send(runner)
     assert result.exit_code == 0
-    assert result.output.strip() == "RECERT_SMTP_URL is not set: no reminders were sent."
+    assert result.output.strip() == "RECERT_MAIL is off: no reminders were sent."
     assert notices(app) == []
+
+
+def test_without_a_mail_server_reminders_are_written_as_files(app, runner, pat_at_risk):
+    """Development with no RECERT_SMTP_URL: each email is a file in instance/mail/."""
+    result = send(runner)
+    folder = f"{app.instance_path}/mail"
+    assert result.stdout.strip() == f"Sent 1 reminder email (1 reminder) to {folder}."
+    assert "Recert: 1 reminder about your CPT" in result.stderr  # as the server prints it
+    [reminder] = [m for m in sent_emails(app) if m["Subject"].startswith("Recert: ")]
+    assert "111 days left on your CPT" in text_of(reminder)
+    assert notices(app) == [("days-180", "emailed")]
+
+
+def test_an_unconfirmed_address_gets_no_reminders(app, client, runner, mailbox):
+    """An account made before emails were confirmed, that never followed a link."""
+    app.config["TODAY"] = date(2026, 11, 24)
+    AuthActions(client).register()
+    with app.app_context():
+        session = get_session()
+        user = session.exec(select(User)).one()
+        user.email_verified_at = None
+        user.may_log_in_unverified = True
+        session.commit()
+    log_activity(client, add_cpt(client), quantity="72")
+    result = send(runner)
+    assert "Sent 0 reminder emails (0 reminders)." in result.output
+    assert reminders_in(mailbox) == []
 
 
 def test_unreachable_server_records_nothing(app, runner, pat_at_risk):
     port = free_port()  # nothing listens there
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    app.config.update(MAIL_MODE="smtp", SMTP_URL=f"smtp://127.0.0.1:{port}")
     result = send(runner)
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -144,7 +153,7 @@ def test_unreachable_server_records_nothing(app, runner, pat_at_risk):
 
 
 def test_bad_smtp_url(app, runner, pat_at_risk):
-    app.config["SMTP_URL"] = "http://mail.example.org"
+    app.config.update(MAIL_MODE="smtp", SMTP_URL="http://mail.example.org")
     result = send(runner)
     assert result.exit_code == 1
     assert "RECERT_SMTP_URL must start with smtp:// or smtps://." in result.output
@@ -156,7 +165,7 @@ def test_complete_gets_only_the_window_reminder(app, user_client, runner, mailbo
     log_activity(user_client, credential_id, quantity="100")
     result = send(runner)
     assert "Sent 1 reminder email (1 reminder)." in result.output
-    body = mailbox.messages[0].get_content()
+    body = text_of(reminders_in(mailbox)[0])
     assert "Your application window for CPT is open: apply to MSSC by 2027-03-15." in body
     assert "still need" not in body
     assert "days left" not in body

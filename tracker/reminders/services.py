@@ -53,9 +53,12 @@ class UserReminders:
 
 
 def reminders_to_email(session: Session, today: date) -> list[UserReminders]:
-    """Per user, the reminders due on `today` that no earlier run has emailed."""
+    """Per user, the reminders due on `today` that no earlier run has emailed. Only people who
+    confirmed their email get any: an address nobody confirmed may be someone else's."""
     credentials = list(session.exec(
         select(HeldCredential).options(*WITH_MODULES_AND_CYCLES)
+        .join(User, User.id == HeldCredential.user_id)
+        .where(User.email_verified_at.is_not(None))
         .order_by(HeldCredential.user_id, HeldCredential.created_at)
     ).unique())
     if not credentials:
