@@ -22,7 +22,7 @@ from tests.helpers import (
 )
 from tests.system.routes import routes_with_arguments, url_with
 from tracker.db import get_session
-from tracker.models import ApiToken, Cycle, Evidence
+from tracker.models import ApiToken, Cycle, Evidence, LoginSession
 
 # Rules whose arguments name nothing anyone owns, and why (the API's: tests/api/test_ownership.py).
 NOT_OWNED = {
@@ -46,8 +46,8 @@ def test_the_matrix_covers_every_kind_of_object():
 
 @pytest.fixture
 def victims_objects(app, client):
-    """Another person's credential, cycle, a live activity with a file, a trashed activity and
-    an API token."""
+    """Another person's credential, cycle, a live activity with a file, a trashed activity, an
+    API token and a logged-in browser."""
     AuthActions(client).register(email="victim@example.com", name="Victim")
     credential_id = add_cpt(client)
     live = log_activity(client, credential_id, files=[("proof.png", image_bytes())])
@@ -60,6 +60,7 @@ def victims_objects(app, client):
         evidence_id = session.exec(select(Evidence.id)).one()
         cycle_id = session.exec(select(Cycle.id)).one()
         token_id = session.exec(select(ApiToken.id)).one()
+        login_id = session.exec(select(LoginSession.id)).one()  # the victim's browser
     return {
         "credential_id": credential_id,
         "activity_id": int(live.headers["Location"].rsplit("/", 1)[-1]),
@@ -67,6 +68,7 @@ def victims_objects(app, client):
         "evidence_id": evidence_id,
         "cycle_id": cycle_id,
         "token_id": token_id,
+        "login_id": login_id,
         "code": "days-180",
     }
 
