@@ -162,7 +162,7 @@ def add_passkey(app, name="Work laptop", email="pat@example.com") -> int:
 def test_passkeys_are_listed_and_one_is_removed_with_the_password(app, pat):
     passkey_id = add_passkey(app)
     page = pat.get(PAGE)
-    assert "Work laptop" in page.text and "Never" in page.text
+    assert "Work laptop" in page.text and "Last used: never" in page.text
     assert "Two-factor sign-in is on." in page.text
     assert "You have no recovery codes." in page.text  # added without them: say so
 

@@ -137,3 +137,18 @@ def test_a_person_with_a_passkey_is_offered_it_and_their_recovery_codes(app, cli
     assert options["allowCredentials"] == [{"id": "aWQ", "type": "public-key",
                                             "transports": ["internal"]}]
     assert options["rpId"] == "localhost"
+
+
+def test_a_passkey_answer_needs_its_own_prompt_and_a_known_passkey(client):
+    headers = {"X-CSRFToken": csrf_token(client.get("/auth/login").text)}
+    unasked = client.post("/auth/passkey", headers=headers, json={"id": "x"})
+    assert unasked.status_code == 400
+    assert unasked.json == {"error": "That took too long. Please try again."}
+
+    options = client.post("/auth/passkey/options", headers=headers).json
+    assert options["userVerification"] == "required" and options["allowCredentials"] == []
+    unknown = client.post("/auth/passkey", headers=headers, json={"id": "x"})
+    assert unknown.json == {"error": "This passkey is not one of your Recert passkeys."}
+    second = client.post("/auth/second-step/passkey", headers=headers, json={"id": "x"})
+    assert second.json == {"error": "Your login took too long or has ended. Please log in again."}
+    assert client.get("/account/").status_code == 302

@@ -51,8 +51,8 @@ def test_add_a_passkey_and_log_in_with_it_alone_and_after_the_password(
     main.get_by_role("button", name="Add a passkey").click()
     page.get_by_text("Your passkey “This laptop” is added.").wait_for()
     assert main.get_by_text("Two-factor sign-in is on.").is_visible()
-    row = main.get_by_role("row").filter(has_text="This laptop")
-    assert "Never" in row.inner_text()
+    listed = main.get_by_role("listitem").filter(has_text="This laptop")
+    assert "Last used: never" in listed.inner_text()
     shot(page, "60-passkey-added")
     [credential] = devtools.send("WebAuthn.getCredentials",
                                  {"authenticatorId": authenticator_id})["credentials"]
@@ -75,7 +75,8 @@ def test_add_a_passkey_and_log_in_with_it_alone_and_after_the_password(
     page.get_by_text("Welcome back, Pat Doe.").wait_for()
 
     page.goto(f"{site}/account/two-factor/")
-    assert "Never" not in main.get_by_role("row").filter(has_text="This laptop").inner_text()
+    listed = main.get_by_role("listitem").filter(has_text="This laptop")
+    assert "Last used: never" not in listed.inner_text()
 
 
 def test_a_wrong_password_adds_no_passkey(page, site, authenticator):
