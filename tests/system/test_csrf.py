@@ -99,6 +99,18 @@ def own_api_token_id(app) -> int:
         return tokens.create_token(session, user, "Matrix", tokens.READ_WRITE, None).token.id
 
 
+def own_other_login_id(app) -> int:
+    """A login of the person in another browser (this browser's own is not ended there)."""
+    from tracker.models import LoginSession, User
+
+    with app.app_context():
+        session = get_session()
+        login = LoginSession(user_id=session.exec(select(User.id)).one(), device="Other")
+        session.add(login)
+        session.commit()
+        return login.id
+
+
 def url_of(app, endpoint: str, objects: dict) -> str:
     arguments = {**objects, **CODES.get(endpoint, {})}
     if endpoint.startswith("trash.") or endpoint.endswith("restore_activity"):
@@ -107,6 +119,8 @@ def url_of(app, endpoint: str, objects: dict) -> str:
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     if "token_id" in rule.arguments:
         arguments["token_id"] = own_api_token_id(app)
+    if "login_id" in rule.arguments:
+        arguments["login_id"] = own_other_login_id(app)
     unknown = rule.arguments - arguments.keys()
     assert not unknown, f"{endpoint}: give the matrix a real value for {sorted(unknown)}"
     with app.test_request_context():
