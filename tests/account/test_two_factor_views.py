@@ -7,7 +7,8 @@ import pyotp
 import pytest
 from sqlmodel import select
 
-from tests.helpers import PASSWORD, csrf_token, emails_to, submit, text_of
+from tests.helpers import PASSWORD, csrf_token, submit
+from tests.mail_server import emails_to, text_of
 from tracker.db import get_session
 from tracker.models import Passkey, RecoveryCode, User
 
@@ -81,6 +82,8 @@ def test_turning_on_asks_the_password_shows_a_qr_code_and_a_code_turns_it_on(app
     assert done.headers["Cache-Control"] == "no-store"
     codes = shown_codes(done.text)
     assert len(codes) == 10
+    sent_again = pat.post(f"{PAGE}app/confirm", data={**form, "code": code})
+    assert sent_again.headers["Location"] == PAGE  # no second set of codes
     assert the_user(app).totp_secret == secret.replace(" ", "")
     assert "Two-factor sign-in is on" in subjects(app)
     [email] = [m for m in emails_to(app, "pat@example.com")

@@ -99,6 +99,8 @@ def app_on():
 
 @bp.post("/app/confirm")
 def app_confirm():
+    if _user().totp_secret is not None:  # the same page sent twice
+        return redirect(url_for("two_factor.index"))
     form = ConfirmAppForm()
     try:
         kept = _signer().loads(form.setup.data or "", max_age=SETUP_SECONDS)
