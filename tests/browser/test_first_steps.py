@@ -20,7 +20,7 @@ pytestmark = browser_tests
 def log_in(page, password: str) -> None:
     page.get_by_label("Email").fill("pat@example.com")
     page.get_by_label("Password").fill(password)
-    page.locator("main").get_by_role("button", name="Log in").click()
+    page.locator("main").get_by_role("button", name="Log in", exact=True).click()
 
 
 def test_register_log_out_log_in_change_password(page, live_url, database_url):
