@@ -12,10 +12,7 @@ import zlib
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,6 +21,7 @@ from redis import Redis
 from sqlalchemy import event, text
 from sqlmodel import SQLModel, select
 
+from tests.mail_server import links_in, recipient, sent_emails
 from tracker.db import get_session
 from tracker.models import Activity, Evidence, User
 from tracker.reports.export import SCHEMA_PATH, full_export
@@ -125,40 +123,6 @@ class AuthActions:
 
     def logout(self):
         return submit(self.client, "/auth/logout", {}, form_page="/")
-
-
-# The emails the app sent.
-
-def sent_emails(app) -> list[EmailMessage]:
-    """Every email the app sent, oldest first: those the test mail server received when the
-    app sends through it (tests.mail_server), else the files written to instance/mail/."""
-    mailbox = app.extensions.get("test_mailbox")
-    if app.config["MAIL_MODE"] == "smtp" and mailbox is not None:
-        return list(mailbox.messages)
-    return emails_in(Path(app.instance_path) / "mail")
-
-
-def emails_in(folder: Path) -> list[EmailMessage]:
-    """The .eml files the app wrote to `folder` (development without a mail server), oldest
-    first."""
-    return [message_from_bytes(path.read_bytes(), policy=policy.default)
-            for path in sorted(folder.glob("*.eml"))]
-
-
-def recipient(message: EmailMessage) -> str:
-    return message["To"].addresses[0].addr_spec.lower()
-
-
-def emails_to(app, address: str) -> list[EmailMessage]:
-    return [message for message in sent_emails(app) if recipient(message) == address.lower()]
-
-
-def text_of(message: EmailMessage) -> str:
-    return message.get_body(("plain",)).get_content()
-
-
-def links_in(message: EmailMessage) -> list[str]:
-    return re.findall(r"https?://\S+", text_of(message))
 
 
 def follow_link(client, link: str, data: dict | None = None):

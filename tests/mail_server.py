@@ -1,9 +1,13 @@
-"""A real SMTP server for tests (aiosmtpd on a free local port) that keeps what it receives."""
+"""A real SMTP server for tests (aiosmtpd on a free local port) that keeps what it receives,
+and reading the emails the app sent, wherever they went."""
 
+import re
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
@@ -37,3 +41,45 @@ def mail_server(app) -> Iterator[Mailbox]:
         yield box
     finally:
         controller.stop()
+
+
+def sent_emails(app) -> list[EmailMessage]:
+    """Every email the app sent, oldest first: those the test mail server received when the
+    app sends through it (tests.mail_server), else the files written to instance/mail/."""
+    mailbox = app.extensions.get("test_mailbox")
+    if app.config["MAIL_MODE"] == "smtp" and mailbox is not None:
+        return list(mailbox.messages)
+    return emails_in(Path(app.instance_path) / "mail")
+
+
+def emails_in(folder: Path) -> list[EmailMessage]:
+    """The .eml files the app wrote to `folder` (development without a mail server), oldest
+    first."""
+    return [message_from_bytes(path.read_bytes(), policy=policy.default)
+            for path in sorted(folder.glob("*.eml"))]
+
+
+def recipient(message: EmailMessage) -> str:
+    return message["To"].addresses[0].addr_spec.lower()
+
+
+def emails_to(app, address: str) -> list[EmailMessage]:
+    return [message for message in sent_emails(app) if recipient(message) == address.lower()]
+
+
+def text_of(message: EmailMessage) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def words_of(message: EmailMessage) -> str:
+    """An email's text with its lines joined, to look for a sentence in it."""
+    return " ".join(text_of(message).split())
+
+
+def links_in(message: EmailMessage) -> list[str]:
+    return re.findall(r"https?://\S+", text_of(message))
+
+
+def emailed_link(app, address: str, path_part: str) -> str:
+    """The link with `path_part` in the newest email to `address`."""
+    return next(link for link in links_in(emails_to(app, address)[-1]) if path_part in link)

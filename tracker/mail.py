@@ -98,12 +98,22 @@ def connect(server: SmtpServer) -> smtplib.SMTP:
     return connection
 
 
+def _html_line(line: str) -> str:
+    """One line escaped, each address in it a link (escaped once: the text is raw)."""
+    parts, end = [], 0
+    for match in LINK.finditer(line):
+        parts.append(escape(line[end:match.start()]))
+        parts.append(Markup('<a href="{0}">{0}</a>').format(match.group()))
+        end = match.end()
+    parts.append(escape(line[end:]))
+    return "".join(parts)
+
+
 def as_html(text: str) -> str:
     """The plain text as simple HTML: its paragraphs, with every address a link."""
     paragraphs = []
     for paragraph in re.split(r"\n\s*\n", text.strip()):
-        lines = [LINK.sub(lambda m: Markup('<a href="{0}">{0}</a>').format(m.group()),
-                          str(escape(line))) for line in paragraph.splitlines()]
+        lines = [_html_line(line) for line in paragraph.splitlines()]
         paragraphs.append(f"<p>{'<br>'.join(lines)}</p>")
     body = "\n".join(paragraphs)
     return (f'<!doctype html><html><body style="font-family: sans-serif; font-size: 16px; '

@@ -5,7 +5,6 @@ from sqlmodel import SQLModel
 
 from tests.helpers import PASSWORD, AuthActions, assert_sound_page, submit
 from tracker.db import get_session
-from tracker.models import User
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -50,30 +49,6 @@ def AuthOn(client):
     from tests.helpers import AuthActions
 
     return AuthActions(client)
-
-
-def test_change_email(app, user_client, auth):
-    response = submit(user_client, "/account/email",
-                      {"email": "Pat.New@Example.com", "current_password": PASSWORD})
-    assert response.status_code == 302
-    assert "pat.new@example.com" in user_client.get("/account/").text
-    auth.logout()
-    assert auth.login(email="pat.new@example.com").status_code == 302
-
-
-def test_change_email_refuses_a_wrong_password_and_a_taken_email(app, client, auth):
-    auth.register(email="other@example.com", name="Other")
-    auth.logout()
-    auth.register()
-    wrong = submit(client, "/account/email",
-                   {"email": "new@example.com", "current_password": "wrong password!"})
-    assert "That is not your current password." in wrong.text
-    taken = submit(client, "/account/email",
-                   {"email": "OTHER@example.com", "current_password": PASSWORD})
-    assert "Another account already uses this email." in taken.text
-    with app.app_context():
-        emails = sorted(get_session().exec(select(User.email)).scalars())
-    assert emails == ["other@example.com", "pat@example.com"]
 
 
 def row_counts(app) -> dict[str, int]:

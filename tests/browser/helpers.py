@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import PASSWORD, emails_in, links_in
+from tests.helpers import PASSWORD
+from tests.mail_server import emails_in, links_in
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"  # tests/artifacts/

@@ -5,9 +5,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from tests.helpers import AuthActions, add_cpt, log_activity, sent_emails, text_of
-from tests.mail_server import free_port, mail_server
-from tracker import mail
+from tests.helpers import AuthActions, add_cpt, log_activity
+from tests.mail_server import free_port, mail_server, sent_emails, text_of
 from tracker.db import get_session
 from tracker.models import ReminderNotice, User
 
@@ -169,16 +168,3 @@ def test_complete_gets_only_the_window_reminder(app, user_client, runner, mailbo
     assert "Your application window for CPT is open: apply to MSSC by 2027-03-15." in body
     assert "still need" not in body
     assert "days left" not in body
-
-
-@pytest.mark.parametrize(("url", "expected"), [
-    ("smtp://mail.example.org", ("mail.example.org", 25, False, False, None, None)),
-    ("smtps://ann:p%40ss@mail.example.org", ("mail.example.org", 465, True, False, "ann", "p@ss")),
-    ("smtp://ann:secret@mail.example.org:587?starttls=1",
-     ("mail.example.org", 587, False, True, "ann", "secret")),
-])
-def test_smtp_url_forms(url, expected):
-    server = mail.parse_smtp_url(url)
-    assert (server.host, server.port, server.implicit_tls, server.starttls, server.username,
-            server.password) == expected
-    assert "secret" not in str(server) and "p@ss" not in str(server)

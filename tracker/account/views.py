@@ -7,11 +7,21 @@ from tracker import history
 from tracker.account import services
 from tracker.account.forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm
 from tracker.account.reauth import password_ok
-from tracker.auth.services import EmailTaken
+from tracker.auth import verification
+from tracker.auth.password_reset import tell_password_changed
+from tracker.auth.registration import link_problem
+from tracker.auth.services import EmailTaken, normalize_email
 from tracker.clock import today
 from tracker.db import get_session
+from tracker.models import utcnow
 from tracker.reports import downloads
-from tracker.web import log_in
+from tracker.web import ConfirmForm, log_in
+
+TAKEN = verification.LinkProblem("Another account uses this email now, so we did not change "
+                                 "yours. Nothing changed.")
+OTHER_ACCOUNT = verification.LinkProblem("This link is for another account. Log out, log in "
+                                         "to the account you want to change, and open it "
+                                         "again.")
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -50,6 +60,7 @@ def change_password():
         remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in (
             request.cookies)
         services.change_password(get_session(), user, form.password.data)
+        tell_password_changed(user)
         log_in(user, remember=remember)
         flash("Your password is changed. Other devices are logged out.", "success")
         return redirect(url_for("account.overview"))
@@ -58,15 +69,48 @@ def change_password():
 
 @bp.route("/email", methods=["GET", "POST"])
 def change_email():
+    """Sends a link to the new address; the email changes when it is followed. The page never
+    says whether the new address has an account."""
     form = ChangeEmailForm()
     if form.validate_on_submit() and password_ok(form):
-        try:
-            services.change_email(get_session(), current_user, form.email.data)
-            flash(f"Your email is now {current_user.email}.", "success")
+        new_email = normalize_email(form.email.data)
+        if new_email == current_user.email:
+            form.email.errors.append("This is the email you use now.")
+        else:
+            verification.send_change_link(current_user, new_email)
+            flash(f"We sent a link to {new_email}. Your email changes when you open it and "
+                  f"follow the link. It works for {verification.VERIFY_HOURS} hours.", "info")
             return redirect(url_for("account.overview"))
-        except EmailTaken:
-            form.email.errors.append("Another account already uses this email.")
     return render_template("account/email.html", form=form)
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """The link sent to the new address: a button makes the change."""
+    session = get_session()
+    try:
+        change = verification.email_change_of(session, token)
+    except verification.LinkProblem as problem:
+        return link_problem(problem)
+    if change.user.id != current_user.id:
+        return link_problem(OTHER_ACCOUNT)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        old_email = user.email
+        try:
+            services.change_email(session, user, change.new_email)
+        except EmailTaken:
+            return link_problem(TAKEN)
+        user.email_verified_at = utcnow()  # the link sent there was followed
+        session.commit()
+        verification.tell_old_address(user, old_email)
+        flash(f"Your email is now {user.email}.", "success")
+        return redirect(url_for("account.overview"))
+    return render_template("auth/confirm_link.html", form=form, title="Change your email",
+                           button="Use this email",
+                           text=f"Use {change.new_email} to log in and get emails from "
+                                f"Recert, instead of {change.user.email}?")
 
 
 @bp.route("/delete", methods=["GET", "POST"])

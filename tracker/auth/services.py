@@ -48,6 +48,14 @@ def register_user(session: Session, email: str, display_name: str, password: str
     return user
 
 
+def set_password(session: Session, user: User, new_password: str) -> None:
+    """A new password, and every browser logged in as this user logged out (this one too: the
+    caller logs it in again). The caller commits."""
+    user.password_hash = hash_password(new_password)
+    end_all_login_sessions(session, user)
+    session.add(user)
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The user with this email and password, or None (without saying which was wrong)."""
     user = find_user_by_email(session, email)

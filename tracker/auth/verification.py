@@ -76,11 +76,6 @@ def may_log_in(user: User) -> bool:
     return user.email_verified_at is not None or user.may_log_in_unverified
 
 
-def needs_confirming(user) -> bool:
-    """An account made before verified email that has not confirmed it yet (the banner)."""
-    return bool(getattr(user, "is_authenticated", False) and user.email_verified_at is None)
-
-
 def verify_token(user: User, signed_at: float | None = None) -> str:
     return sign(VERIFY, {"user": user.id, "email": user.email}, signed_at)
 
@@ -156,4 +151,4 @@ def email_change_of(session: Session, token: str) -> EmailChange:
 def tell_old_address(user: User, old_email: str) -> None:
     """The account's email moved away from `old_email`: say so there."""
     mail.send(user.display_name, old_email, "Your Recert email was changed", "email_changed",
-              new_email=user.email, reset_link=mail.link("password_reset.forgot"))
+              new_email=user.email)

@@ -1,0 +1,179 @@
+"""Forgot password, end to end through a real SMTP server: the link, the new password, the
+"password changed" email; an old or used link changes nothing; no answer tells whether an
+address has an account."""
+
+import re
+import time
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from tests.helpers import PASSWORD, AuthActions, follow_link, snapshot, submit
+from tests.mail_server import emailed_link, emails_to, mail_server, words_of
+from tracker.account.tokens import create_token
+from tracker.auth.password_reset import reset_token
+from tracker.db import get_session
+from tracker.models import User
+
+NEW_PASSWORD = "a brand new passphrase"
+NEW = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+
+
+@pytest.fixture
+def mailbox(app):
+    with mail_server(app) as box:
+        yield box
+
+
+def forgot(client, email="pat@example.com"):
+    return submit(client, "/auth/forgot", {"email": email})
+
+
+def reset_link(app, email="pat@example.com") -> str:
+    return emailed_link(app, email, "/auth/reset/")
+
+
+def test_the_login_page_offers_it(client):
+    page = client.get("/auth/login").text
+    assert 'href="/auth/forgot"' in page
+    assert "Forgot your password?" in client.get("/auth/forgot").text
+
+
+def test_reset_end_to_end(app, client, mailbox):
+    auth = AuthActions(client)
+    auth.register()
+    other_device = app.test_client()
+    assert AuthActions(other_device).login().status_code == 302
+    auth.logout()
+    app.config["TODAY"] = date(2026, 11, 24)
+    with app.app_context():
+        create_token(get_session(), get_session().exec(select(User)).one(), "Laptop script",
+                     "read", None)
+
+    answer = forgot(client, email="PAT@example.com")
+    assert answer.status_code == 200
+    assert "If an account uses this address, we sent a link to it." in answer.text
+    message = emails_to(app, "pat@example.com")[-1]
+    assert message["Subject"] == "Set a new Recert password"
+    assert "The link works for one hour, and only once." in words_of(message)
+
+    link = reset_link(app)
+    assert "Set a new password" in client.get(link).text
+    response = follow_link(client, link, NEW)
+    assert response.headers["Location"] == "/"
+    home = client.get("/").text
+    assert "Your password is changed." in home and "Welcome back, Pat Doe." in home
+    assert "Hello, Pat Doe" not in other_device.get("/").text  # logged out
+
+    changed = emails_to(app, "pat@example.com")[-1]
+    assert changed["Subject"] == "Your Recert password was changed"
+    body = words_of(changed)
+    assert "Your account has 1 API token that still works." in body
+    assert "http://localhost/account/tokens/" in body
+    assert "Was this not you? Set a new password right away" in body
+    assert "http://localhost/auth/forgot" in body
+
+    auth.logout()
+    assert auth.login().status_code == 200  # the old password no longer works
+    assert auth.login(password=NEW_PASSWORD).headers["Location"] == "/"
+
+
+def test_a_used_link_says_so_and_changes_nothing(app, client, mailbox):
+    AuthActions(client).register()
+    AuthActions(client).logout()
+    forgot(client)
+    link = reset_link(app)
+    follow_link(client, link, NEW)
+    AuthActions(client).logout()
+    before = snapshot(app)
+    again = client.get(link)
+    assert again.status_code == 400
+    assert "This link was already used" in again.text
+    assert "Ask for a new link" in again.text
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize(("signed_at", "says"), [
+    (lambda: time.time() - 61 * 60, "This link is too old"),
+    (lambda: time.time() - 59 * 60, None),
+])
+def test_a_link_works_for_an_hour(app, client, mailbox, signed_at, says):
+    AuthActions(client).register()
+    AuthActions(client).logout()
+    with app.test_request_context():
+        token = reset_token(get_session().exec(select(User)).one(), signed_at=signed_at())
+    before = snapshot(app)
+    page = client.get(f"/auth/reset/{token}")
+    if says is None:
+        assert page.status_code == 200
+        return
+    assert page.status_code == 400 and says in page.text
+    response = client.post(f"/auth/reset/{token}", data={**NEW, "csrf_token": "x"})
+    assert response.status_code == 400
+    assert snapshot(app) == before
+    assert AuthActions(client).login().headers["Location"] == "/"
+
+
+def test_the_new_password_follows_the_rules(app, client, mailbox):
+    AuthActions(client).register()
+    AuthActions(client).logout()
+    forgot(client)
+    before = snapshot(app)
+    link = reset_link(app)
+    for data in ({"password": "pat@example.com", "confirm": "pat@example.com"},
+                 {"password": NEW_PASSWORD, "confirm": "something else"}):
+        response = follow_link(client, link, data)
+        assert response.status_code == 200
+        assert 'aria-invalid="true"' in response.text
+    assert "The two passwords are not the same." in response.text
+    assert snapshot(app) == before
+
+
+def test_a_reset_confirms_an_unconfirmed_email(app, client, mailbox):
+    submit(client, "/auth/register", {"email": "pat@example.com", "display_name": "Pat Doe",
+                                      "password": PASSWORD, "confirm": PASSWORD})
+    forgot(client)
+    assert follow_link(client, reset_link(app), NEW).headers["Location"] == "/"
+    with app.app_context():
+        assert get_session().exec(select(User)).one().email_verified_at is not None
+
+
+def test_changing_the_password_on_the_account_page_sends_the_same_email(app, user_client,
+                                                                          mailbox):
+    submit(user_client, "/account/password", {"current_password": PASSWORD, **NEW})
+    changed = emails_to(app, "pat@example.com")[-1]
+    assert changed["Subject"] == "Your Recert password was changed"
+    assert "API token" not in words_of(changed)  # none to mention
+
+
+def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(app, client, mailbox):
+    """The same address before and after it has an account: not a byte differs but the
+    CSRF token, and only the owner gets an email."""
+    unknown = forgot(client)
+    AuthActions(client).register()
+    AuthActions(client).logout()
+    sent_before = len(mailbox.messages)
+    known = forgot(client)
+    assert known.status_code == unknown.status_code == 200
+    assert known.data == unknown.data
+    assert len(mailbox.messages) == sent_before + 1
+    assert forgot(client, email="nobody@example.com").data == unknown.data
+    assert len(mailbox.messages) == sent_before + 1
+
+
+def test_links_to_one_address_stop_after_five_an_hour(app, client, mailbox):
+    AuthActions(client).register()
+    AuthActions(client).logout()
+    answers = {forgot(client).data for _ in range(7)}
+    assert len(answers) == 1  # the same page each time
+    # The link that confirmed the email counts too.
+    assert len(emails_to(app, "pat@example.com")) == 5
+
+
+def test_one_address_may_ask_ten_times_an_hour(app, client):
+    for number in range(10):
+        assert forgot(client, email=f"person{number}@example.com").status_code == 200
+    refused = forgot(client, email="person10@example.com")
+    assert refused.status_code == 429
+    assert re.search(r"Too many", refused.text)

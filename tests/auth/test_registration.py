@@ -1,0 +1,189 @@
+"""Registering confirms the email by a link sent there, through a real SMTP server; no page
+says whether an address has an account."""
+
+import re
+import time
+
+import pytest
+from sqlmodel import select
+
+from tests.helpers import PASSWORD, AuthActions, follow_link, snapshot, submit
+from tests.mail_server import emailed_link, emails_to, mail_server, text_of, words_of
+from tracker.auth import verification
+from tracker.db import get_session
+from tracker.models import User
+
+FORM = {"email": "pat@example.com", "display_name": "Pat Doe", "password": PASSWORD,
+        "confirm": PASSWORD}
+CHECK_EMAIL = "/auth/register/check-email"
+
+
+@pytest.fixture
+def mailbox(app):
+    with mail_server(app) as box:
+        yield box
+
+
+def user_of(app, email="pat@example.com") -> User | None:
+    with app.app_context():
+        return get_session().exec(select(User).where(User.email == email)).first()
+
+
+def without_csrf(html: str) -> str:
+    return re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", html)
+
+
+def verify_link(app, email="pat@example.com") -> str:
+    return emailed_link(app, email, "/auth/verify/")
+
+
+def test_registering_sends_a_link_that_confirms_and_logs_in(app, client, mailbox):
+    response = submit(client, "/auth/register", FORM)
+    assert response.headers["Location"] == CHECK_EMAIL
+    page = client.get(CHECK_EMAIL)
+    assert "Check your email to finish" in page.text
+    assert "Hello, Pat Doe" not in client.get("/").text  # not logged in yet
+    assert user_of(app).email_verified_at is None
+    [message] = mailbox.messages
+    assert message["Subject"] == "Confirm your email for Recert"
+    assert "The link works for 48 hours." in text_of(message)
+    assert "<a href=" in message.get_body(("html",)).get_content()
+
+    link = verify_link(app)
+    assert "Confirm my email" in client.get(link).text
+    assert user_of(app).email_verified_at is None  # opening the link (a mail scanner) is not enough
+    response = follow_link(client, link)
+    assert response.headers["Location"] == "/"
+    home = client.get("/").text
+    assert "Your email is confirmed. Welcome, Pat Doe." in home
+    assert "Confirm your email" not in home  # no banner
+    assert user_of(app).email_verified_at is not None
+
+
+def test_an_unconfirmed_account_cannot_log_in_and_gets_the_link_again(app, client, mailbox):
+    auth = AuthActions(client)
+    submit(client, "/auth/register", FORM)
+    response = auth.login()
+    assert response.status_code == 200
+    assert "you have not confirmed your email yet" in response.text
+    assert "We sent a new link to <strong>pat@example.com</strong>" in response.text
+    assert "Hello, Pat Doe" not in client.get("/").text
+    assert len(emails_to(app, "pat@example.com")) == 2
+    assert follow_link(client, verify_link(app)).headers["Location"] == "/"
+    auth.logout()
+    assert auth.login().headers["Location"] == "/"
+
+
+def test_a_used_link_says_so_and_changes_nothing(app, client, mailbox):
+    submit(client, "/auth/register", FORM)
+    link = verify_link(app)
+    follow_link(client, link)
+    AuthActions(client).logout()
+    before = snapshot(app)
+    again = client.get(link)
+    assert again.status_code == 400
+    assert "This link was already used" in again.text
+    assert "Hello, Pat Doe" not in client.get("/").text
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize(("make_token", "says"), [
+    (lambda user: verification.verify_token(user, signed_at=time.time() - 49 * 3600),
+     "This link is too old"),
+    (lambda user: verification.verify_token(user)[:-3] + "abc", "This link is not right"),
+    (lambda user: verification.change_token(user, user.email), "This link is not right"),
+])
+def test_an_old_or_changed_link_says_so_and_changes_nothing(app, client, mailbox, make_token,
+                                                             says):
+    submit(client, "/auth/register", FORM)
+    with app.test_request_context():
+        token = make_token(user_of(app))
+    before = snapshot(app)
+    for response in (client.get(f"/auth/verify/{token}"),
+                     submit(client, f"/auth/verify/{token}", {}, form_page="/auth/login")):
+        assert response.status_code == 400
+        assert says in response.text
+    assert "Hello, Pat Doe" not in client.get("/").text
+    assert snapshot(app) == before
+
+
+def test_a_taken_address_gets_the_same_answer_and_its_owner_a_note(app, client, mailbox):
+    AuthActions(client).register()
+    AuthActions(client).logout()
+    new = submit(client, "/auth/register", {**FORM, "email": "sam@example.com"})
+    taken = submit(client, "/auth/register", {**FORM, "email": "PAT@example.com",
+                                              "display_name": "Someone Else"})
+    assert (taken.status_code, taken.headers["Location"], taken.data) == (
+        new.status_code, new.headers["Location"], new.data)
+    note = emails_to(app, "pat@example.com")[-1]
+    assert note["Subject"] == "Someone tried to make a Recert account with your email"
+    body = words_of(note)
+    assert "You already have an account, so we did not make a new one." in body
+    assert "http://localhost/auth/login" in body and "http://localhost/auth/forgot" in body
+    with app.app_context():
+        names = sorted(get_session().exec(select(User.display_name)))
+    assert names == ["Pat Doe", "Pat Doe"]  # Pat, and the new sam@example.com
+
+
+def test_a_taken_unconfirmed_address_gets_a_fresh_link(app, client, mailbox):
+    submit(client, "/auth/register", FORM)
+    submit(client, "/auth/register", {**FORM, "display_name": "Someone Else"})
+    first, second = emails_to(app, "pat@example.com")
+    assert first["Subject"] == second["Subject"] == "Confirm your email for Recert"
+    assert follow_link(client, verify_link(app)).headers["Location"] == "/"
+    assert "Welcome, Pat Doe." in client.get("/").text
+
+
+def test_register_and_login_answer_the_same_for_a_known_and_an_unknown_address(app, client):
+    """The same address before and after it has an account: not a byte differs but the
+    CSRF token."""
+    unknown_register = submit(client, "/auth/register", FORM)
+    unknown_login = AuthActions(client).login(password="not the password!")
+    with app.app_context():  # the account is gone again, then made and confirmed
+        session = get_session()
+        session.delete(session.exec(select(User)).one())
+        session.commit()
+    AuthActions(client).register()
+    AuthActions(client).logout()
+    known_register = submit(client, "/auth/register", FORM)
+    known_login = AuthActions(client).login(password="not the password!")
+    assert known_register.headers["Location"] == unknown_register.headers["Location"]
+    assert known_register.data == unknown_register.data
+    assert known_login.status_code == unknown_login.status_code == 200
+    assert without_csrf(known_login.text) == without_csrf(unknown_login.text)
+
+
+def test_link_emails_to_one_address_stop_after_five_an_hour(app, client, mailbox):
+    for _ in range(7):
+        response = submit(client, "/auth/register", FORM)
+        assert response.headers["Location"] == CHECK_EMAIL
+    assert len(emails_to(app, "pat@example.com")) == 5
+    assert AuthActions(client).login().status_code == 200  # still says the link was sent
+    assert len(emails_to(app, "pat@example.com")) == 5
+
+
+def test_without_email_registering_logs_in_at_once(app, client):
+    app.config["MAIL_MODE"] = "off"
+    response = submit(client, "/auth/register", FORM)
+    assert response.headers["Location"] == "/"
+    home = client.get("/").text
+    assert "Welcome, Pat Doe. Your account is ready." in home
+    assert "Send the link" not in home  # nothing could be sent
+    assert user_of(app).may_log_in_unverified
+
+
+def test_an_older_account_sees_a_banner_until_it_confirms(app, client, mailbox):
+    AuthActions(client).register()
+    with app.app_context():  # as migration 0009 left the accounts made before it
+        session = get_session()
+        user = session.exec(select(User)).one()
+        user.email_verified_at, user.may_log_in_unverified = None, True
+        session.commit()
+    home = client.get("/").text
+    assert "Confirm your email" in home and "Send the link" in home
+    sent = submit(client, "/auth/verify/send", {}, form_page="/")
+    assert sent.headers["Location"] == "/"
+    assert "We sent a link to pat@example.com." in client.get("/").text
+    assert follow_link(client, verify_link(app)).headers["Location"] == "/"
+    assert "Send the link" not in client.get("/").text
+    assert user_of(app).email_verified_at is not None
