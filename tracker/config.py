@@ -16,7 +16,7 @@ DEFAULT_MAIL_FROM = "Recert <recert@localhost>"
 # Requests that change something (POST, PUT, PATCH, DELETE), and files uploaded.
 DEFAULT_WRITE_RATE_LIMIT = "60 per minute; 300 per hour"
 DEFAULT_UPLOAD_RATE_LIMIT = "20 per minute; 100 per hour"
-# Requests to the JSON API, per personal access token (tracker.api.blueprint).
+# Requests to the JSON API, per person: all their tokens share it (tracker.api.blueprint).
 DEFAULT_API_RATE_LIMIT = "120 per minute"
 
 

@@ -139,7 +139,8 @@ def handle_http_error(error: HTTPException) -> Response:
 
 def handle_rate_limit(_error: HTTPException) -> Response:
     wait = count_of(seconds_to_wait(), "second", "seconds")
-    return problem(429, f"Too many requests for this token. Try again in {wait}.")
+    return problem(429, f"Too many requests. All your tokens share one budget. "
+                        f"Try again in {wait}.")
 
 
 # pydantic's error types, in the words the web forms use.
