@@ -137,3 +137,9 @@ def test_the_api_tokens_are_listed_with_a_link_to_revoke_them(app, phone):
 
 def test_without_tokens_the_page_says_so(phone):
     assert "You have no API tokens." in phone.get(PAGE).text
+
+
+def test_the_account_page_links_here_and_to_two_factor_sign_in(user_client):
+    overview = user_client.get("/account/").text
+    assert 'href="/account/devices/"' in overview
+    assert 'href="/account/two-factor/"' in overview

@@ -22,8 +22,9 @@ from tests.helpers import (
     submit,
 )
 from tracker import create_app
+from tracker.account import tokens
 from tracker.db import get_session
-from tracker.models import Cycle, Evidence
+from tracker.models import Cycle, Evidence, LoginSession, Passkey, User
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 API_BLUEPRINT = "api"  # CSRF-exempt: bearer tokens only (tracker/api/auth.py)
@@ -53,7 +54,7 @@ ROUTES = state_changing_routes()
 def test_the_matrix_covers_the_known_state_changing_routes():
     endpoints = {endpoint for endpoint, _method in ROUTES}
     assert {
-        "auth.login", "auth.register", "auth.logout", "account.change_password",
+        "auth.login", "registration.register", "auth.logout", "account.change_password",
         "account.change_email", "account.delete", "credentials.new", "credentials.edit",
         "credentials.delete", "activities.new", "activities.edit", "activities.delete",
         "trash.restore", "trash.empty", "renewal.record", "renewal.undo", "imports.preview",
@@ -90,9 +91,6 @@ def own_objects(app, client):
 
 
 def own_api_token_id(app) -> int:
-    from tracker.account import tokens
-    from tracker.models import User
-
     with app.app_context():
         session = get_session()
         user = session.exec(select(User)).one()
@@ -101,14 +99,22 @@ def own_api_token_id(app) -> int:
 
 def own_other_login_id(app) -> int:
     """A login of the person in another browser (this browser's own is not ended there)."""
-    from tracker.models import LoginSession, User
-
     with app.app_context():
         session = get_session()
         login = LoginSession(user_id=session.exec(select(User.id)).one(), device="Other")
         session.add(login)
         session.commit()
         return login.id
+
+
+def own_passkey_id(app) -> int:
+    with app.app_context():
+        session = get_session()
+        passkey = Passkey(user_id=session.exec(select(User.id)).one(), name="Matrix",
+                          credential_id=b"matrix", public_key=b"key")
+        session.add(passkey)
+        session.commit()
+        return passkey.id
 
 
 def url_of(app, endpoint: str, objects: dict) -> str:
@@ -121,6 +127,8 @@ def url_of(app, endpoint: str, objects: dict) -> str:
         arguments["token_id"] = own_api_token_id(app)
     if "login_id" in rule.arguments:
         arguments["login_id"] = own_other_login_id(app)
+    if "passkey_id" in rule.arguments:
+        arguments["passkey_id"] = own_passkey_id(app)
     unknown = rule.arguments - arguments.keys()
     assert not unknown, f"{endpoint}: give the matrix a real value for {sorted(unknown)}"
     with app.test_request_context():

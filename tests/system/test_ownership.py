@@ -22,7 +22,7 @@ from tests.helpers import (
 )
 from tests.system.routes import routes_with_arguments, url_with
 from tracker.db import get_session
-from tracker.models import ApiToken, Cycle, Evidence, LoginSession
+from tracker.models import ApiToken, Cycle, Evidence, LoginSession, Passkey
 
 # Rules whose arguments name nothing anyone owns, and why (the API's: tests/api/test_ownership.py).
 NOT_OWNED = {
@@ -61,6 +61,10 @@ def victims_objects(app, client):
         cycle_id = session.exec(select(Cycle.id)).one()
         token_id = session.exec(select(ApiToken.id)).one()
         login_id = session.exec(select(LoginSession.id)).one()  # the victim's browser
+        passkey = Passkey(user_id=session.exec(select(ApiToken.user_id)).one(), name="Phone",
+                          credential_id=b"victim", public_key=b"key")
+        session.add(passkey)
+        session.commit()
     return {
         "credential_id": credential_id,
         "activity_id": int(live.headers["Location"].rsplit("/", 1)[-1]),
@@ -69,6 +73,7 @@ def victims_objects(app, client):
         "cycle_id": cycle_id,
         "token_id": token_id,
         "login_id": login_id,
+        "passkey_id": passkey.id,
         "code": "days-180",
     }
 
