@@ -22,6 +22,8 @@ from sqlalchemy import event, text
 from sqlmodel import SQLModel, select
 
 from tests.mail_server import links_in, recipient, sent_emails
+from tracker.auth import verification
+from tracker.auth.password_reset import reset_token
 from tracker.db import get_session
 from tracker.models import Activity, Evidence, User
 from tracker.reports.export import SCHEMA_PATH, full_export
@@ -123,6 +125,16 @@ class AuthActions:
 
     def logout(self):
         return submit(self.client, "/auth/logout", {}, form_page="/")
+
+
+def link_token(app, endpoint: str) -> str:
+    """A good token for the page of an emailed link (`endpoint`), for the only account."""
+    makers = {"registration.verify": verification.verify_token,
+              "password_reset.reset": reset_token,
+              "account.confirm_email": lambda user: verification.change_token(
+                  user, "new@example.com")}
+    with app.test_request_context():
+        return makers[endpoint](get_session().exec(select(User)).one())
 
 
 def follow_link(client, link: str, data: dict | None = None):

@@ -17,6 +17,7 @@ from tests.helpers import (
     add_cpt,
     csrf_token,
     image_bytes,
+    link_token,
     log_activity,
     snapshot,
     submit,
@@ -127,6 +128,8 @@ def url_of(app, endpoint: str, objects: dict) -> str:
         arguments["token_id"] = own_api_token_id(app)
     if "login_id" in rule.arguments:
         arguments["login_id"] = own_other_login_id(app)
+    if "token" in rule.arguments:  # an emailed link's
+        arguments["token"] = link_token(app, endpoint)
     if "passkey_id" in rule.arguments:
         arguments["passkey_id"] = own_passkey_id(app)
     unknown = rule.arguments - arguments.keys()

@@ -29,6 +29,10 @@ NOT_OWNED = {
     "static": "the app's own stylesheets and scripts",
     "credentials.new": "a rule set's code, the same for everyone",
     "reminders.calendar_feed": "a secret address: whoever has it may read that calendar",
+    # Emailed links: the signed token names its account (tests/auth, tests/account).
+    "registration.verify": "an emailed link: whoever has it may confirm that address",
+    "password_reset.reset": "an emailed link: whoever has it may set that password",
+    "account.confirm_email": "an emailed link; it refuses another account's login",
 }
 
 
