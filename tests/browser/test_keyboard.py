@@ -17,7 +17,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, CPT_MODULES, browser_tests
+from tests.browser.helpers import ARTIFACTS, CPT_MODULES, browser_tests, follow_emailed_link
 from tests.helpers import PASSWORD, pdf_bytes
 
 pytestmark = browser_tests
@@ -197,6 +197,9 @@ def test_keyboard_only_journey(sqlite_only, page, live_url, app, tmp_path):
     keys.type_into("Password", PASSWORD, limit=1)
     keys.type_into("Type the password again", PASSWORD, limit=1)
     keys.follow("Create account", limit=1)
+    expect(page.get_by_role("heading", name="Check your email to finish")).to_be_visible()
+    follow_emailed_link(page, live_url, "/auth/verify/")
+    keys.follow("Confirm my email")
     expect(main.get_by_role("heading", name="Hello, Pat Doe")).to_be_visible()
 
     # The CPT: the certification date, each required module ticked with Space, and a date
