@@ -34,6 +34,17 @@ def _workers() -> int:
     return int(value)
 
 
+def on_starting(server) -> None:
+    """Refuse several workers that would each count login attempts in their own memory: an
+    email would get five password checks per worker. (The worker count is known only here,
+    after the command line's --workers.)"""
+    storage = os.environ.get("RECERT_RATELIMIT_STORAGE_URL", "memory://")
+    if server.cfg.workers > 1 and storage.startswith("memory://"):
+        sys.exit("Recert: with more than one worker, set RECERT_RATELIMIT_STORAGE_URL to a "
+                 "Redis (redis://host:6379/0) so login attempts are counted in one place, or "
+                 "set RECERT_WORKERS=1.")
+
+
 class AccessLogger(Logger):
     """Gunicorn's logger, with each private calendar address hidden in the access log."""
 

@@ -6,7 +6,7 @@ import threading
 
 from tests.helpers import PASSWORD, AuthActions, submit
 from tests.live_server import Browser
-from tracker.auth.lockout import DEVICE_COOKIE, LIMIT
+from tracker.auth.lockout import ADDRESS_LIMIT, DEVICE_COOKIE, LIMIT
 
 WRONG = "not the password at all"
 
@@ -76,6 +76,35 @@ def test_asking_for_the_password_again_counts_under_the_lockout(app, auth, clien
     # The same browser cannot log in either, and the password did not change.
     assert auth.login().status_code == 429
     assert AuthActions(app.test_client()).login().status_code == 302
+
+
+def test_a_logged_in_browser_without_a_device_cookie_is_not_locked_by_a_stranger(app, auth,
+                                                                                client):
+    """A browser logged in before device cookies existed: its password checks on the account
+    pages count for its own login, not for the unknown browsers a stranger locked."""
+    auth.register()
+    client.delete_cookie(DEVICE_COOKIE)
+    stranger = AuthActions(app.test_client())
+    for _ in range(LIMIT):
+        stranger.login(password=WRONG)
+    assert stranger.login().status_code == 429
+    response = submit(client, "/account/password", {
+        "current_password": PASSWORD, "password": "a brand new passphrase",
+        "confirm": "a brand new passphrase"})
+    assert response.status_code == 302
+    assert "Your password is changed" in client.get("/account/").text
+
+
+def test_one_address_may_guess_at_several_emails_before_it_is_stopped(app, auth):
+    """A factory's people may share one address: one person's wrong passwords do not lock the
+    others out; a script trying many emails is stopped."""
+    _owner, stranger = owner_and_stranger(app, auth)
+    for _ in range(LIMIT):
+        stranger.login(password=WRONG)
+    assert stranger.login(email="sam@example.com", password=WRONG).status_code == 200
+    for number in range(ADDRESS_LIMIT - LIMIT - 1):
+        stranger.login(email=f"guess{number}@example.com", password=WRONG)
+    assert stranger.login(email="lee@example.com", password=WRONG).status_code == 429
 
 
 def test_parallel_guesses_get_at_most_five_passwords_checked(app, auth, live_url):

@@ -5,6 +5,7 @@ from argon2 import extract_parameters, profiles
 from sqlmodel import select
 
 from tests.helpers import PASSWORD, submit
+from tracker.auth.lockout import ADDRESS_LIMIT
 from tracker.auth.passwords import hash_password, verify_password
 from tracker.db import get_session
 from tracker.models import User
@@ -173,7 +174,7 @@ def test_five_failed_logins_lock_the_email_out(client, auth):
 
 
 def test_failed_logins_from_one_address_lock_it_out_for_any_email(client, auth):
-    for number in range(5):
+    for number in range(ADDRESS_LIMIT):
         assert auth.login(email=f"guess{number}@example.com").status_code == 200
     assert auth.login(email="another@example.com").status_code == 429
 

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from tests.helpers import PASSWORD, csrf_token
 from tracker import create_app
+from tracker.auth.lockout import ADDRESS_LIMIT
 from tracker.db import get_session
 from tracker.models import User
 
@@ -74,7 +75,7 @@ def test_behind_a_proxy_the_login_limit_counts_each_visitors_own_address(databas
         return client.post("/auth/login", headers=headers, data={
             "csrf_token": csrf_token(page.text), "email": email, "password": "wrong password"})
 
-    for number in range(5):
+    for number in range(ADDRESS_LIMIT):
         attempt("203.0.113.7", f"person{number}@example.com")
     assert attempt("203.0.113.7", "someone@example.com").status_code == 429
     # Another visitor behind the same proxy is not locked out with them.

@@ -244,3 +244,14 @@ def test_parallel_guesses_on_two_servers_get_five_passwords_checked(own_database
         assert sorted(answers) == [200] * 5 + [429] * 35
         assert Browser().login(two.url, "pat@example.com").status == 429  # unknown browsers
         assert owner.login(two.url, "pat@example.com").status == 302  # the owner's own
+
+
+def test_several_workers_refuse_to_count_login_attempts_each_in_its_own_memory(tmp_path):
+    env = server_environment("sqlite://", tmp_path / "instance", RECERT_WORKERS="2")
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--config", "python:tracker.gunicorn_conf"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "set RECERT_RATELIMIT_STORAGE_URL to a Redis" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -11,7 +11,7 @@ from tracker.auth.passwords import verify_password
 def password_ok(form) -> bool:
     """Whether `form.current_password` is the logged-in person's password; when it is not (or
     they tried too often), the field says so."""
-    attempt = Attempt.start(current_user, current_user.email)
+    attempt = Attempt.logged_in(current_user)
     if attempt.refused:
         form.current_password.errors.append(attempt.wait_message)
         return False

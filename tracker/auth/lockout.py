@@ -4,9 +4,11 @@ After OWASP's "device cookies": a browser that has logged in to an account carri
 cookie naming it. Every password check (at login, at the second step, and on the pages that ask
 for the current password again) first takes one try from a budget, and only then is the
 password checked:
-- a browser with this account's device cookie spends its own budget;
+- a browser with this account's device cookie spends its own budget (a logged-in browser that
+  has none, its login's);
 - any other browser spends the budget all unknown browsers share for that email, and its
-  address's budget (one script trying many emails).
+  address's larger budget (one script trying many emails; a whole factory may share one
+  address).
 So a stranger's wrong passwords lock out unknown browsers only, while the owner's known browser
 still gets in. A try is taken with one atomic increment in the limiter's shared storage (Redis
 on a real site), before the password is checked: 40 tries sent at once to several servers get
@@ -26,6 +28,7 @@ from tracker.extensions import limiter
 from tracker.models import User
 
 LIMIT = 5
+ADDRESS_LIMIT = 50
 WINDOW_SECONDS = 15 * 60
 DEVICE_COOKIE = "recert_device"
 DEVICE_COOKIE_DAYS = 365
@@ -62,9 +65,10 @@ def _key(kind: str, value: str) -> str:
 
 @dataclass
 class Attempt:
-    """One password check: the budgets it spends and whether it may go ahead."""
+    """One password check: the budgets it spends (key and limit) and whether it may go
+    ahead."""
 
-    keys: list[str]
+    budgets: list[tuple[str, int]]
     known_device: bool
     seconds_to_wait: int = 0  # > 0: refused, try again after this long
     _taken: list[str] = field(default_factory=list)
@@ -75,29 +79,39 @@ class Attempt:
         is `user`). Refused, it takes nothing."""
         nonce = _device_nonce(user) if user is not None else None
         if nonce is not None:
-            attempt = cls([_key("device", nonce)], known_device=True)
-        else:
-            attempt = cls([_key("unknown", email.strip().lower()),
-                           _key("address", get_remote_address())], known_device=False)
-        attempt._take()
-        return attempt
+            return cls([(_key("device", nonce), LIMIT)], known_device=True)._take()
+        return cls([(_key("unknown", email.strip().lower()), LIMIT),
+                    (_key("address", get_remote_address()), ADDRESS_LIMIT)],
+                   known_device=False)._take()
+
+    @classmethod
+    def logged_in(cls, user: User) -> "Attempt":
+        """A check of the logged-in person's password: a known device's budget, or their
+        login's own (a browser logged in before device cookies existed has none). Never the
+        unknown browsers' budget, which a stranger can spend."""
+        nonce = _device_nonce(user)
+        key = _key("device", nonce) if nonce else _key("login", user.login_session_token)
+        return cls([(key, LIMIT)], known_device=True)._take()
 
     @property
     def refused(self) -> bool:
         return self.seconds_to_wait > 0
 
-    def _take(self) -> None:
+    def _take(self) -> "Attempt":
         storage = limiter.storage
-        for key in self.keys:
-            if storage.incr(key, WINDOW_SECONDS) > LIMIT:
+        for key, limit in self.budgets:
+            if storage.incr(key, WINDOW_SECONDS) > limit:
                 self.seconds_to_wait = max(1, int(storage.get_expiry(key) - time.time()))
                 self._give_back([*self._taken, key])
-                return
+                break
             self._taken.append(key)
+        return self
 
     def _give_back(self, keys: list[str]) -> None:
         for key in keys:
-            limiter.storage.incr(key, WINDOW_SECONDS, amount=-1)
+            # Not below zero: the window may have ended since the try was taken.
+            if limiter.storage.get(key) > 0:
+                limiter.storage.incr(key, WINDOW_SECONDS, amount=-1)
         self._taken = []
 
     def succeeded(self) -> None:
