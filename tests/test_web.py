@@ -12,6 +12,7 @@ from tests.api.helpers import ApiClient, make_token
 from tests.helpers import image_bytes, log_activity, pdf_bytes
 from tracker.db import get_session
 from tracker.models import Evidence
+from tracker.web import DatabaseId
 
 NO_CACHE = "private, no-store"
 # A proof file's name with letters beyond ASCII: one that decomposes (ä) and some that do not.
@@ -83,3 +84,19 @@ def test_a_name_beyond_ascii_comes_as_utf8_with_an_ascii_fallback(person, door):
 def test_an_ascii_name_is_sent_as_it_is(person):
     disposition = person.web.get(f"/evidence/{person.image}").headers["Content-Disposition"]
     assert disposition == 'attachment; filename="photo.png"'
+
+
+def test_an_id_beyond_what_the_database_holds_is_not_found(app, user_client):
+    """Every web address with an id, given one larger than any row can have (SQLite cannot
+    even read one past 2**63), answers 404 like an unknown id."""
+    checked = []
+    for rule in app.url_map.iter_rules():
+        ids = {name for name, converter in rule._converters.items()
+               if isinstance(converter, DatabaseId)}
+        if "GET" not in rule.methods or rule.rule.startswith("/api/") or not ids:
+            continue
+        path = rule.build({name: 2**64 if name in ids else "days-180"
+                           for name in rule.arguments}, append_unknown=False)[1]
+        assert user_client.get(path).status_code == 404, path
+        checked.append(path)
+    assert len(checked) >= 15

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from flask_openapi3 import OpenAPI
 
-from tracker import api, cli, config, db, display, errors, security, served_rulesets
+from tracker import api, cli, config, db, display, errors, security, served_rulesets, web
 from tracker.extensions import csrf, limiter, login_manager
 from tracker.paths import resource_dir
 
@@ -33,6 +33,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     config.ensure_secret_key(app.config, Path(app.instance_path))
     app.config["VERSION"] = __version__
 
+    # Before any route is added: every <int:...> id is bounded (tracker.web.DatabaseId).
+    app.url_map.converters["int"] = web.DatabaseId
     served_rulesets.init_app(app)
     register_extensions(app)
     register_blueprints(app)

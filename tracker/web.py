@@ -9,6 +9,7 @@ from flask import Response, abort, request, session
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from werkzeug.http import quote_header_value
+from werkzeug.routing import IntegerConverter
 
 from tracker.auth.devices import describe_device
 from tracker.auth.services import start_login_session
@@ -21,6 +22,19 @@ from tracker.models import HeldCredential
 FILE_CACHE_CONTROL = "private, no-store"
 # RFC 5987's attr-char: what filename* may hold without percent-encoding.
 ATTR_CHARS = "!#$&+-.^_`|~"
+
+
+# The largest id a row can have: PostgreSQL's INTEGER (SQLite's is larger).
+MAX_ID = 2**31 - 1
+
+
+class DatabaseId(IntegerConverter):
+    """Every <int:...> of a route: an id beyond what the database holds is a 404 like any
+    unknown id, not a database error (SQLite cannot even take one past 2**63)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def log_in(user, remember: bool) -> None:
