@@ -1,6 +1,11 @@
 """A real SMTP server for tests (aiosmtpd on a free local port) that keeps what it receives,
-and reading the emails the app sent, wherever they went."""
+and reading the emails the app sent, wherever they went.
 
+Some emails leave after the page's answer (tracker.mail.send_soon): everything here that reads
+email first waits for those to be sent (tracker.mail.wait_for_outbox).
+"""
+
+import asyncio
 import re
 import socket
 from collections.abc import Iterator
@@ -11,16 +16,35 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from tracker import mail
 
-class Mailbox:
-    """An aiosmtpd handler that keeps every message it receives."""
 
-    def __init__(self):
-        self.messages = []
+class _Receiver:
+    """The aiosmtpd handler: keeps every message it receives in `received`, `delay` seconds
+    before it answers each (aiosmtpd looks at a handler's attributes: it has nothing else)."""
+
+    def __init__(self, delay: float):
+        self.delay = delay
+        self.received = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        self.received.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted"
+
+
+class Mailbox:
+    """What the test server received; with a `delay`, a slow mail server."""
+
+    def __init__(self, delay: float = 0):
+        self.handler = _Receiver(delay)
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        """What it received, once the app's pending emails have been sent."""
+        mail.wait_for_outbox()
+        return self.handler.received
 
 
 def free_port() -> int:
@@ -30,16 +54,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def mail_server(app) -> Iterator[Mailbox]:
-    """Run the server and have `app` send through it (tests.helpers.sent_emails reads it)."""
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+def mail_server(app, box: Mailbox | None = None) -> Iterator[Mailbox]:
+    """Run the server (with `box`, or a new Mailbox) and have `app` send through it
+    (sent_emails reads it)."""
+    box = box or Mailbox()
+    controller = Controller(box.handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     app.config.update(MAIL_MODE="smtp", SMTP_URL=f"smtp://127.0.0.1:{controller.port}")
     app.extensions["test_mailbox"] = box
     try:
         yield box
     finally:
+        mail.wait_for_outbox()  # nothing left to go to a server that is gone
         controller.stop()
 
 
@@ -55,6 +81,7 @@ def sent_emails(app) -> list[EmailMessage]:
 def emails_in(folder: Path) -> list[EmailMessage]:
     """The .eml files the app wrote to `folder` (development without a mail server), oldest
     first."""
+    mail.wait_for_outbox()
     return [message_from_bytes(path.read_bytes(), policy=policy.default)
             for path in sorted(folder.glob("*.eml"))]
 

@@ -2,10 +2,12 @@
 not at all), as plain text with an HTML copy, and a failing server never breaks a page."""
 
 import logging
+import os
+import time
 
 import pytest
 
-from tests.mail_server import emails_to, free_port, mail_server, sent_emails, text_of
+from tests.mail_server import Mailbox, emails_to, free_port, mail_server, sent_emails, text_of
 from tracker import mail
 
 
@@ -16,6 +18,7 @@ def send_verify(app, link="https://recert.example.org/auth/verify/abc"):
 
 
 def test_through_a_mail_server(app):
+    app.config["BASE_URL"] = "https://recert.example.org"
     with mail_server(app) as mailbox:
         assert send_verify(app)
     [message] = mailbox.messages
@@ -51,9 +54,56 @@ def test_a_server_that_fails_is_logged_not_raised(app, caplog):
 
 
 def test_html_copy_escapes_the_text():
-    html = mail.as_html("Hi <b>Pat</b> & co,\n\nSee https://x.example/a?b=1&c=2 now")
+    html = mail.as_html("Hi <b>Pat</b> & co,\n\nSee https://x.example/a?b=1&c=2 now",
+                        site="https://x.example/")
     assert "Hi &lt;b&gt;Pat&lt;/b&gt; &amp; co," in html
     assert '<a href="https://x.example/a?b=1&amp;c=2">' in html
+
+
+def test_only_the_sites_own_addresses_become_links():
+    """A name a stranger typed ("http://evil.example") must not be a link from us."""
+    text = ("Hello http://evil.example,\n\nhttps://recert.example.org.evil.example/a\n\n"
+            "https://recert.example.org/auth/verify/abc")
+    html = mail.as_html(text, site="https://recert.example.org/")
+    assert html.count("<a href=") == 1
+    assert '<a href="https://recert.example.org/auth/verify/abc">' in html
+    assert "Hello http://evil.example," in html
+    assert "<a href=" not in mail.as_html(text)  # no site: no links at all
+
+
+def test_a_message_sent_soon_does_not_wait_for_a_slow_server(app):
+    with mail_server(app, Mailbox(delay=0.5)) as mailbox:
+        with app.test_request_context():
+            started = time.monotonic()
+            mail.send_soon("", "pat@example.com", "Confirm your email for Recert", "verify",
+                           link="http://localhost/auth/verify/abc", hours=48)
+            took = time.monotonic() - started
+        assert took < 0.25
+        [message] = mailbox.messages  # waits for it
+    assert str(message["To"]) == "pat@example.com"
+    assert "http://localhost/auth/verify/abc" in text_of(message)
+
+
+def test_a_forked_process_sends_with_its_own_thread(app):
+    """As a gunicorn worker does: the parent's thread is not in the child."""
+    def send_soon_to(address):
+        with app.test_request_context():
+            mail.send_soon("", address, "Confirm your email for Recert", "verify",
+                           link="http://localhost/auth/verify/abc", hours=48)
+
+    send_soon_to("parent@example.com")
+    assert emails_to(app, "parent@example.com")
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child process)
+        code = 2
+        try:
+            send_soon_to("child@example.com")
+            code = 0 if emails_to(app, "child@example.com") else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert len(emails_to(app, "child@example.com")) == 1
 
 
 def test_links_use_the_site_address(app):

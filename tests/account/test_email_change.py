@@ -6,8 +6,8 @@ import time
 import pytest
 from sqlmodel import select
 
-from tests.helpers import PASSWORD, AuthActions, follow_link, snapshot, submit
-from tests.mail_server import emailed_link, emails_to, mail_server, words_of
+from tests.helpers import PASSWORD, AuthActions, csrf_token, follow_link, snapshot, submit
+from tests.mail_server import Mailbox, emailed_link, emails_to, mail_server, words_of
 from tracker.auth import verification
 from tracker.db import get_session
 from tracker.models import User
@@ -44,6 +44,8 @@ def test_the_email_changes_when_the_link_sent_there_is_followed(app, user_client
     [message] = emails_to(app, NEW)
     assert message["Subject"] == "Confirm your new email for Recert"
     assert "Until you follow it, your account keeps its old email." in words_of(message)
+    # The new address is not proven: no name in its email.
+    assert str(message["To"]) == NEW and "Pat Doe" not in words_of(message)
 
     link = change_link(app)
     assert f"Use {NEW} to log in" in user_client.get(link).text
@@ -120,3 +122,16 @@ def test_a_link_for_another_account_changes_nothing(app, client, mailbox):
     assert response.status_code == 400
     assert "This link is for another account." in response.text
     assert emails_in_db(app) == ["other@example.com", "pat@example.com"]
+
+
+def test_the_link_does_not_wait_for_a_slow_mail_server(app, user_client):
+    token = csrf_token(user_client.get("/account/email").text)
+    with mail_server(app, Mailbox(delay=1.0)) as slow:
+        started = time.monotonic()
+        response = user_client.post("/account/email", data={
+            "email": NEW, "current_password": PASSWORD, "csrf_token": token})
+        took = time.monotonic() - started
+        assert response.headers["Location"] == "/account/"
+        assert took < 0.5, took
+        [message] = slow.messages  # it does leave
+    assert message["Subject"] == "Confirm your new email for Recert"

@@ -6,12 +6,14 @@ import re
 import time
 from datetime import date
 
+import pyotp
 import pytest
 from sqlmodel import select
 
-from tests.helpers import PASSWORD, AuthActions, follow_link, snapshot, submit
-from tests.mail_server import emailed_link, emails_to, mail_server, words_of
+from tests.helpers import PASSWORD, AuthActions, csrf_token, follow_link, snapshot, submit
+from tests.mail_server import Mailbox, emailed_link, emails_to, mail_server, words_of
 from tracker.account.tokens import create_token
+from tracker.auth import two_factor
 from tracker.auth.password_reset import reset_token
 from tracker.db import get_session
 from tracker.models import User
@@ -177,3 +179,102 @@ def test_one_address_may_ask_ten_times_an_hour(app, client):
     refused = forgot(client, email="person10@example.com")
     assert refused.status_code == 429
     assert re.search(r"Too many", refused.text)
+
+
+def test_the_email_to_an_unconfirmed_address_has_no_name(app, client, mailbox):
+    submit(client, "/auth/register", {"email": "pat@example.com",
+                                      "display_name": "http://evil.example",
+                                      "password": PASSWORD, "confirm": PASSWORD})
+    forgot(client)
+    message = emails_to(app, "pat@example.com")[-1]
+    assert message["Subject"] == "Set a new Recert password"
+    assert "evil.example" not in message.as_string()
+    assert words_of(message).startswith("Hello, Someone asked")
+
+
+def test_a_known_address_does_not_wait_for_a_slow_mail_server(app, client):
+    """The email leaves after the answer, so the time the page takes tells nothing."""
+    AuthActions(client).register()
+    AuthActions(client).logout()
+    token = csrf_token(client.get("/auth/forgot").text)
+    with mail_server(app, Mailbox(delay=1.0)) as slow:
+        started = time.monotonic()
+        response = client.post("/auth/forgot", data={"email": "pat@example.com",
+                                                     "csrf_token": token})
+        took = time.monotonic() - started
+        assert response.status_code == 200
+        assert took < 0.5, took
+        [message] = slow.messages  # it does leave
+    assert message["Subject"] == "Set a new Recert password"
+
+
+# With two-factor sign-in on, the mailbox alone does not set the password.
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+FROZEN = 1_800_000_000
+
+
+@pytest.fixture
+def recovery_codes(app, client, mailbox) -> list[str]:
+    """Pat, with codes from an app on, logged out and sent a reset link; their recovery
+    codes."""
+    app.config["NOW"] = FROZEN
+    AuthActions(client).register()
+    AuthActions(client).logout()
+    with app.test_request_context():
+        session = get_session()
+        user = session.exec(select(User)).one()
+        user.totp_secret = SECRET
+        session.add(user)
+        codes = two_factor.new_recovery_codes(session, user)
+    forgot(client)
+    return codes
+
+
+def logged_in(client) -> bool:
+    return client.get("/account/").status_code == 200
+
+
+def test_with_two_factor_on_a_reset_also_asks_for_a_code(app, client, recovery_codes):
+    link = reset_link(app)
+    page = client.get(link).text
+    assert "Code from your authenticator app, or a recovery code" in page
+    before = snapshot(app)
+    for code in (None, "", pyotp.TOTP(SECRET).at(FROZEN + 600)):
+        data = NEW if code is None else {**NEW, "code": code}
+        response = follow_link(client, link, data)
+        assert response.status_code == 200
+        assert 'aria-invalid="true"' in response.text
+    assert "That code is not right" in response.text
+    assert snapshot(app) == before
+    assert not logged_in(client)
+
+    response = follow_link(client, link, {**NEW, "code": pyotp.TOTP(SECRET).at(FROZEN)})
+    assert response.headers["Location"] == "/"  # the second step was this form
+    assert logged_in(client)
+    AuthActions(client).logout()
+    assert AuthActions(client).login(password=NEW_PASSWORD).headers["Location"] == (
+        "/auth/second-step")
+
+
+def test_with_two_factor_on_a_recovery_code_works_once(app, client, recovery_codes):
+    response = follow_link(client, reset_link(app), {**NEW, "code": recovery_codes[0]})
+    assert response.headers["Location"] == "/"
+    AuthActions(client).logout()
+    forgot(client)
+    again = follow_link(client, reset_link(app), {"password": "another new passphrase",
+                                                  "confirm": "another new passphrase",
+                                                  "code": recovery_codes[0]})
+    assert again.status_code == 200 and "That code is not right" in again.text
+
+
+def test_with_two_factor_on_wrong_codes_count_under_the_lockout(app, client, recovery_codes):
+    link = reset_link(app)
+    before = snapshot(app)
+    wrong = {**NEW, "code": "000000"}
+    for _ in range(5):
+        assert follow_link(client, link, wrong).status_code == 200
+    refused = follow_link(client, link, {**NEW, "code": pyotp.TOTP(SECRET).at(FROZEN)})
+    assert refused.status_code == 429
+    assert "Too many attempts." in refused.text
+    assert snapshot(app) == before

@@ -4,12 +4,13 @@ says whether an address has an account."""
 import re
 import time
 
+import pyotp
 import pytest
 from sqlmodel import select
 
 from tests.helpers import PASSWORD, AuthActions, follow_link, snapshot, submit
-from tests.mail_server import emailed_link, emails_to, mail_server, text_of, words_of
-from tracker.auth import verification
+from tests.mail_server import Mailbox, emailed_link, emails_to, mail_server, text_of, words_of
+from tracker.auth import two_factor, verification
 from tracker.db import get_session
 from tracker.models import User
 
@@ -33,6 +34,18 @@ def without_csrf(html: str) -> str:
     return re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", html)
 
 
+def make_older_unconfirmed(app, **changes) -> None:
+    """Make the only account one as migration 0009 left those made before it (with
+    `changes`)."""
+    with app.app_context():
+        session = get_session()
+        user = session.exec(select(User)).one()
+        for name, value in {"email_verified_at": None, "may_log_in_unverified": True,
+                            **changes}.items():
+            setattr(user, name, value)
+        session.commit()
+
+
 def verify_link(app, email="pat@example.com") -> str:
     return emailed_link(app, email, "/auth/verify/")
 
@@ -47,6 +60,8 @@ def test_registering_sends_a_link_that_confirms_and_logs_in(app, client, mailbox
     [message] = mailbox.messages
     assert message["Subject"] == "Confirm your email for Recert"
     assert "The link works for 48 hours." in text_of(message)
+    assert str(message["To"]) == "pat@example.com"  # not proven: no name typed by anyone
+    assert "Pat Doe" not in text_of(message)
     assert "<a href=" in message.get_body(("html",)).get_content()
 
     link = verify_link(app)
@@ -55,7 +70,7 @@ def test_registering_sends_a_link_that_confirms_and_logs_in(app, client, mailbox
     response = follow_link(client, link)
     assert response.headers["Location"] == "/"
     home = client.get("/").text
-    assert "Your email is confirmed. Welcome, Pat Doe." in home
+    assert "Your email is confirmed." in home and "Welcome back, Pat Doe." in home
     assert "Confirm your email" not in home  # no banner
     assert user_of(app).email_verified_at is not None
 
@@ -119,19 +134,118 @@ def test_a_taken_address_gets_the_same_answer_and_its_owner_a_note(app, client, 
     assert note["Subject"] == "Someone tried to make a Recert account with your email"
     body = words_of(note)
     assert "You already have an account, so we did not make a new one." in body
+    assert "Someone Else" not in body and "Pat Doe" not in body
+    assert str(note["To"]) == "pat@example.com"
     assert "http://localhost/auth/login" in body and "http://localhost/auth/forgot" in body
     with app.app_context():
         names = sorted(get_session().exec(select(User.display_name)))
     assert names == ["Pat Doe", "Pat Doe"]  # Pat, and the new sam@example.com
 
 
-def test_a_taken_unconfirmed_address_gets_a_fresh_link(app, client, mailbox):
-    submit(client, "/auth/register", FORM)
-    submit(client, "/auth/register", {**FORM, "display_name": "Someone Else"})
-    first, second = emails_to(app, "pat@example.com")
-    assert first["Subject"] == second["Subject"] == "Confirm your email for Recert"
+def test_registering_an_unconfirmed_address_again_starts_its_account_over(app, client,
+                                                                         mailbox):
+    """Pre-hijacking: a stranger registers Pat's address with their own password; when Pat
+    registers, the account takes Pat's password and name, and the stranger's link dies."""
+    stranger = submit(client, "/auth/register", {**FORM, "display_name": "Mallory",
+                                                 "password": "the strangers secret 42",
+                                                 "confirm": "the strangers secret 42"})
+    stranger_link = verify_link(app)
+    pat = submit(client, "/auth/register", FORM)
+    assert (pat.status_code, pat.headers["Location"], pat.data) == (
+        stranger.status_code, stranger.headers["Location"], stranger.data)
+    assert len(emails_to(app, "pat@example.com")) == 2
+    assert user_of(app).display_name == "Pat Doe"
+
+    before = snapshot(app)
+    dead = client.get(stranger_link)
+    assert dead.status_code == 400 and "This link was already used" in dead.text
+    assert snapshot(app) == before
     assert follow_link(client, verify_link(app)).headers["Location"] == "/"
-    assert "Welcome, Pat Doe." in client.get("/").text
+    assert "Welcome back, Pat Doe." in client.get("/").text
+    auth = AuthActions(client)
+    auth.logout()
+    assert auth.login(password="the strangers secret 42").status_code == 200  # refused
+    assert auth.login().headers["Location"] == "/"
+
+
+def test_an_older_unconfirmed_account_keeps_its_password_and_its_owner_is_told(app, client,
+                                                                               mailbox):
+    AuthActions(client).register()
+    AuthActions(client).logout()
+    make_older_unconfirmed(app)
+    unknown = submit(client, "/auth/register", {**FORM, "email": "sam@example.com"})
+    again = submit(client, "/auth/register", {**FORM, "display_name": "Mallory",
+                                              "password": "the strangers secret 42",
+                                              "confirm": "the strangers secret 42"})
+    assert again.data == unknown.data
+    note = emails_to(app, "pat@example.com")[-1]
+    assert note["Subject"] == "Someone tried to make a Recert account with your email"
+    assert user_of(app).display_name == "Pat Doe"
+    assert AuthActions(client).login(password="the strangers secret 42").status_code == 200
+    assert AuthActions(client).login().headers["Location"] == "/"
+
+
+def test_a_link_made_before_the_password_changed_no_longer_works(app, client, mailbox):
+    submit(client, "/auth/register", FORM)
+    with app.test_request_context():
+        session = get_session()
+        user = session.exec(select(User).where(User.email == "pat@example.com")).one()
+        token = verification.verify_token(user)
+        user.password_hash = "$argon2id$changed"
+        session.commit()
+    before = snapshot(app)
+    response = client.get(f"/auth/verify/{token}")
+    assert response.status_code == 400 and "This link was already used" in response.text
+    assert snapshot(app) == before
+
+
+def test_the_link_leads_to_the_second_step_when_two_factor_is_on(app, client, mailbox):
+    """An older unconfirmed account may have turned two-factor sign-in on: the link alone
+    must not log it in."""
+    secret, frozen = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", 1_800_000_000
+    app.config["NOW"] = frozen
+    AuthActions(client).register()
+    AuthActions(client).logout()
+    make_older_unconfirmed(app, totp_secret=secret)
+    submit(client, "/auth/register", FORM)  # the owner is told
+    AuthActions(client).login()  # logging in goes to the second step, not the link
+    client.get("/auth/second-step")
+    with app.test_request_context():
+        link = f"/auth/verify/{verification.verify_token(user_of(app))}"
+    other = app.test_client()
+    response = follow_link(other, link)
+    assert response.headers["Location"] == "/auth/second-step"
+    assert other.get("/account/").status_code != 200  # not logged in
+    assert user_of(app).email_verified_at is not None
+    code = submit(other, "/auth/second-step", {"code": pyotp.TOTP(secret).at(frozen)})
+    assert code.headers["Location"] == "/"
+    assert other.get("/account/").status_code == 200
+    with app.app_context():
+        assert two_factor.is_on(get_session(), user_of(app))
+
+
+def test_a_name_that_is_an_address_is_not_in_the_email(app, client, mailbox):
+    submit(client, "/auth/register", {**FORM, "display_name": "http://evil.example"})
+    [message] = emails_to(app, "pat@example.com")
+    assert "evil.example" not in message.as_string()
+    html = message.get_body(("html",)).get_content()
+    assert re.findall(r'href="([^"]+)"', html) == [verify_link(app)]
+
+
+def test_a_known_address_does_not_wait_for_a_slow_mail_server(app, client):
+    """Its email leaves after the answer, so the time the page takes tells nothing."""
+    AuthActions(client).register()
+    AuthActions(client).logout()
+    page = client.get("/auth/register")  # (the CSRF token, before the clock starts)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]*)"', page.text).group(1)
+    with mail_server(app, Mailbox(delay=1.0)) as slow:
+        started = time.monotonic()
+        response = client.post("/auth/register", data={**FORM, "csrf_token": token})
+        took = time.monotonic() - started
+        assert response.headers["Location"] == CHECK_EMAIL
+        assert took < 0.5, took
+        [note] = slow.messages  # it does leave
+    assert note["Subject"] == "Someone tried to make a Recert account with your email"
 
 
 def test_register_and_login_answer_the_same_for_a_known_and_an_unknown_address(app, client):
@@ -174,11 +288,7 @@ def test_without_email_registering_logs_in_at_once(app, client):
 
 def test_an_older_account_sees_a_banner_until_it_confirms(app, client, mailbox):
     AuthActions(client).register()
-    with app.app_context():  # as migration 0009 left the accounts made before it
-        session = get_session()
-        user = session.exec(select(User)).one()
-        user.email_verified_at, user.may_log_in_unverified = None, True
-        session.commit()
+    make_older_unconfirmed(app)
     home = client.get("/").text
     assert "Confirm your email" in home and "Send the link" in home
     sent = submit(client, "/auth/verify/send", {}, form_page="/")

@@ -69,8 +69,9 @@ def change_password():
 
 @bp.route("/email", methods=["GET", "POST"])
 def change_email():
-    """Sends a link to the new address; the email changes when it is followed. The page never
-    says whether the new address has an account."""
+    """Sends a link to the new address (after the answer); the email changes when it is
+    followed. The page never says whether the new address has an account, nor does the time
+    it takes."""
     form = ChangeEmailForm()
     if form.validate_on_submit() and password_ok(form):
         new_email = normalize_email(form.email.data)
@@ -97,14 +98,14 @@ def confirm_email(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        old_email = user.email
+        old_email, old_was_verified = user.email, user.email_verified_at is not None
         try:
             services.change_email(session, user, change.new_email)
         except EmailTaken:
             return link_problem(TAKEN)
         user.email_verified_at = utcnow()  # the link sent there was followed
         session.commit()
-        verification.tell_old_address(user, old_email)
+        verification.tell_old_address(user, old_email, old_was_verified)
         flash(f"Your email is now {user.email}.", "success")
         return redirect(url_for("account.overview"))
     return render_template("auth/confirm_link.html", form=form, title="Change your email",

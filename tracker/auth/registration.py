@@ -1,10 +1,13 @@
 """Making an account, and confirming its email by the link sent to it.
 
 Registering answers the same whether or not the address already has an account: "check your
-email". A new account gets a link that confirms the address and logs in; an address that has an
-account gets a note saying someone tried (or, while that account is unverified itself, a fresh
-link). On a site without email (RECERT_MAIL=off) nothing can be confirmed, so a new account logs
-in at once, as before.
+email", and the email leaves after the answer (tracker.mail.send_soon), so neither the page nor
+its timing tells. A new account gets a link that confirms the address and logs in; so does an
+account whose address nobody has proven yet, which starts over with the new password and name
+(whoever registered it first may not own the address: they must not know its password). An
+address with a verified account, or with one made before addresses were verified, gets a note
+saying someone tried. On a site without email (RECERT_MAIL=off) nothing can be confirmed, so a
+new account logs in at once, as before.
 """
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
@@ -32,7 +35,7 @@ def register():
         session = get_session()
         try:
             user = services.register_user(session, form.email.data, form.display_name.data,
-                                          form.password.data)
+                                          form.password.data, start_over_unverified=True)
         except services.EmailTaken:
             owner = services.find_user_by_email(session, form.email.data)
             if owner is not None:
@@ -64,7 +67,8 @@ def check_email():
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify(token: str):
     """The link in the email: a button confirms (a mail scanner that opens links changes
-    nothing), then the person is logged in."""
+    nothing), then the person logs in (through the second step when two-factor sign-in is
+    on)."""
     session = get_session()
     try:
         user = verification.account_to_verify(session, token)
@@ -72,11 +76,14 @@ def verify(token: str):
         return link_problem(problem, login=True)
     form = ConfirmForm()
     if form.validate_on_submit():
-        verification.mark_verified(session, user)
-        session.commit()
-        return login_flow.finish_login(
-            user, remember=False, target=None,
-            message=f"Your email is confirmed. Welcome, {user.display_name}.")
+        try:
+            verification.confirm(session, user)
+        except verification.LinkProblem as problem:
+            return link_problem(problem, login=True)
+        response = login_flow.after_password(user, remember=False, target=None)
+        # After: logging in starts a fresh session, which would drop an earlier message.
+        flash("Your email is confirmed.", "success")
+        return response
     return render_template("auth/confirm_link.html", form=form,
                            title="Confirm your email", button="Confirm my email",
                            text=f"Confirm that {user.email} is your email, to finish.")

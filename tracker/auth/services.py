@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
@@ -27,11 +28,21 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 
 
 def register_user(session: Session, email: str, display_name: str, password: str, *,
-                  may_log_in_unverified: bool = False) -> User:
+                  may_log_in_unverified: bool = False, start_over_unverified: bool = False
+                  ) -> User:
     """A new account, its email not verified yet; EmailTaken when the address has one. The
-    password is hashed either way, so a taken address answers no sooner (that would tell)."""
+    password is hashed either way, so a taken address answers no sooner (that would tell).
+
+    With `start_over_unverified`, an address whose account nobody has proven yet (unverified,
+    and not one made before addresses were verified) does not count as taken: that account
+    takes this password and name and is returned, so whoever registered it first (maybe
+    not the owner of the address) no longer knows its password."""
     password_hash = hash_password(password)
-    if find_user_by_email(session, email) is not None:
+    existing = find_user_by_email(session, email)
+    if existing is not None:
+        if start_over_unverified and _start_over(session, existing, display_name,
+                                                 password_hash):
+            return existing
         raise EmailTaken(email)
     user = User(
         email=normalize_email(email),
@@ -46,6 +57,25 @@ def register_user(session: Session, email: str, display_name: str, password: str
         session.rollback()
         raise EmailTaken(email) from None
     return user
+
+
+def _start_over(session: Session, user: User, display_name: str, password_hash: str) -> bool:
+    """Give an unproven account a new password and name, in one conditional UPDATE (not once
+    its address is verified, even at the same moment); False when it is not unproven."""
+    result = session.execute(
+        update(User)
+        .where(User.id == user.id, User.email_verified_at.is_(None),
+               User.may_log_in_unverified.is_(False))
+        .values(password_hash=password_hash, display_name=display_name.strip())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        return False
+    end_all_login_sessions(session, user)  # it could not log in: this is only to be sure
+    session.commit()
+    session.refresh(user)
+    return True
 
 
 def set_password(session: Session, user: User, new_password: str) -> None:

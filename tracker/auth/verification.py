@@ -3,15 +3,22 @@ one.
 
 Every link carries a token signed with the site's secret key (itsdangerous), salted for its one
 purpose, so a token made for one job never works for another. It names the account and the
-address it was sent to, so it dies when the account's email changes. Emails with a link spend
-the address's hourly budget (tracker.mail.within_budget): over it, nothing is sent and the page
-says nothing different.
+address it was sent to, so it dies when the account's email changes; a verification link also
+carries a fingerprint of the password hash, so it dies when the password changes (registering
+an unverified address again starts its account over with a new password: the links sent
+before then no longer work). Emails with a link spend the address's hourly budget
+(tracker.mail.within_budget): over it, nothing is sent and the page says nothing different.
+
+An address nobody has proven gets no name in its emails: the name was typed by whoever gave
+the address, maybe a stranger.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import update
 from sqlmodel import Session
 
 from tracker import mail
@@ -70,6 +77,18 @@ def _account_of(session: Session, data: dict) -> User:
     return user
 
 
+def fingerprint(user: User) -> str:
+    """Changes when the password or the email does. (A token is signed, not secret: it carries
+    no part of the hash itself.)"""
+    return hashlib.sha256(f"{user.email}\n{user.password_hash}".encode()).hexdigest()[:32]
+
+
+def name_for_email(user: User) -> str:
+    """The name to greet `user` by in an email to their address: none until the address is
+    proven (the name was typed by whoever gave it)."""
+    return user.display_name if user.email_verified_at is not None else ""
+
+
 # Verifying the address an account has.
 
 def may_log_in(user: User) -> bool:
@@ -77,37 +96,56 @@ def may_log_in(user: User) -> bool:
 
 
 def verify_token(user: User, signed_at: float | None = None) -> str:
-    return sign(VERIFY, {"user": user.id, "email": user.email}, signed_at)
+    return sign(VERIFY, {"user": user.id, "email": user.email, "fp": fingerprint(user)},
+                signed_at)
 
 
 def send_link(user: User) -> None:
-    """Email `user` a link that verifies their address (within the address's budget)."""
+    """Email `user` a link that verifies their address (within the address's budget), after
+    the answer."""
     if not mail.within_budget(user.email):
         return
-    mail.send(user.display_name, user.email, "Confirm your email for Recert", "verify",
-              link=mail.link("registration.verify", token=verify_token(user)),
-              hours=VERIFY_HOURS)
+    mail.send_soon("", user.email, "Confirm your email for Recert", "verify",
+                   link=mail.link("registration.verify", token=verify_token(user)),
+                   hours=VERIFY_HOURS)
 
 
 def tell_owner(user: User) -> None:
-    """Someone tried to make an account with `user`'s address: tell its owner, or, when the
-    account is not verified yet, send it a fresh link instead."""
-    if user.email_verified_at is None:
-        send_link(user)
-        return
+    """Someone tried to make an account with `user`'s address, which is verified or belongs to
+    an account made before addresses were (which keeps its password): tell its owner, after
+    the answer."""
     if not mail.within_budget(user.email):
         return
-    mail.send(user.display_name, user.email, "Someone tried to make a Recert account with your "
-              "email", "account_exists", login_link=mail.link("auth.login"),
-              reset_link=mail.link("password_reset.forgot"))
+    mail.send_soon("", user.email, "Someone tried to make a Recert account with your email",
+                   "account_exists", login_link=mail.link("auth.login"),
+                   reset_link=mail.link("password_reset.forgot"))
 
 
 def account_to_verify(session: Session, token: str) -> User:
-    """The account a verification link is for; LinkProblem when it cannot be used."""
-    user = _account_of(session, read(VERIFY, token, VERIFY_HOURS))
-    if user.email_verified_at is not None:
+    """The account a verification link is for; LinkProblem when it cannot be used (also once
+    the password changed since it was sent)."""
+    data = read(VERIFY, token, VERIFY_HOURS)
+    user = _account_of(session, data)
+    if user.email_verified_at is not None or data.get("fp") != fingerprint(user):
         raise USED
     return user
+
+
+def confirm(session: Session, user: User) -> None:
+    """The verification link was followed: mark the address verified, in one conditional
+    UPDATE, only while the account still has the email and password the link was checked
+    against (registering again may start it over at the same moment); USED otherwise."""
+    result = session.execute(
+        update(User)
+        .where(User.id == user.id, User.email == user.email,
+               User.password_hash == user.password_hash, User.email_verified_at.is_(None))
+        .values(email_verified_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    if result.rowcount != 1:
+        raise USED
+    session.refresh(user)
 
 
 def mark_verified(session: Session, user: User) -> None:
@@ -131,13 +169,13 @@ def change_token(user: User, new_email: str, signed_at: float | None = None) -> 
 
 
 def send_change_link(user: User, new_email: str) -> None:
-    """Email the new address a link that moves `user`'s account to it."""
+    """Email the new address (not proven: no name in it) a link that moves `user`'s account
+    to it, after the answer."""
     if not mail.within_budget(new_email):
         return
-    mail.send(user.display_name, new_email, "Confirm your new email for Recert",
-              "email_change", link=mail.link("account.confirm_email",
-                                             token=change_token(user, new_email)),
-              hours=VERIFY_HOURS)
+    mail.send_soon("", new_email, "Confirm your new email for Recert", "email_change",
+                   link=mail.link("account.confirm_email", token=change_token(user, new_email)),
+                   hours=VERIFY_HOURS)
 
 
 def email_change_of(session: Session, token: str) -> EmailChange:
@@ -148,7 +186,8 @@ def email_change_of(session: Session, token: str) -> EmailChange:
     return EmailChange(_account_of(session, data), new_email)
 
 
-def tell_old_address(user: User, old_email: str) -> None:
-    """The account's email moved away from `old_email`: say so there."""
-    mail.send(user.display_name, old_email, "Your Recert email was changed", "email_changed",
-              new_email=user.email)
+def tell_old_address(user: User, old_email: str, old_was_verified: bool) -> None:
+    """The account's email moved away from `old_email`: say so there (by name only when that
+    address had been proven)."""
+    mail.send(user.display_name if old_was_verified else "", old_email,
+              "Your Recert email was changed", "email_changed", new_email=user.email)
