@@ -3,15 +3,17 @@ credential, the button that confirms an action, and how every file the app sends
 alike) is named and kept out of caches."""
 
 import unicodedata
+from functools import partial
 from urllib.parse import quote
 
-from flask import Response, abort, request, session
+from flask import Response, abort, after_this_request, request, session
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from werkzeug.http import quote_header_value
 from werkzeug.routing import IntegerConverter
 
 from tracker.auth.devices import describe_device
+from tracker.auth.lockout import remember_device
 from tracker.auth.services import start_login_session
 from tracker.credentials.services import credential_of
 from tracker.db import get_session
@@ -43,6 +45,8 @@ def log_in(user, remember: bool) -> None:
     # A login_sessions row per browser: Flask-Login's id (cookie) names it.
     start_login_session(get_session(), user, describe_device(request.user_agent.string))
     login_user(user, remember=remember)
+    # This browser is now a known device of the account (tracker.auth.lockout).
+    after_this_request(partial(remember_device, user=user))
 
 
 def own_credential_or_404(credential_id: int) -> HeldCredential:

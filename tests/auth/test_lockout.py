@@ -51,6 +51,27 @@ def test_a_forged_device_cookie_counts_as_an_unknown_browser(app, auth):
     assert AuthActions(app.test_client()).login().status_code == 429
 
 
+def test_a_new_password_ends_the_old_device_cookies(app, auth, client):
+    """Someone who kept a cookie from a browser that once logged in does not keep its own five
+    tries after the password changed: it counts as an unknown browser."""
+    auth.register()
+    old_cookie = client.get_cookie(DEVICE_COOKIE).value
+    response = submit(client, "/account/password", {
+        "current_password": PASSWORD, "password": "a brand new passphrase",
+        "confirm": "a brand new passphrase"})
+    assert response.status_code == 302
+    keeper = AuthActions(app.test_client())
+    keeper.client.set_cookie(DEVICE_COOKIE, old_cookie)
+    for _ in range(LIMIT):
+        assert keeper.login(password=WRONG).status_code == 200
+    # Its guesses spent the unknown browsers' budget, which now holds them all off.
+    assert AuthActions(app.test_client()).login(password="a brand new passphrase"
+                                                ).status_code == 429
+    # This browser got a new cookie with the new password, and still gets in.
+    auth.logout()
+    assert auth.login(password="a brand new passphrase").status_code == 302
+
+
 def test_a_right_password_gives_its_try_back(app, auth):
     _owner, stranger = owner_and_stranger(app, auth)
     for _ in range(LIMIT - 1):

@@ -24,6 +24,7 @@ from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from tracker.auth.verification import fingerprint
 from tracker.extensions import limiter
 from tracker.models import User
 
@@ -39,23 +40,27 @@ def _signer() -> URLSafeSerializer:
 
 
 def _device_nonce(user: User) -> str | None:
-    """The nonce of this browser's device cookie when it names `user`, else None."""
+    """The nonce of this browser's device cookie when it names `user` with their current
+    password (a new password ends every old cookie's budget), else None."""
     try:
         value = _signer().loads(request.cookies.get(DEVICE_COOKIE, ""))
     except BadSignature:
         return None
-    if not isinstance(value, dict) or value.get("user") != user.id:
+    if (not isinstance(value, dict) or value.get("user") != user.id
+            or value.get("password") != fingerprint(user)):
         return None
     nonce = value.get("nonce")
     return nonce if isinstance(nonce, str) else None
 
 
-def remember_device(response: Response, user: User) -> None:
+def remember_device(response: Response, user: User) -> Response:
     """Mark this browser as one that logged in to `user`'s account (a new nonce each time)."""
-    value = _signer().dumps({"user": user.id, "nonce": secrets.token_urlsafe(16)})
+    value = _signer().dumps({"user": user.id, "password": fingerprint(user),
+                             "nonce": secrets.token_urlsafe(16)})
     config = current_app.config
     response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
                         secure=config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
+    return response
 
 
 def _key(kind: str, value: str) -> str:

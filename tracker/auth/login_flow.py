@@ -6,7 +6,7 @@ import time
 
 from flask import Response, flash, redirect, render_template, session, url_for
 
-from tracker.auth import lockout, two_factor, verification
+from tracker.auth import two_factor, verification
 from tracker.db import get_session
 from tracker.models import User
 from tracker.web import log_in
@@ -44,10 +44,8 @@ def pending_user() -> tuple[User, bool, str | None] | None:
 
 def finish_login(user: User, remember: bool, target: str | None,
                  message: str | None = None) -> Response:
-    """Log this browser in (a fresh session, so the pending step goes too) and mark it as a
-    device that has logged in to this account."""
+    """Log this browser in (a fresh session, so the pending step goes too; tracker.web.log_in
+    also marks it as a device that has logged in to this account)."""
     log_in(user, remember=remember)
     flash(message or f"Welcome back, {user.display_name}.", "success")
-    response = redirect(target or url_for("dashboard.home"))
-    lockout.remember_device(response, user)
-    return response
+    return redirect(target or url_for("dashboard.home"))
