@@ -115,7 +115,7 @@ class AuthActions:
         links = [link for message in new for link in links_in(message) if "/auth/verify/" in link]
         if not links:  # the address had an account: its owner was told
             return response
-        return follow_link(self.client, links[-1])
+        return follow_link(self.client, links[-1], {"password": password})
 
     def login(self, email="pat@example.com", password=PASSWORD, remember=False):
         data = {"email": email, "password": password}
@@ -138,9 +138,10 @@ def link_token(app, endpoint: str) -> str:
 
 
 def follow_link(client, link: str, data: dict | None = None):
-    """Open an emailed link and press the page's button (or send its form with `data`)."""
+    """Open an emailed link and press the page's button, giving the account's password where
+    the page asks for it (or send its form with `data`)."""
     path = urlsplit(link).path
-    return submit(client, path, data or {})
+    return submit(client, path, {"password": PASSWORD} if data is None else data)
 
 
 CPT_MODULES = {

@@ -168,6 +168,24 @@ def test_registering_an_unconfirmed_address_again_starts_its_account_over(app, c
     assert auth.login().headers["Location"] == "/"
 
 
+def test_a_link_made_for_a_strangers_password_asks_for_that_password(app, client, mailbox):
+    """The stranger registers Pat's address again after Pat did: the newest link in Pat's
+    inbox is for the stranger's password. Following it, Pat must type the account's password,
+    which Pat does not know: nothing is confirmed, Pat is not logged in to an account the
+    stranger can open, and a new password by email gets Pat in."""
+    submit(client, "/auth/register", FORM)
+    submit(client, "/auth/register", {**FORM, "display_name": "Mallory",
+                                      "password": "the strangers secret 42",
+                                      "confirm": "the strangers secret 42"})
+    page = client.get(verify_link(app))
+    assert "type the password you" in page.text and 'href="/auth/forgot"' in page.text
+    refused = follow_link(client, verify_link(app), {"password": PASSWORD})
+    assert refused.status_code == 200
+    assert "That is not the password of this account." in refused.text
+    assert user_of(app).email_verified_at is None
+    assert "Log out" not in client.get("/").text
+
+
 def test_an_older_unconfirmed_account_keeps_its_password_and_its_owner_is_told(app, client,
                                                                                mailbox):
     AuthActions(client).register()

@@ -44,6 +44,7 @@ def register(page, live_url) -> None:
     page.locator("main").get_by_role("button", name="Create account").click()
     page.get_by_role("heading", name="Check your email to finish").wait_for()
     follow_emailed_link(page, live_url, "/auth/verify/")
+    page.get_by_label("Your password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Confirm my email").click()
 
 

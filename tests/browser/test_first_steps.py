@@ -36,6 +36,7 @@ def test_register_log_out_log_in_change_password(page, live_url, database_url):
     assert page.get_by_role("heading", name="Check your email to finish").is_visible()
     shot(page, "02-check-email")
     follow_emailed_link(page, live_url, "/auth/verify/")
+    page.get_by_label("Your password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Confirm my email").click()
     assert page.get_by_role("heading", name="Hello, Pat Doe").is_visible()
     assert page.get_by_role("button", name="Add the credential you hold").is_visible()

@@ -199,7 +199,8 @@ def test_keyboard_only_journey(sqlite_only, page, live_url, app, tmp_path):
     keys.follow("Create account", limit=1)
     expect(page.get_by_role("heading", name="Check your email to finish")).to_be_visible()
     follow_emailed_link(page, live_url, "/auth/verify/")
-    keys.follow("Confirm my email")
+    keys.type_into("Your password", PASSWORD)
+    keys.follow("Confirm my email", limit=1)
     expect(main.get_by_role("heading", name="Hello, Pat Doe")).to_be_visible()
 
     # The CPT: the certification date, each required module ticked with Space, and a date

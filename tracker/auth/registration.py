@@ -12,13 +12,17 @@ new account logs in at once, as before.
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired
 
 from tracker import mail
 from tracker.auth import login_flow, services, verification
 from tracker.auth.forms import RegisterForm
+from tracker.auth.lockout import Attempt
+from tracker.auth.passwords import verify_password
 from tracker.db import get_session
 from tracker.extensions import limiter
-from tracker.web import ConfirmForm
 
 bp = Blueprint("registration", __name__, url_prefix="/auth")
 
@@ -64,18 +68,41 @@ def check_email():
     return render_template("auth/check_email.html")
 
 
+class ConfirmEmailForm(FlaskForm):
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired("Type the password you chose for this account.")],
+        description="The one you chose when you made your account.",
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+def _password_right(form: ConfirmEmailForm, user) -> bool:
+    """The account's password, checked under the login lockout."""
+    attempt = Attempt.start(user, user.email)
+    if attempt.refused:
+        form.password.errors.append(attempt.wait_message)
+        return False
+    if verify_password(user.password_hash, form.password.data):
+        attempt.succeeded()
+        return True
+    form.password.errors.append("That is not the password of this account.")
+    return False
+
+
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify(token: str):
-    """The link in the email: a button confirms (a mail scanner that opens links changes
-    nothing), then the person logs in (through the second step when two-factor sign-in is
-    on)."""
+    """The link in the email: the account's password confirms it (a mail scanner that opens
+    links changes nothing; and whoever follows the newest link must know the password it was
+    made for, so nobody can hand someone a link to an account whose password they chose),
+    then the person logs in (through the second step when two-factor sign-in is on)."""
     session = get_session()
     try:
         user = verification.account_to_verify(session, token)
     except verification.LinkProblem as problem:
         return link_problem(problem, login=True)
-    form = ConfirmForm()
-    if form.validate_on_submit():
+    form = ConfirmEmailForm()
+    if form.validate_on_submit() and _password_right(form, user):
         try:
             verification.confirm(session, user)
         except verification.LinkProblem as problem:
@@ -84,9 +111,7 @@ def verify(token: str):
         # After: logging in starts a fresh session, which would drop an earlier message.
         flash("Your email is confirmed.", "success")
         return response
-    return render_template("auth/confirm_link.html", form=form,
-                           title="Confirm your email", button="Confirm my email",
-                           text=f"Confirm that {user.email} is your email, to finish.")
+    return render_template("auth/confirm_email.html", form=form, email=user.email)
 
 
 @bp.post("/verify/send")
