@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 from werkzeug.serving import make_server
 
 from tests.helpers import AuthActions, add_cpt, drop_schema
-from tracker import create_app, migrate
+from tracker import create_app, mail, migrate
 
 POSTGRES_URL = os.environ.get("RECERT_TEST_POSTGRES_URL")
 DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -77,6 +77,7 @@ def _secret_key_from_environment(monkeypatch, tmp_path):
 def app(database_url):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url})
     yield app
+    mail.wait_for_outbox()  # no email of this test left to leave during the next one
     engine = app.extensions["recert_engine"]
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
