@@ -4,19 +4,11 @@ these pages are no way around it."""
 
 from flask_login import current_user
 
-from tracker.auth.lockout import Attempt
-from tracker.auth.passwords import verify_password
+from tracker.auth.lockout import Attempt, checked_password
 
 
 def password_ok(form) -> bool:
     """Whether `form.current_password` is the logged-in person's password; when it is not (or
     they tried too often), the field says so."""
-    attempt = Attempt.logged_in(current_user)
-    if attempt.refused:
-        form.current_password.errors.append(attempt.wait_message)
-        return False
-    if verify_password(current_user.password_hash, form.current_password.data):
-        attempt.succeeded()
-        return True
-    form.current_password.errors.append("That is not your current password.")
-    return False
+    return checked_password(Attempt.logged_in(current_user), current_user.password_hash,
+                            form.current_password, "That is not your current password.")

@@ -24,6 +24,7 @@ from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from tracker.auth.passwords import verify_password
 from tracker.auth.verification import fingerprint
 from tracker.extensions import limiter
 from tracker.models import User
@@ -133,3 +134,17 @@ class Attempt:
         minutes = max(1, round(self.seconds_to_wait / 60))
         unit = "minute" if minutes == 1 else "minutes"
         return f"Too many attempts. Try again in {minutes} {unit}."
+
+
+def checked_password(attempt: Attempt, password_hash: str, field, wrong: str) -> bool:
+    """Whether the form `field` holds the password of `password_hash`, checked only when the
+    started `attempt` may go ahead; otherwise the field says why (`wrong`, or when to try
+    again)."""
+    if attempt.refused:
+        field.errors.append(attempt.wait_message)
+        return False
+    if verify_password(password_hash, field.data):
+        attempt.succeeded()
+        return True
+    field.errors.append(wrong)
+    return False

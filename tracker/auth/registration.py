@@ -19,8 +19,7 @@ from wtforms.validators import DataRequired
 from tracker import mail
 from tracker.auth import login_flow, services, verification
 from tracker.auth.forms import RegisterForm
-from tracker.auth.lockout import Attempt
-from tracker.auth.passwords import verify_password
+from tracker.auth.lockout import Attempt, checked_password
 from tracker.db import get_session
 from tracker.extensions import limiter
 
@@ -77,19 +76,6 @@ class ConfirmEmailForm(FlaskForm):
     )
 
 
-def _password_right(form: ConfirmEmailForm, user) -> bool:
-    """The account's password, checked under the login lockout."""
-    attempt = Attempt.start(user, user.email)
-    if attempt.refused:
-        form.password.errors.append(attempt.wait_message)
-        return False
-    if verify_password(user.password_hash, form.password.data):
-        attempt.succeeded()
-        return True
-    form.password.errors.append("That is not the password of this account.")
-    return False
-
-
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify(token: str):
     """The link in the email: the account's password confirms it (a mail scanner that opens
@@ -102,7 +88,9 @@ def verify(token: str):
     except verification.LinkProblem as problem:
         return link_problem(problem, login=True)
     form = ConfirmEmailForm()
-    if form.validate_on_submit() and _password_right(form, user):
+    if form.validate_on_submit() and checked_password(
+            Attempt.start(user, user.email), user.password_hash, form.password,
+            "That is not the password of this account."):
         try:
             verification.confirm(session, user)
         except verification.LinkProblem as problem:
