@@ -1,13 +1,19 @@
 // Passkeys in the browser (WebAuthn): add one on the two-factor page, and log in with one on
 // the login page or at the second step. The server (tracker/auth/passkeys.py) sends the
 // options in JSON, with binary values as base64url text; this script turns them into bytes for
-// navigator.credentials, and the answer back into JSON. Without JavaScript the passkey buttons
-// stay hidden and the page says passkeys need it; everything else works as before.
+// navigator.credentials, and the answer back into JSON. Without JavaScript (or WebAuthn) the
+// passkey buttons stay hidden and the page says this browser cannot use passkeys; everything
+// else works as before.
 (function () {
   "use strict";
 
   var messages = document.querySelectorAll("[data-passkey-message]");
   var supported = !!(window.PublicKeyCredential && navigator.credentials && window.fetch);
+  // The server answers its own errors in JSON; anything else (the HTML page of a CSRF token
+  // that expired, most often) means the page is too old to send from.
+  var TOO_OLD = "This page is too old. Reload it and try again.";
+  var TOO_MANY = "Too many tries. Wait a few minutes and try again.";
+  var WENT_WRONG = "Something went wrong. Please reload the page and try again.";
 
   function toBytes(text) {
     var base64 = text.replace(/-/g, "+").replace(/_/g, "/");
@@ -36,6 +42,12 @@
     return input ? input.value : "";
   }
 
+  function notJSON(response) {
+    if (response.status === 429) return TOO_MANY;
+    if (response.status >= 500) return WENT_WRONG;
+    return TOO_OLD;
+  }
+
   // POST to the server; resolves to its JSON answer, or fails with its message in plain words.
   function post(url, body) {
     var headers = {"X-CSRFToken": csrfToken(), "Accept": "application/json"};
@@ -45,10 +57,12 @@
     }
     return fetch(url, {method: "POST", credentials: "same-origin", headers: headers, body: body})
       .then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (answer) {
-          if (!response.ok || answer.error) {
-            throw new Error(answer.error || "Something went wrong. Please reload the page and try again.");
+        return response.json().catch(function () { return null; }).then(function (answer) {
+          if (!answer || typeof answer !== "object") throw new Error(notJSON(response));
+          if (response.status === 400 && /csrf/i.test(answer.error || "")) {
+            throw new Error(TOO_OLD);
           }
+          if (!response.ok || answer.error) throw new Error(answer.error || WENT_WRONG);
           return answer;
         });
       });
@@ -107,11 +121,7 @@
   }
 
   document.querySelectorAll("[data-passkey-needs-script]").forEach(function (element) {
-    if (supported) {
-      element.hidden = true;
-    } else {
-      element.textContent = "This browser cannot use passkeys.";
-    }
+    element.hidden = supported;
   });
   if (!supported) return;
 

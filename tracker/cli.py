@@ -1,5 +1,5 @@
-"""Flask CLI commands: `db ...`, `rules ...`, `purge-trash`, `send-reminders`, and (from their
-own modules) `report`, `import-activities`, `backup` and `restore`."""
+"""Flask CLI commands: `db ...`, `rules ...`, `users ...`, `purge-trash`, `send-reminders`, and
+(from their own modules) `report`, `import-activities`, `backup` and `restore`."""
 
 import json
 import sys
@@ -11,6 +11,8 @@ from flask.cli import AppGroup, with_appcontext
 
 from tracker import mail, migrate
 from tracker.activities import services as activity_services
+from tracker.auth import two_factor
+from tracker.auth.services import find_user_by_email
 from tracker.backup import backup_command, restore_command
 from tracker.clock import today
 from tracker.db import get_engine, get_session
@@ -100,6 +102,53 @@ def rules_evaluate(case) -> None:
     click.echo(json.dumps(progress_to_json(progress), indent=2))
 
 
+users_cli = AppGroup("users", help="Help people with their accounts.")
+
+
+@users_cli.command("turn-off-two-factor")
+@click.argument("email")
+def users_turn_off_two_factor(email: str) -> None:
+    """Turn off two-factor sign-in for the account of EMAIL, who lost their phone and passkeys
+    and has no recovery code: remove its app, passkeys and recovery codes, and email them."""
+    session = get_session()
+    user = find_user_by_email(session, email)
+    if user is None:
+        click.echo(f"No account uses the email {email}. Nothing was changed.", err=True)
+        sys.exit(1)
+    removed = two_factor.turn_off_everything(session, user)
+    if not removed.anything:
+        click.echo(f"Two-factor sign-in was already off for {user.email}. Nothing was changed.")
+        return
+    parts = []
+    if removed.app:
+        parts.append("the code app")
+    if removed.passkeys:
+        parts.append(count_of(removed.passkeys, "passkey", "passkeys"))
+    if removed.recovery_codes:
+        parts.append(count_of(removed.recovery_codes, "recovery code", "recovery codes"))
+    listed = " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else parts[0]
+    click.echo(f"Turned off two-factor sign-in for {user.email}: removed {listed}. "
+               "They can now log in with their password alone.")
+    _tell_two_factor_off(user)
+
+
+def _tell_two_factor_off(user) -> None:
+    """Email the person that two-factor sign-in was turned off, and say whether it left."""
+    if current_app.config["MAIL_MODE"] == mail.OFF:
+        click.echo("RECERT_MAIL is off: no email was sent. Tell them yourself.")
+        return
+    # No request here: the links need the site's address (RECERT_BASE_URL).
+    links = {"settings_link": mail.link("two_factor.index"),
+             "reset_link": mail.link("password_reset.forgot")} \
+        if current_app.config["BASE_URL"] else {}
+    if not mail.send(user.display_name, user.email, "Two-factor sign-in was turned off",
+                     "two_factor_turned_off", **links):
+        click.echo(f"The email to {user.email} could not be sent ({mail.destination()}). "
+                   "Tell them yourself.", err=True)
+        sys.exit(1)
+    click.echo(f"Sent {user.email} an email saying so.")
+
+
 @click.command("purge-trash")
 @with_appcontext
 def purge_trash() -> None:
@@ -143,6 +192,7 @@ def _echo_sent(report: reminder_mail.SendReport, mode: str) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(rules_cli)
+    app.cli.add_command(users_cli)
     app.cli.add_command(purge_trash)
     app.cli.add_command(report_command)
     app.cli.add_command(send_reminders)

@@ -16,18 +16,29 @@ CODE = pyotp.TOTP(SECRET).at(FROZEN)
 WRONG = pyotp.TOTP(SECRET).at(FROZEN + 600)
 
 
-@pytest.fixture
-def pat(app, auth) -> list[str]:
-    """Pat, registered and logged out, with codes from an app on; their recovery codes."""
-    app.config["NOW"] = FROZEN
+def registered_with(app, auth, *, secret: str | None = None, passkeys: tuple[str, ...] = (),
+                    codes: bool = True) -> list[str]:
+    """Pat, registered and logged out, with codes from an app (`secret`), the named passkeys
+    and (`codes`) recovery codes; the recovery codes."""
     auth.register()
     auth.logout()
     with app.test_request_context():
         session = get_session()
         user = session.exec(select(User)).one()
-        user.totp_secret = SECRET
+        user.totp_secret = secret
         session.add(user)
-        return two_factor.new_recovery_codes(session, user)
+        session.add_all(Passkey(user_id=user.id, name=name, credential_id=name.encode(),
+                                public_key=b"k", transports=["internal", "not a transport"])
+                        for name in passkeys)
+        session.commit()
+        return two_factor.new_recovery_codes(session, user) if codes else []
+
+
+@pytest.fixture
+def pat(app, auth) -> list[str]:
+    """Pat, registered and logged out, with codes from an app on; their recovery codes."""
+    app.config["NOW"] = FROZEN
+    return registered_with(app, auth, secret=SECRET)
 
 
 def logged_in(client) -> bool:
@@ -118,19 +129,14 @@ def test_the_second_step_ends_after_ten_minutes(client, auth, pat):
 
 
 def test_a_person_with_a_passkey_is_offered_it_and_their_recovery_codes(app, client, auth):
-    auth.register()
-    auth.logout()
-    with app.app_context():
-        session = get_session()
-        user = session.exec(select(User)).one()
-        session.add(Passkey(user_id=user.id, name="Phone", credential_id=b"id", public_key=b"k",
-                            transports=["internal", "not a transport"]))
-        session.commit()
+    registered_with(app, auth, passkeys=("id",))
     assert auth.login().headers["Location"] == "/auth/second-step"
     page = client.get("/auth/second-step")
     assert "Use your passkey" in page.text
-    assert "Passkeys need a browser with JavaScript turned on." in page.text
+    assert "This browser cannot use passkeys. Type a code below instead." in " ".join(
+        page.text.split())
     assert "Lost your passkey? Use one of your recovery codes." in page.text
+    assert "One of your recovery codes." in page.text
     assert "authenticator app" not in page.text
     options = client.post("/auth/second-step/passkey/options",
                           headers={"X-CSRFToken": csrf_token(page.text)}).json
@@ -151,4 +157,77 @@ def test_a_passkey_answer_needs_its_own_prompt_and_a_known_passkey(client):
     assert unknown.json == {"error": "This passkey is not one of your Recert passkeys."}
     second = client.post("/auth/second-step/passkey", headers=headers, json={"id": "x"})
     assert second.json == {"error": "Your login took too long or has ended. Please log in again."}
+    assert client.get("/account/").status_code == 302
+
+
+def test_without_recovery_codes_the_second_step_says_who_can_help(app, client, auth):
+    """A passkey alone and no code left: no box for codes, and no promise a code would help;
+    it says that a new password does not help and the people who run Recert can."""
+    registered_with(app, auth, passkeys=("id",), codes=False)
+    auth.login()
+    page = client.get("/auth/second-step")
+    words = " ".join(page.text.split())
+    assert "Use your passkey" in words
+    assert "Use one of your recovery codes" not in words
+    assert 'name="code"' not in page.text
+    assert ("Lost your passkey, and you have no recovery codes left? A new password will not "
+            "help") in words
+    assert "Ask the people who run Recert where you work to turn off two-factor sign-in" in words
+    assert "This browser cannot use passkeys. Try another browser" in words
+
+
+def test_an_app_and_no_recovery_codes_left_says_who_can_help(client, auth, pat):
+    for code in pat:
+        with client.application.test_request_context():
+            session = get_session()
+            assert two_factor.use_recovery_code(session, session.exec(select(User)).one(), code)
+    auth.login()
+    words = " ".join(client.get("/auth/second-step").text.split())
+    assert "Lost your phone, and you have no recovery codes left?" in words
+    assert "type the 6-digit code" in words  # the app still works
+
+
+NESTED = b"[" * 50_000  # under 64 KB, deeper than Python's json reader goes
+NOT_AN_OBJECT = {
+    "nothing": (b"", "application/json"),
+    "null": (b"null", "application/json"),
+    "a list": (b'[{"id": "x"}]', "application/json"),
+    "a number": (b"5", "application/json"),
+    "a string": (b'"x"', "application/json"),
+    "not UTF-8": (b'{"id": "\xff\xfe"}', "application/json"),
+    "nested too deep": (NESTED, "application/json"),
+    "not JSON": (b"id=x", "application/x-www-form-urlencoded"),
+}
+TOO_BIG = b'{"id": "' + b"x" * 70_000 + b'"}'
+
+
+def refuses_odd_bodies(client, url: str, token: str) -> None:
+    """Each body that is not a small JSON object gets a 400 with a plain message in JSON."""
+    headers = {"X-CSRFToken": token}
+    for name, (body, kind) in NOT_AN_OBJECT.items():
+        response = client.post(url, data=body, content_type=kind, headers=headers)
+        assert response.status_code == 400, f"{url}, {name}: {response.status}"
+        assert response.json == {"error": "The browser's answer was not understood. Please "
+                                          "reload the page and try again."}, name
+    response = client.post(url, data=TOO_BIG, content_type="application/json", headers=headers)
+    assert response.status_code == 400
+    assert response.json == {"error": "The browser sent too much. Please reload the page and "
+                                      "try again."}
+
+
+def test_the_passkey_login_answers_400_to_what_is_not_a_json_object(client):
+    token = csrf_token(client.get("/auth/login").text)
+    refuses_odd_bodies(client, "/auth/passkey", token)
+    # The prompt's options read no body: an odd one changes nothing.
+    options = client.post("/auth/passkey/options", data=NESTED, content_type="application/json",
+                          headers={"X-CSRFToken": token})
+    assert options.status_code == 200 and "challenge" in options.json
+    assert client.get("/account/").status_code == 302
+
+
+def test_the_second_step_passkey_answers_400_to_what_is_not_a_json_object(app, client, auth):
+    registered_with(app, auth, passkeys=("id",))
+    auth.login()
+    refuses_odd_bodies(client, "/auth/second-step/passkey",
+                       csrf_token(client.get("/auth/second-step").text))
     assert client.get("/account/").status_code == 302

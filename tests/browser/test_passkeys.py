@@ -1,6 +1,7 @@
 """Passkeys in a real browser: Chromium with a virtual authenticator (Chrome DevTools Protocol
-`WebAuthn.addVirtualAuthenticator`, a built-in one that checks the person). Pat adds a passkey,
-logs out, logs in with it alone, then with the password and the passkey as the second step.
+`WebAuthn.addVirtualAuthenticator`, a built-in one that checks the person). Pat adds a passkey
+(the first one turns two-factor sign-in on and shows ten recovery codes once), logs out, logs
+in with it alone, then with the password and the passkey as the second step.
 
 WebAuthn refuses an IP address as the site's name, so these pages are opened at localhost.
 Screenshots go to tests/artifacts/60-*.png.
@@ -49,8 +50,14 @@ def test_add_a_passkey_and_log_in_with_it_alone_and_after_the_password(
     main.get_by_label("Name").fill("This laptop")
     main.get_by_label("Your current password").fill(PASSWORD)
     main.get_by_role("button", name="Add a passkey").click()
-    page.get_by_text("Your passkey “This laptop” is added.").wait_for()
+    page.get_by_text("Your passkey “This laptop” is added. From now on, after your password, "
+                     "Recert will also ask for this passkey. Save your recovery codes.").wait_for()
+    assert main.get_by_text("Save them now: you will not see them again.").is_visible()
+    assert main.locator("ol.recovery-codes li").count() == 10
+    shot(page, "60-passkey-recovery-codes")
+    main.get_by_role("button", name="I saved my codes").click()
     assert main.get_by_text("Two-factor sign-in is on.").is_visible()
+    assert main.get_by_text("You have 10 unused recovery codes.").is_visible()
     listed = main.get_by_role("listitem").filter(has_text="This laptop")
     assert "Last used: never" in listed.inner_text()
     shot(page, "60-passkey-added")
@@ -79,15 +86,23 @@ def test_add_a_passkey_and_log_in_with_it_alone_and_after_the_password(
     assert "Last used: never" not in listed.inner_text()
 
 
-def test_a_wrong_password_adds_no_passkey(page, site, authenticator):
+@pytest.mark.parametrize(("password", "form_too_old", "message"), [
+    ("not my password", False, "That is not your current password."),
+    # The CSRF token ran out: the server answers its HTML 400 page, the script says it plainly.
+    (PASSWORD, True, "This page is too old. Reload it and try again."),
+])
+def test_a_refused_request_adds_no_passkey_and_says_why(
+        page, site, authenticator, password, form_too_old, message):
     devtools, authenticator_id = authenticator
     register(page, site)
     page.goto(f"{site}/account/two-factor/")
     main = page.locator("main")
+    if form_too_old:
+        main.locator("input[name=csrf_token]").evaluate("input => { input.value = 'old'; }")
     main.get_by_label("Name").fill("This laptop")
-    main.get_by_label("Your current password").fill("not my password")
+    main.get_by_label("Your current password").fill(password)
     main.get_by_role("button", name="Add a passkey").click()
-    main.get_by_role("alert").filter(has_text="That is not your current password.").wait_for()
+    main.get_by_role("alert").filter(has_text=message).wait_for()
     assert devtools.send("WebAuthn.getCredentials",
                          {"authenticatorId": authenticator_id})["credentials"] == []
 
@@ -97,7 +112,9 @@ def test_without_javascript_the_login_page_says_passkeys_need_it(page, site):
     plain = context.new_page()
     plain.goto(f"{site}/auth/login")
     main = plain.locator("main")
-    assert main.get_by_text("To log in with a passkey, use a browser with JavaScript").is_visible()
+    assert main.get_by_text("This browser cannot use passkeys. Log in with your password.") \
+        .is_visible()
     assert not main.get_by_role("button", name="Log in with a passkey").is_visible()
     assert main.get_by_role("link", name="Forgot your password?").is_visible()
     context.close()
+

@@ -4,9 +4,16 @@ lockout, tracker.account.reauth) and sends the person an email.
 
 Turning on codes from an app takes two pages: the password, then the QR code and the first
 code. Between them the new secret travels in the form itself, signed with the app's key, bound
-to the account and good for 15 minutes (it is on that page for the person to read anyway), so
-nothing is kept on the server until the app has shown it has the secret.
+to the account and to its state (two_factor.setup_state) and good for 15 minutes (it is on that
+page for the person to read anyway), so nothing is kept on the server until the app has shown
+it has the secret. Turning the app on changes that state, so the page works once.
+
+The first passkey also turns two-factor sign-in on: when the person has no recovery codes then,
+ten are made and shown once, on the page the script goes to next (kept for that one view in the
+session cookie, which the login cookie's protections cover).
 """
+
+import time
 
 from flask import (
     Blueprint,
@@ -16,9 +23,9 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     url_for,
 )
+from flask import session as cookie
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -31,6 +38,9 @@ from tracker.db import get_session
 bp = Blueprint("two_factor", __name__, url_prefix="/account/two-factor")
 
 SETUP_SECONDS = 15 * 60
+# Recovery codes made with a first passkey wait this long in the session for their one view.
+FRESH_CODES = "fresh_recovery_codes"
+FRESH_SECONDS = 10 * 60
 # Pages that show a secret or recovery codes must not be kept by the browser or a proxy.
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -90,9 +100,10 @@ def app_on():
     form = PasswordForm()
     if form.validate_on_submit() and password_ok(form):
         secret = two_factor.new_secret()
-        setup = _signer().dumps({"user": _user().id, "secret": secret})
+        setup = _signer().dumps({"user": _user().id, "secret": secret,
+                                 "state": two_factor.setup_state(_user())})
         return _setup_page(ConfirmAppForm(formdata=None, setup=setup), secret)
-    return _password_page(form, "Use an authenticator app",
+    return _password_page(form, "Use a code app on your phone",
                           "First, type your password. Then you will connect your app.",
                           "Continue")
 
@@ -109,17 +120,32 @@ def app_confirm():
     if not isinstance(kept, dict) or kept.get("user") != _user().id:
         flash("That took too long. Please start again.", "error")
         return redirect(url_for("two_factor.app_on"))
+    if kept.get("state") != two_factor.setup_state(_user()):
+        return _setup_ended()
     secret = kept["secret"]
     if not form.validate_on_submit():
         return _setup_page(form, secret)
-    codes = two_factor.turn_on_app(get_session(), _user(), secret, form.code.data)
+    try:
+        codes = two_factor.turn_on_app(get_session(), _user(), secret, form.code.data,
+                                       kept["state"])
+    except two_factor.SetupEnded:
+        return _setup_ended()
     if codes is None:
         form.code.errors.append("That code is not right. Type the code the app shows now.")
         return _setup_page(form, secret)
     _tell("Two-factor sign-in is on",
-          "You turned on two-factor sign-in with an authenticator app. From now on, Recert "
-          "asks for a code from the app when you log in.")
+          "You turned on two-factor sign-in with a code app on your phone. From now on, "
+          "Recert asks for a code from the app when you log in.")
     return _codes_page(codes, "Codes from your app are on. Save your recovery codes.")
+
+
+def _setup_ended():
+    """A setup page sent again: after it turned the app on (perhaps by another request at the
+    same time), or after the app was turned on or off again since it was made."""
+    if _user().totp_secret is not None:
+        return redirect(url_for("two_factor.index"))
+    flash("That page was used already, or is out of date. Please start again.", "error")
+    return redirect(url_for("two_factor.app_on"))
 
 
 # Turning it off, and new recovery codes.
@@ -132,8 +158,8 @@ def app_off():
     if form.validate_on_submit() and password_ok(form):
         two_factor.turn_off_app(get_session(), _user())
         _tell("Two-factor sign-in with an app is off",
-              "You turned off two-factor sign-in with an authenticator app. Recert no longer "
-              "asks for a code from the app when you log in.")
+              "You turned off two-factor sign-in with a code app on your phone. Recert no "
+              "longer asks for a code from the app when you log in.")
         flash("Codes from an app are off.", "info")
         return redirect(url_for("two_factor.index"))
     return _password_page(form, "Turn off codes from an app",
@@ -180,15 +206,39 @@ def passkey_options():
 
 @bp.post("/passkeys")
 def passkey_add():
+    session = get_session()
+    user = _user()
+    was_on = two_factor.is_on(session, user)
     try:
-        passkey = passkeys.add(get_session(), _user(), request.get_json(silent=True))
+        passkey = passkeys.add(session, user, passkeys.answer_sent())
     except passkeys.PasskeyError as error:
         return jsonify(error=str(error)), 400
+    # A first passkey turns two-factor sign-in on: without recovery codes, losing it would
+    # lock the person out.
+    codes = None
+    if not was_on and two_factor.recovery_codes_left(session, user) == 0:
+        codes = two_factor.new_recovery_codes(session, user)
     _tell("A passkey was added",
           f"You added a passkey named “{passkey.name}” to your Recert account. You can use it "
-          "to log in.")
-    flash(f"Your passkey “{passkey.name}” is added.", "success")
-    return jsonify(redirect=url_for("two_factor.index"))
+          "to log in." + (" You also got ten recovery codes." if codes else ""))
+    added = (f"Your passkey “{passkey.name}” is added. From now on, after your password, "
+             "Recert will also ask for this passkey.")
+    if codes is None:
+        flash(added, "success")
+        return jsonify(redirect=url_for("two_factor.index"))
+    cookie[FRESH_CODES] = {"user": user.id, "codes": codes, "at": int(time.time()),
+                           "message": f"{added} Save your recovery codes."}
+    return jsonify(redirect=url_for("two_factor.fresh_codes"))
+
+
+@bp.get("/recovery-codes/show")
+def fresh_codes():
+    """The recovery codes made with a first passkey, shown once."""
+    kept = cookie.pop(FRESH_CODES, None)
+    if (not isinstance(kept, dict) or kept.get("user") != _user().id
+            or time.time() - kept.get("at", 0) > FRESH_SECONDS):
+        return redirect(url_for("two_factor.index"))
+    return _codes_page(kept["codes"], kept["message"])
 
 
 @bp.route("/passkeys/<int:passkey_id>/remove", methods=["GET", "POST"])

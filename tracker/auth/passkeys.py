@@ -9,6 +9,9 @@ carry it again, an answered challenge is also marked as used in the limiter's sh
 The relying party is the site: its host name and origin come from RECERT_BASE_URL when it is
 set, else (in development) from the request. New passkeys must be discoverable (resident) and
 check who holds them (PIN, fingerprint, face), so one can log in alone, without a password.
+
+What the script sends is read by `answer_sent`: a JSON object of at most 64 KB, or a plain 400
+(never a 500 for an empty, huge, deeply nested or otherwise odd body).
 """
 
 import hashlib
@@ -35,6 +38,7 @@ from webauthn.helpers.structs import (
     ResidentKeyRequirement,
     UserVerificationRequirement,
 )
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker.auth import two_factor
 from tracker.extensions import limiter
@@ -50,10 +54,40 @@ LOG_IN = "log in"
 
 
 KNOWN_TRANSPORTS = {transport.value for transport in AuthenticatorTransport}
+# A passkey's answer is a few kilobytes at most.
+MAX_ANSWER_BYTES = 64 * 1024
 
 
 class PasskeyError(Exception):
     """The passkey's answer was not accepted; the message says so in plain words."""
+
+
+def answer_sent() -> dict:
+    """The JSON object the script sent with this request: PasskeyError for anything else (no
+    body, too big, not JSON, not UTF-8, nested too deep, null, a list, a number...)."""
+    too_big = PasskeyError("The browser sent too much. Please reload the page and try again.")
+    if request.content_length is not None and request.content_length > MAX_ANSWER_BYTES:
+        raise too_big
+    request.max_content_length = MAX_ANSWER_BYTES  # also for a body sent in chunks
+    try:
+        answer = request.get_json(silent=True)
+    except RequestEntityTooLarge as error:
+        raise too_big from error
+    except RecursionError:  # "[[[[..." deeper than Python's json reader goes
+        answer = None
+    if not isinstance(answer, dict):
+        raise PasskeyError("The browser's answer was not understood. Please reload the page "
+                           "and try again.")
+    return answer
+
+
+def _transports(answer: dict) -> list[str]:
+    """The ways the browser says it can reach a new passkey, those WebAuthn knows."""
+    response = answer.get("response")
+    transports = response.get("transports") if isinstance(response, dict) else None
+    if not isinstance(transports, list):
+        return []
+    return [name for name in transports if isinstance(name, str) and name in KNOWN_TRANSPORTS]
 
 
 def relying_party() -> tuple[str, str]:
@@ -115,8 +149,9 @@ def add_options(session: Session, user: User, name: str) -> str:
     return options_to_json(options)
 
 
-def add(session: Session, user: User, answer) -> Passkey:
-    """Check the browser's answer to `add_options` and keep the new passkey."""
+def add(session: Session, user: User, answer: dict) -> Passkey:
+    """Check the browser's answer to `add_options` (from `answer_sent`) and keep the new
+    passkey."""
     challenge, kept = _take_challenge(ADD)
     if kept.get("user_id") != user.id:
         raise PasskeyError("That took too long. Please try again.")
@@ -130,13 +165,11 @@ def add(session: Session, user: User, answer) -> Passkey:
     if session.exec(select(Passkey.id).where(
             Passkey.credential_id == verified.credential_id)).first() is not None:
         raise PasskeyError("This passkey is already added.")
-    transports = (answer.get("response") or {}).get("transports") if isinstance(answer, dict) \
-        else None
     passkey = Passkey(
         user_id=user.id, name=kept.get("name") or "Passkey",
         credential_id=verified.credential_id, public_key=verified.credential_public_key,
         sign_count=verified.sign_count,
-        transports=[t for t in transports or [] if t in KNOWN_TRANSPORTS],
+        transports=_transports(answer),
     )
     session.add(passkey)
     session.commit()
@@ -178,8 +211,9 @@ def login_options(session: Session, user: User | None) -> str:
     return options_to_json(options)
 
 
-def log_in(session: Session, user: User | None, answer) -> Passkey:
-    """Check the browser's answer to `login_options(user)`: the passkey it used, with its use
+def log_in(session: Session, user: User | None, answer: dict) -> Passkey:
+    """Check the browser's answer to `login_options(user)` (from `answer_sent`): the passkey
+    it used, with its use
     recorded. `user` None: logging in alone, whoever the passkey belongs to."""
     challenge, kept = _take_challenge(LOG_IN if user is None else SECOND_STEP)
     if user is not None and kept.get("user_id") != user.id:

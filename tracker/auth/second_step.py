@@ -4,7 +4,11 @@ page (no password).
 
 Every code typed here takes a try from the login lockout (tracker.auth.lockout) before it is
 checked, so codes cannot be guessed one after another. The passkey routes answer the small
-script static/passkeys.js in JSON: the options for the browser's prompt, then where to go.
+script static/passkeys.js in JSON: the options for the browser's prompt, then where to go; a
+body that is not a small JSON object gets a 400 in plain words (passkeys.answer_sent).
+
+Someone who lost every second step and has no recovery code left is told what can help: a new
+password does not, the people who run the site can (`flask users turn-off-two-factor`).
 """
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -38,7 +42,8 @@ def _page(form: CodeForm, user, status: int = 200, headers=None):
     session = get_session()
     page = render_template(
         "auth/second_step.html", form=form, app_on=user.totp_secret is not None,
-        has_passkeys=two_factor.has_passkeys(session, user))
+        has_passkeys=two_factor.has_passkeys(session, user),
+        codes_left=two_factor.recovery_codes_left(session, user))
     return page, status, headers or {}
 
 
@@ -98,7 +103,7 @@ def second_step_passkey():
         return _json_error(passkeys.PasskeyError(TOO_LATE))
     user, remember, target = pending
     try:
-        passkeys.log_in(get_session(), user, request.get_json(silent=True))
+        passkeys.log_in(get_session(), user, passkeys.answer_sent())
     except passkeys.PasskeyError as error:
         return _json_error(error)
     return _answer_with(login_flow.finish_login(user, remember, target))
@@ -114,7 +119,7 @@ def passkey_login_options():
 def passkey_login():
     session = get_session()
     try:
-        passkey = passkeys.log_in(session, None, request.get_json(silent=True))
+        passkey = passkeys.log_in(session, None, passkeys.answer_sent())
     except passkeys.PasskeyError as error:
         return _json_error(error)
     user = session.get(User, passkey.user_id)

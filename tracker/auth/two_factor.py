@@ -6,6 +6,9 @@ The clock: every code is checked against `now()`, which is the app's NOW setting
 otherwise. A code is right for the current 30-second step and the ones just before and after
 (a phone's clock may be a little off), and each step works once: `User.totp_last_step` keeps
 the last one accepted, raised with one conditional UPDATE so two requests cannot both use it.
+It only ever goes up (turning the app off keeps it), so it also tells one setup of the app from
+the next: a setup page is made for the account's state (`setup_state`) and works for that state
+only, once.
 """
 
 import hashlib
@@ -13,12 +16,13 @@ import hmac
 import re
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import datetime
 
 import pyotp
 import segno
 from flask import current_app
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
 from tracker.models import Passkey, RecoveryCode, User, utcnow
@@ -69,7 +73,7 @@ def app_link(user: User, secret: str) -> str:
 def qr_code_svg(address: str) -> str:
     """A QR code of `address` as an <svg> element to put in the page (made here, no network)."""
     return segno.make(address, error="m").svg_inline(
-        scale=5, border=4, title="QR code for your authenticator app", svgclass="qr-code",
+        scale=5, border=4, title="QR code for your code app", svgclass="qr-code",
         lineclass=None, light="#fff")
 
 
@@ -114,27 +118,81 @@ def _take_step(session: Session, user: User, step: int) -> bool:
     return result.rowcount == 1
 
 
-def turn_on_app(session: Session, user: User, secret: str, code: str) -> list[str] | None:
+class SetupEnded(Exception):
+    """The setup page was made for another state of the account: codes from an app were turned
+    on (or off) since, or the password changed. It works no more."""
+
+
+def setup_state(user: User) -> str:
+    """A fingerprint of what a setup page is made for: no app yet, the last step a code was
+    taken for (it only goes up, so turning the app on and off again changes it) and the
+    password."""
+    state = f"{user.id}|{user.totp_secret is None}|{user.totp_last_step}|{user.password_hash}"
+    return hashlib.sha256(state.encode()).hexdigest()[:32]
+
+
+def turn_on_app(session: Session, user: User, secret: str, code: str,
+                state: str) -> list[str] | None:
     """Turn on codes from an app when `code` shows the app has `secret`: returns the new
-    recovery codes (to show once), or None when the code is not right."""
+    recovery codes (to show once), or None when the code is not right. Raises SetupEnded when
+    the account is no longer in the `state` the setup was made for, or another request turned
+    it on first (one conditional UPDATE: two requests cannot both make codes)."""
+    if user.totp_secret is not None or not hmac.compare_digest(setup_state(user), state):
+        raise SetupEnded
     step = matching_step(secret, code)
     if step is None:
         return None
-    user.totp_secret = secret
-    user.totp_last_step = step
-    session.add(user)
+    last = user.totp_last_step
+    result = session.execute(
+        update(User)
+        .where(User.id == user.id, User.totp_secret.is_(None),
+               User.totp_last_step.is_(None) if last is None else User.totp_last_step == last)
+        # Never down, and never the same again: that tells this setup from the next one.
+        .values(totp_secret=secret, totp_last_step=step if last is None else max(step, last + 1))
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    session.refresh(user)
+    if result.rowcount != 1:
+        raise SetupEnded
     return new_recovery_codes(session, user)
 
 
 def turn_off_app(session: Session, user: User) -> None:
     """Stop asking for codes from an app; recovery codes go too unless passkeys still ask for
-    a second step."""
+    a second step. The last step taken stays (see setup_state)."""
     user.totp_secret = None
-    user.totp_last_step = None
     session.add(user)
     if not has_passkeys(session, user):
         delete_recovery_codes(session, user)
     session.commit()
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What turning off every second step removed."""
+
+    app: bool
+    passkeys: int
+    recovery_codes: int
+
+    @property
+    def anything(self) -> bool:
+        return self.app or self.passkeys > 0 or self.recovery_codes > 0
+
+
+def turn_off_everything(session: Session, user: User) -> Removed:
+    """Remove every second step of `user`: the app's secret, the passkeys and the recovery
+    codes (for the people who run the site, when someone lost them all: `flask users
+    turn-off-two-factor`)."""
+    app = user.totp_secret is not None
+    user.totp_secret = None
+    session.add(user)
+    passkeys = session.execute(delete(Passkey).where(Passkey.user_id == user.id)).rowcount
+    codes = session.execute(
+        delete(RecoveryCode).where(RecoveryCode.user_id == user.id)).rowcount
+    session.commit()
+    return Removed(app=app, passkeys=passkeys, recovery_codes=codes)
 
 
 # Recovery codes.
