@@ -8,6 +8,7 @@ email first waits for those to be sent (tracker.mail.wait_for_outbox).
 import asyncio
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
@@ -20,25 +21,40 @@ from tracker import mail
 
 
 class _Receiver:
-    """The aiosmtpd handler: keeps every message it receives in `received`, `delay` seconds
-    before it answers each (aiosmtpd looks at a handler's attributes: it has nothing else)."""
+    """The aiosmtpd handler: keeps every message it receives in `received`; while `held` is
+    set it answers none (aiosmtpd looks at a handler's attributes: it has nothing else)."""
 
-    def __init__(self, delay: float):
-        self.delay = delay
+    def __init__(self):
         self.received = []
+        self.held = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        while self.held.is_set():
+            await asyncio.sleep(0.01)
         self.received.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted"
 
 
 class Mailbox:
-    """What the test server received; with a `delay`, a slow mail server."""
+    """What the test server received."""
 
-    def __init__(self, delay: float = 0):
-        self.handler = _Receiver(delay)
+    def __init__(self):
+        self.handler = _Receiver()
+
+    @contextmanager
+    def stalled(self) -> Iterator[None]:
+        """A mail server that takes no message until the block ends: whatever a request sent
+        inside it while it waited, it did not send before answering."""
+        self.handler.held.set()
+        try:
+            yield
+        finally:
+            self.handler.held.clear()
+
+    @property
+    def received_so_far(self) -> int:
+        """How many messages arrived, without waiting for the app's pending ones."""
+        return len(self.handler.received)
 
     @property
     def messages(self) -> list[EmailMessage]:
