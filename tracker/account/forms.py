@@ -25,6 +25,17 @@ class ChangePasswordForm(FlaskForm):
     password, confirm = new_password_fields()
 
 
+def name_field(missing: str, description: str) -> StringField:
+    """The name a person gives something of theirs (a token, a passkey) to tell it apart."""
+    return StringField(
+        "Name",
+        validators=[DataRequired(missing),
+                    Length(max=80, message="Use at most 80 characters."), storable_text],
+        filters=[strip_whitespace],
+        description=description,
+    )
+
+
 class ChangeEmailForm(FlaskForm):
     email = email_field("New email")
     current_password = current_password_field()
@@ -37,13 +48,7 @@ class DeleteAccountForm(FlaskForm):
 class TokenForm(FlaskForm):
     """A personal access token for the API."""
 
-    name = StringField(
-        "Name",
-        validators=[DataRequired("Give the token a name."),
-                    Length(max=80, message="Use at most 80 characters."), storable_text],
-        filters=[strip_whitespace],
-        description='What will use it, e.g. "Laptop script".',
-    )
+    name = name_field("Give the token a name.", 'What will use it, e.g. "Laptop script".')
     scope = RadioField(
         "What it may do",
         choices=[SelectChoice(READ, "Read only"), SelectChoice(READ_WRITE, "Read and change")],

@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
-from tracker.account.forms import current_password_field
-from tracker.fields import storable_text, strip_whitespace
+from tracker.account.forms import current_password_field, name_field
+from tracker.fields import strip_whitespace
 
 
 class PasswordForm(FlaskForm):
@@ -28,11 +28,6 @@ class ConfirmAppForm(FlaskForm):
 
 
 class PasskeyForm(FlaskForm):
-    name = StringField(
-        "Name",
-        validators=[DataRequired("Give the passkey a name."),
-                    Length(max=80, message="Use at most 80 characters."), storable_text],
-        filters=[strip_whitespace],
-        description='So you can tell your passkeys apart, like "My phone" or "Work laptop".',
-    )
+    name = name_field("Give the passkey a name.",
+                      'So you can tell your passkeys apart, like "My phone" or "Work laptop".')
     current_password = current_password_field()
