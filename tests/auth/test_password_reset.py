@@ -237,7 +237,7 @@ def logged_in(client) -> bool:
 def test_with_two_factor_on_a_reset_also_asks_for_a_code(app, client, recovery_codes):
     link = reset_link(app)
     page = client.get(link).text
-    assert "Code from your authenticator app, or a recovery code" in page
+    assert "Code from your code app, or a recovery code" in page
     before = snapshot(app)
     for code in (None, "", pyotp.TOTP(SECRET).at(FROZEN + 600)):
         data = NEW if code is None else {**NEW, "code": code}

@@ -48,7 +48,7 @@ class ResetForm(FlaskForm):
     password, confirm = new_password_fields()
     # Only when two-factor sign-in is on (removed from the form otherwise).
     code = StringField(
-        "Code from your authenticator app, or a recovery code",
+        "Code from your code app, or a recovery code",
         validators=[DataRequired("Enter the code."), Length(max=40)],
         filters=[strip_whitespace],
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
@@ -131,7 +131,7 @@ def second_factor_asked(session: Session, user: User) -> str | None:
     if not two_factor.is_on(session, user):
         return None
     if user.totp_secret is not None:
-        return "Code from your authenticator app, or a recovery code"
+        return "Code from your code app, or a recovery code"
     if two_factor.recovery_codes_left(session, user):
         return "One of your recovery codes"
     return None
