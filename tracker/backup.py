@@ -4,7 +4,8 @@ A backup is itself an SQLite database: every table of the models, `alembic_versi
 `recert_backup` table that marks it as ours. From SQLite, SQLite's online backup API copies the
 live database (never a copy of the file while it is in use); from PostgreSQL, the rows are
 copied in batches, in one snapshot, into a new file made from the models. Restore copies the
-rows back in one transaction, in foreign-key order, into SQLite or PostgreSQL alike.
+rows back in one transaction, in foreign-key order, into SQLite or PostgreSQL alike, once
+every row of the file has passed tracker.backup_checks (nothing is written otherwise).
 
 Timestamps are copied in UTC (tracker.models.UTCDateTime reads and writes them so on either
 database).
@@ -29,7 +30,6 @@ from sqlalchemy import (
     Connection,
     Engine,
     Integer,
-    LargeBinary,
     MetaData,
     String,
     Table,
@@ -43,6 +43,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 from tracker import migrate
+from tracker.backup_checks import backup_problems, batch_size, reason
 from tracker.db import get_engine
 from tracker.display import count_of
 
@@ -50,10 +51,6 @@ FORMAT = "recert-backup"
 FORMAT_VERSION = "1"
 # Exit status for a file the command cannot use (missing, not a backup, another schema).
 BAD_INPUT = 2
-
-ROWS_PER_BATCH = 1000
-# Tables with files (evidence) go a few rows at a time, so memory holds only a few files.
-FILES_PER_BATCH = 8
 
 _backup_metadata = MetaData()
 MARKER = Table(
@@ -102,7 +99,7 @@ def backup_command(path: Path) -> None:
         counts = _file_counts(partial)
         os.replace(partial, path)
     except (SQLAlchemyError, sqlite3.Error) as error:
-        raise BackupError(f"The backup failed and wrote nothing: {_reason(error)}") from error
+        raise BackupError(f"The backup failed and wrote nothing: {reason(error)}") from error
     finally:
         partial.unlink(missing_ok=True)
     click.echo(f"Wrote {path}: {_summary(counts)} (schema revision {revision}).")
@@ -125,10 +122,13 @@ def restore_command(path: Path, replace: bool) -> None:
             raise BackupError("The database has no tables yet: run "
                               "`flask --app tracker db upgrade` first.")
         _check_revisions(path, backup_revision, revision, _head_revision())
+        if not replace:
+            _check_empty(engine)
+        _check_rows(backup)
         try:
             counts = _restore_rows(backup, engine, replace)
         except SQLAlchemyError as error:
-            message = f"The restore failed and changed nothing: {_reason(error)}"
+            message = f"The restore failed and changed nothing: {reason(error)}"
             raise BackupError(message) from error
     click.echo(f"Restored {path}: {_summary(counts)}.")
 
@@ -262,14 +262,36 @@ def _restore_rows(backup: Engine, engine: Engine, replace: bool) -> dict[str, in
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         if _holds_data(connection):
             if not replace:
-                raise BackupError("The database is not empty: add --replace to delete what it "
-                                  "holds and restore the backup instead.")
+                raise _not_empty()
             for table in reversed(tables):
                 connection.execute(table.delete())
         counts = {table.name: _copy_table(source, connection, table) for table in tables}
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection)
     return counts
+
+
+def _check_rows(backup: Engine) -> None:
+    """Every problem of the backup on a line of its own, before anything is written."""
+    found = 0
+    with backup.connect() as source:
+        for problem in backup_problems(source):
+            click.echo(f"Error: {problem.removesuffix('.')}.", err=True)
+            found += 1
+    if found:
+        raise click.exceptions.Exit(BAD_INPUT)
+
+
+def _check_empty(engine: Engine) -> None:
+    """Early, so a long check of the backup does not end in this (the copy checks again)."""
+    with engine.connect() as connection:
+        if _holds_data(connection):
+            raise _not_empty()
+
+
+def _not_empty() -> BackupError:
+    return BackupError("The database is not empty: add --replace to delete what it holds and "
+                       "restore the backup instead.")
 
 
 def _holds_data(connection: Connection) -> bool:
@@ -298,10 +320,8 @@ def _reset_sequences(connection: Connection) -> None:
 
 def _copy_table(source: Connection, target: Connection, table: Table) -> int:
     """Every row of `table`, in batches, in primary-key order; returns how many."""
-    has_files = any(isinstance(column.type, LargeBinary) for column in table.columns)
-    batch = FILES_PER_BATCH if has_files else ROWS_PER_BATCH
     query = select(table).order_by(*table.primary_key.columns)
-    result = source.execute(query.execution_options(yield_per=batch))
+    result = source.execute(query.execution_options(yield_per=batch_size(table)))
     copied = 0
     for rows in result.partitions():
         target.execute(table.insert(), [dict(row._mapping) for row in rows])
@@ -314,12 +334,7 @@ def _database_revision(engine: Engine) -> str | None:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as error:
-        raise BackupError(f"Cannot read the database: {_reason(error)}") from error
-
-
-def _reason(error: Exception) -> str:
-    """The database's own words, on one line."""
-    return str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise BackupError(f"Cannot read the database: {reason(error)}") from error
 
 
 def _head_revision() -> str:

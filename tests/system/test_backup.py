@@ -1,5 +1,6 @@
 """`flask backup` and `flask restore`: the whole instance in one file, back again row for row."""
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -9,6 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 from tests.helpers import (
@@ -20,6 +22,7 @@ from tests.helpers import (
     pdf_bytes,
     submit,
 )
+from tracker import backup as backup_module
 from tracker import create_app, migrate
 
 POSTGRES_URL = os.environ.get("RECERT_TEST_POSTGRES_URL")
@@ -189,20 +192,130 @@ def test_restore_into_a_database_with_data_needs_replace(app, client, auth, tmp_
     assert auth.login().status_code == 302
 
 
-def test_a_restore_that_fails_changes_nothing(app, client, auth, tmp_path):
+def test_a_restore_that_fails_changes_nothing(app, client, auth, tmp_path, monkeypatch):
     fill(app, client, auth)
     before = dump(app)
     path = tmp_path / "recert.backup"
     backup(app, path)
-    with sqlite3.connect(path) as broken:  # a file that points at an activity it lacks
-        broken.execute("UPDATE evidence SET activity_id = 9999 WHERE id = "
-                       "(SELECT MAX(id) FROM evidence)")
-    broken.close()
+    copy_table = backup_module._copy_table
+
+    def fail_at_the_files(source, target, table):  # the database gives way halfway
+        if table.name == "evidence":
+            raise OperationalError("INSERT INTO evidence", {}, Exception("disk I/O error"))
+        return copy_table(source, target, table)
+
+    monkeypatch.setattr(backup_module, "_copy_table", fail_at_the_files)
     result = invoke(app, "restore", "--replace", path)
-    assert result.exit_code == 1
-    assert result.output.startswith("Error: The restore failed and changed nothing: ")
-    assert len(result.output.splitlines()) == 1
+    assert (result.exit_code, result.output) == (
+        1, "Error: The restore failed and changed nothing: disk I/O error\n")
     assert dump(app) == before
+
+
+# Text that claims to be a PDF, its size and hash made to match, so only its content is wrong.
+NOT_A_PDF = b"Certificate of attendance: Forklift safety, 8 hours.\n"
+
+
+def craft(path, *statements, **values):
+    """Change the backup file as someone with SQLite could."""
+    with sqlite3.connect(path) as connection:
+        for statement in statements:
+            connection.execute(statement, values)
+    connection.close()
+
+
+def ids_in(path) -> dict:
+    """The ids the crafted statements and the expected lines use."""
+    with sqlite3.connect(path) as connection:
+        [(activity,)] = connection.execute(
+            "SELECT id FROM activities WHERE title = 'Kept with files'")
+        files = dict(connection.execute("SELECT filename, id FROM evidence"))
+        users = dict(connection.execute("SELECT email, id FROM users"))
+        [(credential,)] = connection.execute(
+            "SELECT held_credential_id FROM activities WHERE id = ?", (activity,))
+        [(cycle,)] = connection.execute(
+            "SELECT MIN(id) FROM cycles WHERE held_credential_id = ?", (credential,))
+    connection.close()
+    return {"activity": activity, "pdf": files["certificate.pdf"], "png": files["badge.png"],
+            "pat": users["pat@example.com"], "sam": users["sam@example.com"],
+            "credential": credential, "cycle": cycle}
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    ("UPDATE activities SET created_at = 'not a date' WHERE id = :activity",
+     "activities row {activity}: created_at 'not a date' is not a date and time "
+     "(YYYY-MM-DD HH:MM:SS)"),
+    ("UPDATE activities SET tags = '{not json' WHERE id = :activity",
+     "activities row {activity}: tags '{{not json' is not valid JSON"),
+    ("UPDATE activities SET quantity = 'abc' WHERE id = :activity",
+     "activities row {activity}: quantity 'abc' is not a number"),
+    ("UPDATE activities SET version = 'abc' WHERE id = :activity",
+     "activities row {activity}: version 'abc' is not a whole number"),
+    ("UPDATE evidence SET data = :text, size = :size, sha256 = :sha256 WHERE id = :pdf",
+     "evidence row {pdf}: data fails the upload check: certificate.pdf is not a PDF, PNG, "
+     "JPEG or WebP file. Only those can be attached"),
+], ids=["created_at", "tags", "quantity", "version", "evidence"])
+def test_a_crafted_backup_says_what_is_wrong_and_writes_nothing(app, client, auth, tmp_path,
+                                                                 change, problem):
+    fill(app, client, auth)
+    path = tmp_path / "recert.backup"
+    backup(app, path)
+    ids = ids_in(path)
+    craft(path, change, text=NOT_A_PDF, size=len(NOT_A_PDF),
+          sha256=hashlib.sha256(NOT_A_PDF).hexdigest(), **ids)
+    before = dump(app)
+    result = invoke(app, "restore", "--replace", path)
+    assert (result.exit_code, result.output) == (2, f"Error: {problem.format(**ids)}.\n")
+    assert isinstance(result.exception, SystemExit)  # a plain exit, no traceback
+    assert dump(app) == before
+
+
+def test_every_problem_of_a_backup_gets_its_own_line(app, client, auth, spare_app, tmp_path):
+    fill(app, client, auth)
+    path = tmp_path / "recert.backup"
+    backup(app, path)
+    ids = ids_in(path)
+    craft(
+        path,
+        "UPDATE users SET display_name = :long, may_log_in_unverified = 'yes' WHERE id = :pat",
+        "DROP INDEX ix_users_email",
+        "UPDATE users SET email = 'pat@example.com' WHERE id = :sam",
+        "UPDATE held_credentials SET version = 2199023255552 WHERE id = :credential",
+        "UPDATE cycles SET status = 'bogus', points_required = 1000000 WHERE id = :cycle",
+        "UPDATE activities SET tags = '{\"a\": 1}', held_credential_id = 9999, "
+        "title = 'x' || char(0) WHERE id = :activity",
+        "UPDATE evidence SET content_type = 'application/pdf' WHERE id = :png",
+        *["INSERT INTO evidence (activity_id, filename, content_type, size, sha256, data, "
+          "uploaded_at) SELECT activity_id, filename, content_type, size, sha256, data, "
+          "uploaded_at FROM evidence WHERE id = :pdf"] * 4,
+        long="P" * 81,
+        **ids,
+    )
+    expected = [line.format(**ids) for line in [
+        "users row {pat}: display_name 'PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP'... is longer "
+        "than 80 characters",
+        "users row {pat}: may_log_in_unverified 'yes' is not true or false (1 or 0)",
+        "users row {sam}: email 'pat@example.com' is also in users row {pat}",
+        "held_credentials row {credential}: version 2199023255552 is out of range "
+        "(a 32-bit whole number)",
+        "cycles row {cycle}: points_required 1000000 is too large (at most 6 "
+        "digits before the decimal point)",
+        "cycles row {cycle}: status 'bogus' is not one of open, renewed, lapsed",
+        "activities row {activity}: title 'x\\x00' holds a NUL character",
+        "activities row {activity}: tags '{{\"a\": 1}}' is not a list of texts",
+        "activities row {activity}: held_credential_id 9999 refers to no held_credentials row "
+        "of the backup",
+        "evidence row {png}: content_type 'application/pdf' is not the type of its data "
+        "(image/png)",
+        "activities row {activity} has 6 proof files: An activity can have at most 5 files",
+    ]]
+    # Into an empty database, where a partial restore would show.
+    restored = spare_app(kind_of(app.config["DATABASE_URL"]))
+    empty = dump(restored)
+    result = invoke(restored, "restore", path)
+    assert result.exit_code == 2
+    assert sorted(result.output.splitlines()) == sorted(f"Error: {line}." for line in expected)
+    assert "Traceback" not in result.output
+    assert dump(restored) == empty
 
 
 def test_restore_refuses_what_is_not_a_backup(app, tmp_path):
