@@ -5,16 +5,21 @@ Pure: no Flask, no database. Every problem names its spreadsheet row and column,
 an error, never a silent change.
 """
 
+import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from itertools import chain
 
 from tracker.reports.documents import CSV_COLUMNS, FORMULA_STARTS
 
-MAX_ROWS = 10_000
+MAX_ROWS = 10_000  # rows under the header, blank ones too
+# The longest line read: far longer than an exported row with every cell at its longest.
+MAX_LINE = 100_000
 # The columns the import reads; the export's other columns (points, unit...) are ignored.
 READ_COLUMNS = (
     "Date completed", "Start date", "Still employed", "Category", "Title", "Provider",
@@ -73,28 +78,63 @@ def unneutralise(value: str) -> str:
     return value
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 text, with or without a byte-order mark."""
+def _lines(data: bytes) -> Iterator[str]:
+    """The file's lines as UTF-8 text (with or without a byte-order mark), decoded a piece at
+    a time: the whole file is never held as text, nor any line longer than MAX_LINE."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     try:
-        return data.decode("utf-8-sig")
+        while line := stream.readline(MAX_LINE + 1):
+            if len(line) > MAX_LINE:
+                raise FileProblem(
+                    f"The file has a line longer than {MAX_LINE:,} characters, which no "
+                    "activity needs. Start from the template, or from a CSV exported by Recert."
+                )
+            yield line
     except UnicodeDecodeError:
         raise FileProblem(
             "We could not read this file. Save it as “CSV UTF-8” and try again."
         ) from None
 
 
+def _is_blank(data: bytes) -> bool:
+    body = data.removeprefix(codecs.BOM_UTF8)
+    return not body or body.isspace()
+
+
 def read_rows(data: bytes) -> list[RawRow]:
-    """The file's data rows; raises FileProblem when the file as a whole is not usable."""
-    text = decode(data)
-    if not text.strip():
-        raise FileProblem("The file is empty.")
-    first_line = text.split("\n", 1)[0]
+    """The file's data rows; raises FileProblem when the file as a whole is not usable.
+
+    Read as a stream, one row at a time: every row after the first counts against MAX_ROWS,
+    blank or not, so a file of empty lines costs no more than a full one."""
+    lines = _lines(data)
+    first_line = next(lines, "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(chain([first_line], lines), delimiter=delimiter)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        header = [unneutralise(name).strip() for name in next(reader, [])]
+        if not any(header) and _is_blank(data):
+            raise FileProblem("The file is empty.")
+        positions = _positions(header)
+        rows = []
+        for number, record in enumerate(reader, start=2):
+            if number - 1 > MAX_ROWS:
+                raise FileProblem(
+                    f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
+                )
+            if not any(cell.strip() for cell in record):
+                continue  # blank lines at the end of a sheet
+            cells = {name: unneutralise(record[index]).strip() if index < len(record) else ""
+                     for name, index in positions.items()}
+            rows.append(RawRow(number, cells))
     except csv.Error as error:
         raise FileProblem(f"This is not a CSV file we can read ({error}).") from None
-    header = [unneutralise(name).strip() for name in records[0]]
+    if not rows:
+        raise FileProblem("The file has no activities under its first row.")
+    return rows
+
+
+def _positions(header: list[str]) -> dict[str, int]:
+    """The index of each column read, by its name; FileProblem when one required is missing."""
     by_name = {name.casefold(): index for index, name in enumerate(header)}
     missing = [name for name in REQUIRED_COLUMNS if name.casefold() not in by_name]
     if missing:
@@ -102,22 +142,8 @@ def read_rows(data: bytes) -> list[RawRow]:
             "The first row must name the columns. Missing: " + ", ".join(missing)
             + ". Start from the template, or from a CSV exported by Recert."
         )
-    positions = {name: by_name[name.casefold()] for name in READ_COLUMNS
-                 if name.casefold() in by_name}
-    rows = []
-    for offset, record in enumerate(records[1:]):
-        if not any(cell.strip() for cell in record):
-            continue  # blank lines at the end of a sheet
-        cells = {name: unneutralise(record[index]).strip() if index < len(record) else ""
-                 for name, index in positions.items()}
-        rows.append(RawRow(offset + 2, cells))
-        if len(rows) > MAX_ROWS:
-            raise FileProblem(
-                f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
-            )
-    if not rows:
-        raise FileProblem("The file has no activities under its first row.")
-    return rows
+    return {name: by_name[name.casefold()] for name in READ_COLUMNS
+            if name.casefold() in by_name}
 
 
 def read_date(row: RawRow, column: str, day_first: bool) -> date | None:
