@@ -6,9 +6,10 @@ Two budgets are shared by every state-changing route (POST, PUT, PATCH, DELETE):
 A logged-in person is counted by user id (so colleagues behind one office address do not share
 a budget, and a person cannot escape it by changing address); anyone else by address. Reading
 pages is not limited here; logging in and registering also have their own stricter limits
-(tracker.auth.views). The JSON API counts its requests on its own budget per person, shared
-by all their tokens (API_RATE_LIMIT, tracker.api.blueprint), but a file sent through it spends
-the same upload budget as one sent from the web: the token's owner is the person counted, whom
+(tracker.auth.views). The JSON API also counts all its requests on a budget of its own per
+person, shared by all their tokens (API_RATE_LIMIT, tracker.api.blueprint); a change or a file
+sent through it spends the same write and upload budgets as one sent from the web (a script
+cannot add a second write budget to the web's): the token's owner is the person counted, whom
 the API leaves on `g.api_person` before the limits are checked. The limits are read from the
 app's config at each request: WRITE_RATE_LIMIT and UPLOAD_RATE_LIMIT (see tracker.config); an
 empty value turns one off.
@@ -24,8 +25,6 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
-# Blueprints that count their requests themselves (their uploads are counted here still).
-OWN_LIMITS = {"api"}
 
 
 def person_or_address() -> str:
@@ -43,10 +42,6 @@ def files_sent() -> int:
     return sum(1 for _name, upload in request.files.items(multi=True) if upload.filename)
 
 
-def _has_own_limits() -> bool:
-    return bool(OWN_LIMITS.intersection(request.blueprints))
-
-
 def _not_an_upload() -> bool:
     # Only a request that can carry files is read for them.
     return request.method not in STATE_CHANGING or files_sent() == 0
@@ -61,7 +56,7 @@ def _changes_per_person(setting: str, scope: str, **options) -> ApplicationLimit
 
 
 APPLICATION_LIMITS = [
-    _changes_per_person("WRITE_RATE_LIMIT", "writes", exempt_when=_has_own_limits),
+    _changes_per_person("WRITE_RATE_LIMIT", "writes"),
     _changes_per_person("UPLOAD_RATE_LIMIT", "uploads", exempt_when=_not_an_upload,
                         cost=files_sent),
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.helpers import ApiClient, make_token
+from tests.api.helpers import ApiClient, course, make_token
 from tests.helpers import AuthActions, delete_redis_keys
 from tracker import config, create_app
 from tracker.config import ConfigError
@@ -108,6 +108,22 @@ def test_a_persons_tokens_share_one_rate_limit(app, user_client):
     allowed = other.get("/credentials")
     assert allowed.status_code == 200
     assert "Retry-After" not in allowed.headers  # only a 429 says when to try again
+
+
+def test_changes_through_the_api_spend_the_persons_write_budget(app, user_client, cpt):
+    """A change sent through the API counts as one made on the web: a script does not get a
+    second write budget beside the person's."""
+    app.config["WRITE_RATE_LIMIT"] = "3 per minute"
+    api = ApiClient(app, make_token(user_client))  # the token's form: the first change
+    course(api, cpt)
+    course(api, cpt, title="Second")
+    refused = api.post(f"/credentials/{cpt}/activities", json={
+        "category": "CE-TRAINING", "title": "Third", "completed_on": "2024-05-01",
+        "quantity": "2"})
+    assert refused.status_code == 429
+    assert refused.mimetype == "application/problem+json"
+    assert sorted(a["title"] for a in api.get(f"/credentials/{cpt}/activities").json["items"]
+                  ) == ["Course", "Second"]
 
 
 def test_the_limit_comes_from_the_environment(monkeypatch, database_url, user_client):
