@@ -2,6 +2,7 @@
 before anything is written, round-tripping everything but ids and the history, closed cycles
 and what they kept included."""
 
+import html
 import io
 import json
 from datetime import date
@@ -14,7 +15,7 @@ from tests.helpers import AuthActions, export_of, log_activity, submit
 from tests.imports.helpers import activity_count, upload_export
 from tracker.db import get_session
 from tracker.imports.full import ExportRefused, import_full_export
-from tracker.models import Activity, HeldCredential, User
+from tracker.models import Activity, ChangeRecord, Cycle, CycleSnapshot, HeldCredential, User
 
 
 def comparable(document: dict) -> dict:
@@ -180,3 +181,64 @@ def test_a_closed_cycle_needs_its_closing_day_and_its_points_are_worked_out_agai
             HeldCredential.user_id == sam.id)).one()
     page = newcomer.get(f"/credentials/{credential_id}").text
     assert "128 of 100" in page and "99999" not in page
+
+
+def credential_of(document: dict) -> dict:
+    return document["credentials"][0]
+
+
+def open_cycle(document: dict) -> dict:
+    return credential_of(document)["cycles"][-1]
+
+
+def no_cycles_and_a_crafted_activity(document: dict) -> None:
+    credential_of(document)["cycles"] = []
+    credential_of(document)["activities"][0].update(category="NOPE", quantity="-99999999")
+
+
+def two_open_cycles(document: dict) -> None:
+    closed_cycle(document).update(status="open", closed_on=None, closing_snapshot=None)
+
+
+# Issue 15, finding 2: each file an outside audit got accepted, after which the account's pages
+# answered 500 until the account was deleted.
+@pytest.mark.parametrize(("craft", "message"), [
+    (no_cycles_and_a_crafted_activity, "Credential 1 (CPT) has no cycle."),
+    (no_cycles_and_a_crafted_activity, "“NOPE” is not a CPT category"),
+    (lambda d: credential_of(d).update(ruleset="nope-nope"),
+     "Credential 1: this Recert does not know the rule set “nope-nope”."),
+    (lambda d: open_cycle(d).update(ruleset_version="1999.1"),
+     "cycle 2 is under version “1999.1” of its rule set, which this Recert does not know."),
+    (lambda d: open_cycle(d).update(ends_on="9999-12-31"),
+     "cycle 2 (from 2027-03-16 to 9999-12-31) does not last 5 years"),
+    (lambda d: closed_cycle(d).update(starts_on="0001-01-01"),
+     "cycle 1 (from 0001-01-01 to 2027-03-15) starts before 1950-01-01."),
+    (lambda d: credential_of(d)["activities"][2].update(deleted_at="9999-12-31T00:00:00+00:00"),
+     "deleted_at is 9999-12-31T00:00:00+00:00, in the future."),
+    (lambda d: open_cycle(d).update(points_required="-500"),
+     "asks -500 points; CPT asks 100."),
+    (two_open_cycles, "Credential 1 (CPT) has 2 open cycles"),
+    (lambda d: open_cycle(d).update(starts_on="2033-01-01"),
+     "cycle 2 (from 2033-01-01 to 2032-03-15) starts after it ends."),
+], ids=["no cycles", "no cycles: activity still checked", "unknown rule set",
+        "unknown version", "ends 9999", "starts 0001", "deleted in 9999", "points -500",
+        "two open cycles", "start after end"])
+def test_a_crafted_structure_is_refused_whole_and_nothing_is_written(app, user_client, craft,
+                                                                     message):
+    document = renewed_export(app, user_client)
+    craft(document)
+    newcomer = app.test_client()
+    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
+    before = stored_counts(app)
+    page = upload_export(newcomer, document)
+    assert page.status_code == 200
+    assert "The export file is damaged, and nothing was imported." in page.text
+    assert message in html.unescape(page.text)
+    assert stored_counts(app) == before
+
+
+def stored_counts(app) -> dict[str, int]:
+    with app.app_context():
+        session = get_session()
+        return {model.__name__: session.exec(select(func.count()).select_from(model)).one()
+                for model in (HeldCredential, Cycle, Activity, CycleSnapshot, ChangeRecord)}

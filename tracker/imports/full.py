@@ -1,16 +1,18 @@
 """Importing a full JSON export (tracker/reports/export.schema.json) into an empty account.
 
-All or nothing: the document is checked whole (version, schema, rule sets) before anything
-is added, and everything is added in one transaction. Ids in the document only show what
-belongs to what; new rows get new ids. Proof files are not in an export (only their facts),
-so they cannot come back; the summary says how many to upload again. The account's email
-and password stay those of the account importing. The change history ("history", when an
-export has it) is not imported: the account's own history starts with the import, with one
-record for each activity (its values, as a new activity's record has them).
+All or nothing: the document is checked whole (version, schema, then its whole structure in
+tracker.imports.full_checks: cycles, dates, every activity through the one activity check)
+before anything is added, and everything is added in one transaction. Ids in the document
+only show what belongs to what; new rows get new ids. Proof files are not in an export
+(only their facts), so they cannot come back; the summary says how many to upload again. The
+account's email and password stay those of the account importing. The change history
+("history", when an export has it) is not imported: the account's own history starts with
+the import, with one record for each activity (its values, as a new activity's record has
+them).
 """
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from jsonschema import Draft202012Validator
@@ -20,17 +22,14 @@ from sqlmodel import Session, func, select
 from tracker import history
 from tracker.activities import validation
 from tracker.activities.services import facts_of
+from tracker.clock import today
 from tracker.credentials import snapshots
 from tracker.display import count_of
 from tracker.fields import is_storable
+from tracker.imports.full_checks import Checked, ExportRefused, check_structure, entered, moment_of
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential, HeldModule, User
 from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH
-from tracker.rules.catalog import RuleSet, UnknownRuleSetError
-from tracker.served_rulesets import catalog
-
-
-class ExportRefused(ValueError):
-    """The document cannot be imported; nothing was written."""
+from tracker.rules.catalog import RuleSet
 
 
 def _validator() -> Draft202012Validator:
@@ -51,9 +50,9 @@ def _texts(value):
             yield from _texts(item)
 
 
-def check_document(document) -> list[RuleSet]:
-    """Refuse a document Recert would not have written; the rule set each credential's
-    activities are kept under (that of its latest cycle)."""
+def check_document(document, today: date, now: datetime) -> Checked:
+    """Refuse a document Recert would not have written (see tracker.imports.full_checks);
+    the rule set each credential is kept under now, and that of each of its activities."""
     if not isinstance(document, dict) or "format_version" not in document:
         raise ExportRefused("This is not a Recert export file.")
     if document["format_version"] != FORMAT_VERSION:
@@ -65,46 +64,12 @@ def check_document(document) -> list[RuleSet]:
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "the document"
         raise ExportRefused(f"The export file is damaged at {where}: {error.message}")
-    exported_on = date.fromisoformat(document["exported_on"])
-    current = []
-    for credential in document["credentials"]:
-        ruleset = _ruleset(credential["ruleset"], None)
-        for cycle in credential["cycles"]:
-            ruleset = _ruleset(credential["ruleset"], cycle["ruleset_version"])
-            if cycle["status"] != CycleStatus.OPEN and cycle["closed_on"] is None:
-                raise ExportRefused(f"The export file is damaged: the closed cycle from "
-                                    f"{cycle['starts_on']} has no closing day.")
-            kept = cycle.get("closing_snapshot")
-            if kept and cycle["status"] != CycleStatus.OPEN:
-                _check_activities(ruleset, kept["activities"], exported_on)
-        _check_activities(ruleset, credential["activities"], exported_on)
-        current.append(ruleset)
+    checked = check_structure(document, today, now)
     # After the activities, whose own check names the text it refuses.
     if not all(is_storable(text) for text in _texts(document)):
         raise ExportRefused("The export file has invisible control characters in its text, "
                             "which Recert cannot keep. It was not made by Recert as it is.")
-    return current
-
-
-def _ruleset(code: str, version: str | None) -> RuleSet:
-    try:
-        return catalog().get(code, version)
-    except UnknownRuleSetError:
-        known = f"{code} version {version}" if version else code
-        raise ExportRefused(f"This Recert does not know the rule set {known}.") from None
-
-
-def _check_activities(ruleset: RuleSet, items: list[dict], exported_on: date) -> None:
-    """Refuse activities Recert's own forms would never have saved: a crafted file must not
-    put texts, amounts or dates in that its pages cannot show (checked as on the export day)."""
-    ids = [item["id"] for item in items]
-    if len(set(ids)) != len(ids):
-        raise ExportRefused("The export file is damaged: two activities have the same id.")
-    for item in items:
-        problems = validation.problems(ruleset, _entered(item), exported_on)
-        if problems:
-            raise ExportRefused(f"The export file is damaged: activity {item['id']}: " + " ".join(
-                f"{problem.field}: {problem.message}" for problem in problems))
+    return checked
 
 
 def import_full_export(session: Session, user: User, document) -> str:
@@ -118,7 +83,7 @@ def import_full_export(session: Session, user: User, document) -> str:
     if held:
         raise ExportRefused("Your account already has credentials. An export can only go "
                             "into an empty account, so nothing is mixed up or doubled.")
-    rulesets = check_document(document)
+    checked = check_document(document, today(), datetime.now(UTC))
     credentials = [_credential(user, item) for item in document["credentials"]]
     user.display_name = document["account"]["display_name"] or user.display_name
     session.add(user)
@@ -133,9 +98,9 @@ def import_full_export(session: Session, user: User, document) -> str:
         ])
         imported = [
             (credential, activity)
-            for credential, ruleset, item in zip(credentials, rulesets, document["credentials"],
-                                                 strict=True)
-            for activity in _activities(user, credential, ruleset, item["activities"])
+            for credential, rulesets, item in zip(credentials, checked.activities,
+                                                  document["credentials"], strict=True)
+            for activity in _activities(user, credential, rulesets, item["activities"])
         ]
         session.add_all([activity for _credential, activity in imported])
         session.flush()  # the activities' new ids
@@ -181,26 +146,17 @@ def _credential(user: User, item: dict) -> HeldCredential:
     return credential
 
 
-def _entered(item: dict) -> dict:
-    """An exported activity as tracker.activities.validation reads one."""
-    return {
-        "category": item["category"], "title": item["title"], "provider": item["provider"],
-        "completed_on": _day(item["completed_on"]), "started_on": _day(item["started_on"]),
-        "quantity": _amount(item["quantity"]), "fraction": _amount(item["fraction"]),
-        "description": item["description"], "tags": item["tags"],
-    }
-
-
-def _activities(user: User, credential: HeldCredential, ruleset: RuleSet,
+def _activities(user: User, credential: HeldCredential, rulesets: list[RuleSet],
                 items: list[dict]) -> list[Activity]:
+    """The activities, each with the values its own rule set keeps (see full_checks)."""
     return [
         Activity(
             user_id=user.id, held_credential_id=credential.id,
-            **validation.model_values(ruleset, _entered(a)),
+            **validation.model_values(ruleset, entered(a)),
             created_at=_moment(a["created_at"]), updated_at=_moment(a["updated_at"]),
             deleted_at=_moment(a["deleted_at"]),
         )
-        for a in items
+        for ruleset, a in zip(rulesets, items, strict=True)
     ]
 
 
@@ -209,8 +165,4 @@ def _day(value: str | None) -> date | None:
 
 
 def _moment(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def _amount(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
+    return None if value is None else moment_of(value)
