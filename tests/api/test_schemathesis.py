@@ -153,7 +153,8 @@ def load_schema(app, world: World):
 def world(app, api):
     app.config["TODAY"] = date(2026, 11, 24)
     app.config["API_RATE_LIMIT"] = "100000 per minute"
-    app.config["UPLOAD_RATE_LIMIT"] = ""  # off: the world uploads a proof file again and again
+    # Off: the world changes things and uploads a proof file again and again.
+    app.config.update(WRITE_RATE_LIMIT="", UPLOAD_RATE_LIMIT="")
     return World(app, api)
 
 
