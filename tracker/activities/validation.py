@@ -14,6 +14,7 @@ from tracker.fields import MAX_AMOUNT, UNSTORABLE_TEXT, is_storable
 from tracker.models import NOTES_MAX_LENGTH, PROVIDER_MAX_LENGTH, TITLE_MAX_LENGTH
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import Problem, check_activity
+from tracker.rules.cycles import add_years
 from tracker.rules.engine import ActivityInput
 
 # The fields of an Activity that a person gives; `problems` names them in its Problems.
@@ -22,6 +23,18 @@ FIELDS = ("category", "title", "provider", "completed_on", "started_on", "quanti
 TEXT_LIMITS = {"title": TITLE_MAX_LENGTH, "provider": PROVIDER_MAX_LENGTH,
                "description": NOTES_MAX_LENGTH}
 NO_TITLE = "Give the activity a title."
+# The days Recert keeps. No certificate the shipped rule sets know is older than 1994, so 1950
+# leaves room for any rule set added later while keeping every page's date arithmetic (a cycle's
+# years, a date plus 30 days, reminders) far from date.min. At the other end: a renewal opens
+# the next cycle at most one cycle length after today, so a cycle ends at most two cycle
+# lengths after today; a year more is a margin for a day typed ahead, far from date.max.
+EARLIEST_DAY = date(1950, 1, 1)
+MARGIN_YEARS = 1
+
+
+def latest_day(ruleset: RuleSet, today: date) -> date:
+    """The last day Recert keeps for anything under `ruleset` (see EARLIEST_DAY)."""
+    return add_years(today, 2 * ruleset.cycle_years + MARGIN_YEARS)
 NO_END = "Enter the end date, or say you still work there (“Still employed”)."
 TOO_BIG = "Enter a number smaller than 100,000,000."
 
@@ -52,6 +65,7 @@ def problems(ruleset: RuleSet, values: dict, today: date) -> list[Problem]:
     `still_employed`: without it, a job with no end date is one still going on."""
     activity = model_values(ruleset, values)
     found = _text_problems(activity) + _amount_problems(activity)
+    found += _day_problems(activity, latest_day(ruleset, today))
     found += _tag_problems(ruleset, activity["tags"])
     category = ruleset.category(activity["category"])
     if (category is not None and category.is_period and activity["completed_on"] is None
@@ -81,6 +95,12 @@ def _amount_problems(activity: dict) -> list[Problem]:
     return [Problem(name, TOO_BIG) for name in ("quantity", "fraction")
             if isinstance(activity[name], Decimal) and activity[name].is_finite()
             and abs(activity[name]) > MAX_AMOUNT]
+
+
+def _day_problems(activity: dict, latest: date) -> list[Problem]:
+    return [Problem(name, f"Enter a date from {EARLIEST_DAY.year} to {latest.year}.")
+            for name in ("completed_on", "started_on")
+            if isinstance(activity[name], date) and not EARLIEST_DAY <= activity[name] <= latest]
 
 
 def _tag_problems(ruleset: RuleSet, tags: list[str]) -> list[Problem]:

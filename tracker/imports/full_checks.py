@@ -21,22 +21,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from tracker.activities import validation
+from tracker.activities.validation import EARLIEST_DAY, latest_day
 from tracker.models import CycleStatus
 from tracker.rules.catalog import RuleSet, UnknownRuleSetError
 from tracker.rules.checks import check_certified_on
 from tracker.rules.cycles import ONE_DAY, add_years
 from tracker.served_rulesets import catalog
 
-# Bounds of every day in an export. No certificate these rule sets know is older than 1994
-# (their earliest certification dates are 2006 and 1994), so 1950 leaves room for any rule set
-# added later while keeping the calendar arithmetic of every page (a cycle's years, a date
-# plus 30 days, reminders) far from date.min. At the other end: a renewal is recorded on or
-# before today, on a cycle that started on or before it, and opens the next cycle at most one
-# cycle length later; so an open cycle starts at most N years after today and ends at most 2N
-# years after it (N: the rule set's cycle_years). A year more is the margin for a day typed
-# ahead, and keeps every date far from date.max.
-EARLIEST_DAY = date(1950, 1, 1)
-MARGIN_YEARS = 1
+# Bounds of every day in an export: the days Recert keeps (tracker.activities.validation).
 # Timestamps are written by the server's clock: one a day ahead of this server's clock (time
 # zones, another server's clock) is believed, one further ahead is not.
 CLOCK_MARGIN = timedelta(days=1)
@@ -97,7 +89,7 @@ def _credential(number: int, item: dict, today: date, now: datetime,
         return ([f"Credential {number}: this Recert does not know the rule set "
                  f"“{item['ruleset']}”."], None, [])
     name = f"Credential {number} ({current.short_name})"
-    latest = add_years(today, 2 * current.cycle_years + MARGIN_YEARS)
+    latest = latest_day(current, today)
     found = _day_problems(name, item, ("certified_on",), latest)
     if not found:
         found += [f"{name}: {problem.message}" for problem in
@@ -112,7 +104,7 @@ def _credential(number: int, item: dict, today: date, now: datetime,
     for activity in item["activities"]:
         ruleset = _ruleset_on(cycles, activity) if cycles else current
         rulesets.append(ruleset)
-        found += _activity_problems(name, ruleset, activity, latest, checked_on)
+        found += _activity_problems(name, ruleset, activity, checked_on)
         found += _timestamp_problems(_activity_name(activity), activity,
                                      ("created_at", "updated_at", "deleted_at"), now)
     found += _same_ids(name, item["activities"])
@@ -145,9 +137,8 @@ def _cycles(name: str, item: dict, today: date,
         found += [f"{name}: cycle {number} (from {cycle['starts_on']} to {cycle['ends_on']}) "
                   f"{problem}" for problem in problems]
         for kept in (cycle.get("closing_snapshot") or {}).get("activities", []):
-            found += _activity_problems(f"{name}, cycle {number}", ruleset, kept,
-                                        add_years(today, 2 * ruleset.cycle_years + MARGIN_YEARS),
-                                        checked_on, kept=True)
+            found += _activity_problems(f"{name}, cycle {number}", ruleset, kept, checked_on,
+                                        kept=True)
         found += _snapshot_problems(f"{name}: cycle {number}", ruleset, cycle)
         previous = cycle
     return ([] if found else read), found
@@ -231,12 +222,10 @@ def _activity_name(activity: dict) -> str:
     return f"Activity {activity['id']} “{title}”"
 
 
-def _activity_problems(where: str, ruleset: RuleSet, activity: dict, latest: date,
-                       today: date, kept: bool = False) -> list[str]:
+def _activity_problems(where: str, ruleset: RuleSet, activity: dict, today: date,
+                       kept: bool = False) -> list[str]:
+    """The one check of an activity (its days' bounds too), in the import's words."""
     name = _activity_name(activity) + (f" (kept by {where})" if kept else f" ({where})")
-    found = _day_problems(name, activity, ("completed_on", "started_on"), latest)
-    if found:
-        return found
     problems = validation.problems(ruleset, entered(activity), today)
     return [f"{name}: {problem.field}: {problem.message}" for problem in problems]
 
