@@ -1,8 +1,10 @@
 """Error pages in the site's layout, in plain words, never a stack trace."""
 
+import logging
+import re
 import time
 
-from flask import Flask, Response, current_app, g, render_template
+from flask import Flask, Response, current_app, g, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
@@ -31,6 +33,73 @@ MESSAGES = {
 }
 
 
+# The calendar feed's address holds its secret (tracker.reminders.views); no log line may.
+CALENDAR_ADDRESS = re.compile(r"/calendar/[^/?#\s]+\.ics")
+HIDDEN_ADDRESS = "/calendar/<hidden>.ics"
+HIDDEN = "<hidden>"
+# Loggers whose lines can hold a request's address, besides the app's own: the development
+# server's request lines. (Gunicorn's error log gets the filter in tracker.gunicorn_conf.)
+ADDRESS_LOGGERS = ("werkzeug",)
+
+
+def hide_calendar_addresses(text: str) -> str:
+    return CALENDAR_ADDRESS.sub(HIDDEN_ADDRESS, text)
+
+
+class HideCalendarSecrets(logging.Filter):
+    """Every calendar address in a log record (its message, its arguments, its traceback)
+    becomes /calendar/<hidden>.ics; during a request for the feed, its secret is hidden
+    wherever it appears (a database error repeats its query's parameters). Flask's own
+    "Exception on /calendar/<secret>.ics [GET]" is one such record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secret = _requested_calendar_secret()
+
+        def hide(text: str) -> str:
+            text = hide_calendar_addresses(text)
+            return text.replace(secret, HIDDEN) if secret else text
+
+        if isinstance(record.msg, str):
+            record.msg = hide(record.msg)
+        if isinstance(record.args, dict):
+            record.args = {key: _hidden_argument(value, hide)
+                           for key, value in record.args.items()}
+        elif isinstance(record.args, tuple):
+            record.args = tuple(_hidden_argument(value, hide) for value in record.args)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = hide(record.exc_text)
+        if record.stack_info:
+            record.stack_info = hide(record.stack_info)
+        return True
+
+
+def _requested_calendar_secret() -> str | None:
+    """The secret of the feed this request asks for, if it is one (long enough to be one
+    of new_login_token's; replacing a short string everywhere would garble the line)."""
+    if not has_request_context() or request.endpoint != "reminders.calendar_feed":
+        return None
+    secret = (request.view_args or {}).get("token")
+    return secret if isinstance(secret, str) and len(secret) >= 16 else None
+
+
+def _hidden_argument(value, hide):
+    """The argument, or its text with the secret hidden when the text holds one (only then
+    is it replaced by its text: %d and %r of other arguments keep working)."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = value if isinstance(value, str) else str(value)
+    hidden = hide(text)
+    return value if hidden == text else hidden
+
+
+def hide_calendar_secrets(logger: logging.Logger) -> None:
+    """Put the filter on `logger`, once."""
+    if not any(isinstance(each, HideCalendarSecrets) for each in logger.filters):
+        logger.addFilter(HideCalendarSecrets())
+
+
 def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[500])
     return render_template("error.html", status=status, title=title,
@@ -47,6 +116,18 @@ def handle_csrf_error(_error: CSRFError):
         400, "This form has expired or did not come from this site. "
         "Reload the page and send it again."
     )
+
+
+TOO_DEEP = ("What you sent is nested too deeply for us to read. Nothing was saved. Check that "
+            "it is the right file.")
+
+
+def handle_too_deep(error: RecursionError):
+    """Python's readers (JSON's above all) give up on input nested thousands deep ("[[[[...")
+    with RecursionError, wherever the input is read: an answer to input that cannot be read,
+    not a 500. Logged with its traceback all the same, in case it was a bug that recursed."""
+    current_app.logger.warning("Refused input nested too deeply", exc_info=error)
+    return render_error(400, TOO_DEEP)
 
 
 def _reset_in() -> float | None:
@@ -93,8 +174,11 @@ def handle_database_error(error: DBAPIError):
 
 
 def init_app(app: Flask) -> None:
+    for logger in (app.logger, *map(logging.getLogger, ADDRESS_LOGGERS)):
+        hide_calendar_secrets(logger)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(429, handle_rate_limit)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DBAPIError, handle_database_error)
+    app.register_error_handler(RecursionError, handle_too_deep)
     app.after_request(say_when_to_retry)

@@ -6,10 +6,11 @@ from the installed wheel (`make serve` uses it). Options on the command line (`-
 """
 
 import os
-import re
 import sys
 
 from gunicorn.glogging import Logger
+
+from tracker.errors import hide_calendar_addresses, hide_calendar_secrets
 
 # This file is for production: secure cookies and HSTS unless RECERT_ENV says otherwise.
 os.environ.setdefault("RECERT_ENV", "production")
@@ -46,15 +47,18 @@ def on_starting(server) -> None:
 
 
 class AccessLogger(Logger):
-    """Gunicorn's logger, with each private calendar address hidden in the access log."""
+    """Gunicorn's logger, with each private calendar address hidden in the access log and in
+    the error log (tracker.errors.HideCalendarSecrets)."""
 
-    CALENDAR_ADDRESS = re.compile(r"/calendar/[^/?\s]+\.ics")
+    def setup(self, cfg):
+        super().setup(cfg)
+        hide_calendar_secrets(self.error_log)
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         for key in ("r", "U"):
             if atoms.get(key):
-                atoms[key] = self.CALENDAR_ADDRESS.sub("/calendar/<hidden>.ics", atoms[key])
+                atoms[key] = hide_calendar_addresses(atoms[key])
         return atoms
 
 

@@ -97,6 +97,7 @@ bp.before_request(auth.authenticate)
 bp.register_error_handler(problems.ApiProblem, problems.handle_api_problem)
 bp.register_error_handler(429, problems.handle_rate_limit)
 bp.register_error_handler(HTTPException, problems.handle_http_error)
+bp.register_error_handler(RecursionError, problems.handle_too_deep)
 
 
 def _rate_limit() -> str:

@@ -137,6 +137,12 @@ def handle_http_error(error: HTTPException) -> Response:
     return problem(code, headers=headers)
 
 
+def handle_too_deep(error: RecursionError) -> Response:
+    """A body nested too deeply for Python's JSON reader (tracker.errors.handle_too_deep)."""
+    current_app.logger.warning("Refused input nested too deeply", exc_info=error)
+    return problem(400, "The body is nested too deeply to read. Nothing was saved.")
+
+
 def handle_rate_limit(_error: HTTPException) -> Response:
     wait = count_of(seconds_to_wait(), "second", "seconds")
     return problem(429, f"Too many requests. All your tokens share one budget. "

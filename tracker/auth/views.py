@@ -1,5 +1,6 @@
 """Log in and log out (registering: tracker.auth.registration)."""
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -23,9 +24,17 @@ def load_user(login_id: str):
     return services.load_user(get_session(), login_id)
 
 
+def _unprintable(character: str) -> bool:
+    """A control or format character (CR, LF, NUL, TAB, DEL, C1 controls, bidi marks...) or a
+    line or paragraph separator: nothing a link on this site holds, and CR/LF in a Location
+    header is an error (or, elsewhere, a header injection)."""
+    return unicodedata.category(character)[0] == "C" or character in "\u2028\u2029"
+
+
 def safe_next(target: str | None) -> str | None:
-    """`target` when it is a path on this site, else None (no open redirects)."""
-    if not target or "\\" in target:
+    """`target` when it is a path on this site, else None (no open redirects, and nothing that
+    is not a safe header value: the Location header repeats it)."""
+    if not target or "\\" in target or any(_unprintable(character) for character in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -1,5 +1,7 @@
 """The personal calendar feed (no login: calendar apps poll it) and its new address."""
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 
@@ -11,9 +13,16 @@ from tracker.web import ConfirmForm, download
 
 bp = Blueprint("reminders", __name__)
 
+# What a calendar secret can look like (tracker.models.new_login_token: URL-safe base64, at
+# most the column's 64 characters). Anything else is no one's address: a 404 without asking
+# the database, which cannot even take some of it (PostgreSQL refuses text with NUL).
+CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
 
 @bp.get("/calendar/<token>.ics")
 def calendar_feed(token: str):
+    if not CALENDAR_TOKEN.fullmatch(token):
+        abort(404)
     session = get_session()
     user = services.calendar_owner(session, token)
     if user is None:
