@@ -7,8 +7,11 @@ from the installed wheel (`make serve` uses it). Options on the command line (`-
 
 import os
 import sys
+import time
 
 from gunicorn.glogging import Logger
+from gunicorn.http.errors import NoMoreData
+from gunicorn.workers.gthread import ThreadWorker
 
 from tracker.errors import hide_calendar_addresses, hide_calendar_secrets
 
@@ -26,13 +29,17 @@ def _cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-def _workers() -> int:
-    value = os.environ.get("RECERT_WORKERS", "").strip()
+def _whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
     if not value:
-        return 2 * _cpu_count()
+        return default
     if not value.isdigit() or int(value) < 1:
-        sys.exit(f"Recert: RECERT_WORKERS must be a whole number of at least 1, not {value!r}.")
+        sys.exit(f"Recert: {name} must be a whole number of at least 1, not {value!r}.")
     return int(value)
+
+
+def _workers() -> int:
+    return _whole_number("RECERT_WORKERS", 2 * _cpu_count())
 
 
 def on_starting(server) -> None:
@@ -62,8 +69,66 @@ class AccessLogger(Logger):
         return atoms
 
 
+# Slow clients. Each worker serves its requests on `threads` threads (gunicorn's gthread
+# worker): a client sending its request slowly holds one thread, not the whole worker, and an
+# idle kept-alive connection waits in the worker's poller, closed after `keepalive` seconds
+# (a new one after 5 s without a first byte). What bounds a slow client: its headers must
+# arrive within HEADER_SECONDS and its body within BODY_SECONDS of its headers (SlowClientWorker;
+# then the connection is closed and the app sees a client that went away), the headers' size
+# (gunicorn's limit_request_line, limit_request_fields and limit_request_field_size defaults)
+# and the body's (the app's MAX_CONTENT_LENGTH). Still, `threads` clients trickling bytes can
+# hold every thread of a worker for BODY_SECONDS: only a reverse proxy that buffers whole
+# requests before passing them on (nginx does by default) keeps slow clients away entirely.
+HEADER_SECONDS = 10
+BODY_SECONDS = 60
+
+
+class SlowClientWorker(ThreadWorker):
+    """gunicorn's threaded worker with a deadline on each request's headers and body."""
+
+    def handle(self, conn):
+        if conn.parser is not None:  # the next request on a kept-alive connection
+            _deadline(conn.parser, HEADER_SECONDS)
+        elif "init" not in vars(conn):  # a new connection: its parser is made by init()
+            init = conn.init
+
+            def init_with_deadline():
+                init()
+                _deadline(conn.parser, HEADER_SECONDS)
+            conn.init = init_with_deadline
+        return super().handle(conn)
+
+    def handle_request(self, req, conn):
+        _deadline(conn.parser, BODY_SECONDS)  # the headers are in: now the body's turn
+        return super().handle_request(req, conn)
+
+
+def _deadline(parser, seconds: float) -> None:
+    """Make each read of the connection give up `seconds` from now (no HTTP/2 here)."""
+    unreader = getattr(parser, "unreader", None)
+    if unreader is None or not hasattr(unreader, "sock"):
+        return
+    unreader.deadline = time.monotonic() + seconds
+    if "chunk" in vars(unreader):
+        return
+    read = unreader.chunk
+
+    def chunk(size_hint=None):
+        remaining = unreader.deadline - time.monotonic()
+        if remaining <= 0:
+            raise NoMoreData("the client sent its request too slowly")
+        unreader.sock.settimeout(remaining)
+        try:
+            return read(size_hint)
+        except TimeoutError as error:
+            raise NoMoreData("the client sent its request too slowly") from error
+    unreader.chunk = chunk
+
+
 wsgi_app = "tracker:create_app()"
 workers = _workers()
+worker_class = "tracker.gunicorn_conf.SlowClientWorker"
+threads = _whole_number("RECERT_THREADS", 8)
 # One line per request on standard output: client, time, request, status, bytes, duration.
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
