@@ -12,6 +12,16 @@ DEFAULT_MAX_UPLOAD_MB = 10
 # Proof files one activity may have (the form and the API refuse more); one request may carry
 # them all, so it sizes MAX_CONTENT_LENGTH.
 MAX_FILES_PER_ACTIVITY = 5
+# The largest account Recert is sized for. Nothing caps an account's activities (the CSV
+# import takes 10,000 rows at a time, the API 300 writes an hour), so this is a chosen bound:
+# 25,000 activities, two and a half times the account an audit found it could not import back
+# (issue 15, finding 11), and a daily entry for 68 years. Its own export must always import:
+# measured, an activity takes about 1 kB of a downloaded export, and 1.8 kB with the change
+# history of its creation; 2 kB with a margin for longer notes gives the account import's own
+# limit (RECERT_MAX_IMPORT_MB, 50 MB). Importing takes about ten times the file in memory.
+LARGEST_ACCOUNT_ACTIVITIES = 25_000
+EXPORT_BYTES_PER_ACTIVITY = 2_000
+DEFAULT_MAX_IMPORT_MB = LARGEST_ACCOUNT_ACTIVITIES * EXPORT_BYTES_PER_ACTIVITY // 1_000_000
 DEFAULT_MAIL_FROM = "Recert <recert@localhost>"
 # Requests that change something (POST, PUT, PATCH, DELETE), and files uploaded.
 DEFAULT_WRITE_RATE_LIMIT = "60 per minute; 300 per hour"
@@ -80,6 +90,10 @@ def from_environment(instance_path: Path) -> dict:
     if not max_upload_mb.isdigit() or int(max_upload_mb) < 1:
         raise ConfigError(f"RECERT_MAX_UPLOAD_MB must be a whole number of megabytes, not "
                           f"{max_upload_mb!r}.")
+    max_import_mb = os.environ.get("RECERT_MAX_IMPORT_MB", str(DEFAULT_MAX_IMPORT_MB))
+    if not max_import_mb.isdigit() or int(max_import_mb) < 1:
+        raise ConfigError(f"RECERT_MAX_IMPORT_MB must be a whole number of megabytes, not "
+                          f"{max_import_mb!r}.")
     api_rate_limit = os.environ.get("RECERT_API_RATE_LIMIT") or DEFAULT_API_RATE_LIMIT
     try:
         parse_many(api_rate_limit)
@@ -111,6 +125,9 @@ def from_environment(instance_path: Path) -> dict:
         # Per file; a request may carry an activity's five files and its form.
         "MAX_UPLOAD_BYTES": int(max_upload_mb) * 1024 * 1024,
         "MAX_CONTENT_LENGTH": (MAX_FILES_PER_ACTIVITY * int(max_upload_mb) + 1) * 1024 * 1024,
+        # A full export imported on /account/import: its own limit, never below an upload's
+        # (tracker.imports.views raises MAX_CONTENT_LENGTH for that page alone).
+        "MAX_IMPORT_BYTES": max(int(max_import_mb), int(max_upload_mb)) * 1024 * 1024,
         # A form's CSRF token lives as long as the session, so a long form is not lost.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -48,8 +48,11 @@ class ConfirmImportForm(FlaskForm):
     upload = HiddenField(validators=[DataRequired()])
 
 
-class FullExportForm(FileUploadForm):
+class FullExportForm(FlaskForm):
+    """Only says a file was chosen: tracker.imports.full.read_document reads it as a stream,
+    under the import's own limit (MAX_IMPORT_BYTES, far above an upload's: an account's own
+    export must always import), so it is never held here as well."""
+
     file = FileField("Export file (.json)",
                      validators=[FileRequired("Choose the JSON file you downloaded.")],
                      description="The file from Account → Download all my data.")
-    too_big = "Ask the person who runs Recert to raise the limit."

@@ -14,6 +14,7 @@ them).
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import BinaryIO
 
 from jsonschema import Draft202012Validator
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,6 +31,26 @@ from tracker.imports.full_checks import Checked, ExportRefused, check_structure,
 from tracker.models import Activity, Cycle, CycleStatus, HeldCredential, HeldModule, User
 from tracker.reports.export import FORMAT_VERSION, SCHEMA_PATH
 from tracker.rules.catalog import RuleSet
+
+
+def too_big(limit: int) -> str:
+    return (f"The file is larger than {limit // (1024 * 1024)} MB, the most Recert takes. "
+            "Nothing was imported. Ask the person who runs Recert to raise the limit.")
+
+
+def read_document(stream: BinaryIO, limit: int):
+    """The JSON document of an uploaded export, read from its stream (Werkzeug keeps a large
+    upload in a temporary file, not in memory) and never more than `limit` bytes of it:
+    ExportRefused when the file is larger, or is not JSON. Memory stays a small multiple of
+    the file, which the limit bounds (see tracker.config: MAX_IMPORT_BYTES)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ExportRefused(too_big(limit))
+    try:
+        return json.loads(data)  # UTF-8 (or -16, -32) is found out from the bytes
+    except ValueError as error:  # not JSON, or not text (UnicodeDecodeError)
+        raise ExportRefused(
+            "This is not a Recert export file (it is not JSON we can read).") from error
 
 
 def _validator() -> Draft202012Validator:

@@ -1,10 +1,10 @@
 """Import activities from a CSV (upload, preview, confirm), and a whole account from JSON."""
 
-import json
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from tracker import errors
 from tracker.clock import today
 from tracker.db import get_session
 from tracker.imports import full, services, signing
@@ -23,11 +23,16 @@ def require_login():
 
 
 @bp.url_value_preprocessor
-def allow_large_confirm(endpoint, _values) -> None:
+def allow_large_bodies(endpoint, _values) -> None:
     # The confirm form carries the whole file in a hidden field (read by the CSRF check,
     # before any view runs), so its limit is the upload limit rather than Flask's 500 kB.
     if endpoint == "imports.confirm":
         request.max_form_memory_size = 2 * current_app.config["MAX_UPLOAD_BYTES"] + 65_536
+    # An account's own export must always import, so its file has its own limit, above the
+    # upload limit every other request keeps (the margin: the CSRF token and the form's parts).
+    # Only for a person logged in: nobody else may send that much.
+    if endpoint == "imports.account_import" and current_user.is_authenticated:
+        request.max_content_length = current_app.config["MAX_IMPORT_BYTES"] + 65_536
 
 
 def _context(credential):
@@ -98,17 +103,27 @@ def confirm(credential_id: int):
     return redirect(url_for("activities.index", credential_id=credential.id))
 
 
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """A body over the account import's own limit is refused on its page, in its words (read
+    by the CSRF check, before the view); any other page of imports gets the site's 413."""
+    if request.endpoint != "imports.account_import" or not current_user.is_authenticated:
+        return errors.handle_http_error(error)
+    form = FullExportForm(formdata=None)  # the form cannot be read: it is what was too large
+    form.file.errors = [full.too_big(current_app.config["MAX_IMPORT_BYTES"])]
+    return render_template("imports/account.html", form=form), 413
+
+
 @bp.route("/account/import", methods=["GET", "POST"])
 def account_import():
     form = FullExportForm()
     if form.validate_on_submit():
         try:
-            document = json.loads(form.content)
+            document = full.read_document(form.file.data.stream,
+                                          current_app.config["MAX_IMPORT_BYTES"])
             summary = full.import_full_export(get_session(), current_user, document)
-        except (ValueError, full.ExportRefused) as error:
-            message = str(error) if isinstance(error, full.ExportRefused) else (
-                "This is not a Recert export file (it is not JSON we can read).")
-            form.file.errors.append(message)
+        except full.ExportRefused as error:
+            form.file.errors.append(str(error))
         else:
             flash(summary, "success")
             return redirect(url_for("dashboard.home"))
