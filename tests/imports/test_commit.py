@@ -152,8 +152,8 @@ def test_a_full_export_gives_each_activity_a_history_record(app, user_client):
     assert "Imported from your Recert export" not in log  # the log shows the import once
 
 
-def test_an_export_bigger_than_the_upload_limit_is_called_too_big(app, user_client, cpt):
-    app.config["MAX_UPLOAD_BYTES"] = 1024 * 1024
+def test_an_export_bigger_than_the_import_limit_is_called_too_big(app, user_client, cpt):
+    app.config["MAX_IMPORT_BYTES"] = 1024 * 1024
     log_activity(user_client, cpt)
     document = export_of(app, "pat@example.com")
     document["padding"] = "x" * (1024 * 1024)  # past the limit
