@@ -2,6 +2,7 @@
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, event, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 # Imported for its flush hook: every change to activities must reach the cached ledgers.
@@ -32,17 +33,37 @@ def get_engine() -> Engine:
     return current_app.extensions["recert_engine"]
 
 
+class RequestSession(Session):
+    """A request's session that knows when a commit failed after the database was asked to
+    commit: the changes may or may not be saved (the answer was lost with the connection), so
+    the page must not say "nothing was saved" (tracker.errors.SaveUnconfirmed)."""
+
+    outcome_unknown = False
+
+    def commit(self) -> None:
+        self.flush()  # a failure here: nothing was sent to commit, nothing saved
+        try:
+            super().commit()
+        except DBAPIError:
+            self.outcome_unknown = True
+            raise
+
+
 def get_session() -> Session:
     """The session of the current request, opened on first use."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        g.db_session = RequestSession(get_engine(), expire_on_commit=False)
     return g.db_session
 
 
 def close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except DBAPIError as error:  # a rollback on a lost connection: the answer is made already
+        current_app.logger.warning("Could not close the database session: %s", error.orig)
 
 
 def init_app(app: Flask) -> None:

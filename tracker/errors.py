@@ -108,7 +108,7 @@ def render_error(status: int, detail: str | None = None):
 
 def handle_http_error(error: HTTPException):
     # Unexpected exceptions reach here as a 500 after Flask has logged them.
-    return render_error(error.code or 500)
+    return render_error(error.code or 500, getattr(error, "detail", None))
 
 
 def handle_csrf_error(_error: CSRFError):
@@ -161,6 +161,13 @@ def handle_rate_limit(_error: HTTPException):
                              f"{count_of(minutes, 'minute', 'minutes')}.")
 
 
+class SaveUnconfirmed(ServiceUnavailable):
+    """The connection was lost while a change was being committed: it may be saved or not."""
+
+    detail = ("We lost the database while saving, so we could not confirm the save. Check your "
+              "list before you try again.")
+
+
 def handle_database_error(error: DBAPIError):
     """The database cannot be reached, or the connection to it was lost during the request
     (SQLAlchemy then marks the error `connection_invalidated`, whatever the driver called it):
@@ -170,7 +177,9 @@ def handle_database_error(error: DBAPIError):
     current_app.logger.error("Database unavailable: %s", error.orig)
     if "_login_user" not in g:  # who is logged in could not be looked up: show "Log in"
         g._login_user = login_manager.anonymous_user()
-    return current_app.handle_http_exception(ServiceUnavailable())
+    unknown = getattr(g.get("db_session"), "outcome_unknown", False)
+    return current_app.handle_http_exception(SaveUnconfirmed() if unknown
+                                             else ServiceUnavailable())
 
 
 def init_app(app: Flask) -> None:

@@ -152,6 +152,56 @@ def test_a_connection_killed_in_the_middle_of_a_change_gives_503_and_keeps_nothi
     assert "CPT-999" in user_client.get(f"/credentials/{cpt}").text
 
 
+@contextmanager
+def commit_killed(app, database_url):
+    """PostgreSQL ends the connection just as a change is committed."""
+    if is_sqlite(database_url):
+        pytest.skip("PostgreSQL only: a SQLite database is a file, with no connection to lose")
+    engine, admin = app.extensions["recert_engine"], create_engine(database_url)
+
+    def kill_at_the_commit(connection):
+        with admin.begin() as other:  # waits (up to 5 s) until it is gone
+            other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"),
+                          {"pid": connection.connection.dbapi_connection.info.backend_pid})
+
+    event.listen(engine, "commit", kill_at_the_commit)
+    try:
+        yield
+    finally:
+        event.remove(engine, "commit", kill_at_the_commit)
+        admin.dispose()
+
+
+UNCONFIRMED = "we could not confirm the save. Check your list before you try again."
+
+
+def test_a_connection_killed_at_the_commit_says_the_save_is_not_confirmed(
+        app, user_client, cpt, database_url):
+    """Whether the change was saved cannot be known from here, so the page must not say
+    "nothing was saved" (a person who then tries again could make a duplicate), and the lost
+    connection's rollback at the end of the request does not turn it into a bare 500."""
+    edit = f"/credentials/{cpt}/edit"
+    form = {"csrf_token": csrf_token(user_client.get(edit).text), "certified_on": "2023-01-10",
+            "certificate_number": "CPT-999", **CPT_MODULES}
+    with commit_killed(app, database_url):
+        response = user_client.post(edit, data=form)
+    assert response.status_code == 503
+    assert UNCONFIRMED in response.text
+    assert DOWN_MESSAGE not in response.text  # not "Nothing was saved"
+    assert "Traceback" not in response.text
+
+
+def test_the_api_says_the_save_is_not_confirmed_either(app, user_client, cpt, database_url):
+    api = ApiClient(app, make_token(user_client))
+    with commit_killed(app, database_url):
+        response = api.post(f"/credentials/{cpt}/activities", json={
+            "category": "CE-TRAINING", "title": "Lean basics", "completed_on": "2024-05-01",
+            "quantity": "2"})
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert UNCONFIRMED in response.json["detail"]
+
+
 # psycopg 3 reports every lost connection as an OperationalError (above: AdminShutdown), so
 # these are made by hand: what SQLAlchemy raises for a driver that calls it otherwise (psycopg2's
 # InterfaceError "connection already closed"), and for a plain mistake in a statement.

@@ -134,7 +134,7 @@ def handle_http_error(error: HTTPException) -> Response:
         code = 404
     elif code == 405:
         headers["Allow"] = ", ".join(methods)
-    return problem(code, headers=headers)
+    return problem(code, getattr(error, "detail", None), headers=headers)
 
 
 def handle_too_deep(error: RecursionError) -> Response:
