@@ -152,13 +152,17 @@ def say_when_to_retry(response: Response) -> Response:
     return response
 
 
+def too_many_attempts(seconds: float) -> str:
+    """What a person is told when they must wait `seconds` before trying again."""
+    minutes = max(1, round(seconds / 60))
+    return f"Too many attempts. Try again in {count_of(minutes, 'minute', 'minutes')}."
+
+
 def handle_rate_limit(_error: HTTPException):
     reset_in = _reset_in()
     if reset_in is None:
         return render_error(429)
-    minutes = max(1, round(reset_in / 60))
-    return render_error(429, f"Too many attempts. Try again in "
-                             f"{count_of(minutes, 'minute', 'minutes')}.")
+    return render_error(429, too_many_attempts(reset_in))
 
 
 class SaveUnconfirmed(ServiceUnavailable):

@@ -26,6 +26,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from tracker.auth.passwords import verify_password
 from tracker.auth.verification import fingerprint
+from tracker.errors import too_many_attempts
 from tracker.extensions import limiter
 from tracker.models import User
 
@@ -131,9 +132,7 @@ class Attempt:
 
     @property
     def wait_message(self) -> str:
-        minutes = max(1, round(self.seconds_to_wait / 60))
-        unit = "minute" if minutes == 1 else "minutes"
-        return f"Too many attempts. Try again in {minutes} {unit}."
+        return too_many_attempts(self.seconds_to_wait)
 
 
 def checked_password(attempt: Attempt, password_hash: str, field, wrong: str) -> bool:
