@@ -81,3 +81,14 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField("Keep me logged in on this device")
+
+
+def code_field(label: str, **render_kw) -> StringField:
+    """A code from the person's code app, or one of their recovery codes."""
+    return StringField(
+        label,
+        validators=[DataRequired("Enter the code."), Length(max=40)],
+        filters=[strip_whitespace],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
+                   "spellcheck": "false", **render_kw},
+    )

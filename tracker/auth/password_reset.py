@@ -19,19 +19,15 @@ sends a "password changed" email.
 from flask import Blueprint, flash, render_template
 from flask_wtf import FlaskForm
 from sqlmodel import Session
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from tracker import mail
 from tracker.account.tokens import is_expired, tokens_of
 from tracker.auth import login_flow, services, two_factor, verification
-from tracker.auth.forms import email_field, new_password_fields
-from tracker.auth.lockout import Attempt
+from tracker.auth.forms import code_field, email_field, new_password_fields
 from tracker.auth.registration import link_problem
 from tracker.clock import today
 from tracker.db import get_session
 from tracker.extensions import limiter
-from tracker.fields import strip_whitespace
 from tracker.models import User
 
 bp = Blueprint("password_reset", __name__, url_prefix="/auth")
@@ -47,13 +43,7 @@ class ForgotForm(FlaskForm):
 class ResetForm(FlaskForm):
     password, confirm = new_password_fields()
     # Only when two-factor sign-in is on (removed from the form otherwise).
-    code = StringField(
-        "Code from your code app, or a recovery code",
-        validators=[DataRequired("Enter the code."), Length(max=40)],
-        filters=[strip_whitespace],
-        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
-                   "spellcheck": "false"},
-    )
+    code = code_field("Code from your code app, or a recovery code")
 
 
 def reset_token(user: User, signed_at: float | None = None) -> str:
@@ -100,10 +90,11 @@ def reset(token: str):
         form.code.label.text = asks
     if form.validate_on_submit():
         if asks is not None:
-            problem = _second_factor_problem(session, user, form.code.data)
-            if problem is not None:
-                form.code.errors.append(problem[0])
-                return _page(form, user, asks, problem[1])
+            try:
+                two_factor.use_code_under_lockout(session, user, form.code.data)
+            except two_factor.CodeRefused as refused:
+                form.code.errors.append(str(refused))
+                return _page(form, user, asks, 429 if refused.seconds_to_wait else 200)
         services.set_password(session, user, form.password.data)
         verification.mark_verified(session, user)
         session.commit()
@@ -134,19 +125,6 @@ def second_factor_asked(session: Session, user: User) -> str | None:
         return "Code from your code app, or a recovery code"
     if two_factor.recovery_codes_left(session, user):
         return "One of your recovery codes"
-    return None
-
-
-def _second_factor_problem(session: Session, user: User, code: str) -> tuple[str, int] | None:
-    """Check the code (it takes a try from the login lockout first, so codes cannot be guessed
-    one after another); what is wrong and the status to answer with, or None when it is
-    right (and now used)."""
-    attempt = Attempt.start(user, user.email)
-    if attempt.refused:
-        return attempt.wait_message, 429
-    if two_factor.use_code(session, user, code) is None:
-        return "That code is not right, or it was used before. Try again.", 200
-    attempt.succeeded()
     return None
 
 

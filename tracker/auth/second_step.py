@@ -13,14 +13,11 @@ password does not, the people who run the site can (`flask users turn-off-two-fa
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from tracker.auth import login_flow, passkeys, two_factor, verification
-from tracker.auth.lockout import Attempt
+from tracker.auth.forms import code_field
 from tracker.auth.views import safe_next
 from tracker.db import get_session
-from tracker.fields import strip_whitespace
 from tracker.models import User
 
 bp = Blueprint("second_step", __name__, url_prefix="/auth")
@@ -29,13 +26,7 @@ TOO_LATE = "Your login took too long or has ended. Please log in again."
 
 
 class CodeForm(FlaskForm):
-    code = StringField(
-        "Code",
-        validators=[DataRequired("Enter the code."), Length(max=40)],
-        filters=[strip_whitespace],
-        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
-                   "spellcheck": "false", "autofocus": True},
-    )
+    code = code_field("Code", autofocus=True)
 
 
 def _page(form: CodeForm, user, status: int = 200, headers=None):
@@ -57,16 +48,14 @@ def page():
     form = CodeForm()
     if not form.validate_on_submit():
         return _page(form, user)
-    attempt = Attempt.start(user, user.email)
-    if attempt.refused:
-        form.code.errors.append(attempt.wait_message)
-        return _page(form, user, 429, {"Retry-After": str(attempt.seconds_to_wait)})
     session = get_session()
-    used = two_factor.use_code(session, user, form.code.data)
-    if used is None:
-        form.code.errors.append("That code is not right, or it was used before. Try again.")
+    try:
+        used = two_factor.use_code_under_lockout(session, user, form.code.data)
+    except two_factor.CodeRefused as refused:
+        form.code.errors.append(str(refused))
+        if refused.seconds_to_wait:
+            return _page(form, user, 429, {"Retry-After": str(refused.seconds_to_wait)})
         return _page(form, user)
-    attempt.succeeded()
     message = None
     if used == "recovery":
         left = two_factor.recovery_codes_left(session, user)

@@ -25,6 +25,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
+from tracker.auth.lockout import Attempt
 from tracker.models import Passkey, RecoveryCode, User, utcnow
 
 ISSUER = "Recert"
@@ -256,3 +257,25 @@ def use_code(session: Session, user: User, code: str) -> str | None:
     if use_recovery_code(session, user, code):
         return "recovery"
     return None
+
+
+class CodeRefused(Exception):
+    """A code typed at a second step was not taken; the message says why in plain words.
+    `seconds_to_wait` > 0: refused unchecked, after too many tries."""
+
+    def __init__(self, message: str, seconds_to_wait: int = 0) -> None:
+        super().__init__(message)
+        self.seconds_to_wait = seconds_to_wait
+
+
+def use_code_under_lockout(session: Session, user: User, code: str) -> str:
+    """use_code, after taking a try from the login lockout (so codes cannot be guessed one
+    after another): the kind of code used, or CodeRefused."""
+    attempt = Attempt.start(user, user.email)
+    if attempt.refused:
+        raise CodeRefused(attempt.wait_message, attempt.seconds_to_wait)
+    used = use_code(session, user, code)
+    if used is None:
+        raise CodeRefused("That code is not right, or it was used before. Try again.")
+    attempt.succeeded()
+    return used
