@@ -39,9 +39,14 @@ class RequestSession(Session):
     the page must not say "nothing was saved" (tracker.errors.SaveUnconfirmed)."""
 
     outcome_unknown = False
+    # While set, commit() only flushes: the request commits once, at its end, with its answer
+    # (tracker.idempotency).
+    commits_deferred = False
 
     def commit(self) -> None:
         self.flush()  # a failure here: nothing was sent to commit, nothing saved
+        if self.commits_deferred:
+            return
         try:
             super().commit()
         except DBAPIError:

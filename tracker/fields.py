@@ -1,6 +1,7 @@
 """Form fields, filters and checks shared by several forms (and the API's input models)."""
 
 import re
+import secrets
 import unicodedata
 from decimal import Decimal
 
@@ -33,6 +34,15 @@ def version_field() -> HiddenField:
     """The version the form was opened at; the edit view fills it in, new forms leave it empty
     (see tracker.concurrency)."""
     return HiddenField()
+
+
+SUBMISSION_ID = "submission_id"
+
+
+def submission_id_field() -> HiddenField:
+    """A new random id each time the form is shown, so that sending it twice saves once
+    (tracker.web.saves_once)."""
+    return HiddenField(default=lambda: secrets.token_urlsafe(16))
 
 
 def storable_text(_form, field) -> None:

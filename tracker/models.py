@@ -370,3 +370,21 @@ class ChangeRecord(SQLModel, table=True):
     object_id: int
     summary: str = Field(sa_type=Text)
     changes: list[dict] = Field(default_factory=list, sa_type=JSON)
+
+
+class SavedRequest(SQLModel, table=True):
+    """A request that saved something, kept for a day under the key its sender gave it (the
+    API's Idempotency-Key, a web form's one-time submission id), so that the same request sent
+    again is answered as the first was instead of saving twice (tracker.idempotency)."""
+
+    __tablename__ = "saved_requests"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")  # first in the unique key
+    key: str = Field(max_length=300)
+    fingerprint: str = Field(max_length=64)  # SHA-256 of the method, path and body
+    status: int = 0  # the answer's, written in the same commit as the change
+    headers: dict = Field(default_factory=dict, sa_type=JSON)
+    body: bytes = Field(default=b"", sa_type=LargeBinary)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow, index=True)

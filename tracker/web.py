@@ -3,10 +3,19 @@ credential, the button that confirms an action, and how every file the app sends
 alike) is named and kept out of caches."""
 
 import unicodedata
-from functools import partial
+from functools import partial, wraps
 from urllib.parse import quote
 
-from flask import Response, abort, after_this_request, request, session
+from flask import (
+    Response,
+    abort,
+    after_this_request,
+    flash,
+    make_response,
+    redirect,
+    request,
+    session,
+)
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from werkzeug.http import quote_header_value
@@ -17,7 +26,9 @@ from tracker.auth.lockout import remember_device
 from tracker.auth.services import start_login_session
 from tracker.credentials.services import credential_of
 from tracker.db import get_session
-from tracker.models import HeldCredential
+from tracker.fields import SUBMISSION_ID
+from tracker.idempotency import answered_once, fingerprint
+from tracker.models import HeldCredential, SavedRequest
 
 # Every file sent is someone's own (reports, exports, proof files, the calendar feed): no
 # cache, the browser's included, may keep a copy.
@@ -54,6 +65,29 @@ def own_credential_or_404(credential_id: int) -> HeldCredential:
     if credential is None:
         abort(404)
     return credential
+
+
+def saves_once(view):
+    """For a form view that saves, then redirects: the same form sent again (a double click,
+    a retry after an error) with its one-time submission id (fields.submission_id_field) and
+    the same content is not saved again; it goes where the first one went. The same page sent
+    with other content (changed after going back) is another submission, and saved."""
+
+    @wraps(view)
+    def once_per_submission(*args, **kwargs):
+        submission = request.form.get(SUBMISSION_ID, "") if request.method == "POST" else ""
+        if not (0 < len(submission) <= 64 and current_user.is_authenticated):
+            return view(*args, **kwargs)
+        sent = fingerprint()
+        outcome = answered_once(current_user.id, f"form {submission} {sent}", sent,
+                                lambda: make_response(view(*args, **kwargs)),
+                                keeps=lambda answer: answer.status_code in (302, 303))
+        if isinstance(outcome, SavedRequest):
+            flash("You sent this form twice. It was saved once.", "info")
+            return redirect(outcome.headers["Location"], outcome.status)
+        return outcome
+
+    return once_per_submission
 
 
 class ConfirmForm(FlaskForm):

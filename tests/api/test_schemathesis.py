@@ -27,13 +27,13 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from tests.api.helpers import CPT, ApiClient
 from tests.helpers import pdf_bytes
 from tracker.api.inputs import MAX_ID
 from tracker.db import get_session
-from tracker.models import Activity, Evidence, HeldCredential
+from tracker.models import Activity, Evidence, HeldCredential, SavedRequest
 
 # Schemathesis' own strategies draw from `random`, which Hypothesis warns about: not ours to fix.
 pytestmark = pytest.mark.filterwarnings(
@@ -103,10 +103,14 @@ class World:
 
     def clear_credentials(self) -> None:
         """Around a call that makes a credential: none held, so the examples are not "already
-        held", and none left behind (the world makes its own again)."""
+        held", and none left behind (the world makes its own again). Its Idempotency-Keys
+        go too: an answer kept under a key would name a credential that is gone."""
         for held in self.api.get("/credentials").json["items"]:
             assert self.api.delete(f"/credentials/{held['id']}").status_code == 204
         self.ids.clear()  # SQLite may give a new row a deleted one's id
+        with self.app.app_context():
+            get_session().execute(delete(SavedRequest))
+            get_session().commit()
 
 
 def load_schema(app, world: World):

@@ -18,7 +18,13 @@ from wtforms.validators import Optional
 
 from tracker.activities import validation
 from tracker.activities.evidence import UploadProblem, check_upload, too_many_files
-from tracker.fields import AmountField, DayField, strip_whitespace, version_field
+from tracker.fields import (
+    AmountField,
+    DayField,
+    strip_whitespace,
+    submission_id_field,
+    version_field,
+)
 from tracker.models import NOTES_MAX_LENGTH, PROVIDER_MAX_LENGTH, TITLE_MAX_LENGTH
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import say_fraction, say_number
@@ -59,6 +65,7 @@ class ActivityForm(FlaskForm):
         description="PDF, PNG, JPEG or WebP files; up to 5 per activity.",
     )
     version = version_field()
+    submission_id = submission_id_field()
 
     ruleset: RuleSet
     today: date

@@ -23,7 +23,7 @@ from tracker.history import history_of
 from tracker.ledger import ledger_of
 from tracker.models import Activity
 from tracker.served_rulesets import ruleset_of
-from tracker.web import ConfirmForm, own_credential_or_404
+from tracker.web import ConfirmForm, own_credential_or_404, saves_once
 
 bp = Blueprint("activities", __name__)
 
@@ -88,6 +88,7 @@ def _changed_meanwhile(form, activity, credential) -> list:
 
 
 @bp.route("/credentials/<int:credential_id>/activities/new", methods=["GET", "POST"])
+@saves_once
 def new(credential_id: int):
     credential = own_credential_or_404(credential_id)
     ruleset = ruleset_of(credential, credential.current_cycle)
@@ -134,6 +135,7 @@ def show(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@saves_once
 def edit(activity_id: int):
     activity = own_activity_or_404(activity_id)
     credential = own_credential_or_404(activity.held_credential_id)

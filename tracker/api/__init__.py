@@ -6,6 +6,7 @@
 - `inputs`, `schemas`: pydantic models of requests and answers (they make the document)
 - `validation`: input checked by the web's forms and the rules engine's checks
 - `preconditions`: ETags, and the version (If-Match or `version`) every change must send
+- `idempotency`: the Idempotency-Key of every POST, so a retried request saves once
 - `owned`: the token owner's own credentials, activities and files by id, or a 404 problem
 - `*_views`: the operations, on the one blueprint; `docs`: openapi.json and the docs page
 
@@ -24,8 +25,10 @@ as on the web pages. Errors are problem details (`application/problem+json`, RFC
 that is not right answers 422 with `errors`, the web forms' messages by field. A change
 (PATCH) says which version it starts from: the `ETag` you read in `If-Match`, or `version` in
 the body (428 without either; when someone saved since, nothing is saved: 412 for `If-Match`,
-409 for `version`). A read answers 304 to an `If-None-Match` that holds its `ETag`. Each token
-may make a limited number of requests per minute (429, with `Retry-After`)."""
+409 for `version`). A read answers 304 to an `If-None-Match` that holds its `ETag`. A person's
+tokens share a limited number of requests per minute (429, with `Retry-After`). A POST may carry
+an `Idempotency-Key` header: sent again with the same key, the request is saved only once, and
+answered as the first time."""
 
 # The arguments create_app gives flask-openapi3's OpenAPI (a Flask subclass).
 OPENAPI_OPTIONS = {

@@ -24,6 +24,7 @@ from tracker.api.blueprint import (
     answer,
     bp,
 )
+from tracker.api.idempotency import IdempotencyHeaders, idempotent
 from tracker.api.inputs import (
     ActivityChange,
     ActivityIn,
@@ -124,7 +125,8 @@ def list_activities(path: CredentialPath, query: ActivityQuery):
 
 @bp.post(f"/credentials/<{ID}:credential_id>/activities", tags=[ACTIVITIES],
          responses={201: ActivityOut, **READ_ONLY, **NOT_FOUND})
-def create_activity(path: CredentialPath, body: ActivityIn):
+@idempotent
+def create_activity(path: CredentialPath, body: ActivityIn, header: IdempotencyHeaders):
     """Log an activity: checked as the web form checks it. Add proof files afterwards."""
     credential = own_credential(path.credential_id)
     values = activity_values(ruleset_of(credential, credential.current_cycle), body.model_dump())
@@ -169,7 +171,8 @@ def trash_activity(path: ActivityPath):
 
 @bp.post(f"/activities/<{ID}:activity_id>/restore", tags=[ACTIVITIES],
          responses={200: ActivityOut, **READ_ONLY, **NOT_FOUND, **CONFLICT})
-def restore_activity(path: ActivityPath):
+@idempotent
+def restore_activity(path: ActivityPath, header: IdempotencyHeaders):
     """Bring an activity back from the trash; it counts again."""
     activity = own_activity(path.activity_id, trashed=True)
     with saving():

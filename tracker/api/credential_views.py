@@ -16,6 +16,7 @@ from tracker.api.blueprint import (
     answer,
     bp,
 )
+from tracker.api.idempotency import IdempotencyHeaders, idempotent
 from tracker.api.inputs import (
     CredentialChange,
     CredentialIn,
@@ -74,7 +75,8 @@ def list_credentials():
 
 @bp.post("/credentials", tags=[CREDENTIALS],
          responses={201: CredentialOut, **READ_ONLY, **CONFLICT})
-def create_credential(body: CredentialIn):
+@idempotent
+def create_credential(body: CredentialIn, header: IdempotencyHeaders):
     """Add a credential you hold; its first cycle opens under the rule set's current version.
 
     Refused (409) when you already hold a credential under this rule set."""

@@ -21,6 +21,7 @@ from tracker.api.blueprint import (
     file_response,
     labelled_as_asked,
 )
+from tracker.api.idempotency import IdempotencyHeaders, idempotent
 from tracker.api.inputs import ActivityPath, EvidencePath, EvidenceUpload
 from tracker.api.owned import own_activity, own_evidence
 from tracker.api.problems import ApiProblem, InvalidInput
@@ -47,7 +48,8 @@ def list_evidence(path: ActivityPath):
 
 @bp.post(f"/activities/<{ID}:activity_id>/evidence", tags=[EVIDENCE],
          responses={201: EvidenceOut, **READ_ONLY, **NOT_FOUND, **CONFLICT, **TOO_LARGE})
-def upload_evidence(path: ActivityPath, form: EvidenceUpload):
+@idempotent
+def upload_evidence(path: ActivityPath, form: EvidenceUpload, header: IdempotencyHeaders):
     """Attach a proof file (multipart/form-data, field `file`): PDF, PNG, JPEG or WebP, checked
     by its content as on the web; up to 5 files per activity."""
     activity = own_activity(path.activity_id)

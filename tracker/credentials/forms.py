@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from tracker.fields import DayField, strip_whitespace, version_field
+from tracker.fields import DayField, strip_whitespace, submission_id_field, version_field
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import check_certified_on
 
@@ -32,6 +32,7 @@ class CredentialForm(FlaskForm):
         description="As printed on your certificate. You can add it later.",
     )
     version = version_field()
+    submission_id = submission_id_field()
 
     ruleset: RuleSet
     today: date

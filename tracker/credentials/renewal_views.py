@@ -10,9 +10,9 @@ from tracker.concurrency import started_from
 from tracker.credentials import renewal
 from tracker.credentials.forms import UndoForm
 from tracker.db import get_session
-from tracker.fields import DayField
+from tracker.fields import DayField, submission_id_field
 from tracker.served_rulesets import ruleset_of
-from tracker.web import own_credential_or_404
+from tracker.web import own_credential_or_404, saves_once
 
 bp = Blueprint("renewal", __name__, url_prefix="/credentials/<int:credential_id>/renewal")
 
@@ -25,6 +25,7 @@ def require_login():
 
 class DateForm(FlaskForm):
     day = DayField(validators=[DataRequired("Enter the date.")])
+    submission_id = submission_id_field()
 
 
 def _done(credential, message: str):
@@ -40,6 +41,7 @@ LABELS = {
 
 
 @bp.route("", methods=["GET", "POST"])
+@saves_once
 def record(credential_id: int):
     credential = own_credential_or_404(credential_id)
     ruleset = ruleset_of(credential)

@@ -15,7 +15,7 @@ from tracker.rules.catalog import UnknownRuleSetError
 from tracker.rules.engine import UnmetKind
 from tracker.rules.insights import competency_coverage, pending_points
 from tracker.served_rulesets import catalog, ruleset_of
-from tracker.web import ConfirmForm, own_credential_or_404
+from tracker.web import ConfirmForm, own_credential_or_404, saves_once
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 
@@ -35,6 +35,7 @@ def choose():
 
 
 @bp.route("/new/<code>", methods=["GET", "POST"])
+@saves_once
 def new(code: str):
     try:
         ruleset = catalog().get(code)
@@ -83,6 +84,7 @@ def show(credential_id: int):
 
 
 @bp.route("/<int:credential_id>/edit", methods=["GET", "POST"])
+@saves_once
 def edit(credential_id: int):
     credential = own_credential_or_404(credential_id)
     ruleset = ruleset_of(credential, credential.open_cycle)
