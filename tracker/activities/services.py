@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from tracker import history
 from tracker.activities.evidence import CheckedFile
+from tracker.activities.validation import too_many_activities
 from tracker.concurrency import check_version, refusing_stale
 from tracker.ledger import EVIDENCE_FACTS
 from tracker.models import Activity, Evidence, HeldCredential, User, utcnow
@@ -20,6 +21,11 @@ TRASH_DAYS = 30
 
 class SaveFailed(RuntimeError):
     """The database refused the change; nothing of it was kept."""
+
+
+class TooManyActivities(ValueError):
+    """The change would give a credential more activities than it may hold; nothing was
+    kept. Its text says so in the person's words."""
 
 
 def activity_of(session: Session, user: User, activity_id: int, *, trashed: bool = False):
@@ -143,6 +149,7 @@ def create_activity(session: Session, user: User, credential: HeldCredential, va
     activity.evidence = _evidence_rows(files)
     session.add(activity)
     record_new_activity(session, activity, credential)
+    _check_room(session, credential.id)
     _commit(session)
     return activity
 
@@ -197,7 +204,23 @@ def restore_activity(session: Session, activity: Activity) -> None:
     history.record(session, activity.user_id, history.RESTORED, "activity", activity.id,
                    f"Restored “{activity.title}” from the trash",
                    [{"field": IN_THE_TRASH, "old": True, "new": False}])
+    _flush(session)
+    _check_room(session, activity.held_credential_id)
     _commit(session)
+
+
+def live_activity_count(session: Session, credential_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Activity).where(
+        Activity.held_credential_id == credential_id, Activity.deleted_at.is_(None))).one()
+
+
+def _check_room(session: Session, credential_id: int) -> None:
+    """After the flush of a new or restored activity: the flush hook's UPDATE of the
+    credential holds its row until the commit, so two saves at once count one after the other."""
+    refused = too_many_activities(live_activity_count(session, credential_id))
+    if refused:
+        session.rollback()
+        raise TooManyActivities(refused)
 
 
 def _record_gone(session: Session, pairs: list[tuple[Activity, HeldCredential]],

@@ -38,6 +38,9 @@ def restore(activity_id: int):
     except Conflict:
         flash(changed_meanwhile("activity") + " Look at it and try again.", "error")
         return redirect(url_for("trash.index"))
+    except services.TooManyActivities as full:
+        flash(str(full), "error")
+        return redirect(url_for("trash.index"))
     flash(f"“{activity.title}” is back and counts again.", "success")
     return redirect(url_for("activities.show", activity_id=activity.id))
 

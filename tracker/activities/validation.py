@@ -35,6 +35,19 @@ MARGIN_YEARS = 1
 def latest_day(ruleset: RuleSet, today: date) -> date:
     """The last day Recert keeps for anything under `ruleset` (see EARLIEST_DAY)."""
     return add_years(today, 2 * ruleset.cycle_years + MARGIN_YEARS)
+# The most live activities a credential holds: more than one a day for a five-year cycle, and
+# a bound on the work of every page, report and export of it (its pages read them all).
+MAX_ACTIVITIES = 5_000
+
+
+def too_many_activities(count: int) -> str | None:
+    """Why a credential cannot hold `count` live activities; None when it can."""
+    if count <= MAX_ACTIVITIES:
+        return None
+    return (f"A credential can hold at most {MAX_ACTIVITIES:,} activities, and this would make "
+            f"{count:,}. Move ones you no longer need to the trash to make room.")
+
+
 NO_END = "Enter the end date, or say you still work there (“Still employed”)."
 TOO_BIG = "Enter a number smaller than 100,000,000."
 

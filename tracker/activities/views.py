@@ -102,6 +102,8 @@ def new(credential_id: int):
             )
         except services.SaveFailed:
             _save_failed(form)
+        except services.TooManyActivities as full:
+            form.form_errors.append(str(full))
         else:
             flash(f"“{activity.title}” is saved.", "success")
             return redirect(url_for("activities.show", activity_id=activity.id))

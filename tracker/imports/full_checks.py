@@ -108,6 +108,10 @@ def _credential(number: int, item: dict, today: date, now: datetime,
         found += _timestamp_problems(_activity_name(activity), activity,
                                      ("created_at", "updated_at", "deleted_at"), now)
     found += _same_ids(name, item["activities"])
+    full = validation.too_many_activities(
+        sum(1 for activity in item["activities"] if not activity.get("deleted_at")))
+    if full:
+        found.append(f"{name}: {full}")
     return found, cycles[-1][1] if cycles else current, rulesets
 
 

@@ -162,6 +162,9 @@ def preview(session: Session, credential: HeldCredential, cycle: Cycle, ruleset:
         .order_by(Activity.id)
     ))
     _mark_duplicates(rows, existing)
+    full = validation.too_many_activities(len(existing) + len(Preview(rows).new_rows))
+    if full:
+        return Preview(file_problem=full)
     if points:
         with_files = set(session.exec(
             select(Evidence.activity_id).join(Activity).where(
@@ -213,7 +216,12 @@ def commit(session: Session, user: User, credential: HeldCredential, result: Pre
         # this UPDATE locks its row until the commit, so a second confirm waits here, then
         # finds the first one's rows below.
         mark_activities_changed(session, {credential.id})
-        _mark_duplicates(result.rows, _logged_keys(session, credential))
+        logged = _logged_keys(session, credential)
+        _mark_duplicates(result.rows, logged)
+        full = validation.too_many_activities(len(logged) + len(result.new_rows))
+        if full:
+            session.rollback()
+            raise ImportFailed(full)
         added = _insert(session, user, credential, result.new_rows)
         if added:
             session.commit()
