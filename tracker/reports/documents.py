@@ -1,17 +1,15 @@
-"""The recertification report: one template for the HTML page and the PDF, and the CSV.
+"""The recertification report: the HTML page, the PDF (tracker/reports/pdf.py), and the CSV.
 
 Every figure comes from the engine through the credential's ledger; nothing is recomputed.
 """
 
 import csv
 import io
-import mimetypes
 import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from anyascii import anyascii
 from flask import current_app, render_template
@@ -23,6 +21,7 @@ from tracker.dashboard.chart import Chart, build_chart
 from tracker.display import FLAG_LABELS, points
 from tracker.ledger import Ledger, WithLedger
 from tracker.models import Cycle, HeldCredential, User
+from tracker.reports import pdf
 from tracker.rules.insights import ModuleCoverage, competency_coverage
 
 CSV_COLUMNS = [
@@ -98,36 +97,8 @@ def render_html(report: Report, *, for_pdf: bool = False, standalone: bool = Fal
 
 
 def render_pdf(report: Report) -> bytes:
-    # Imported here: loading WeasyPrint (and Pango) takes a moment, and only PDFs need it.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    static_url = current_app.static_url_path + "/"
-    folder = Path(current_app.static_folder).resolve()
-
-    class StaticFilesOnly(URLFetcher):
-        """The app's own static files, read from disk; nothing from any network."""
-
-        def fetch(self, url, headers=None):
-            path = urlsplit(url).path
-            target = (folder / path.removeprefix(static_url)).resolve()
-            if not path.startswith(static_url) or folder not in target.parents:
-                raise ValueError(f"the report may only use the app's own files, not {url}")
-            mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": mimetype})
-
-    def add_xmp(document, pdf):
-        # WeasyPrint writes XMP metadata only for PDF/A, /UA and /X, which the report does not
-        # claim to be; PDF 2.0 deprecates the info dictionary for it and archiving tools read
-        # it. It holds the head's title, author, generator and dcterms dates, so it is the same
-        # on each render. Uncompressed (as PDF/A-1 requires), for tools that scan the file.
-        document.metadata.include_in_pdf(pdf, "", None, None, compress=False)
-
-    html = render_html(report, for_pdf=True)
-    # pdf_identifier=True: a file ID computed from the content, so it too stays the same.
-    return HTML(string=html, base_url="http://recert.invalid/",
-                url_fetcher=StaticFilesOnly(fail_on_errors=True)).write_pdf(
-                    finisher=add_xmp, pdf_identifier=True)
+    """The report as PDF (Typst, in a child process: see tracker/reports/pdf.py)."""
+    return pdf.render(report)
 
 
 def safe_part(text: str, limit: int = 40) -> str:
