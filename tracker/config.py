@@ -26,6 +26,9 @@ DEFAULT_MAIL_FROM = "Recert <recert@localhost>"
 # Requests that change something (POST, PUT, PATCH, DELETE), and files uploaded.
 DEFAULT_WRITE_RATE_LIMIT = "60 per minute; 300 per hour"
 DEFAULT_UPLOAD_RATE_LIMIT = "20 per minute; 100 per hour"
+# The files that take seconds to make (report PDF, audit packet, full export), per person,
+# web and API together (tracker.extensions.heavy_download).
+DEFAULT_DOWNLOAD_RATE_LIMIT = "10 per minute; 60 per hour"
 # Requests to the JSON API, per person: all their tokens share it (tracker.api.blueprint).
 DEFAULT_API_RATE_LIMIT = "120 per minute"
 
@@ -122,6 +125,7 @@ def from_environment(instance_path: Path) -> dict:
         "WRITE_RATE_LIMIT": DEFAULT_WRITE_RATE_LIMIT,
         "UPLOAD_RATE_LIMIT": DEFAULT_UPLOAD_RATE_LIMIT,
         "API_RATE_LIMIT": api_rate_limit,
+        "DOWNLOAD_RATE_LIMIT": DEFAULT_DOWNLOAD_RATE_LIMIT,
         # Per file; a request may carry an activity's five files and its form.
         "MAX_UPLOAD_BYTES": int(max_upload_mb) * 1024 * 1024,
         "MAX_CONTENT_LENGTH": (MAX_FILES_PER_ACTIVITY * int(max_upload_mb) + 1) * 1024 * 1024,

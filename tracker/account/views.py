@@ -13,6 +13,7 @@ from tracker.auth.registration import link_problem
 from tracker.auth.services import EmailTaken, normalize_email
 from tracker.clock import today
 from tracker.db import get_session
+from tracker.extensions import heavy_download
 from tracker.models import utcnow
 from tracker.reports import downloads
 from tracker.web import ConfirmForm, log_in
@@ -46,6 +47,7 @@ def log():
 
 
 @bp.get("/export.json")
+@heavy_download
 def export():
     """Everything the person has, as one JSON document (see tracker/reports/export.schema.json)."""
     return downloads.export(get_session(), current_user, today())

@@ -18,6 +18,7 @@ from tracker.api.owned import own_credential
 from tracker.api.problems import ApiProblem
 from tracker.clock import today
 from tracker.db import get_session
+from tracker.extensions import heavy_download
 from tracker.reports import documents, downloads, export
 
 
@@ -47,6 +48,7 @@ def _report(credential_id: int, cycle_id: int | None) -> documents.Report:
 @bp.get(f"/credentials/<{ID}:credential_id>/report.pdf", tags=[REPORTS],
         responses={200: file_response("The recertification report.", "application/pdf"),
                    **NOT_FOUND})
+@heavy_download
 def report_pdf(path: CredentialPath, query: ReportQuery):
     """The recertification report of the current cycle (or of `cycle_id`), as a PDF."""
     return labelled_as_asked(downloads.pdf(_report(path.credential_id, query.cycle_id)))
@@ -63,6 +65,7 @@ def report_csv(path: CredentialPath, query: ReportQuery):
 @bp.get(f"/credentials/<{ID}:credential_id>/packet.zip", tags=[REPORTS],
         responses={200: file_response("The report, the CSV, every proof file and a manifest.",
                                       "application/zip"), **NOT_FOUND})
+@heavy_download
 def report_packet(path: CredentialPath, query: ReportQuery):
     """The audit packet: report.pdf, activities.csv, the proof files and manifest.json."""
     return labelled_as_asked(
@@ -74,6 +77,7 @@ def report_packet(path: CredentialPath, query: ReportQuery):
                                         "tracker/reports/export.schema.json.",
                          "content": {"application/json": {"schema": {
                              "$ref": "#/components/schemas/Export"}}}}})
+@heavy_download
 def export_json():
     """All your data as one JSON document, as Account → Download all my data gives it."""
     return downloads.export(get_session(), api_user(), today())

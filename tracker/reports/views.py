@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from tracker.clock import today
 from tracker.db import get_session
+from tracker.extensions import heavy_download
 from tracker.reports import documents, downloads
 from tracker.web import own_credential_or_404
 
@@ -36,23 +37,27 @@ def _report(credential_id: int, cycle_id: int | None) -> documents.Report:
     return report
 
 
-# The report's page and files (endpoint: address, what makes it from the report), each at
-# /<address> for the current cycle and at /cycles/<id>/<address> for any other.
+# The report's page and files (endpoint: address, what makes it from the report, whether it
+# spends the person's budget of heavy downloads), each at /<address> for the current cycle and
+# at /cycles/<id>/<address> for any other.
 REPORT_VIEWS = {
-    "page": ("report", documents.render_html),
-    "pdf": ("report.pdf", downloads.pdf),
-    "csv": ("activities.csv", downloads.csv),
-    "packet": ("packet.zip", lambda report: downloads.packet(get_session(), report)),
+    "page": ("report", documents.render_html, False),
+    "pdf": ("report.pdf", downloads.pdf, True),
+    "csv": ("activities.csv", downloads.csv, False),
+    "packet": ("packet.zip", lambda report: downloads.packet(get_session(), report), True),
 }
 
 
-def _add_report_view(endpoint: str, address: str, make) -> None:
+def _add_report_view(endpoint: str, address: str, make, heavy: bool) -> None:
     def view(credential_id: int, cycle_id: int | None = None):
         return make(_report(credential_id, cycle_id))
 
+    view.__qualname__ = f"report_{endpoint}"  # Flask-Limiter tells decorated views apart by it
+    if heavy:
+        view = heavy_download(view)
     bp.add_url_rule(f"/{address}", endpoint, view)
     bp.add_url_rule(f"/cycles/<int:cycle_id>/{address}", endpoint, view)
 
 
-for endpoint, (address, make) in REPORT_VIEWS.items():
-    _add_report_view(endpoint, address, make)
+for endpoint, (address, make, heavy) in REPORT_VIEWS.items():
+    _add_report_view(endpoint, address, make, heavy)
