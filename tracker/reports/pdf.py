@@ -28,7 +28,9 @@ from tracker.display import flag_label, points, quantity_text, status_word, when
 TEMPLATE = Path("reports") / "report.typ"
 # A child renders this many reports, then a fresh one takes its place (see the docstring).
 RENDERS_PER_PROCESS = 10
-PROCESSES = 1  # a web worker serves one request at a time; more renders wait their turn
+# As many as a web worker makes heavy downloads at once (tracker.reports.downloads); the pool
+# starts them only when needed.
+PROCESSES = 2
 # The font files the report uses (Debian's fonts-dejavu-core, fonts-noto-cjk, fonts-noto-core).
 # Named one by one: Typst reads every font in a folder it is given, and the Noto folder holds
 # hundreds (140 ms a render). Where a file is missing, Typst falls back to the system's fonts.
@@ -138,6 +140,8 @@ def _activity(ruleset, activity, result, files) -> dict:
 def render(report, *, tagged: bool = True) -> bytes:
     """The report's PDF. `tagged` adds the structure screen readers follow (headings, tables)."""
     template = Path(current_app.root_path, current_app.template_folder, TEMPLATE).resolve()
+    if not template.is_file():
+        raise PdfError(f"The report's PDF template is missing: {template}")
     day = report.generated_on
     options = {
         "sys_inputs": {"data": json.dumps(report_data(report), ensure_ascii=False)},
@@ -161,7 +165,7 @@ def render(report, *, tagged: bool = True) -> bytes:
             _discard(pool)
             if attempt == 2:
                 raise PdfError("The PDF renderer stopped before the report was done.") from error
-        except TypstError as error:
+        except (TypstError, OSError, ValueError) as error:  # the template's or its input's
             raise PdfError(f"The report's PDF could not be typeset: {error}") from error
     raise AssertionError("unreachable")
 
