@@ -15,25 +15,77 @@ or a re-imported export brings back old ids and dates, and a counter starting ag
 keys of another state. A stale entry is therefore never found, it only ages out of the cache.
 
 Each server process keeps its own cache; the revision, read from the shared database with the
-credential, keeps every process right.
+credential, keeps every process right. It is bounded by memory (RECERT_LEDGER_CACHE_MB), each
+ledger counted by an estimate of its bytes, so a few large accounts cannot push each other out.
+
+The first view after a change reads and evaluates everything again, so that read is made
+cheap (issue 16, measured in process at 5,000 activities on SQLite, interleaved runs): Core
+statements on the session's connection rather than `session.execute`, which sent every row
+through the ORM's loading machinery (69 ms against 43); each row kept as one namedtuple that is
+also the engine's input (building 5,000 frozen ActivityInput dataclasses took 24-28 ms, the
+namedtuples 3); and the three timestamps no page shows kept as the driver gives them and
+converted by the dialect's own processor only when read (SQLite's datetime parsing was 25-30
+ms of the 43). Together the 5,000-activity home page's first view went from 124 to about 80
+ms on a busy machine. The rest is the engine (about 20 ms) and the garbage collector: each
+evaluation leaves some nine tracked objects per activity (row, result, files, the list's rows)
+that survive into the oldest generation, and CPython runs a full collection whenever those
+reach a quarter of it, walking every cached ledger; see bench/suite_profile.py. Storing each
+cycle's evaluation on write was not chosen: the engine must stay the one source of figures.
 """
 
 import secrets
+from collections import namedtuple
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from threading import Lock
 
 from cachetools import LRUCache
-from sqlalchemy import event, update
+from flask import current_app, has_app_context
+from sqlalchemy import Dialect, event, type_coerce, update
 from sqlalchemy.orm import Session, attributes
+from sqlalchemy.types import NullType
 from sqlmodel import select
 
 from tracker.models import Activity, Cycle, CycleStatus, Evidence, HeldCredential
 from tracker.rules import engine
 from tracker.rules.catalog import RuleSet
 from tracker.served_rulesets import ruleset_of
+
+ACTIVITIES = Activity.__table__
+
+# Columns read as the driver gives them and converted only when asked for: pages never show
+# them, and converting three timestamps took most of the time of reading a row from SQLite.
+LAZY_COLUMNS = ("created_at", "updated_at", "deleted_at")
+
+
+def _lazy(index: int) -> property:
+    return property(lambda row: row._convert[index](row[index]),
+                    doc="converted by the dialect's own result processor on each access")
+
+
+@cache
+def _row_type(dialect: Dialect) -> type:
+    """An activity as pages read it: every column, as a plain immutable tuple with attribute
+    access like the model, plus the two facts the engine asks of its inputs (`has_evidence`,
+    and `order`, the creation order, which is the id), so that the row itself is the engine's
+    input. LAZY_COLUMNS hold the driver's value and convert it on access."""
+    names = [*ACTIVITIES.columns.keys(), "has_evidence", "order"]
+    base = namedtuple("ActivityFields", [f"raw_{n}" if n in LAZY_COLUMNS else n for n in names])
+    convert = {}
+    for name in LAZY_COLUMNS:
+        processor = ACTIVITIES.c[name].type.dialect_impl(dialect).result_processor(dialect, None)
+        convert[names.index(name)] = processor or (lambda value: value)
+    members = {"__slots__": (), "_convert": convert,
+               **{name: _lazy(names.index(name)) for name in LAZY_COLUMNS}}
+    return type("ActivityRow", (base,), members)
+
+
+def _read_columns():
+    return [type_coerce(c, NullType()).label(c.name) if c.name in LAZY_COLUMNS else c
+            for c in ACTIVITIES.columns]
+
 
 # Everything about a file but its bytes: what lists and pages need.
 EVIDENCE_FACTS = (
@@ -109,22 +161,26 @@ def _ledgers(session: Session, cycles: list[tuple[HeldCredential, Cycle]],
            if ledger is None]
     if not ids:
         return ledgers
-    live = (Activity.held_credential_id.in_(ids), Activity.deleted_at.is_(None))
-    activities: dict[int, list] = {credential_id: [] for credential_id in ids}
-    for row in session.execute(
-        select(*Activity.__table__.columns).where(*live).order_by(Activity.id)
-    ):
-        activities[row.held_credential_id].append(row)
+    # Core statements on the session's connection: no ORM loading machinery per row.
+    connection = session.connection()
+    live = (ACTIVITIES.c.held_credential_id.in_(ids), ACTIVITIES.c.deleted_at.is_(None))
     files: dict[int, list] = {}
-    for item in session.execute(
-        select(*EVIDENCE_FACTS).join(Activity).where(*live).order_by(Evidence.id)
+    for item in connection.execute(
+        select(*EVIDENCE_FACTS).join(ACTIVITIES).where(*live).order_by(Evidence.id)
     ):
         files.setdefault(item.activity_id, []).append(item)
+    activities: dict[int, list] = {credential_id: [] for credential_id in ids}
+    make = _row_type(connection.dialect)._make
+    for row in connection.execute(select(*_read_columns()).where(*live)
+                                  .order_by(ACTIVITIES.c.id)).all():
+        activities[row.held_credential_id].append(make((*row, row.id in files, row.id)))
     for index, (credential, cycle, ruleset) in enumerate(held):
         if ledgers[index] is not None:
             continue
-        ledgers[index] = evaluated(ruleset, engine_cycle(credential, cycle),
-                                   tuple(activities[credential.id]), files, today)
+        rows = tuple(activities[credential.id])
+        progress = engine.evaluate(ruleset, engine_cycle(credential, cycle), rows, today)
+        ledgers[index] = Ledger(ruleset, progress, rows,
+                                {a.id: files[a.id] for a in rows if a.has_evidence})
         _keep(keys[index], ledgers[index])
     return ledgers
 
@@ -162,11 +218,37 @@ def engine_cycle(credential: HeldCredential, cycle: Cycle) -> engine.Cycle:
 
 
 # One entry per credential and cycle, holding its latest key: a change replaces the entry
-# rather than leaving a dead copy behind. Sized by activities (a ledger of 5,000 with its
-# sorted lists takes about 10 MB): at most about 100 MB a process.
-_evaluated: LRUCache = LRUCache(maxsize=50_000,
-                                getsizeof=lambda entry: len(entry[1].activities) + 1)
+# rather than leaving a dead copy behind. Bounded by memory (RECERT_LEDGER_CACHE_MB, read from
+# the app's LEDGER_CACHE_BYTES), each entry sized by an estimate measured with tracemalloc
+# (bench/suite_profile.py --memory): a 5,000-activity ledger with what pages work out from it
+# (results by id, the list's rows in one order, coverage, chart) took 7.2 MB, 1,450 bytes an
+# activity, the same at 20,000; 1,600 a little above for files and a second sort order.
+BYTES_PER_ACTIVITY = 1_600
+BYTES_PER_LEDGER = 20_000
+DEFAULT_CACHE_BYTES = 128 * 1024 * 1024
+
+
+def ledger_bytes(activities: int) -> int:
+    """The estimated memory of a cached ledger of this many activities."""
+    return BYTES_PER_LEDGER + BYTES_PER_ACTIVITY * activities
+
+
+def _entry_bytes(entry: tuple) -> int:
+    return ledger_bytes(len(entry[1].activities))
+
+
+_evaluated: LRUCache = LRUCache(maxsize=DEFAULT_CACHE_BYTES, getsizeof=_entry_bytes)
 _lock = Lock()  # gthread workers share the cache between threads
+
+
+def _cache() -> LRUCache:
+    """The process's cache, sized by the app's setting (a new, empty one when it changes)."""
+    global _evaluated
+    limit = (current_app.config.get("LEDGER_CACHE_BYTES", DEFAULT_CACHE_BYTES)
+             if has_app_context() else DEFAULT_CACHE_BYTES)
+    if _evaluated.maxsize != limit:
+        _evaluated = LRUCache(maxsize=limit, getsizeof=_entry_bytes)
+    return _evaluated
 
 
 def _key_of(credential: HeldCredential, cycle: Cycle, ruleset: RuleSet, today: date) -> tuple:
@@ -178,13 +260,15 @@ def _key_of(credential: HeldCredential, cycle: Cycle, ruleset: RuleSet, today: d
 
 def _cached(key: tuple) -> Ledger | None:
     with _lock:
-        stored_key, ledger = _evaluated.get(_slot(key), (None, None))
+        stored_key, ledger = _cache().get(_slot(key), (None, None))
     return ledger if stored_key == key else None
 
 
 def _keep(key: tuple, ledger: Ledger) -> None:
     with _lock:
-        _evaluated[_slot(key)] = (key, ledger)
+        cache = _cache()
+        if _entry_bytes((key, ledger)) <= cache.maxsize:  # else LRUCache would raise
+            cache[_slot(key)] = (key, ledger)
 
 
 def _slot(key: tuple) -> Hashable:

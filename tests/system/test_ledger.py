@@ -4,15 +4,24 @@ change is seen on the next view."""
 
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from sqlalchemy import insert
 from sqlmodel import select
 
-from tests.helpers import counted_statements, hidden_input, log_activity, pdf_bytes, submit
+from tests.helpers import (
+    counted_statements,
+    hidden_input,
+    log_activity,
+    pdf_bytes,
+    submit,
+)
+from tracker.credentials.services import add_credential
 from tracker.db import get_session
-from tracker.ledger import ledger_of
-from tracker.models import Activity, Evidence, HeldCredential
+from tracker.ledger import ledger_bytes, ledger_of
+from tracker.models import Activity, Evidence, HeldCredential, User
+from tracker.rules.catalog import load_catalog
 
 TODAY = date(2026, 11, 24)
 
@@ -104,3 +113,62 @@ def test_changing_the_modules_held_changes_the_status(app, user_client, cpt):
         credential.modules.pop()
         session.commit()
     assert "Recertification is not required" in user_client.get(f"/credentials/{cpt}").text
+
+
+def people_of(app, people: int, count: int) -> list[int]:
+    """People each with a CPT credential of `count` activities (one with a file in three),
+    inserted in one statement each: quick."""
+    ruleset = load_catalog().get("mssc-cpt")
+    modules = dict.fromkeys(("safety", "quality", "production", "maintenance"))
+    credential_ids = []
+    with app.app_context():
+        session = get_session()
+        for number in range(people):
+            user = User(email=f"person{number}@example.com", display_name=f"Person {number}",
+                        password_hash="x")
+            session.add(user)
+            session.commit()
+            credential = add_credential(session, user, ruleset, date(2022, 3, 15), "", modules)
+            credential_ids.append(credential.id)
+            session.execute(insert(Activity.__table__), [
+                {"user_id": user.id, "held_credential_id": credential.id,
+                 "category": "CE-TRAINING", "title": f"Course {n}", "provider": "Acme",
+                 "quantity": Decimal("1.5"), "completed_on": date(2022, 4, 1 + n % 28),
+                 "description": "", "tags": [], "version": 1,
+                 "created_at": datetime(2024, 1, 1, tzinfo=UTC),
+                 "updated_at": datetime(2024, 1, 1, tzinfo=UTC)}
+                for n in range(count)])
+        session.commit()
+    return credential_ids
+
+
+def views(app, credential_ids: list[int]) -> list[int]:
+    """Each credential's ledger seen once, as a page would: how many statements read its
+    activities."""
+    reads = []
+    for credential_id in credential_ids:
+        with app.app_context():
+            session = get_session()
+            credential = session.get(HeldCredential, credential_id)
+            credential.current_cycle, credential.module_codes  # noqa: B018 (loaded first)
+            with counted_statements(app) as statements:
+                ledger_of(session, credential, TODAY)
+            reads.append(len([s for s in statements if "FROM activities" in s]))
+    return reads
+
+
+def test_eleven_large_accounts_all_stay_cached(app):
+    """The cache is bounded by memory (RECERT_LEDGER_CACHE_MB), not by a count of activities
+    that ten accounts of 5,000 used to exceed: at the default, eleven stay warm together."""
+    assert app.config["LEDGER_CACHE_BYTES"] >= 11 * ledger_bytes(5_000)
+    credential_ids = people_of(app, 11, 5_000)
+    assert views(app, credential_ids) == [1] * 11  # each read once
+    assert views(app, credential_ids) == [0] * 11  # then every second view is warm
+
+
+def test_the_least_recently_seen_ledger_leaves_a_full_cache(app):
+    credential_ids = people_of(app, 4, 10)
+    app.config["LEDGER_CACHE_BYTES"] = 3 * ledger_bytes(10)  # three fit
+    assert views(app, credential_ids) == [1] * 4
+    assert views(app, credential_ids[1:]) == [0] * 3
+    assert views(app, credential_ids[:1]) == [1]  # the least recently seen went
