@@ -23,6 +23,9 @@ LARGEST_ACCOUNT_ACTIVITIES = 25_000
 EXPORT_BYTES_PER_ACTIVITY = 2_000
 DEFAULT_MAX_IMPORT_MB = LARGEST_ACCOUNT_ACTIVITIES * EXPORT_BYTES_PER_ACTIVITY // 1_000_000
 DEFAULT_MAIL_FROM = "Recert <recert@localhost>"
+# Memory each server process may give evaluated ledgers (tracker.ledger): a 5,000-activity
+# ledger takes about 8 MB, so 128 MB keeps fifteen such accounts warm.
+DEFAULT_LEDGER_CACHE_MB = 128
 # Requests that change something (POST, PUT, PATCH, DELETE), and files uploaded.
 DEFAULT_WRITE_RATE_LIMIT = "60 per minute; 300 per hour"
 DEFAULT_UPLOAD_RATE_LIMIT = "20 per minute; 100 per hour"
@@ -97,6 +100,10 @@ def from_environment(instance_path: Path) -> dict:
     if not max_import_mb.isdigit() or int(max_import_mb) < 1:
         raise ConfigError(f"RECERT_MAX_IMPORT_MB must be a whole number of megabytes, not "
                           f"{max_import_mb!r}.")
+    ledger_cache_mb = os.environ.get("RECERT_LEDGER_CACHE_MB", str(DEFAULT_LEDGER_CACHE_MB))
+    if not ledger_cache_mb.isdigit() or int(ledger_cache_mb) < 1:
+        raise ConfigError(f"RECERT_LEDGER_CACHE_MB must be a whole number of megabytes, not "
+                          f"{ledger_cache_mb!r}.")
     api_rate_limit = os.environ.get("RECERT_API_RATE_LIMIT") or DEFAULT_API_RATE_LIMIT
     try:
         parse_many(api_rate_limit)
@@ -132,6 +139,8 @@ def from_environment(instance_path: Path) -> dict:
         # A full export imported on /account/import: its own limit, never below an upload's
         # (tracker.imports.views raises MAX_CONTENT_LENGTH for that page alone).
         "MAX_IMPORT_BYTES": max(int(max_import_mb), int(max_upload_mb)) * 1024 * 1024,
+        # Per process, for evaluated ledgers kept between requests (tracker.ledger).
+        "LEDGER_CACHE_BYTES": int(ledger_cache_mb) * 1024 * 1024,
         # A form's CSRF token lives as long as the session, so a long form is not lost.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
