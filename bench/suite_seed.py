@@ -49,7 +49,8 @@ def seed(url: str, people: list[Person]) -> None:
     modules = dict.fromkeys(("safety", "quality", "production", "maintenance"))
     with app.app_context(), Session(app.extensions["recert_engine"]) as session:
         for person in people:
-            user = register_user(session, person.email, "Bench User", PASSWORD)
+            user = register_user(session, person.email, "Bench User", PASSWORD,
+                                 may_log_in_unverified=True)
             credential = add_credential(session, user, ruleset, CERTIFIED_ON, "", modules)
             person.credential_id = credential.id
             rows = []
