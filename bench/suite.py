@@ -42,11 +42,29 @@ RESULTS = BENCH_DIR / "results.json"
 def check_targets(rows: list[dict], load: dict | None, activities: int) -> list[str]:
     verdicts = []
     for row in rows:
-        if (row["page"].startswith(("dashboard", "activity list"))
-                and f"{activities:,} activities" in row["page"]):
+        if not row["page"].startswith(("home", "dashboard", "activity list")):
+            continue
+        if "first view after a change" in row["page"]:
+            if f" {activities:,} activities" in row["page"]:
+                ok = row["median_ms"] <= 30
+                verdicts.append(f"{row['page']}: {row['median_ms']} ms (target at most 30 ms):"
+                                f" {'met' if ok else 'MISSED'}")
+        elif f" {activities:,} activities" in row["page"]:
             ok = row["ratio_to_floor"] <= 2
             verdicts.append(f"{row['page']}: {row['ratio_to_floor']}x the floor "
                             f"(target at most 2x): {'met' if ok else 'MISSED'}")
+    firsts = {row["page"].split(", ")[0]: [] for row in rows}
+    for row in rows:
+        if "first view after a change" in row["page"]:
+            size = int(row["page"].split(", ")[1].split()[0].replace(",", ""))
+            firsts[row["page"].split(", ")[0]].append((size, row["median_ms"]))
+    for page, points in firsts.items():
+        if len(points) >= 2:
+            (small, small_ms), (large, large_ms) = sorted(points)[-2:]
+            growth = (large_ms / small_ms) / (large / small)
+            verdicts.append(f"{page}, first view after a change, {small:,} to {large:,}: "
+                            f"{growth:.2f} of linear growth (target at most 1): "
+                            f"{'met' if growth <= 1 else 'MISSED'}")
     if load:
         for key in ("closed_loop", "paced"):
             if not load[key]:
@@ -66,7 +84,12 @@ def check_targets(rows: list[dict], load: dict | None, activities: int) -> list[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--activities", type=int, default=5000)
+    parser.add_argument("--activities", type=int, default=5000, help="the load run's person")
+    parser.add_argument("--sizes", default="1000,5000,20000",
+                        help="people whose home, dashboard and list are timed, warm and as "
+                             "first seen after a change")
+    parser.add_argument("--change-runs", type=int, default=15,
+                        help="timed first views after a change per page")
     parser.add_argument("--small", type=int, default=10, help="the comparison person's")
     parser.add_argument("--report-activities", type=int, default=500)
     parser.add_argument("--import-rows", type=int, default=10_000)
@@ -89,7 +112,10 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
 
-    people = {"big": Person("big@example.com", args.activities),
+    sizes = [int(n) for n in args.sizes.split(",") if n]
+    people = {f"size-{n}": Person(f"size-{n}@example.com", n) for n in sizes}
+    people |= {"big": people.get(f"size-{args.activities}")
+               or Person("big@example.com", args.activities),
               "small": Person("small@example.com", args.small),
               "report": Person("report@example.com", args.report_activities)}
     load_at_start = [round(n, 2) for n in os.getloadavg()]  # others' work skews the figures
@@ -97,9 +123,10 @@ def main() -> None:
         folder = Path(name)
         with database(args.postgres, folder) as (kind, url):
             started = time.perf_counter()
-            seed(url, list(people.values()))
-            print(f"suite: {kind}, seeded {args.activities:,} + {args.small} + "
-                  f"{args.report_activities} activities in {time.perf_counter() - started:.0f} s "
+            seed(url, list({id(p): p for p in people.values()}.values()))
+            print(f"suite: {kind}, seeded {' + '.join(f'{n:,}' for n in sizes)} + "
+                  f"{args.small} + {args.report_activities} activities in "
+                  f"{time.perf_counter() - started:.0f} s "
                   f"(seed {SEED}, today {TODAY}); {os.cpu_count()} CPUs, Python "
                   f"{platform.python_version()}, load average {load_at_start[0]}", flush=True)
             env = server_env(folder, url)
@@ -107,7 +134,7 @@ def main() -> None:
             print(f"  {'page':58} {'median':>9} {'p99':>9} {'vs floor':>9} {'runs':>5}")
             with gunicorn(env, folder, 1, "sync") as server:
                 rows = latency_table(server.port, people, args.runs, args.heavy_runs,
-                                     args.import_rows, url)
+                                     args.import_rows, url, args.change_runs)
                 latency_rss = server.worker_rss_mb()
             print(f"  worker memory after these requests: {latency_rss} MB")
             load = None

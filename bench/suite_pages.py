@@ -52,7 +52,8 @@ def time_page(port: int, page: Page) -> dict:
 
 
 @contextmanager
-def revision_bumper(url: str, credential_id: int) -> Iterator[Callable[[], None] | None]:
+def revision_bumper(url: str, credential_id: int | None = None
+                    ) -> Iterator[Callable[..., None] | None]:
     """What the app does to a credential when one of its activities changes (raise its
     activities_revision, which cached ledgers are keyed on), when the schema has it: so a page
     can be timed as it is first seen after a change. None when there is no such column."""
@@ -63,32 +64,40 @@ def revision_bumper(url: str, credential_id: int) -> Iterator[Callable[[], None]
             yield None
             return
 
-        def bump() -> None:
+        def bump(of: int | None = credential_id) -> None:
             with engine.begin() as connection:
                 connection.execute(text("UPDATE held_credentials SET activities_revision = "
                                         "activities_revision + 1 WHERE id = :id"),
-                                   {"id": credential_id})
+                                   {"id": of})
         yield bump
     finally:
         engine.dispose()
 
 
 def latency_table(port: int, people: dict[str, Person], runs: int, heavy_runs: int,
-                  import_rows: int, url: str) -> list[dict]:
-    with revision_bumper(url, people["big"].credential_id) as bump:
-        return time_pages(port, people, runs, heavy_runs, import_rows, bump)
+                  import_rows: int, url: str, change_runs: int) -> list[dict]:
+    with revision_bumper(url) as bump:
+        return time_pages(port, people, runs, heavy_runs, import_rows, bump, change_runs)
+
+
+def sized(people: dict[str, Person]) -> list[tuple[str, Person]]:
+    """The people whose pages are timed at their size: "small" and every "size-N"."""
+    return sorted(((key, person) for key, person in people.items()
+                   if key == "small" or key.startswith("size-")),
+                  key=lambda item: item[1].activities)
 
 
 def time_pages(port: int, people: dict[str, Person], runs: int, heavy_runs: int,
-               import_rows: int, bump: Callable[[], None] | None) -> list[dict]:
-    big, small, report = people["big"], people["small"], people["report"]
+               import_rows: int, bump: Callable[..., None] | None,
+               change_runs: int) -> list[dict]:
+    report = people["report"]
     browsers = {}
     for key, person in people.items():
         browsers[key] = Browser(port)
         browsers[key].log_in(person.email)
     pages = [Page("floor: base template, no database (anonymous)", FLOOR_PATH, None, runs),
              Page("floor, logged in (loads the user)", FLOOR_PATH, browsers["small"], runs)]
-    for key, person in (("big", big), ("small", small)):
+    for key, person in sized(people):
         label = f"{person.activities:,} activities"
         credential = f"/credentials/{person.credential_id}"
         pages += [Page(f"home page, {label}", "/", browsers[key], runs),
@@ -102,11 +111,20 @@ def time_pages(port: int, people: dict[str, Person], runs: int, heavy_runs: int,
                    f"{credential}/import/preview", browsers["report"], heavy_runs, warmups=1,
                    upload=(f"{credential}/import", csv_of(import_rows)))]
     if bump:  # last: each one leaves a new ledger in the worker's cache (see the memory line)
-        label, credential = f"{big.activities:,} activities", f"/credentials/{big.credential_id}"
-        pages += [Page(f"dashboard, {label}, first view after a change", credential,
-                       browsers["big"], runs, before=bump),
-                  Page(f"activity list, {label}, first view after a change",
-                       f"{credential}/activities", browsers["big"], runs, before=bump)]
+        for key, person in sized(people):
+            if key == "small":
+                continue
+            label = f"{person.activities:,} activities, first view after a change"
+            credential = f"/credentials/{person.credential_id}"
+
+            def before(of: int = person.credential_id) -> None:
+                bump(of)
+            pages += [Page(f"home page, {label}", "/", browsers[key], change_runs,
+                           before=before),
+                      Page(f"dashboard (credential page), {label}", credential, browsers[key],
+                           change_runs, before=before),
+                      Page(f"activity list, {label}", f"{credential}/activities",
+                           browsers[key], change_runs, before=before)]
     rows = []
     for page in pages:
         row = time_page(port, page)
