@@ -85,12 +85,12 @@ def file_stem(report: Report) -> str:
             f"-to-{report.cycle.ends_on.isoformat()}")
 
 
-def render_html(report: Report, *, for_pdf: bool = False, standalone: bool = False) -> str:
+def render_html(report: Report, *, standalone: bool = False) -> str:
     """The report page; `standalone` carries its stylesheet inside, for a file on its own."""
     stylesheet = ""
     if standalone:
         stylesheet = (Path(current_app.static_folder) / "report.css").read_text()
-    return render_template("reports/report.html", report=report, for_pdf=for_pdf,
+    return render_template("reports/report.html", report=report,
                            standalone=standalone, stylesheet=stylesheet,
                            progress=report.progress, ruleset=report.ruleset,
                            chart=report.chart)
