@@ -6,8 +6,10 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from datetime import date, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +168,34 @@ def test_a_report_that_cannot_be_typeset_raises_a_clear_error(app, user_client, 
     app.config["PROPAGATE_EXCEPTIONS"] = True
     with pytest.raises(pdf.PdfError, match=r"template is missing: .*missing\.typ"):
         user_client.get(f"/credentials/{cpt}/report.pdf")
+
+
+def alive(pid: int) -> bool:
+    """Running, not ended (an ended process may wait, a zombie, for a parent that reaps it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_a_renderer_ends_with_the_web_worker_that_started_it(tmp_path):
+    # A worker killed at gunicorn's timeout must not leave its child waiting forever.
+    script = tmp_path / "worker.py"
+    script.write_text("import os, time\n"
+                      "from tracker.reports import pdf\n"
+                      "if __name__ == '__main__':\n"
+                      "    print(pdf._pool().submit(os.getpid).result(), flush=True)\n"
+                      "    time.sleep(60)\n")
+    worker = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).parents[2])
+    child = int(worker.stdout.readline())
+    worker.kill()
+    worker.wait()
+    for _ in range(50):
+        if not alive(child):
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the renderer outlived its web worker")

@@ -178,6 +178,17 @@ def _typst_compile():
 
 _lock = threading.Lock()
 _state: dict = {}
+# Run in each child as it starts (exec of this text, so a child imports nothing of the app):
+# it ends the child once the process that started it is gone (gunicorn kills a worker that
+# overruns its timeout), rather than leaving it behind waiting for work that never comes.
+_END_WITH_PARENT = """
+import os, threading, time
+def watch(parent=os.getppid()):
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+"""
 
 
 def _pool() -> ProcessPoolExecutor:
@@ -190,7 +201,8 @@ def _pool() -> ProcessPoolExecutor:
             # spawn: a fresh interpreter, not a copy of the web worker's memory and threads.
             _state["pool"] = ProcessPoolExecutor(
                 max_workers=PROCESSES, max_tasks_per_child=RENDERS_PER_PROCESS,
-                mp_context=multiprocessing.get_context("spawn"))
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=exec, initargs=(_END_WITH_PARENT, {}))
             _state["pid"] = os.getpid()
         return _state["pool"]
 
@@ -219,9 +231,11 @@ _fonts: dict = {}
 
 
 def _font_folder() -> str:
-    """A folder of links to FONT_FILES, made once per process, removed at exit."""
+    """A folder of links to FONT_FILES, made once per process, removed at exit. Typst is given
+    this folder, not the system's, so it reads six font files instead of hundreds."""
     with _lock:
-        if _fonts.get("pid") != os.getpid():
+        # Made again if it went: a long-running server's /tmp may be cleaned under it.
+        if _fonts.get("pid") != os.getpid() or not os.path.isdir(_fonts["folder"]):
             folder = tempfile.mkdtemp(prefix="recert-pdf-fonts-")
             for file in map(Path, FONT_FILES):
                 if file.exists():
