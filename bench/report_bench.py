@@ -30,8 +30,9 @@ from tracker.rules.catalog import load_catalog
 TODAY = date(2026, 11, 24)
 FILE_MB = 10
 # WeasyPrint, which made the PDF before Typst: the same 500-activity report with the code of
-# commit ddae15f (tracker/reports/documents.py), median of 5 runs. It is no longer installed.
-WEASYPRINT_500 = 6.09
+# commit ddae15f (this bench and tracker/reports/documents.py), median of 5 runs, on a quiet
+# machine (6.09 s on a busy one). It is no longer installed.
+WEASYPRINT_500 = 5.07
 WEASYPRINT_MEASURED = "2026-12-06"
 RSS_REPORTS = 100
 
