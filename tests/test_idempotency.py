@@ -3,14 +3,17 @@ carries a one-time submission id."""
 
 import io
 import threading
-from datetime import date
+from datetime import date, timedelta
+
+from sqlmodel import select
 
 from tests.helpers import add_cpt, hidden_inputs, image_bytes, stored
-from tracker.models import Activity, Cycle, Evidence, HeldCredential
+from tracker.db import get_session
+from tracker.models import Activity, Cycle, Evidence, HeldCredential, SavedRequest, utcnow
 
 COURSE = {"category": "CE-TRAINING", "title": "Forklift safety", "provider": "Acme Training",
           "completed_on": "2024-05-01", "quantity": "8"}
-TWICE = "You sent this form twice. It was saved once."
+TWICE = "This was already saved. We did not save it again."
 
 
 def filled(client, url: str, **fields) -> dict:
@@ -72,6 +75,24 @@ def test_an_edit_sent_twice_is_not_a_change_made_meanwhile(app, user_client, cpt
     assert stored(app, Activity)[0].version == activity.version + 1
 
 
+def test_an_old_edit_sent_again_after_another_save_is_refused_not_hidden(app, user_client, cpt):
+    """Back on a form saved earlier, the person sends it again after a change made in
+    another tab: they see both versions, not "already saved"."""
+    new = f"/credentials/{cpt}/activities/new"
+    user_client.post(new, data=filled(user_client, new, **COURSE))
+    [activity] = stored(app, Activity)
+    url = f"/activities/{activity.id}/edit"
+    first_tab = filled(user_client, url, **{**COURSE, "title": "A"})
+    second_tab = filled(user_client, url, **{**COURSE, "title": "B"})
+    assert user_client.post(url, data=first_tab).status_code == 302
+    assert user_client.post(url, data={**second_tab, "version": first_tab["version"]}
+                            ).status_code == 409  # B was typed before A was saved
+    user_client.post(url, data={**second_tab, "version": str(activity.version + 1)})
+    again = user_client.post(url, data=first_tab)
+    assert again.status_code == 409 and "changed meanwhile" in again.text
+    assert [a.title for a in stored(app, Activity)] == ["B"]
+
+
 def test_a_credential_sent_twice_is_added_once(app, user_client):
     url = "/credentials/new/pmi-pmp"
     form = filled(user_client, url, certified_on="2024-01-10")
@@ -111,3 +132,17 @@ def test_a_double_click_sent_at_once_saves_once(app, user_client, cpt):
     assert [a.status_code for a in answers] == [302] * 3
     assert len({a.headers["Location"] for a in answers}) == 1
     assert len(stored(app, Activity)) == 1
+
+
+def test_the_daily_purge_forgets_requests_older_than_a_day(app, user_client, cpt, runner):
+    url = f"/credentials/{cpt}/activities/new"
+    for title in ("Old", "Recent"):
+        user_client.post(url, data=filled(user_client, url, **{**COURSE, "title": title}))
+    with app.app_context():
+        session = get_session()
+        old = session.exec(select(SavedRequest)).first()
+        old.created_at = utcnow() - timedelta(hours=25)
+        session.commit()
+    result = runner.invoke(args=["purge-trash"])
+    assert "Forgot 1 request kept for retries." in result.output
+    assert len(stored(app, SavedRequest)) == 1

@@ -9,7 +9,7 @@ from alembic import command
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from tracker import mail, migrate
+from tracker import idempotency, mail, migrate
 from tracker.activities import services as activity_services
 from tracker.auth import two_factor
 from tracker.auth.services import find_user_by_email
@@ -152,9 +152,12 @@ def _tell_two_factor_off(user) -> None:
 @click.command("purge-trash")
 @with_appcontext
 def purge_trash() -> None:
-    """Delete for good the activities that have been in the trash for 30 days (for cron)."""
+    """Delete for good the activities that have been in the trash for 30 days, and the
+    requests kept for retries for a day (for cron)."""
     removed = activity_services.purge_trash(get_session(), utcnow())
     click.echo(f"Deleted {count_of(removed, 'activity', 'activities')} for good.")
+    forgotten = idempotency.forget_expired(get_session(), utcnow())
+    click.echo(f"Forgot {count_of(forgotten, 'request', 'requests')} kept for retries.")
 
 
 @click.command("send-reminders")

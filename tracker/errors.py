@@ -108,7 +108,15 @@ def render_error(status: int, detail: str | None = None):
 
 def handle_http_error(error: HTTPException):
     # Unexpected exceptions reach here as a 500 after Flask has logged them.
-    return render_error(error.code or 500, getattr(error, "detail", None))
+    page, status = render_error(error.code or 500, getattr(error, "detail", None))
+    return page, status, retry_after_header(error)
+
+
+def retry_after_header(error: HTTPException) -> dict[str, str]:
+    """Retry-After of an answer that says when to try again (a 503 "busy", Werkzeug's
+    `retry_after`), for the web's pages and the API's problems alike."""
+    seconds = getattr(error, "retry_after", None)
+    return {"Retry-After": str(seconds)} if isinstance(seconds, int) else {}
 
 
 def handle_csrf_error(_error: CSRFError):
@@ -154,14 +162,22 @@ def say_when_to_retry(response: Response) -> Response:
 
 def too_many_attempts(seconds: float) -> str:
     """What a person is told when they must wait `seconds` before trying again."""
-    minutes = max(1, round(seconds / 60))
-    return f"Too many attempts. Try again in {count_of(minutes, 'minute', 'minutes')}."
+    return f"Too many attempts. Try again in {_minutes(seconds)}."
+
+
+def _minutes(seconds: float) -> str:
+    return count_of(max(1, round(seconds / 60)), "minute", "minutes")
+
+
+TOO_MANY_DOWNLOADS = "You asked for many reports and exports in a short time."
 
 
 def handle_rate_limit(_error: HTTPException):
     reset_in = _reset_in()
     if reset_in is None:
         return render_error(429)
+    if g.get("rate_limited") == "downloads":
+        return render_error(429, f"{TOO_MANY_DOWNLOADS} Try again in {_minutes(reset_in)}.")
     return render_error(429, too_many_attempts(reset_in))
 
 

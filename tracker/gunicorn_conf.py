@@ -117,11 +117,15 @@ def _deadline(parser, seconds: float) -> None:
         remaining = unreader.deadline - time.monotonic()
         if remaining <= 0:
             raise NoMoreData("the client sent its request too slowly")
+        # Only while reading: the answer is then sent at the client's own pace.
+        before = unreader.sock.gettimeout()
         unreader.sock.settimeout(remaining)
         try:
             return read(size_hint)
         except TimeoutError as error:
             raise NoMoreData("the client sent its request too slowly") from error
+        finally:
+            unreader.sock.settimeout(before)
     unreader.chunk = chunk
 
 

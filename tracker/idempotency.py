@@ -13,7 +13,7 @@ answer. Keys are kept for 24 hours, per person.
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from flask import Response, request
@@ -35,24 +35,43 @@ def fingerprint() -> str:
     """SHA-256 of what the request asks: its method, path and content. A form is read by its
     fields and files, not its bytes: a client sends the same file with a new multipart
     boundary each time."""
-    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    digest = hashlib.sha256(f"{request.method} {request.path} {request.mimetype}\n".encode())
     if request.mimetype not in FORM_TYPES:
-        digest.update(request.get_data())
+        digest.update(_canonical(request.get_data()))
         return digest.hexdigest()
     fields = [item for item in request.form.items(multi=True) if item[0] not in NOT_HASHED]
     digest.update(json.dumps(fields).encode())  # in the order sent, which a form keeps
     for name, upload in request.files.items(multi=True):
-        digest.update(json.dumps([name, upload.filename]).encode())
+        content = hashlib.sha256()
         for chunk in iter(partial(upload.stream.read, 1 << 16), b""):
-            digest.update(chunk)
+            content.update(chunk)
         upload.stream.seek(0)
+        digest.update(json.dumps([name, upload.filename, content.hexdigest()]).encode())
     return digest.hexdigest()
+
+
+def _canonical(body: bytes) -> bytes:
+    """JSON with its keys sorted and no spaces, so that a client that builds the same body
+    again in another order asks the same; any other body as it is."""
+    try:
+        return json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+    except (ValueError, RecursionError):
+        return body
 
 
 def _earlier(user_id: int, key: str) -> SavedRequest | None:
     return get_session().exec(select(SavedRequest).where(
         SavedRequest.user_id == user_id, SavedRequest.key == key,
         SavedRequest.created_at > utcnow() - KEPT_FOR)).first()
+
+
+def forget_expired(session, now: datetime) -> int:
+    """Delete the keys of everyone older than KEPT_FOR (the daily purge-trash does it; a
+    person's own go whenever they send a new one)."""
+    forgotten = session.execute(
+        delete(SavedRequest).where(SavedRequest.created_at <= now - KEPT_FOR)).rowcount
+    session.commit()
+    return forgotten
 
 
 def answered_once(user_id: int, key: str, sent: str, respond: Callable[[], Response],
@@ -79,14 +98,20 @@ def answered_once(user_id: int, key: str, sent: str, respond: Callable[[], Respo
     session.commits_deferred = True
     try:
         answer = respond()
+    except BaseException:
+        session.rollback()  # nothing of it, nor the key, may reach a later commit
+        raise
     finally:
         session.commits_deferred = False
     if not keeps(answer):
         session.rollback()  # nothing was saved; the key stays free for the next try
         return answer
-    saved.status = answer.status_code
-    saved.headers = {name: answer.headers[name] for name in KEPT_HEADERS if name in answer.headers}
-    saved.body = answer.get_data()
-    session.add(saved)  # again, if a failure inside respond() rolled it back
+    # A failure inside respond() that rolled back took the key with it, and let a request
+    # with the same key through meanwhile: then the answer is not kept.
+    if saved in session:
+        saved.status = answer.status_code
+        saved.headers = {name: answer.headers[name] for name in KEPT_HEADERS
+                         if name in answer.headers}
+        saved.body = answer.get_data()
     session.commit()
     return answer

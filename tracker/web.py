@@ -68,10 +68,12 @@ def own_credential_or_404(credential_id: int) -> HeldCredential:
 
 
 def saves_once(view):
-    """For a form view that saves, then redirects: the same form sent again (a double click,
-    a retry after an error) with its one-time submission id (fields.submission_id_field) and
-    the same content is not saved again; it goes where the first one went. The same page sent
-    with other content (changed after going back) is another submission, and saved."""
+    """For a form view that makes something, then redirects: the same form sent again (a
+    double click, a retry after an error) with its one-time submission id
+    (fields.submission_id_field) and the same content is not saved again; it goes where the
+    first one went. The same page sent with other content (changed after going back) is
+    another submission, and saved. (Edit forms need none of this: their version refuses a
+    second save, and one that changes nothing is simply saved.)"""
 
     @wraps(view)
     def once_per_submission(*args, **kwargs):
@@ -83,7 +85,7 @@ def saves_once(view):
                                 lambda: make_response(view(*args, **kwargs)),
                                 keeps=lambda answer: answer.status_code in (302, 303))
         if isinstance(outcome, SavedRequest):
-            flash("You sent this form twice. It was saved once.", "info")
+            flash("This was already saved. We did not save it again.", "info")
             return redirect(outcome.headers["Location"], outcome.status)
         return outcome
 

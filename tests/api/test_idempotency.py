@@ -38,6 +38,18 @@ def test_the_same_key_saves_once_and_answers_as_the_first_time(app, api, credent
     assert [a.title for a in activities(app)] == ["Lean basics"]
 
 
+def test_the_same_body_built_again_in_another_order_is_the_same_request(
+        app, api, credential_id):
+    first = api.post(f"/credentials/{credential_id}/activities", headers=KEY,
+                     data='{"title": "Lean basics", "category": "CE-TRAINING", '
+                          '"quantity": "2", "completed_on": "2024-05-01"}',
+                     content_type="application/json")
+    again = log(api, credential_id)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(activities(app)) == 1
+
+
 def test_without_a_key_or_with_a_new_key_each_request_saves(app, api, credential_id):
     log(api, credential_id, headers={})
     log(api, credential_id, headers={})

@@ -15,7 +15,9 @@ def test_heavy_downloads_share_one_budget_per_person_across_web_and_api(
     assert user_client.get(f"/credentials/{cpt}/packet.zip").status_code == 200
     refused = user_client.get(f"/credentials/{cpt}/report.pdf")
     assert refused.status_code == 429 and "Retry-After" in refused.headers
-    problem_of(api.get(f"/credentials/{cpt}/packet.zip"), 429)
+    assert "You asked for many reports and exports in a short time." in refused.text
+    detail = problem_of(api.get(f"/credentials/{cpt}/packet.zip"), 429)["detail"]
+    assert "shared with the website" in detail
     # The light ones are not counted.
     assert user_client.get(f"/credentials/{cpt}/activities.csv").status_code == 200
     assert user_client.get(f"/credentials/{cpt}/report").status_code == 200

@@ -1,6 +1,8 @@
 """Eight reports of the largest cycle asked for at once do not starve other visitors: a process
 makes at most HEAVY_AT_ONCE heavy files at a time and tells the others to try again, so a
-login page from another client still answers within a second (tracker.reports.downloads)."""
+login page from another client answers while the reports are still being made, instead of
+waiting for a thread to come free (tracker.reports.downloads; bench/report_bench.py times
+it)."""
 
 import threading
 import time
@@ -33,27 +35,30 @@ def test_eight_largest_reports_at_once_leave_the_login_page_answering(tmp_path):
             credential_id = get_session().exec(select(HeldCredential.id)).one()
         insert_activities(app, credential_id, MAX_ACTIVITIES, with_files_every=50)
         url = f"{server.url}/credentials/{credential_id}/report.pdf"
-        answers: list[tuple[int, bytes]] = []
+        answers: list[tuple[int, bytes, float]] = []
+        waits: list[str] = []
 
         def download() -> None:
             answer = pat.get(url)
-            answers.append((answer.status, answer.body[:5]))
+            answers.append((answer.status, answer.body[:5], time.monotonic()))
+            if answer.status == 503:
+                waits.append(answer.headers["Retry-After"])
 
         threads = [threading.Thread(target=download) for _ in range(AT_ONCE)]
         for thread in threads:
             thread.start()
         time.sleep(0.5)  # the reports are being made
-        started = time.monotonic()
-        with urllib.request.urlopen(f"{server.url}/auth/login", timeout=5) as login:  # noqa: S310
+        with urllib.request.urlopen(f"{server.url}/auth/login", timeout=30) as login:  # noqa: S310
             login_status = login.status
-        login_took = time.monotonic() - started
-        reports_left = sum(thread.is_alive() for thread in threads)
+        login_answered = time.monotonic()
         for thread in threads:
             thread.join()
 
-    assert login_status == 200 and login_took < 1, login_took
-    assert reports_left > 0  # it answered while reports were still being made
-    made = [body for status, body in answers if status == 200]
-    assert made and all(body == b"%PDF-" for body in made)
-    assert sorted({status for status, _ in answers}) == [200, 503]
-    assert len(made) >= HEAVY_AT_ONCE
+    assert login_status == 200
+    made = [(body, finished) for status, body, finished in answers if status == 200]
+    assert len(made) >= HEAVY_AT_ONCE and all(body == b"%PDF-" for body, _ in made)
+    assert {status for status, _, _ in answers} == {200, 503}
+    assert set(waits) == {"60"}  # the busy answer says when to try again
+    # Without the limit every thread was making a report, and the login page waited until
+    # one was done (5 s and more).
+    assert all(finished > login_answered for _, finished in made)

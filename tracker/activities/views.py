@@ -137,7 +137,6 @@ def show(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@saves_once
 def edit(activity_id: int):
     activity = own_activity_or_404(activity_id)
     credential = own_credential_or_404(activity.held_credential_id)
@@ -149,14 +148,18 @@ def edit(activity_id: int):
     form.files_already_attached = len(files) - len(remove_ids)
     conflict = None
     if form.validate_on_submit():
+        saved = True
         try:
             services.update_activity(get_session(), activity, form.values(),
                                      form.checked_files, remove_ids, started_from(form.version))
         except services.SaveFailed:
             _save_failed(form)
+            saved = False
         except Conflict:
             conflict = _changed_meanwhile(form, activity, credential)
-        else:
+            # Saved meanwhile just as typed here (a second click on Save): nothing to refuse.
+            saved = conflict == [] and not _uploads(form)
+        if saved:
             flash("Your changes are saved.", "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
     page = render_form(form, ruleset, credential, activity=activity, files=files,

@@ -7,14 +7,14 @@ right (422), `errors`: for each field, the messages the web forms give.
 
 import json
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from pydantic import BaseModel, Field, ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from tracker.concurrency import changed_meanwhile
 from tracker.display import count_of
-from tracker.errors import seconds_to_wait
+from tracker.errors import TOO_MANY_DOWNLOADS, retry_after_header, seconds_to_wait
 from tracker.fields import NOT_A_NUMBER
 
 MEDIA_TYPE = "application/problem+json"
@@ -134,7 +134,8 @@ def handle_http_error(error: HTTPException) -> Response:
         code = 404
     elif code == 405:
         headers["Allow"] = ", ".join(methods)
-    return problem(code, getattr(error, "detail", None), headers=headers)
+    return problem(code, getattr(error, "detail", None),
+                   headers={**headers, **retry_after_header(error)})
 
 
 def handle_too_deep(error: RecursionError) -> Response:
@@ -145,6 +146,9 @@ def handle_too_deep(error: RecursionError) -> Response:
 
 def handle_rate_limit(_error: HTTPException) -> Response:
     wait = count_of(seconds_to_wait(), "second", "seconds")
+    if g.get("rate_limited") == "downloads":
+        return problem(429, f"{TOO_MANY_DOWNLOADS} They have a budget of their own, shared "
+                            f"with the website. Try again in {wait}.")
     return problem(429, f"Too many requests. All your tokens share one budget. "
                         f"Try again in {wait}.")
 

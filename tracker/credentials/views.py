@@ -84,7 +84,6 @@ def show(credential_id: int):
 
 
 @bp.route("/<int:credential_id>/edit", methods=["GET", "POST"])
-@saves_once
 def edit(credential_id: int):
     credential = own_credential_or_404(credential_id)
     ruleset = ruleset_of(credential, credential.open_cycle)
@@ -99,7 +98,7 @@ def edit(credential_id: int):
             )
         except Conflict:
             conflict = _changed_meanwhile(form, credential, ruleset)
-        else:
+        if not conflict:  # none, or saved meanwhile just as typed here (a second click)
             flash("Your changes are saved.", "success")
             return redirect(url_for("credentials.show", credential_id=credential.id))
     page = render_template("credentials/form.html", form=form, ruleset=ruleset,

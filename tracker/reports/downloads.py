@@ -4,18 +4,22 @@ export of the whole account, under the same names through either door.
 The PDF, the packet and the export take seconds to make for a large cycle, and a request
 holds one of its worker's threads (RECERT_THREADS) all that time. So that they never take
 every thread, and the other pages always find one free, a process makes at most
-HEAVY_AT_ONCE of them at once; one more is answered 503 at once ("try again in a minute")
-rather than queued. Each person also has a budget of them (DOWNLOAD_RATE_LIMIT, the views'
-tracker.extensions.heavy_download)."""
+HEAVY_AT_ONCE of them at once; one more is answered 503 at once ("try again in a minute",
+with Retry-After) rather than queued. Each person also has a budget of them
+(DOWNLOAD_RATE_LIMIT, the views' tracker.extensions.heavy_download)."""
 
 import json
+import os
+import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
-from flask import Response, stream_with_context
+from flask import Response, request
 from sqlmodel import Session
 from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.wsgi import wrap_file
 
 from tracker.models import User
 from tracker.reports import documents
@@ -25,6 +29,7 @@ from tracker.web import download
 
 HEAVY_AT_ONCE = 2
 _heavy_slots = threading.BoundedSemaphore(HEAVY_AT_ONCE)
+RETRY_AFTER_SECONDS = 60
 
 
 class Busy(ServiceUnavailable):
@@ -32,41 +37,21 @@ class Busy(ServiceUnavailable):
               "was changed.")
 
 
-class _Slot:
-    """One of the process's HEAVY_AT_ONCE places for a heavy download, taken at once or not
-    at all (Busy); given back once, whichever of its ends comes first."""
-
-    def __init__(self) -> None:
-        if not _heavy_slots.acquire(blocking=False):
-            raise Busy()
-        self._held = True
-        self._lock = threading.Lock()
-
-    def give_back(self) -> None:
-        with self._lock:
-            if self._held:
-                self._held = False
-                _heavy_slots.release()
-
-
-def _made_in_a_slot(make: Callable[[], bytes | str]) -> bytes | str:
-    slot = _Slot()
+@contextmanager
+def _heavy_slot() -> Iterator[None]:
+    """One of the process's HEAVY_AT_ONCE places, taken at once or not at all (Busy)."""
+    if not _heavy_slots.acquire(blocking=False):
+        raise Busy(retry_after=RETRY_AFTER_SECONDS)
     try:
-        return make()
+        yield
     finally:
-        slot.give_back()
-
-
-def _streamed_in_a_slot(chunks: Iterator[bytes], slot: _Slot) -> Iterator[bytes]:
-    try:
-        yield from chunks
-    finally:
-        slot.give_back()
+        _heavy_slots.release()
 
 
 def pdf(report: documents.Report) -> Response:
-    return download(_made_in_a_slot(lambda: documents.render_pdf(report)), "application/pdf",
-                    f"{documents.file_stem(report)}.pdf")
+    with _heavy_slot():
+        data = documents.render_pdf(report)
+    return download(data, "application/pdf", f"{documents.file_stem(report)}.pdf")
 
 
 def csv(report: documents.Report) -> Response:
@@ -76,18 +61,26 @@ def csv(report: documents.Report) -> Response:
 
 
 def packet(session: Session, report: documents.Report) -> Response:
-    # Streamed: the files are read from the database while the answer is sent. The slot is
-    # given back when the stream ends, or when the server closes an answer never sent.
-    slot = _Slot()
-    chunks = _streamed_in_a_slot(packet_chunks(session, report), slot)
-    response = download(stream_with_context(chunks), "application/zip",
+    """Made into a temporary file on disk (the files are read from the database one at a time,
+    so memory stays small however large they are), then sent from it at the client's own
+    pace: a slow connection does not hold a place while it downloads."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the answer, once sent)
+    try:
+        with _heavy_slot():
+            for chunk in packet_chunks(session, report):
+                spool.write(chunk)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    response = download(wrap_file(request.environ, spool), "application/zip",
                         f"{documents.file_stem(report)}-packet.zip")
-    response.call_on_close(slot.give_back)
+    response.content_length = os.fstat(spool.fileno()).st_size
     return response
 
 
 def export(session: Session, user: User, today: date) -> Response:
     """Everything of the account as one JSON file (see tracker/reports/export.schema.json)."""
-    document = _made_in_a_slot(lambda: json.dumps(full_export(session, user, today), indent=2,
-                                                  ensure_ascii=False))
+    with _heavy_slot():
+        document = json.dumps(full_export(session, user, today), indent=2, ensure_ascii=False)
     return download(document, "application/json", "recert-export.json")
