@@ -20,9 +20,10 @@ FLOOR_PAGE = '{% extends "base.html" %}{% block title %}Floor{% endblock %}'
 app = create_app({
     "DATABASE_URL": os.environ["BENCH_DATABASE_URL"],
     "TODAY": date.fromisoformat(os.environ["BENCH_TODAY"]),
-    # The bench sends the import preview a hundred times a minute; people never do.
+    # The bench sends the import preview and the PDF many times a minute; people never do.
     "WRITE_RATE_LIMIT": "",
     "UPLOAD_RATE_LIMIT": "",
+    "DOWNLOAD_RATE_LIMIT": "",
 })
 _floor = app.jinja_env.from_string(FLOOR_PAGE)  # compiled once, like a template file
 app.add_url_rule(FLOOR_PATH, "bench_floor", lambda: render_template(_floor))

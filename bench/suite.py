@@ -36,6 +36,8 @@ from suite_pages import latency_table
 from suite_profile import profile
 from suite_seed import SEED, TODAY, Person, database, seed
 
+from tracker.activities.validation import MAX_ACTIVITIES
+
 RESULTS = BENCH_DIR / "results.json"
 
 
@@ -92,7 +94,9 @@ def main() -> None:
                         help="timed first views after a change per page")
     parser.add_argument("--small", type=int, default=10, help="the comparison person's")
     parser.add_argument("--report-activities", type=int, default=500)
-    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--import-rows", type=int, default=4_500,
+                        help="into the report's person: with theirs, at most the cap a "
+                             f"credential holds ({MAX_ACTIVITIES:,})")
     parser.add_argument("--runs", type=int, default=100, help="timed requests per page")
     parser.add_argument("--heavy-runs", type=int, default=10, help="for the PDF and import")
     parser.add_argument("--postgres", metavar="URL",
@@ -113,6 +117,11 @@ def main() -> None:
     args = parser.parse_args()
 
     sizes = [int(n) for n in args.sizes.split(",") if n]
+    if args.import_rows + args.report_activities > MAX_ACTIVITIES:
+        parser.error(f"--import-rows {args.import_rows:,} into a person with "
+                     f"{args.report_activities:,} activities would pass the "
+                     f"{MAX_ACTIVITIES:,} a credential holds, and the app would refuse it")
+    above_cap = [n for n in sizes if n > MAX_ACTIVITIES]
     people = {f"size-{n}": Person(f"size-{n}@example.com", n) for n in sizes}
     people |= {"big": people.get(f"size-{args.activities}")
                or Person("big@example.com", args.activities),
@@ -129,6 +138,10 @@ def main() -> None:
                   f"{time.perf_counter() - started:.0f} s "
                   f"(seed {SEED}, today {TODAY}); {os.cpu_count()} CPUs, Python "
                   f"{platform.python_version()}, load average {load_at_start[0]}", flush=True)
+            if above_cap:
+                print(f"suite: {', '.join(f'{n:,}' for n in above_cap)} activities is above "
+                      f"the {MAX_ACTIVITIES:,} a credential can reach through the app; seeded "
+                      f"directly into the database to measure how the pages grow", flush=True)
             env = server_env(folder, url)
             print("\nLatency, one request at a time, gunicorn with 1 sync worker (ms):")
             print(f"  {'page':58} {'median':>9} {'p99':>9} {'vs floor':>9} {'runs':>5}")
