@@ -132,6 +132,19 @@ def test_text_that_looks_like_typst_markup_prints_as_written(app, user_client, c
     assert "Page 1 of" in text  # the page setup is the template's, not a title's
 
 
+def test_a_word_wider_than_its_column_breaks_inside_it(app, user_client, cpt):
+    """A pasted code or a long file name breaks into lines rather than running over the
+    next columns."""
+    word = "ABCDEFGHIJ" * 6
+    log_activity(user_client, cpt, title=word)
+    data, _html = report(user_client, cpt)
+    lines = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
+                           check=True).stdout.decode().replace("\u200b", "").splitlines()
+    assert word not in lines and "ABCDEFGHIJABCDEFGHIJ" in lines
+    row = next(line for line in pdf_text(data).split("2024-05-01")[1:] if "Training" in line)
+    assert "8 8" in row  # earned and counted still in their own columns
+
+
 def rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -159,6 +172,18 @@ def test_a_killed_renderer_does_not_stop_the_next_report(app, user_client, cpt):
     assert user_client.get(f"/credentials/{cpt}/report.pdf").data.startswith(b"%PDF")
     [child] = pdf.child_pids()
     os.kill(child, signal.SIGKILL)
+    assert user_client.get(f"/credentials/{cpt}/report.pdf").data.startswith(b"%PDF")
+
+
+def test_a_stuck_renderer_is_ended_and_the_next_report_is_made(app, user_client, cpt,
+                                                                monkeypatch):
+    log_activity(user_client, cpt)
+    pdf.shutdown()
+    monkeypatch.setattr(pdf, "RENDER_SECONDS", 0.001)  # no report is made that fast
+    app.config["PROPAGATE_EXCEPTIONS"] = True
+    with pytest.raises(pdf.PdfError, match="took too long"):
+        user_client.get(f"/credentials/{cpt}/report.pdf")
+    monkeypatch.undo()
     assert user_client.get(f"/credentials/{cpt}/report.pdf").data.startswith(b"%PDF")
 
 

@@ -31,6 +31,8 @@ RENDERS_PER_PROCESS = 10
 # As many as a web worker makes heavy downloads at once (tracker.reports.downloads); the pool
 # starts them only when needed.
 PROCESSES = 2
+# Far beyond the largest report (5,000 activities: about 2 s), well inside gunicorn's 30 s.
+RENDER_SECONDS = 20
 # The font files the report uses (Debian's fonts-dejavu-core, fonts-noto-cjk, fonts-noto-core).
 # Named one by one: Typst reads every font in a folder it is given, and the Noto folder holds
 # hundreds (140 ms a render). Where a file is missing, Typst falls back to the system's fonts.
@@ -159,7 +161,11 @@ def render(report, *, tagged: bool = True) -> bytes:
         try:
             # The template as a file path: a compiler given its template as bytes fails on its
             # second compile. typst.compile itself is sent, so a child imports only typst.
-            return pool.submit(_typst_compile(), str(template), **options).result()
+            return pool.submit(_typst_compile(), str(template), **options).result(
+                timeout=RENDER_SECONDS)
+        except TimeoutError as error:  # a child stuck: end it, and the next render starts anew
+            _discard(pool, kill=True)
+            raise PdfError("The report's PDF took too long to make.") from error
         except BrokenProcessPool as error:
             # A child was killed (out of memory, or by hand): start a new pool and try once more.
             _discard(pool)
@@ -207,10 +213,13 @@ def _pool() -> ProcessPoolExecutor:
         return _state["pool"]
 
 
-def _discard(pool: ProcessPoolExecutor) -> None:
+def _discard(pool: ProcessPoolExecutor, *, kill: bool = False) -> None:
     with _lock:
         if _state.get("pool") is pool:
             del _state["pool"]
+    if kill:  # Python 3.14's pool.terminate_workers(); before it, its processes by hand
+        for process in list((pool._processes or {}).values()):
+            process.terminate()
     pool.shutdown(wait=False, cancel_futures=True)
 
 
