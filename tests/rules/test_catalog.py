@@ -18,6 +18,7 @@ cycle_years = 2
 points_required = 10
 points_name = {{ singular = "point", plural = "points" }}
 window_days = 30
+provenance = "estimate"
 
 [agency]
 name = "Demo Agency"
@@ -31,6 +32,7 @@ unit = {{ singular = "hour", plural = "hours" }}
 step = 0.5
 points_per_unit = {points}
 cap = 8
+provenance = {{ points_per_unit = "estimate", step = "estimate", cap = "estimate" }}
 
 [[groups]]
 code = "ALL"

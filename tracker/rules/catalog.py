@@ -23,12 +23,16 @@ File format (every key is checked; an unknown key is an error, so a typo never g
     earliest_certified_on (optional)       TOML date
     yearly_minimum      (optional)         points needed in each year of the cycle
     [agency] name, address, short_name (optional: defaults to the name)
-    [sources] note, links (optional)       where the figures come from
-    [[fees]] label, amount, currency       shown as information only
+    [sources] note, links (optional)       where the figures come from, in words
+    [sources.<key>] title, checked (a date), url (optional)   one source a figure cites
+    [provenance] <figure> = <source key(s)> or "estimate"   the mark of each figure: required
+                                           for every figure the file sets (see `provenance`)
+    [[fees]] label, amount, currency, provenance   shown as information only
     [[categories]] code, name, kind ("quantity" or "period"), unit = {singular, plural},
         points_per_unit, step (quantity only), fractions (period only: allowed full-time
-        fractions), and optional cap, minimum, evidence (the proof expected), help
-    [[groups]] code, name, categories (codes), optional minimum, maximum
+        fractions), and optional cap, minimum, evidence (the proof expected), help,
+        provenance (the marks of its figures)
+    [[groups]] code, name, categories (codes), optional minimum, maximum, provenance
     [[modules]] code, name, required (bool), key_activities = [{code, name, weight}]
         (weights of one module sum to 100)
     [carry_over] maximum, last_days (optional)   points above the requirement, up to
@@ -61,6 +65,15 @@ from tracker.rules.definitions import (
     Module,
     RuleSet,
     version_key,
+)
+from tracker.rules.provenance import (
+    CARRY_OVER_FIGURES,
+    CATEGORY_FIGURES,
+    FEE_FIGURES,
+    FIGURES,
+    GROUP_FIGURES,
+    Marker,
+    read_sources,
 )
 from tracker.rules.reader import ZERO, Reader, Unit, read_unit
 
@@ -205,7 +218,9 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
     reminder_days = top.integer_list("reminder_days", minimum=1, required=False)
     earliest = top.date("earliest_certified_on", required=False)
     yearly_minimum = top.decimal("yearly_minimum", required=False)
-    agency, note, links = None, "", ()
+    agency = None
+    note, links, sources = read_sources(top)
+    marker = Marker(sources)
     if (table := top.table("agency")) is not None:
         agency_name = table.string("name") or ""
         agency = Agency(
@@ -214,18 +229,15 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
             table.string("short_name", required=False) or agency_name,
         )
         table.finish()
-    if (table := top.table("sources", required=False)) is not None:
-        note = table.string("note") or ""
-        links = tuple(table.string_list("links", required=False) or ())
-        table.finish()
     # Each repeated table as a list, frozen into a tuple for the RuleSet.
-    fees = [_fee(reader) for reader in top.tables("fees", required=False)]
-    categories = [_category(reader) for reader in top.tables("categories")]
-    groups = [_group(reader) for reader in top.tables("groups", required=False)]
+    fees = [_fee(reader, marker) for reader in top.tables("fees", required=False)]
+    categories = [_category(reader, marker) for reader in top.tables("categories")]
+    groups = [_group(reader, marker) for reader in top.tables("groups", required=False)]
     modules = [_module(reader) for reader in top.tables("modules", required=False)]
     carry_over = None
     if (table := top.table("carry_over", required=False)) is not None:
-        carry_over = _carry_over(table)
+        carry_over = _carry_over(table, marker)
+    marker.mark(top, FIGURES)
     top.finish()
 
     top.unique("categories", [c.code for c in categories])
@@ -270,11 +282,14 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
         carry_over=carry_over,
         sources_note=note,
         source_links=links,
+        sources=tuple(sources.values()),
+        provenance=tuple(marker.marks),
         path=path,
     )
 
 
-def _fee(reader: Reader) -> Fee:
+def _fee(reader: Reader, marker: Marker) -> Fee:
+    marker.mark(reader, FEE_FIGURES)
     fee = Fee(
         label=reader.string("label") or "",
         amount=reader.decimal("amount") or ZERO,
@@ -284,9 +299,10 @@ def _fee(reader: Reader) -> Fee:
     return fee
 
 
-def _category(reader: Reader) -> Category:
+def _category(reader: Reader, marker: Marker) -> Category:
     code = reader.string("code", pattern=_CODE)
     reader.name_as(code)
+    marker.mark(reader, CATEGORY_FIGURES)
     kind = reader.choice("kind", ("quantity", "period"))
     step: Decimal | None = None
     fractions: tuple[Decimal, ...] = ()
@@ -319,9 +335,10 @@ def _category(reader: Reader) -> Category:
     return category
 
 
-def _group(reader: Reader) -> Group:
+def _group(reader: Reader, marker: Marker) -> Group:
     code = reader.string("code", pattern=_CODE)
     reader.name_as(code)
+    marker.mark(reader, GROUP_FIGURES)
     minimum = reader.decimal("minimum", required=False)
     maximum = reader.decimal("maximum", required=False, message="a maximum cannot be below zero")
     if minimum is not None and maximum is not None and minimum > maximum:
@@ -366,7 +383,8 @@ def _module(reader: Reader) -> Module:
     return module
 
 
-def _carry_over(reader: Reader) -> CarryOver:
+def _carry_over(reader: Reader, marker: Marker) -> CarryOver:
+    marker.mark(reader, CARRY_OVER_FIGURES)
     carry_over = CarryOver(
         maximum=reader.decimal("maximum", positive=True) or ZERO,
         last_days=reader.integer("last_days", minimum=1, required=False),

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from tracker.rules.provenance import Provenance, ProvenanceSummary, Source, summarize
 from tracker.rules.reader import Unit
 
 
@@ -108,6 +109,8 @@ class RuleSet:
     carry_over: CarryOver | None = None
     sources_note: str = ""
     source_links: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()  # the [sources.<key>] tables, in file order
+    provenance: tuple[Provenance, ...] = ()  # one mark per figure the file sets
     path: Path | None = field(default=None, compare=False)
 
     @functools.cached_property
@@ -122,6 +125,39 @@ class RuleSet:
 
     def module(self, code: str) -> Module | None:
         return next((module for module in self.modules if module.code == code), None)
+
+    @functools.cached_property
+    def _marks(self) -> Mapping[tuple[str, str], Provenance]:
+        return {(mark.table, mark.figure): mark for mark in self.provenance}
+
+    def provenance_of(
+        self,
+        figure: str,
+        *,
+        category: str | None = None,
+        group: str | None = None,
+        fee: int | None = None,
+        carry_over: bool = False,
+    ) -> Provenance | None:
+        """Whether a figure is published (and by what) or an estimate; None for a figure this
+        rule set does not set. `provenance_of("cycle_years")`, `provenance_of("cap",
+        category="IC")`, `provenance_of("maximum", group="GIVING-BACK")`, `provenance_of(
+        "amount", fee=0)` (fees by their position), `provenance_of("maximum", carry_over=True)`.
+        """
+        if category is not None:
+            table = f"categories[{category}]"
+        elif group is not None:
+            table = f"groups[{group}]"
+        elif fee is not None:
+            table = f"fees[{fee}]"
+        else:
+            table = "carry_over" if carry_over else ""
+        return self._marks.get((table, figure))
+
+    @functools.cached_property
+    def provenance_summary(self) -> ProvenanceSummary:
+        """How many figures are published and how many are estimates."""
+        return summarize(self.provenance)
 
     @functools.cached_property
     def skills(self) -> Mapping[str, str]:
