@@ -67,7 +67,8 @@ rules_cli = AppGroup("rules", help="Check rule-set files and evaluate cases with
 @rules_cli.command("check")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def rules_check(path: str) -> None:
-    """Validate a rule-set file: a one-line summary, or every problem and exit 2."""
+    """Validate a rule-set file: a summary and the share of its figures that are published,
+    or every problem (a figure without provenance among them) and exit 2."""
     try:
         ruleset = load_ruleset(path)
     except RuleSetError as error:
@@ -81,6 +82,7 @@ def rules_check(path: str) -> None:
         f"{ruleset.cycle_years} years, {len(ruleset.categories)} categories, "
         f"{len(ruleset.modules)} modules"
     )
+    click.echo(f"{path}: provenance: {ruleset.provenance_summary}")
 
 
 @rules_cli.command("evaluate")

@@ -21,8 +21,9 @@ def test_rules_check_accepts_each_shipped_rule_set(cli, code):
     path = load_catalog().get(code).path
     result = cli.invoke(args=["rules", "check", str(path)])
     assert result.exit_code == 0, result.stderr
-    [line] = result.stdout.splitlines()
+    [line, provenance] = result.stdout.splitlines()
     assert f"OK: {code} 2026.1" in line
+    assert "provenance: " in provenance and " figures published, " in provenance
 
 
 def test_rules_check_lists_every_problem_and_exits_2(cli, tmp_path):
