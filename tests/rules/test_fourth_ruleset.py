@@ -30,6 +30,7 @@ window_days = 60
 at_risk_days = 60
 earliest_certified_on = 2020-01-01
 yearly_minimum = 10
+provenance = "estimate"
 
 [agency]
 name = "Demo Lifting Board"
@@ -42,6 +43,7 @@ note = "Invented for a test."
 label = "Renewal"
 amount = 49.5
 currency = "EUR"
+provenance = "estimate"
 
 [[categories]]
 code = "SEAT"
@@ -52,6 +54,7 @@ fractions = [1, 0.75, 0.5]
 points_per_unit = 0.5
 cap = 6
 evidence = "logbook"
+provenance = "estimate"
 
 [[categories]]
 code = "SAFETY"
@@ -61,6 +64,7 @@ unit = { singular = "course", plural = "courses" }
 step = 1
 points_per_unit = 4
 minimum = 8
+provenance = "estimate"
 
 [[categories]]
 code = "TALK"
@@ -69,12 +73,14 @@ kind = "quantity"
 unit = { singular = "talk", plural = "talks" }
 step = 1
 points_per_unit = 3
+provenance = "estimate"
 
 [[groups]]
 code = "SHARING"
 name = "Sharing with others"
 categories = ["TALK"]
 maximum = 9
+provenance = "estimate"
 
 [[modules]]
 code = "tower"
