@@ -2,6 +2,7 @@
 reuse it until its activities or files change, and never show stale figures: every kind of
 change is seen on the next view."""
 
+import gc
 import io
 import re
 from datetime import UTC, date, datetime
@@ -17,9 +18,10 @@ from tests.helpers import (
     pdf_bytes,
     submit,
 )
+from tracker.activities.listing import Filters, filtered_rows
 from tracker.credentials.services import add_credential
 from tracker.db import get_session
-from tracker.ledger import ledger_bytes, ledger_of
+from tracker.ledger import collector_paused, ledger_bytes, ledger_of
 from tracker.models import Activity, Evidence, HeldCredential, User
 from tracker.rules.catalog import load_catalog
 
@@ -172,3 +174,40 @@ def test_the_least_recently_seen_ledger_leaves_a_full_cache(app):
     assert views(app, credential_ids) == [1] * 4
     assert views(app, credential_ids[1:]) == [0] * 3
     assert views(app, credential_ids[:1]) == [1]  # the least recently seen went
+
+
+def test_a_cached_ledger_is_out_of_the_garbage_collectors_way(app, user_client, cpt):
+    """Its per-activity records are immutable and untracked, so full collections do not walk
+    them (issue 16); its figures and files read as before."""
+    log_activity(user_client, cpt, quantity="10", tags=["safety"],
+                 files=[("proof.pdf", pdf_bytes())])
+    log_activity(user_client, cpt, quantity="2")
+    with app.app_context():
+        session = get_session()
+        credential = session.get(HeldCredential, cpt)
+        ledger = ledger_of(session, credential, TODAY)
+        rows = filtered_rows(ledger, Filters())
+        gc.collect()  # plain tuples of atoms (the files') are untracked by the collector itself
+        records = [*ledger.activities, *ledger.progress.activities, *ledger.progress.unmet,
+                   *rows, *(f for files in ledger.files.values() for f in files),
+                   *ledger.files.values()]
+        assert len(records) >= 2 + 2 + 1 + 2 + 1 + 1  # rows, results, unmet, list rows, file
+        assert not [record for record in records if gc.is_tracked(record)]
+        assert ledger.progress.counted == Decimal(12)
+        assert sorted(a.tags for a in ledger.activities) == [(), ("safety",)]
+        assert [f.filename for files in ledger.files.values() for f in files] == ["proof.pdf"]
+        assert [len(row.files) for row in rows if row.files] == [1]
+
+
+def test_the_collector_is_paused_only_while_a_ledger_is_built():
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

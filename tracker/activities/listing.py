@@ -4,11 +4,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from math import ceil
+from typing import NamedTuple
 
 from werkzeug.datastructures import MultiDict
 
 from tracker.fields import whole_number
-from tracker.ledger import Ledger
+from tracker.ledger import Ledger, collector_paused, untrack_records
 from tracker.models import Activity, Evidence
 from tracker.rules import engine
 
@@ -22,11 +23,17 @@ SORTS = {
 }
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """One activity of the list. Thousands of them are kept with a cached ledger (Ledger.memo),
+    so a tuple of immutable parts, which the garbage collector stops tracking, rather than a
+    dataclass instance, which it walks on every full collection."""
+
     activity: Activity
     result: engine.ActivityResult
-    files: list[Evidence]
+    files: Sequence[Evidence]
+
+
+NO_FILES = ()  # shared by every row without files
 
 
 @dataclass(frozen=True)
@@ -121,11 +128,13 @@ def _sorted(rows: list[Row], sort: str) -> list[Row]:
 def _all_rows(ledger: Ledger, sort: str) -> tuple[Row, ...]:
     """Every row in the sort's order, worked out once per ledger (see Ledger.memo)."""
     def build() -> tuple[Row, ...]:
-        rows = [Row(activity, ledger.results[activity.id], ledger.files.get(activity.id, []))
+        rows = [Row(activity, ledger.results[activity.id], ledger.files.get(activity.id, NO_FILES))
                 for activity in ledger.activities]
+        untrack_records(rows)  # of untracked records only: see tracker.ledger
         return tuple(_sorted(rows, sort))
 
-    return ledger.memo(("rows", sort), build)
+    with collector_paused():
+        return ledger.memo(("rows", sort), build)
 
 
 def filtered_rows(ledger: Ledger, filters: Filters) -> Sequence[Row]:

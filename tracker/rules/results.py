@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -64,8 +65,11 @@ class ActivityInput:
     order: int = 0  # creation order, the tie-breaker between activities on the same date
 
 
-@dataclass(frozen=True, slots=True)  # one per activity: slots keep thousands of them cheap
-class ActivityResult:
+class ActivityResult(NamedTuple):
+    """One per activity, and thousands are kept with cached ledgers: a tuple of immutable
+    atoms, which CPython's garbage collector stops tracking, where a dataclass instance stays
+    tracked and is walked on every full collection (tracker/ledger.py)."""
+
     id: str | int
     category: str
     date: date | None  # the date it counts at (employment: clipped end, open: today)
@@ -104,8 +108,7 @@ class YearResult:
     minimum: Decimal | None
 
 
-@dataclass(frozen=True)
-class Unmet:
+class Unmet(NamedTuple):  # one per activity missing its evidence: see ActivityResult
     kind: UnmetKind
     scope: str | int  # "total", a category or group code, a year number, an activity id
     required: Decimal | None
