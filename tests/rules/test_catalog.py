@@ -203,3 +203,18 @@ def test_cpt_rule_set_matches_rules_md():
         assert sum(a.weight for a in cpt.module(module).key_activities) == 100
     assert len(cpt.module("safety").key_activities) == 10
     assert cpt.module("maintenance").key_activities[-1].weight == 35
+
+
+def test_holders_is_one_optional_plain_line(tmp_path):
+    for ruleset in load_catalog().all_current():
+        assert ruleset.holders and "\n" not in ruleset.holders and len(ruleset.holders) <= 120
+    text = (DEFAULT_DIRECTORY / "pmi-pmp" / "2026.1.toml").read_text()
+    without = tmp_path / "without.toml"
+    without.write_text("\n".join(x for x in text.splitlines() if not x.startswith("holders")))
+    assert load_ruleset(without).holders is None
+    long = tmp_path / "long.toml"
+    long.write_text(text.replace('holders = "', 'holders = "' + "x" * 120, 1))
+    with pytest.raises(RuleSetError) as caught:
+        load_ruleset(long)
+    assert caught.value.problems == [
+        f"{long}: holders: must be one line of at most 120 characters"]

@@ -13,6 +13,7 @@ dot-separated parts ("2026.10" is newer than "2026.9"). In a catalog folder a fi
 File format (every key is checked; an unknown key is an error, so a typo never goes unnoticed)::
 
     code, version, name, short_name        strings; version like "2026.1"
+    holders             (optional)         who holds it, one plain line for the chooser
     cycle_years                            whole years per cycle
     points_required                        points needed per cycle
     points_name = {singular, plural}       what the points are called ("PDU", "PDUs")
@@ -210,6 +211,7 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
     version = top.string("version", pattern=_VERSION, hint='like "2026.1"')
     name = top.string("name")
     short_name = top.string("short_name")
+    holders = top.line("holders")
     cycle_years = top.integer("cycle_years", minimum=1)
     points_required = top.decimal("points_required", positive=True)
     points_name = read_unit(top, "points_name")
@@ -265,6 +267,7 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
         version=version or "",
         name=name or "",
         short_name=short_name or "",
+        holders=holders,
         agency=agency,
         cycle_years=cycle_years,
         points_required=points_required or ZERO,

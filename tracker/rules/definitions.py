@@ -100,6 +100,7 @@ class RuleSet:
     window_days: int
     categories: tuple[Category, ...]
     at_risk_days: int = 180
+    holders: str | None = None  # who holds it, in one plain line ("Production workers ...")
     reminder_days: tuple[int, ...] = (180, 90, 30)
     earliest_certified_on: date | None = None
     yearly_minimum: Decimal | None = None

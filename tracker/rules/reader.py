@@ -121,6 +121,16 @@ class Reader:
             return None
         return value
 
+    def line(self, key: str, longest: int = 120) -> str | None:
+        """Optional text on one line, at most `longest` characters (a one-line summary)."""
+        value = self.string(key, required=False)
+        if value is None:
+            return None
+        if "\n" in value or len(value) > longest:
+            self.problem(key, f"must be one line of at most {longest} characters")
+            return None
+        return value.strip()
+
     def integer(self, key: str, minimum: int | None = None, required: bool = True) -> int | None:
         value = self._typed(key, required, int, "a whole number")
         if value is not None and minimum is not None and value < minimum:
