@@ -10,7 +10,7 @@ from tracker.rules import RuleSetError, load_catalog, load_ruleset
 from tracker.rules.provenance import CATEGORY_FIGURES, FIGURES, GROUP_FIGURES
 
 CATALOG = load_catalog()
-SHIPPED = ["mssc-cpt", "pmi-pmp", "isc2-cissp"]
+SHIPPED = ["mssc-cpt", "pmi-pmp", "isc2-cissp", "mssc-clt"]
 
 
 def figures_set_by(ruleset):
@@ -44,6 +44,7 @@ def test_shares_of_the_shipped_rule_sets():
         "mssc-cpt": "6 of 28 figures published, 22 estimates",
         "pmi-pmp": "26 of 35 figures published, 9 estimates",
         "isc2-cissp": "11 of 23 figures published, 12 estimates",
+        "mssc-clt": "6 of 28 figures published, 22 estimates",
     }
 
 
