@@ -106,7 +106,8 @@ def _read_columns():
     return [read(c) for c in ACTIVITIES.columns]
 
 
-TAGS = ACTIVITIES.columns.keys().index("tags")
+COLUMNS = ACTIVITIES.columns.keys()
+TAGS = COLUMNS.index("tags")
 
 
 def _tags_reader():
@@ -259,7 +260,7 @@ def _read_and_evaluate(session: Session, held: list, keys: list, ledgers: list, 
     listed: dict[int, list] = {}
     for item in connection.execute(
         select(*EVIDENCE_FACTS).join(ACTIVITIES).where(*live).order_by(Evidence.id)
-    ):
+    ).all():
         listed.setdefault(item.activity_id, []).append(FileFacts._make(item))
     files = {activity_id: tuple(items) for activity_id, items in listed.items()}
     for items in files.values():
@@ -268,14 +269,15 @@ def _read_and_evaluate(session: Session, held: list, keys: list, ledgers: list, 
     activities: dict[int, list] = {credential_id: [] for credential_id in ids}
     make = _row_type(connection.dialect)._make
     tags = _tags_reader()
+    held_at, id_at = COLUMNS.index("held_credential_id"), COLUMNS.index("id")
     # All at once (the driver's fetchall): iterating fetched row by row, 20% slower. The
     # collector is paused (collector_paused), so the driver's rows are freed at the end
     # without being counted as long-lived.
     for row in connection.execute(select(*_read_columns()).where(*live)
                                   .order_by(ACTIVITIES.c.id)).all():
-        values = list(row)
-        values[TAGS] = tags(values[TAGS])
-        activities[row.held_credential_id].append(make((*values, row.id in files, row.id)))
+        activity_id = row[id_at]
+        activities[row[held_at]].append(make((*row[:TAGS], tags(row[TAGS]), *row[TAGS + 1:],
+                                              activity_id in files, activity_id)))
     for index, (credential, cycle, ruleset) in enumerate(held):
         if ledgers[index] is not None:
             continue

@@ -128,8 +128,10 @@ def _sorted(rows: list[Row], sort: str) -> list[Row]:
 def _all_rows(ledger: Ledger, sort: str) -> tuple[Row, ...]:
     """Every row in the sort's order, worked out once per ledger (see Ledger.memo)."""
     def build() -> tuple[Row, ...]:
-        rows = [Row(activity, ledger.results[activity.id], ledger.files.get(activity.id, NO_FILES))
-                for activity in ledger.activities]
+        files = ledger.files
+        # The engine's results come in input order, one per activity (see Ledger.results).
+        rows = [Row(activity, result, files.get(activity.id, NO_FILES)) for activity, result
+                in zip(ledger.activities, ledger.progress.activities, strict=True)]
         untrack_records(rows)  # of untracked records only: see tracker.ledger
         return tuple(_sorted(rows, sort))
 
