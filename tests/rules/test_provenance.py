@@ -10,7 +10,9 @@ from tracker.rules import RuleSetError, load_catalog, load_ruleset
 from tracker.rules.provenance import CATEGORY_FIGURES, FIGURES, GROUP_FIGURES
 
 CATALOG = load_catalog()
-SHIPPED = ["mssc-cpt", "pmi-pmp", "isc2-cissp", "mssc-clt"]
+SHIPPED = [
+    "mssc-cpt", "pmi-pmp", "isc2-cissp", "mssc-clt", "asq-cct",
+]
 
 
 def figures_set_by(ruleset):
@@ -45,6 +47,7 @@ def test_shares_of_the_shipped_rule_sets():
         "pmi-pmp": "26 of 35 figures published, 9 estimates",
         "isc2-cissp": "11 of 23 figures published, 12 estimates",
         "mssc-clt": "6 of 28 figures published, 22 estimates",
+        "asq-cct": "16 of 28 figures published, 12 estimates",
     }
 
 
