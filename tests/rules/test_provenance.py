@@ -11,7 +11,7 @@ from tracker.rules.provenance import CATEGORY_FIGURES, FIGURES, GROUP_FIGURES
 
 CATALOG = load_catalog()
 SHIPPED = [
-    "mssc-cpt", "pmi-pmp", "isc2-cissp", "mssc-clt", "asq-cct",
+    "mssc-cpt", "pmi-pmp", "isc2-cissp", "mssc-clt", "asq-cct", "sme-cmfgt",
 ]
 
 
@@ -48,6 +48,7 @@ def test_shares_of_the_shipped_rule_sets():
         "isc2-cissp": "11 of 23 figures published, 12 estimates",
         "mssc-clt": "6 of 28 figures published, 22 estimates",
         "asq-cct": "16 of 28 figures published, 12 estimates",
+        "sme-cmfgt": "5 of 20 figures published, 15 estimates",
     }
 
 
