@@ -11,7 +11,7 @@ from tracker.rules.provenance import CATEGORY_FIGURES, FIGURES, GROUP_FIGURES
 
 CATALOG = load_catalog()
 SHIPPED = [
-    "mssc-cpt", "pmi-pmp", "isc2-cissp", "mssc-clt", "asq-cct", "sme-cmfgt", "ascm-cpim",
+    "mssc-cpt", "pmi-pmp", "isc2-cissp", "mssc-clt", "asq-cct", "sme-cmfgt", "ascm-cpim", "nate",
 ]
 
 
@@ -50,6 +50,7 @@ def test_shares_of_the_shipped_rule_sets():
         "asq-cct": "16 of 28 figures published, 12 estimates",
         "sme-cmfgt": "5 of 20 figures published, 15 estimates",
         "ascm-cpim": "10 of 23 figures published, 13 estimates",
+        "nate": "8 of 11 figures published, 3 estimates",
     }
 
 
