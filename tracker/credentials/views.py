@@ -11,7 +11,7 @@ from tracker.credentials.forms import credential_form, form_data_of
 from tracker.dashboard.chart import build_chart
 from tracker.db import get_session
 from tracker.ledger import ledger_of
-from tracker.rules.catalog import UnknownRuleSetError
+from tracker.rules.catalog import Agency, RuleSet, UnknownRuleSetError
 from tracker.rules.engine import UnmetKind
 from tracker.rules.insights import competency_coverage, pending_points
 from tracker.served_rulesets import catalog, ruleset_of
@@ -29,9 +29,26 @@ def require_login():
 @bp.get("/new")
 def choose():
     held = {c.ruleset_code for c in services.credentials_of(get_session(), current_user)}
-    return render_template(
-        "credentials/choose.html", rulesets=catalog().all_current(), held=held
-    )
+    return render_template("credentials/choose.html", agencies=by_agency(), held=held)
+
+
+# Most of our people are production and logistics workers: MSSC's CPT and CLT come first.
+FIRST = ("mssc-cpt", "mssc-clt")
+
+
+def by_agency() -> list[tuple[Agency, list[RuleSet]]]:
+    """The current rule sets grouped by agency: the agency of CPT and CLT first, then the
+    others by name; in a group, CPT and CLT first, then by name."""
+    groups: dict[str, tuple[Agency, list[RuleSet]]] = {}
+    for ruleset in catalog().all_current():
+        groups.setdefault(ruleset.agency.name, (ruleset.agency, []))[1].append(ruleset)
+
+    def rank(ruleset: RuleSet) -> tuple[int, str]:
+        return (FIRST.index(ruleset.code) if ruleset.code in FIRST else len(FIRST),
+                ruleset.name)
+
+    ordered = [(agency, sorted(rulesets, key=rank)) for agency, rulesets in groups.values()]
+    return sorted(ordered, key=lambda group: (rank(group[1][0])[0], group[0].name))
 
 
 @bp.route("/new/<code>", methods=["GET", "POST"])
