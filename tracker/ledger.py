@@ -120,7 +120,8 @@ def _tags_reader():
     def tags(text):
         found = seen.get(text, seen)
         if found is seen:
-            found = seen[text] = tuple(json.loads(text))
+            decoded = json.loads(text)  # JSON null (a None stored by the JSON type) stays None
+            found = seen[text] = None if decoded is None else tuple(decoded)
         return found
     return tags
 
