@@ -4,10 +4,10 @@
 It calls the app directly (WSGI) with a read-write token. Each operation gets its explicit
 examples (the `examples` of the request models, as Schemathesis' examples phase sends them,
 positive run only) and then a bounded number of generated requests, valid ones or ones that
-break the document's rules. Schema hooks give the generated requests what a real client
-has: ids of the token owner's own objects in paths (a trashed activity for restore; made
-again when a call deleted them), and the stored version where a change sends `version` or
-`If-Match`.
+break the document's rules. They get what a real client has: ids of the token owner's own
+objects in paths (a schema hook; a trashed activity for restore; made again when a call
+deleted them), and, just before the call, the stored version where a change sends
+`version` or `If-Match`.
 (Schemathesis' pytest plugin is not used: its lazy loader fails under pytest 9 with
 "'Function' object has no attribute '_nodeid'"; `as_strategy` with Hypothesis does the same.)
 """
@@ -127,29 +127,6 @@ def load_schema(app, world: World):
                 path_parameters[name] = ids[real]
         return path_parameters
 
-    def stored_version(context) -> int | None:
-        versioned = VERSIONED.get(name_of(context.operation))
-        if versioned is None:
-            return None
-        name, model = versioned
-        return world.version(model, world.ensure()[name])
-
-    @schema.hook
-    def map_body(context, body):
-        # A change that sends `version` sends the one it read, as a client does.
-        if isinstance(body, dict) and isinstance(body.get("version"), int):
-            body["version"] = stored_version(context) or body["version"]
-        return body
-
-    @schema.hook
-    def map_headers(context, headers):
-        # A change that sends If-Match sends the ETag it read (a stale one is 412), as a
-        # client does; a value that breaks the document (a negative case) is left as it is.
-        if headers and isinstance(headers.get("If-Match"), str):
-            version = stored_version(context)
-            headers["If-Match"] = f'"{version}"' if version else headers["If-Match"]
-        return headers
-
     return schema
 
 
@@ -173,10 +150,10 @@ def test_the_document_names_the_bearer_scheme(app):
 
 
 def send_the_stored_version(world: World, operation, case) -> None:
-    """A change sends the version it read, in `version` or If-Match, as a client does: the
-    schema hooks do this for generated requests, but the explicit examples (an example's
-    `"version": 1`) reach the call as written, and the object may be at another version by
-    then. A value that breaks the document (a negative case) is left as it is."""
+    """A change sends the version it read, in `version` or If-Match, as a client does (a
+    stale one is refused), read just before the call: an example's `"version": 1`, or a
+    version drawn when the request was made, may be stale by then. A value that breaks the
+    document (a negative case) is left as it is."""
     versioned = VERSIONED.get(name_of(operation))
     if versioned is None:
         return

@@ -31,7 +31,13 @@ from hypothesis import strategies as st
 from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis import GenerationMode
 
-from tests.api.test_schemathesis import CHECKS, TRASHED, VERSIONED, name_of, world  # noqa: F401
+from tests.api.test_schemathesis import (  # noqa: F401  (world: the fixture)
+    CHECKS,
+    TRASHED,
+    name_of,
+    send_the_stored_version,
+    world,
+)
 from tracker.api.inputs import MAX_ID
 
 # Schemathesis' own strategies draw from `random`, which Hypothesis warns about: not ours to fix.
@@ -90,15 +96,7 @@ def test_sequences_of_calls_keep_to_the_document(app, token, world):  # noqa: F8
                     case.path_parameters[name] = ids[real]
 
         def before_call(self, case):
-            versioned = VERSIONED.get(name_of(case.operation))
-            object_id = (case.path_parameters or {}).get(versioned[0]) if versioned else None
-            version = world.version(versioned[1], object_id) if isinstance(object_id, int) else None
-            if version is None:
-                return
-            if isinstance(case.body, dict) and isinstance(case.body.get("version"), int):
-                case.body["version"] = version
-            if case.headers and isinstance(case.headers.get("If-Match"), str):
-                case.headers["If-Match"] = f'"{version}"'
+            send_the_stored_version(world, case.operation, case)
 
         def get_call_kwargs(self, case):
             return {"headers": headers}
