@@ -82,6 +82,11 @@ def unmet_sentence(ruleset: RuleSet, progress: Progress, unmet) -> str:
         return (f"Year {year.number} of your cycle ({year.starts_on.isoformat()} to "
                 f"{year.ends_on.isoformat()}): at least {points(unmet.required)} {unit} "
                 f"needed; {have}.")
+    if unmet.kind == UnmetKind.CATEGORIES_USED:
+        needed, used = int(unmet.required), int(unmet.counted)
+        more = count_of(needed - used, "more kind", "more kinds")
+        return (f"Your {unit} must come from at least {needed} kinds of activity; they come "
+                f"from {used} so far: log {more} of activity.")
     return f"No proof attached to an activity worth {points(unmet.counted)} {unit}."
 
 

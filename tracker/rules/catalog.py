@@ -23,6 +23,8 @@ File format (every key is checked; an unknown key is an error, so a typo never g
     reminder_days   (default [180, 90, 30]) remind people when this many days are left
     earliest_certified_on (optional)       TOML date
     yearly_minimum      (optional)         points needed in each year of the cycle
+    minimum_categories  (optional)         counted points must come from at least this many
+                                           categories
     [agency] name, address, short_name (optional: defaults to the name)
     [sources] note, links (optional)       where the figures come from, in words
     [sources.<key>] title, checked (a date), url (optional)   one source a figure cites
@@ -31,7 +33,8 @@ File format (every key is checked; an unknown key is an error, so a typo never g
     [[fees]] label, amount, currency, provenance   shown as information only
     [[categories]] code, name, kind ("quantity" or "period"), unit = {singular, plural},
         points_per_unit, step (quantity only), fractions (period only: allowed full-time
-        fractions), and optional cap, minimum, evidence (the proof expected), help,
+        fractions), and optional cap, cap_per_year (most points counted in each year of
+        the cycle), minimum, evidence (the proof expected), help,
         provenance (the marks of its figures)
     [[groups]] code, name, categories (codes), optional minimum, maximum, provenance
     [[modules]] code, name, required (bool), key_activities = [{code, name, weight}]
@@ -76,7 +79,14 @@ from tracker.rules.provenance import (
     Marker,
     read_sources,
 )
-from tracker.rules.reader import ZERO, Reader, Unit, read_unit
+from tracker.rules.reader import (
+    ZERO,
+    Reader,
+    Unit,
+    check_minimum_categories,
+    read_cap_per_year,
+    read_unit,
+)
 
 # The dataclasses live in `ruleset`; most callers import them from here with the loaders.
 __all__ = [
@@ -220,6 +230,7 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
     reminder_days = top.integer_list("reminder_days", minimum=1, required=False)
     earliest = top.date("earliest_certified_on", required=False)
     yearly_minimum = top.decimal("yearly_minimum", required=False)
+    minimum_categories = top.integer("minimum_categories", minimum=1, required=False)
     agency = None
     note, links, sources = read_sources(top)
     marker = Marker(sources)
@@ -243,6 +254,7 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
     top.finish()
 
     top.unique("categories", [c.code for c in categories])
+    check_minimum_categories(top, minimum_categories, len(categories))
     top.unique("groups", [g.code for g in groups])
     top.unique("modules", [m.code for m in modules])
     defined = {category.code for category in categories}
@@ -278,6 +290,7 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
                                                                               reverse=True)),
         earliest_certified_on=earliest,
         yearly_minimum=yearly_minimum,
+        minimum_categories=minimum_categories,
         categories=tuple(categories),
         groups=tuple(groups),
         modules=tuple(modules),
@@ -318,6 +331,7 @@ def _category(reader: Reader, marker: Marker) -> Category:
     else:  # the kind is already reported; do not also call its keys unknown
         reader.used.update(("step", "fractions"))
     cap = reader.decimal("cap", required=False, message="a cap cannot be below zero")
+    cap_per_year = read_cap_per_year(reader, cap)
     minimum = reader.decimal("minimum", required=False)
     if cap is not None and minimum is not None and minimum > cap:
         reader.problem("minimum", f"{minimum} is more than the cap {cap}")
@@ -330,6 +344,7 @@ def _category(reader: Reader, marker: Marker) -> Category:
         step=step,
         fractions=fractions,
         cap=cap,
+        cap_per_year=cap_per_year,
         minimum=minimum,
         evidence=reader.string("evidence", required=False),
         help=reader.string("help", required=False),

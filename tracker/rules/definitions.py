@@ -30,6 +30,7 @@ class Category(Named):
     step: Decimal | None = None  # quantity categories: entries are multiples of this
     fractions: tuple[Decimal, ...] = ()  # period categories: allowed full-time fractions
     cap: Decimal | None = None  # most points that count per cycle
+    cap_per_year: Decimal | None = None  # most points that count in each year of the cycle
     minimum: Decimal | None = None  # fewest points needed per cycle
     evidence: str | None = None  # what proof is expected, e.g. "certificate of completion"
     help: str | None = None
@@ -104,6 +105,7 @@ class RuleSet:
     reminder_days: tuple[int, ...] = (180, 90, 30)
     earliest_certified_on: date | None = None
     yearly_minimum: Decimal | None = None
+    minimum_categories: int | None = None  # counted points must come from this many categories
     groups: tuple[Group, ...] = ()
     modules: tuple[Module, ...] = ()
     fees: tuple[Fee, ...] = ()

@@ -8,7 +8,14 @@ How activities count (docs/rules.md):
 - Activities are taken in date order (ties by `order`, the creation order, then by id), so the
   input order never matters. Per-category caps and group maximums are applied in that order:
   the activity that crosses a cap is partly counted, later ones count 0 (`over_cap`,
-  `over_group_max`).
+  `over_group_max`). A category's cap per year (`cap_per_year`) comes first, per year of the
+  cycle (year 1 = its first 12 months, as for yearly minimums; see `cycles.cycle_years`): a
+  quantity activity uses its date's year, a period each of its months' year (a month belongs
+  to the year in which it is complete); what goes over is flagged `over_cap` too.
+- `minimum_categories`: counted points must come from that many categories at least (a
+  category is used when it counts more than 0); until then an `Unmet` of kind
+  `categories_used` (scope "total"; required and counted are numbers of categories) keeps the
+  status from `complete`, like any minimum.
 - An activity counts only when its date lies inside the cycle (both end days included) and is
   not after `today`; otherwise it is flagged `outside_cycle` (checked first) or `future`.
 - Employment (a period category) counts the whole months of the part of the period inside the
@@ -49,7 +56,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from tracker.rules.catalog import Category, RuleSet
-from tracker.rules.cycles import cycle_years, whole_months, window_opens_on
+from tracker.rules.cycles import add_months, cycle_years, whole_months, window_opens_on
 from tracker.rules.results import (
     CENT,
     DAYS_PER_MONTH,
@@ -148,6 +155,7 @@ def evaluate(
     years = cycle_years(start, end)
     year_starts = [first for _, first, _ in years]
     year_counted = [ZERO] * len(years)
+    year_category_counted: dict[tuple[str, int], Decimal] = {}  # for caps per year
     category_earned = dict.fromkeys(by_code, ZERO)
     category_counted = dict.fromkeys(by_code, ZERO)
     # For each category, the (group, maximum) pairs that limit it.
@@ -173,9 +181,16 @@ def evaluate(
         code = category.code
         counted = earned
         flags: list[str] = []
+        if category.cap_per_year is not None:
+            in_years = _year_capped(category, activity, day, earned, months, start, year_starts,
+                                    year_category_counted)
+            if in_years < counted:
+                counted = in_years
+                flags.append(OVER_CAP)
         if category.cap is not None and counted > (room := category.cap - category_counted[code]):
             counted = room
-            flags.append(OVER_CAP)
+            if OVER_CAP not in flags:  # already there when its year's cap cut it first
+                flags.append(OVER_CAP)
         for group_code, maximum in limits[code]:
             room = maximum - limited_group_counted[group_code]
             if counted > room:
@@ -220,7 +235,12 @@ def evaluate(
         YearResult(number, first, last, year_counted[number - 1], ruleset.yearly_minimum)
         for number, first, last in years
     )
-    unmet = _unmet(required, total, category_results, group_results, year_results) + missing
+    unmet = _unmet(required, total, category_results, group_results, year_results)
+    used = sum(1 for counted in category_counted.values() if counted > 0)
+    if ruleset.minimum_categories is not None and used < ruleset.minimum_categories:
+        unmet.append(Unmet(UnmetKind.CATEGORIES_USED, "total",
+                           Decimal(ruleset.minimum_categories), Decimal(used)))
+    unmet += missing
     remaining = max(required - total, ZERO)
     total_days = (end - start).days
     elapsed = min(max((today - start).days, 0), total_days)
@@ -340,6 +360,43 @@ def _period(
         day = last
     earned = months * fraction * category.points_per_unit
     return day, earned, months, inside, future
+
+
+def _year_capped(
+    category: Category,
+    activity: ActivityInput,
+    day: date,
+    earned: Decimal,
+    months: int | None,
+    start: date,
+    year_starts: list[date],
+    counted_so_far: dict[tuple[str, int], Decimal],
+) -> Decimal:
+    """What of `earned` fits under the category's cap per cycle year, recording what it uses.
+
+    A quantity activity belongs to the year of its date. A period's months belong to the
+    year in which each month is complete (month k of a part starting on s: s + k months - 1
+    day, as the points curve places them), each worth fraction x points per unit.
+    """
+    assert category.cap_per_year is not None
+    if category.is_period and months:
+        first = max(activity.started_on or day, start)
+        worth = earned / months
+        amounts: dict[int, Decimal] = {}
+        for k in range(1, months + 1):
+            month_ends = add_months(first, k) - timedelta(days=1)
+            year = bisect_right(year_starts, month_ends) - 1
+            amounts[year] = amounts.get(year, ZERO) + worth
+    else:
+        amounts = {bisect_right(year_starts, day) - 1: earned}
+    counted = ZERO
+    for year, amount in amounts.items():
+        key = (category.code, year)
+        room = max(category.cap_per_year - counted_so_far.get(key, ZERO), ZERO)
+        take = min(amount, room)
+        counted_so_far[key] = counted_so_far.get(key, ZERO) + take
+        counted += take
+    return counted
 
 
 def _unmet(

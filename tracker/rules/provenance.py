@@ -44,8 +44,11 @@ FIGURES = (
     "window_days",
     "earliest_certified_on",
     "yearly_minimum",
+    "minimum_categories",
 )
-CATEGORY_FIGURES = ("points_per_unit", "step", "fractions", "cap", "minimum", "evidence")
+CATEGORY_FIGURES = (
+    "points_per_unit", "step", "fractions", "cap", "cap_per_year", "minimum", "evidence"
+)
 GROUP_FIGURES = ("minimum", "maximum")
 FEE_FIGURES = ("amount",)
 CARRY_OVER_FIGURES = ("maximum", "last_days")

@@ -247,3 +247,18 @@ def read_unit(reader: Reader, key: str) -> Unit | None:
     if singular is None or plural is None:
         return None
     return Unit(singular, plural)
+
+
+def read_cap_per_year(reader: Reader, cap: Decimal | None) -> Decimal | None:
+    """A category's optional `cap_per_year`: most points counted in each year of the cycle."""
+    value = reader.decimal("cap_per_year", required=False, positive=True)
+    if value is not None and cap is not None and value > cap:
+        reader.problem("cap_per_year", f"{value} is more than the cap {cap}")
+    return value
+
+
+def check_minimum_categories(top: Reader, minimum: int | None, defined: int) -> None:
+    """`minimum_categories` cannot ask for more categories than the rule set defines."""
+    if minimum is not None and defined and minimum > defined:
+        top.problem("minimum_categories",
+                    f"{minimum} is more than the {defined} categories defined")

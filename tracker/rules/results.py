@@ -36,6 +36,7 @@ class UnmetKind(StrEnum):
     CATEGORY_MINIMUM = "category_minimum"
     GROUP_MINIMUM = "group_minimum"
     YEARLY_MINIMUM = "yearly_minimum"
+    CATEGORIES_USED = "categories_used"  # points from too few categories (scope "total")
     MISSING_EVIDENCE = "missing_evidence"
 
 
@@ -110,7 +111,9 @@ class YearResult:
 
 class Unmet(NamedTuple):  # one per activity missing its evidence: see ActivityResult
     kind: UnmetKind
-    scope: str | int  # "total", a category or group code, a year number, an activity id
+    # "total", a category or group code, a year number, an activity id. For categories_used
+    # (scope "total"), `required` and `counted` are numbers of categories, not points.
+    scope: str | int
     required: Decimal | None
     counted: Decimal
 
