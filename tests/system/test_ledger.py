@@ -12,12 +12,16 @@ from sqlalchemy import insert
 from sqlmodel import select
 
 from tests.helpers import (
+    AuthActions,
+    add_cpt,
     counted_statements,
     hidden_input,
     log_activity,
     pdf_bytes,
     submit,
 )
+from tests.imports.helpers import import_file
+from tracker import ledger as ledger_module
 from tracker.activities.listing import Filters, filtered_rows
 from tracker.credentials.services import add_credential
 from tracker.db import get_session
@@ -211,3 +215,131 @@ def test_the_collector_is_paused_only_while_a_ledger_is_built():
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+# Each kind of change, seen after a cached view, gives what a fresh evaluation gives: the
+# guard for any ledger worked out from a cached one (an incremental read must not trust an
+# activity's id and version alone: a restored backup can bring back both with other content).
+
+
+def seen_now(app, credential_id: int):
+    """The credential's ledger as the next view gets it, and the statements that read it."""
+    with app.app_context():
+        session = get_session()
+        credential = session.get(HeldCredential, credential_id)
+        credential.current_cycle, credential.module_codes  # noqa: B018 (loaded first)
+        with counted_statements(app) as statements:
+            ledger = ledger_of(session, credential, TODAY)
+    return ledger, statements
+
+
+def same_as_fresh(app, credential_id: int):
+    """The next view's ledger, after a change, equals a fresh evaluation of the same state
+    (the cache emptied): whatever the ledger keeps between views, nothing stale shows."""
+    ledger, _statements = seen_now(app, credential_id)
+    with ledger_module._lock:
+        ledger_module._cache().clear()
+    fresh, _statements = seen_now(app, credential_id)
+    assert ledger.activities == fresh.activities
+    assert [tuple(a) for a in ledger.activities] == [tuple(a) for a in fresh.activities]
+    assert ledger.progress == fresh.progress
+    assert ledger.files == fresh.files
+    return ledger
+
+
+def test_one_activity_changed_gives_a_fresh_evaluations_figures(app, user_client, cpt):
+    for quantity in ("10", "4", "6"):
+        log_activity(user_client, cpt, quantity=quantity, completed_on="2024-01-10")
+    seen_now(app, cpt)
+    with app.app_context():
+        session = get_session()
+        activity = session.exec(select(Activity).order_by(Activity.id)).first()
+        activity.quantity, activity.title = Decimal(20), "Changed"
+        session.commit()
+    ledger = same_as_fresh(app, cpt)
+    assert ledger.progress.counted == Decimal(30)
+    assert sorted(a.title for a in ledger.activities)[0] == "Changed"
+
+
+def test_trash_restore_and_files_give_a_fresh_evaluations_figures(app, user_client, cpt):
+    first = log_activity(user_client, cpt, quantity="10", completed_on="2024-01-10")
+    activity_id = int(first.headers["Location"].rsplit("/", 1)[-1])
+    log_activity(user_client, cpt, quantity="4", files=[("proof.pdf", pdf_bytes())])
+    seen_now(app, cpt)
+    location = f"/activities/{activity_id}"
+    submit(user_client, f"{location}/delete", {}, form_page=location)
+    assert same_as_fresh(app, cpt).progress.counted == Decimal(4)
+    submit(user_client, f"/trash/{activity_id}/restore", {}, form_page="/trash/")
+    assert same_as_fresh(app, cpt).progress.counted == Decimal(14)
+    with app.app_context():  # a file added: the activity's version stays as it was
+        session = get_session()
+        data = pdf_bytes()
+        session.add(Evidence(activity_id=activity_id, filename="c.pdf",
+                             content_type="application/pdf", size=len(data), sha256="0" * 64,
+                             data=data))
+        session.commit()
+    ledger = same_as_fresh(app, cpt)
+    assert all(a.has_evidence for a in ledger.activities)
+    with app.app_context():  # and removed
+        session = get_session()
+        session.delete(session.exec(select(Evidence).where(Evidence.filename == "c.pdf")).one())
+        session.commit()
+    ledger = same_as_fresh(app, cpt)
+    assert sorted(a.has_evidence for a in ledger.activities) == [False, True]
+
+
+def test_a_csv_import_and_an_export_imported_elsewhere_give_fresh_figures(app, user_client,
+                                                                          cpt):
+    log_activity(user_client, cpt, quantity="10", tags=["safety"],
+                 files=[("proof.pdf", pdf_bytes())])
+    log_activity(user_client, cpt, quantity="2", completed_on="2024-02-01")
+    seen_now(app, cpt)
+    csv = ("Date completed,Category,Title,Provider,Quantity\r\n"
+           "2024-03-01,CE-TRAINING,Imported,Acme,6\r\n")
+    url = f"/credentials/{cpt}/import"
+    preview = submit(user_client, f"{url}/preview",
+                     {"file": (io.BytesIO(csv.encode()), "a.csv")},
+                     form_page=url, content_type="multipart/form-data")
+    submit(user_client, f"{url}/confirm", {"upload": hidden_input(preview.text, "upload")},
+           form_page=url)
+    assert same_as_fresh(app, cpt).progress.counted == Decimal(18)
+
+    exported = user_client.get(f"/credentials/{cpt}/activities.csv").data
+    other = app.test_client()
+    AuthActions(other).register(email="sam@example.com", name="Sam")
+    theirs = add_cpt(other, "2022-03-15")
+    log_activity(other, theirs, quantity="1")
+    seen_now(app, theirs)
+    assert import_file(other, theirs, exported).status_code == 302
+    assert same_as_fresh(app, theirs).progress.counted == Decimal(19)
+
+
+def test_a_restored_backup_with_the_same_ids_and_versions_gives_its_own_figures(
+        app, client, auth, tmp_path):
+    """Two histories of one activity, each at version 2 (the backup's: 20, the database's:
+    30): the restored one's figures show, as a fresh evaluation gives them."""
+    auth.register()
+    cpt = add_cpt(client)
+    response = log_activity(client, cpt, quantity="10")
+    activity_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    log_activity(client, cpt, quantity="1", completed_on="2024-02-01")
+    invoke = app.test_cli_runner().invoke
+
+    def set_quantity(quantity: str) -> None:
+        with app.app_context():
+            session = get_session()
+            session.get(Activity, activity_id).quantity = Decimal(quantity)
+            session.commit()
+
+    assert invoke(args=["backup", str(tmp_path / "first.backup")]).exit_code == 0
+    set_quantity("20")
+    assert invoke(args=["backup", str(tmp_path / "second.backup")]).exit_code == 0
+    restored = invoke(args=["restore", "--replace", str(tmp_path / "first.backup")])
+    assert restored.exit_code == 0, restored.output
+    set_quantity("30")
+    assert seen_now(app, cpt)[0].progress.counted == Decimal(31)
+    restored = invoke(args=["restore", "--replace", str(tmp_path / "second.backup")])
+    assert restored.exit_code == 0, restored.output
+    with app.app_context():
+        assert get_session().get(Activity, activity_id).version == 2
+    assert same_as_fresh(app, cpt).progress.counted == Decimal(21)
