@@ -18,7 +18,8 @@ def test_agencies_come_mssc_first_then_by_name(app):
         groups = [(agency.short_name, [r.short_name for r in rulesets])
                   for agency, rulesets in by_agency()]
     assert groups[0] == ("MSSC", ["CPT", "CLT"])
-    assert [short for short, _ in groups[1:]] == ["ASCM", "ASQ", "ISC2", "NATE", "PMI", "SME"]
+    assert [short for short, _ in groups[1:]] == [
+        "ASCM", "ASQ", "ISC2", "NICET", "NATE", "PMI", "SME", "SMRP"]  # by full name
     assert sum(len(rulesets) for _, rulesets in groups) == len(load_catalog().codes())
 
 
@@ -26,7 +27,7 @@ def test_the_page_lists_every_credential_with_who_holds_it(user_client):
     page = user_client.get("/credentials/new").text
     headings = re.findall(r"<h2>(.*?)</h2>", page)
     assert headings[0] == "Manufacturing Skill Standards Council (MSSC)"
-    assert len(headings) == 7
+    assert len(headings) == 9
     titles = re.findall(r"<h3>(.*?)</h3>", page)
     assert titles[:2] == ["MSSC Certified Production Technician (CPT)",
                           "MSSC Certified Logistics Technician (CLT)"]
@@ -66,7 +67,7 @@ def test_the_search_box_filters_as_you_type(browser_page, live_url):
         "ASQ Certified Calibration Technician (CCT)"]
     assert page.locator("[data-chooser-agency]:visible h2").all_inner_texts() == [
         "ASQ (American Society for Quality)"]
-    assert page.get_by_text("1 of 8 credentials shown").is_visible()
+    assert page.get_by_text("1 of 11 credentials shown").is_visible()
     page.screenshot(path=SHOTS / "chooser-1280-calibration.png", full_page=True)
     search.fill("soldiers")  # who holds it is searched too
     assert page.locator("[data-chooser-item]:visible h3").all_inner_texts() == [

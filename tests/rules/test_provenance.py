@@ -12,7 +12,7 @@ from tracker.rules.provenance import CATEGORY_FIGURES, FIGURES, GROUP_FIGURES
 CATALOG = load_catalog()
 SHIPPED = [
     "mssc-cpt", "pmi-pmp", "isc2-cissp", "mssc-clt", "asq-cct", "sme-cmfgt", "ascm-cpim", "nate",
-    "nicet",
+    "nicet", "smrp-cmrp", "smrp-cmrt",
 ]
 
 
@@ -53,6 +53,8 @@ def test_shares_of_the_shipped_rule_sets():
         "ascm-cpim": "10 of 23 figures published, 13 estimates",
         "nate": "8 of 11 figures published, 3 estimates",
         "nicet": "11 of 25 figures published, 14 estimates",
+        "smrp-cmrp": "7 of 25 figures published, 18 estimates",
+        "smrp-cmrt": "7 of 25 figures published, 18 estimates",
     }
 
 
