@@ -6,13 +6,14 @@ a file over that limit is refused on the page, in plain words, and nothing is wr
 import io
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import func, select
 
 from tests.helpers import AuthActions, csrf_token, insert_activities, submit
 from tests.imports.helpers import activity_count, upload_export
 from tracker.config import ConfigError, from_environment
 from tracker.db import get_session
-from tracker.models import HeldCredential, User
+from tracker.models import Activity, HeldCredential, User, utcnow
 
 MB = 1024 * 1024
 TOO_BIG = "the most Recert takes. Nothing was imported."
@@ -43,9 +44,16 @@ def sqlite_only(database_url):
         pytest.skip("reading the file does not depend on the database: checked on SQLite")
 
 
-def test_an_export_of_10_000_activities_over_10_mb_imports_back(sqlite_only, app, user_client,
+def test_an_export_of_13_000_activities_over_10_mb_imports_back(sqlite_only, app, user_client,
                                                                 cpt):
-    insert_activities(app, cpt, 10_000)
+    # As many as a credential may hold (5,000), and 8,000 more in the trash.
+    insert_activities(app, cpt, 13_000)
+    with app.app_context():
+        session = get_session()
+        first = session.exec(select(func.min(Activity.id))).one()
+        session.execute(update(Activity).where(Activity.id >= first + 5_000)
+                        .values(deleted_at=utcnow()))
+        session.commit()
     download = user_client.get("/account/export.json")
     assert download.status_code == 200
     exported = download.data  # as the person downloads it
@@ -55,9 +63,9 @@ def test_an_export_of_10_000_activities_over_10_mb_imports_back(sqlite_only, app
     response = post_file(newcomer, exported)
     assert response.status_code == 302, response.text
     [imported] = credentials_of(app, "sam@example.com")
-    assert activity_count(app, imported) == activity_count(app, cpt) == 10_000
+    assert activity_count(app, imported) == activity_count(app, cpt) == 13_000
     page = newcomer.get(response.headers["Location"])
-    assert "Imported 1 credential and 10000 activities." in page.text, page.text
+    assert "Imported 1 credential and 13000 activities." in page.text, page.text
 
 
 def test_a_file_over_the_import_limit_is_refused_plainly_and_nothing_is_written(app,
