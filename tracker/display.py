@@ -73,6 +73,16 @@ def file_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def limits_text(most: Decimal | None, minimum: Decimal | None,
+                per_year: Decimal | None = None) -> str:
+    """A category's or group's limits in words, for the page and the PDF alike:
+    "at most 72; at most 24 a year; at least 10"."""
+    parts = [f"at most {points(most)}" if most is not None else "",
+             f"at most {points(per_year)} a year" if per_year is not None else "",
+             f"at least {points(minimum)}" if minimum is not None else ""]
+    return "; ".join(part for part in parts if part)
+
+
 def flag_label(flag: str) -> str:
     return FLAG_LABELS.get(flag, flag)
 
@@ -85,8 +95,13 @@ def flag_sentences(ruleset: RuleSet, progress: Progress, result: ActivityResult)
     sentences = []
     for flag in result.flags:
         if flag == "over_cap":
-            sentences.append(f"{share}: {category.name} is capped at {points(category.cap)} "
-                             f"{unit} per cycle. More of it will not help; log other kinds.")
+            limits = [f"{points(category.cap_per_year)} {unit} in each year of your cycle"
+                      if category.cap_per_year is not None else "",
+                      f"{points(category.cap)} {unit} per cycle"
+                      if category.cap is not None else ""]
+            sentences.append(f"{share}: {category.name} counts at most "
+                             f"{' and '.join(limit for limit in limits if limit)}. More of it "
+                             f"will not help; log other kinds.")
         elif flag == "over_group_max":
             groups = [g for g in ruleset.groups if category.code in g.categories and g.maximum]
             limits = ", ".join(f"{g.name} at {points(g.maximum)}" for g in groups)
@@ -134,5 +149,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(count_of)
     app.add_template_filter(in_utc)
     app.add_template_global(flag_sentences)
+    app.add_template_global(limits_text)
     app.add_template_global(quantity_text)
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from tests.rules.worked import rows, run_case, two_places
 from tracker.dashboard.sentences import unmet_sentence
+from tracker.display import flag_sentences, limits_text
 from tracker.rules import Status, load_catalog
 from tracker.rules.engine import Unmet, UnmetKind
 
@@ -89,3 +90,16 @@ def test_nicet_a_second_category_and_then_the_points():
     done = run_case("nicet", "2024-03-01", "2026-12-06",
                     [*with_course, ("nfpa", "EDUCATION", "2026-11-20", "16")])
     assert (done.counted, done.status, done.unmet) == (90, Status.COMPLETE, ())
+
+
+def test_the_yearly_cap_is_told_as_it_is():
+    """What the year's cap cut is explained by that cap, not by the cycle's 72, and the
+    category table names both."""
+    progress = run_case("nicet", "2024-03-01", "2026-12-06", MAIN)
+    [sentence] = flag_sentences(NICET, progress, progress.activity("main"))
+    assert sentence == ("60 of 66 CPD points count: Active Practitioner: work in your "
+                        "certification area counts at most 24 CPD points in each year of your "
+                        "cycle and 72 CPD points per cycle. More of it will not help; log "
+                        "other kinds.")
+    active = NICET.category("ACTIVE")
+    assert limits_text(active.cap, None, active.cap_per_year) == "at most 72; at most 24 a year"

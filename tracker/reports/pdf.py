@@ -23,7 +23,14 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
-from tracker.display import flag_label, points, quantity_text, status_word, when_text
+from tracker.display import (
+    flag_label,
+    limits_text,
+    points,
+    quantity_text,
+    status_word,
+    when_text,
+)
 
 TEMPLATE = Path("reports") / "report.typ"
 # A child renders this many reports, then a fresh one takes its place (see the docstring).
@@ -65,7 +72,8 @@ def report_data(report) -> dict:
                                  if held[module.code].passed_on else "")
                   for module in ruleset.modules if module.code in held]
         modules = "; ".join(passed) if passed else "none recorded"
-    categories = [[c.name, points(c.earned), points(c.counted), _limits(c, c.cap)]
+    categories = [[c.name, points(c.earned), points(c.counted),
+                   limits_text(c.cap, c.minimum, ruleset.category(c.code).cap_per_year)]
                   for c in progress.categories]
     if progress.carried_in:
         categories.append(["Carried over from the last cycle", "", points(progress.carried_in),
@@ -117,11 +125,6 @@ def report_data(report) -> dict:
         "activities": [_activity(ruleset, activity, result, files)
                        for activity, result, files in report.rows],
     }
-
-
-def _limits(item, most) -> str:
-    text = f"at most {points(most)}" if most is not None else ""
-    return text + (f"at least {points(item.minimum)}" if item.minimum is not None else "")
 
 
 def _activity(ruleset, activity, result, files) -> dict:
