@@ -209,15 +209,10 @@ def restore_activity(session: Session, activity: Activity) -> None:
     _commit(session)
 
 
-def live_activity_count(session: Session, credential_id: int) -> int:
-    return session.exec(select(func.count()).select_from(Activity).where(
-        Activity.held_credential_id == credential_id, Activity.deleted_at.is_(None))).one()
-
-
 def _check_room(session: Session, credential_id: int) -> None:
     """After the flush of a new or restored activity: the flush hook's UPDATE of the
     credential holds its row until the commit, so two saves at once count one after the other."""
-    refused = too_many_activities(live_activity_count(session, credential_id))
+    refused = too_many_activities(activity_count(session, credential_id, live=True))
     if refused:
         session.rollback()
         raise TooManyActivities(refused)
@@ -276,9 +271,11 @@ def purge_trash(session: Session, now: datetime) -> int:
     return len(old)
 
 
-def activity_count(session: Session, credential: HeldCredential) -> int:
-    """Live and trashed activities: all go when the credential is deleted."""
-    return session.exec(
-        select(func.count()).select_from(Activity)
-        .where(Activity.held_credential_id == credential.id)
-    ).one()
+def activity_count(session: Session, credential_id: int, *, live: bool = False) -> int:
+    """The credential's activities outside the trash (`live`), or all of them: live and
+    trashed go together when the credential is deleted."""
+    query = select(func.count()).select_from(Activity).where(
+        Activity.held_credential_id == credential_id)
+    if live:
+        query = query.where(Activity.deleted_at.is_(None))
+    return session.exec(query).one()

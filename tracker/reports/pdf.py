@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app, render_template
+from werkzeug.exceptions import ServiceUnavailable
 
 from tracker.display import (
     flag_label,
@@ -54,7 +55,18 @@ FONT_FILES = (
 
 
 class PdfError(RuntimeError):
-    """The report's PDF could not be made."""
+    """The report's PDF could not be made: the template or its input is wrong (a bug)."""
+
+
+class RendererTroubled(ServiceUnavailable):
+    """The renderer got stuck or stopped: the person is told to try again (the next render
+    starts afresh); what happened is logged."""
+
+    detail = "We could not make the PDF just now. Try again in a minute. Nothing was changed."
+
+    def __init__(self, what: str) -> None:
+        super().__init__(retry_after=60)
+        current_app.logger.error("Report PDF not made: %s", what)
 
 
 def report_data(report) -> dict:
@@ -168,12 +180,12 @@ def render(report, *, tagged: bool = True) -> bytes:
                 timeout=RENDER_SECONDS)
         except TimeoutError as error:  # a child stuck: end it, and the next render starts anew
             _discard(pool, kill=True)
-            raise PdfError("The report's PDF took too long to make.") from error
+            raise RendererTroubled("the renderer took too long") from error
         except BrokenProcessPool as error:
             # A child was killed (out of memory, or by hand): start a new pool and try once more.
             _discard(pool)
             if attempt == 2:
-                raise PdfError("The PDF renderer stopped before the report was done.") from error
+                raise RendererTroubled("the renderer stopped twice") from error
         except (TypstError, OSError, ValueError) as error:  # the template's or its input's
             raise PdfError(f"The report's PDF could not be typeset: {error}") from error
     raise AssertionError("unreachable")

@@ -55,7 +55,6 @@ CARRY_OVER_FIGURES = ("maximum", "last_days")
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_RESERVED = ("note", "links", ESTIMATE)  # [sources] keys that are not sources
 
 
 @dataclass(frozen=True)
@@ -107,11 +106,6 @@ class ProvenanceSummary:
     @property
     def total(self) -> int:
         return self.published + self.estimates
-
-    @property
-    def share_published(self) -> float:
-        """From 0 to 1; 0 for a rule set without figures."""
-        return self.published / self.total if self.total else 0.0
 
     def __str__(self) -> str:
         plural = "" if self.estimates == 1 else "s"
