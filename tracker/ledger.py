@@ -18,38 +18,22 @@ Each server process keeps its own cache; the revision, read from the shared data
 credential, keeps every process right. It is bounded by memory (RECERT_LEDGER_CACHE_MB), each
 ledger counted by an estimate of its bytes, so a few large accounts cannot push each other out.
 
-The first view after a change reads and evaluates everything again, so that read is made
-cheap (issue 16, measured in process at 5,000 activities on SQLite, interleaved runs): Core
-statements on the session's connection rather than `session.execute`, which sent every row
-through the ORM's loading machinery (69 ms against 43); each row kept as one namedtuple that is
-also the engine's input (building 5,000 frozen ActivityInput dataclasses took 24-28 ms, the
-namedtuples 3); and the three timestamps no page shows kept as the driver gives them and
-converted by the dialect's own processor only when read (SQLite's datetime parsing was 25-30
-ms of the 43). Together the 5,000-activity home page's first view went from 124 to about 80
-ms on a busy machine. The rest was the engine (about 20 ms) and the garbage collector: each
-evaluation left some nine tracked objects per activity that survived into the oldest
-generation, and CPython runs a full collection whenever those reach a quarter of it, walking
-every cached ledger, so the collector's time per view grew with everything cached (0.7 full
-collections a view at 5,000, 1.5-1.9 at 20,000; bench/suite_profile.py). So a cached ledger is
-kept out of its way: every per-activity record (the row, whose tags are a shared tuple decoded
-once per distinct JSON text; the engine's result and unmet requirement; the files' facts; the
-list's rows) is a namedtuple of immutable atoms, taken out of the collector's view once built
-(`untrack_records`: CPython untracks plain tuples of atoms by itself, never namedtuples), and
-the collector is paused while they are built (`collector_paused`) so that none is promoted and
-counted on the way. Tracked objects left per cached activity: 5.7 before, 0.2 after; full
-collections a first view: none at 1,000 to 20,000. In process, SQLite, medians: 5,000
-activities home 116 -> 58 ms, dashboard 121 -> 79, list 217 -> 76; 20,000 home 516 -> 226,
-dashboard 779 -> 309, list 870 -> 310 (now linear). `gc.freeze()` was not used: it would also
-freeze whatever cyclic garbage (sessions, requests) exists at that moment, for good. Storing
-each cycle's evaluation on write was not chosen: the engine must stay the one source of figures.
+The first view after a change reads and evaluates everything again, so that read is kept
+cheap (issue 16; the numbers are in bench/ and the commits): Core statements on the session's
+connection, not `session.execute`, which sends every row through the ORM's loading machinery;
+each row one namedtuple that is also the engine's input; the three timestamps no page shows
+converted only when read. And a cached ledger stays out of the garbage collector's way
+(tracker.records): a full collection runs whenever survivors reach a quarter of the oldest
+generation and walks everything tracked, so records kept in the cache would make each view
+pay for all of them. `gc.freeze()` was not used: it would also keep whatever cyclic garbage
+exists at that moment, for good. Storing each cycle's evaluation on write was not chosen:
+the engine must stay the one source of figures.
 """
 
-import gc
 import json
 import secrets
-from collections import deque, namedtuple
+from collections import namedtuple
 from collections.abc import Hashable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property
@@ -63,6 +47,7 @@ from sqlalchemy.types import NullType
 from sqlmodel import select
 
 from tracker.models import Activity, Cycle, CycleStatus, Evidence, HeldCredential
+from tracker.records import collector_paused, untrack_records
 from tracker.rules import engine
 from tracker.rules.catalog import RuleSet
 from tracker.served_rulesets import ruleset_of
@@ -137,49 +122,6 @@ EVIDENCE_FACTS = (
     Evidence.id, Evidence.activity_id, Evidence.filename, Evidence.content_type,
     Evidence.size, Evidence.sha256, Evidence.uploaded_at,
 )
-
-
-def _gc_untracker():
-    """A function that takes immutable records (namedtuples of immutable atoms: numbers,
-    strings, dates, Decimals, tuples of them) out of the garbage collector's view, as CPython
-    does by itself for plain tuples of atoms but never for a tuple subclass such as a
-    namedtuple. Cached ledgers keep thousands of such records, and every full collection walks
-    each tracked one; since a full collection runs whenever the objects surviving into the
-    oldest generation reach a quarter of it, the collector's time per evaluation grew with
-    everything cached. Untracking is safe for these records: nothing can reach them back from
-    their atoms, so they can never be part of a reference cycle (the only thing the collector
-    frees that reference counting does not). A no-op where CPython's C API is not there."""
-    try:
-        import ctypes
-
-        untrack = ctypes.pythonapi.PyObject_GC_UnTrack
-    except (ImportError, AttributeError):
-        return lambda records: None
-    untrack.argtypes, untrack.restype = [ctypes.py_object], None
-
-    def untracked(records):
-        deque(map(untrack, records), maxlen=0)
-    return untracked
-
-
-untrack_records = _gc_untracker()
-
-
-@contextmanager
-def collector_paused():
-    """No garbage collection while a ledger (or what is worked out from it) is built: its
-    thousands of records are taken out of the collector's view only once built, and a young
-    collection in between would move them to the oldest generation and count them towards the
-    next full collection, which walks every cached ledger. Reference counting still frees
-    everything but cycles, and the collector runs as usual once the records are untracked.
-    Restored only if it was on (another thread, or a caller, may have turned it off)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 @dataclass
@@ -283,21 +225,22 @@ def _read_and_evaluate(session: Session, held: list, keys: list, ledgers: list, 
         if ledgers[index] is not None:
             continue
         rows = tuple(activities[credential.id])
-        progress = engine.evaluate(ruleset, engine_cycle(credential, cycle), rows, today)
         untrack_records(rows)
-        untrack_records(progress.activities)
-        untrack_records(progress.unmet)  # their kind, an enum member, cannot reach them back
-        ledgers[index] = Ledger(ruleset, progress, rows,
-                                {a.id: files[a.id] for a in rows if a.has_evidence})
+        ledgers[index] = evaluated(ruleset, engine_cycle(credential, cycle), rows, files,
+                                   today, rows_are_inputs=True)
         _keep(keys[index], ledgers[index])
     return ledgers
 
 
 def evaluated(ruleset: RuleSet, cycle: engine.Cycle, activities: tuple, files: dict[int, list],
-              today: date) -> Ledger:
-    """Activities (rows or snapshots of them) with their files' facts, through the engine."""
-    inputs = [engine_input(a, a.id in files) for a in activities]
+              today: date, *, rows_are_inputs: bool = False) -> Ledger:
+    """Activities with their files' facts, through the engine: rows read here, which are the
+    engine's inputs themselves (`rows_are_inputs`), or a closed cycle's snapshots of them."""
+    inputs = activities if rows_are_inputs else [engine_input(a, a.id in files)
+                                                  for a in activities]
     progress = engine.evaluate(ruleset, cycle, inputs, today)
+    untrack_records(progress.activities)
+    untrack_records(progress.unmet)  # their kind, an enum member, cannot reach them back
     return Ledger(ruleset, progress, activities,
                   {a.id: files[a.id] for a in activities if a.id in files})
 

@@ -25,8 +25,9 @@ from tracker import ledger as ledger_module
 from tracker.activities.listing import Filters, filtered_rows
 from tracker.credentials.services import add_credential
 from tracker.db import get_session
-from tracker.ledger import collector_paused, ledger_bytes, ledger_of
+from tracker.ledger import ledger_bytes, ledger_of
 from tracker.models import Activity, Evidence, HeldCredential, User
+from tracker.records import collector_paused
 from tracker.rules.catalog import load_catalog
 
 TODAY = date(2026, 11, 24)

@@ -9,8 +9,9 @@ from typing import NamedTuple
 from werkzeug.datastructures import MultiDict
 
 from tracker.fields import whole_number
-from tracker.ledger import Ledger, collector_paused, untrack_records
+from tracker.ledger import Ledger
 from tracker.models import Activity, Evidence
+from tracker.records import collector_paused, untrack_records
 from tracker.rules import engine
 
 PAGE_SIZE = 50
@@ -132,7 +133,7 @@ def _all_rows(ledger: Ledger, sort: str) -> tuple[Row, ...]:
         # The engine's results come in input order, one per activity (see Ledger.results).
         rows = [Row(activity, result, files.get(activity.id, NO_FILES)) for activity, result
                 in zip(ledger.activities, ledger.progress.activities, strict=True)]
-        untrack_records(rows)  # of untracked records only: see tracker.ledger
+        untrack_records(rows)  # of untracked records only: see tracker.records
         return tuple(_sorted(rows, sort))
 
     with collector_paused():
