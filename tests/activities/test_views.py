@@ -48,7 +48,7 @@ def test_a_capped_activity_explains_what_counts(user_client, cpt):
                             files=[("letter.pdf", pdf_bytes())])
     page = user_client.get(response.headers["Location"]).text
     assert "20 of 30 points count: Volunteering, teaching or association work" in page
-    assert "is capped at 20 points per cycle" in page
+    assert "counts at most 20 points per cycle" in page
 
 
 def test_outside_cycle_future_and_missing_proof_are_explained(user_client, cpt):
