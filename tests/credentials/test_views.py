@@ -186,3 +186,18 @@ def test_a_credential_without_modules_counts_from_its_date(app, cpt_client):
     assert "0 of 60 PDUs" in page
     assert "Not required" not in page
     assert "Modules" not in page
+
+
+def test_the_form_says_how_long_the_rule_sets_cycle_is(user_client):
+    assert "Your 5-year cycle starts on this day." in user_client.get(
+        "/credentials/new/mssc-cpt").text
+    assert "Your 3-year cycle starts on this day." in user_client.get(
+        "/credentials/new/nicet").text
+
+
+def test_a_category_counted_in_points_says_so_plainly(user_client):
+    response = submit(user_client, "/credentials/new/nicet", {"certified_on": "2024-03-01"})
+    credential_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    form = user_client.get(f"/credentials/{credential_id}/activities/new").text
+    assert "Special Exam" in form and "(in CPD points)" in form
+    assert "1 CPD point per CPD point" not in form

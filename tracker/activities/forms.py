@@ -147,6 +147,9 @@ def category_choices(ruleset: RuleSet) -> list[tuple[str, str]]:
     choices = []
     for category in ruleset.categories:
         per = category.points_per_unit
+        if category.unit.singular == points.singular and per == 1:  # counted as they come
+            choices.append((category.code, f"{category.name} (in {points.plural})"))
+            continue
         worth = f"{say_number(per)} {points.of(per)} per {category.unit.singular}"
         choices.append((category.code, f"{category.name} ({worth})"))
     return choices

@@ -15,7 +15,7 @@ class CredentialForm(FlaskForm):
     certified_on = DayField(
         "Certification date",
         validators=[DataRequired("Enter the date you were certified.")],
-        description="The date on your certificate. Your five-year cycle starts on this day.",
+        description="The date on your certificate. Your renewal cycle starts on this day.",
     )
     certificate_number = StringField(
         "Certificate number",
@@ -76,6 +76,8 @@ def credential_form(ruleset: RuleSet, today: date, **kwargs) -> CredentialForm:
             DayField(f"Date you passed {module.name}", validators=[Optional()]),
         )
     form = RuleSetCredentialForm(**kwargs)
+    form.certified_on.description = (f"The date on your certificate. Your {ruleset.cycle_years}"
+                                     f"-year cycle starts on this day.")
     form.ruleset = ruleset
     form.today = today
     return form
