@@ -40,6 +40,14 @@ class ConfigError(RuntimeError):
     """The environment asks for something the app cannot run with."""
 
 
+def _megabytes(name: str, default: int) -> int:
+    """A size setting: a whole number of megabytes, at least 1."""
+    value = os.environ.get(name, str(default))
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number of megabytes, not {value!r}.")
+    return int(value)
+
+
 def ensure_secret_key(config: dict, instance_path: Path) -> None:
     """Keep the configured key; in development, make one up once and store it in `instance/`."""
     if config.get("SECRET_KEY"):
@@ -92,18 +100,9 @@ def from_environment(instance_path: Path) -> dict:
     if not proxy_hops.isdigit():
         raise ConfigError(f"RECERT_PROXY_HOPS must be the number of proxies in front of "
                           f"Recert (0 for none), not {proxy_hops!r}.")
-    max_upload_mb = os.environ.get("RECERT_MAX_UPLOAD_MB", str(DEFAULT_MAX_UPLOAD_MB))
-    if not max_upload_mb.isdigit() or int(max_upload_mb) < 1:
-        raise ConfigError(f"RECERT_MAX_UPLOAD_MB must be a whole number of megabytes, not "
-                          f"{max_upload_mb!r}.")
-    max_import_mb = os.environ.get("RECERT_MAX_IMPORT_MB", str(DEFAULT_MAX_IMPORT_MB))
-    if not max_import_mb.isdigit() or int(max_import_mb) < 1:
-        raise ConfigError(f"RECERT_MAX_IMPORT_MB must be a whole number of megabytes, not "
-                          f"{max_import_mb!r}.")
-    ledger_cache_mb = os.environ.get("RECERT_LEDGER_CACHE_MB", str(DEFAULT_LEDGER_CACHE_MB))
-    if not ledger_cache_mb.isdigit() or int(ledger_cache_mb) < 1:
-        raise ConfigError(f"RECERT_LEDGER_CACHE_MB must be a whole number of megabytes, not "
-                          f"{ledger_cache_mb!r}.")
+    max_upload_mb = _megabytes("RECERT_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
+    max_import_mb = _megabytes("RECERT_MAX_IMPORT_MB", DEFAULT_MAX_IMPORT_MB)
+    ledger_cache_mb = _megabytes("RECERT_LEDGER_CACHE_MB", DEFAULT_LEDGER_CACHE_MB)
     api_rate_limit = os.environ.get("RECERT_API_RATE_LIMIT") or DEFAULT_API_RATE_LIMIT
     try:
         parse_many(api_rate_limit)
@@ -134,13 +133,13 @@ def from_environment(instance_path: Path) -> dict:
         "API_RATE_LIMIT": api_rate_limit,
         "DOWNLOAD_RATE_LIMIT": DEFAULT_DOWNLOAD_RATE_LIMIT,
         # Per file; a request may carry an activity's five files and its form.
-        "MAX_UPLOAD_BYTES": int(max_upload_mb) * 1024 * 1024,
-        "MAX_CONTENT_LENGTH": (MAX_FILES_PER_ACTIVITY * int(max_upload_mb) + 1) * 1024 * 1024,
+        "MAX_UPLOAD_BYTES": max_upload_mb * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": (MAX_FILES_PER_ACTIVITY * max_upload_mb + 1) * 1024 * 1024,
         # A full export imported on /account/import: its own limit, never below an upload's
         # (tracker.imports.views raises MAX_CONTENT_LENGTH for that page alone).
-        "MAX_IMPORT_BYTES": max(int(max_import_mb), int(max_upload_mb)) * 1024 * 1024,
+        "MAX_IMPORT_BYTES": max(max_import_mb, max_upload_mb) * 1024 * 1024,
         # Per process, for evaluated ledgers kept between requests (tracker.ledger).
-        "LEDGER_CACHE_BYTES": int(ledger_cache_mb) * 1024 * 1024,
+        "LEDGER_CACHE_BYTES": ledger_cache_mb * 1024 * 1024,
         # A form's CSRF token lives as long as the session, so a long form is not lost.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
