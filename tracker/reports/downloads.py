@@ -22,12 +22,12 @@ from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.wsgi import wrap_file
 
 from tracker.models import User
-from tracker.reports import documents
+from tracker.reports import documents, pdf
 from tracker.reports.export import full_export
 from tracker.reports.packet import packet_chunks
 from tracker.web import download
 
-HEAVY_AT_ONCE = 2
+HEAVY_AT_ONCE = pdf.PROCESSES  # so a PDF never waits for a renderer
 _heavy_slots = threading.BoundedSemaphore(HEAVY_AT_ONCE)
 RETRY_AFTER_SECONDS = 60
 

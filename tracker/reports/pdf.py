@@ -36,8 +36,8 @@ from tracker.display import (
 TEMPLATE = Path("reports") / "report.typ"
 # A child renders this many reports, then a fresh one takes its place (see the docstring).
 RENDERS_PER_PROCESS = 10
-# As many as a web worker makes heavy downloads at once (tracker.reports.downloads); the pool
-# starts them only when needed.
+# Also how many heavy downloads a web worker makes at once (tracker.reports.downloads); the
+# pool starts them only when needed.
 PROCESSES = 2
 # Far beyond the largest report (5,000 activities: about 2 s), well inside gunicorn's 30 s.
 RENDER_SECONDS = 20
