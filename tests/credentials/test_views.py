@@ -108,6 +108,10 @@ def test_fewer_than_four_modules_needs_no_recertification(cpt_client):
     page = cpt_client.get(response.headers["Location"]).text
     assert "Not required" in page
     assert "Recertification is not required for module certificates" in page
+    # A way on for someone who forgot to tick a module: not a dead end.
+    assert "tick them under “Change details”" in page
+    credential_id = response.headers["Location"].rsplit("/", 1)[-1]
+    assert f'href="/credentials/{credential_id}/edit" role="button">Change details' in page
     assert "Days left" not in page
     assert "days left" not in cpt_client.get("/").text
 

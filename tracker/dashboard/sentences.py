@@ -24,7 +24,8 @@ def next_action(ruleset: RuleSet, progress: Progress) -> str:
     window_open = progress.today >= progress.window_opens_on
     status = progress.status
     if status == Status.NOT_REQUIRED:
-        return "Recertification is not required for module certificates."
+        return ("Recertification is not required for module certificates. If you passed every "
+                "module the full credential needs, tick them under “Change details”.")
     if status == Status.RENEWED:
         return "This cycle is renewed."
     if status == Status.LAPSED:
