@@ -235,12 +235,8 @@ def evaluate(
         YearResult(number, first, last, year_counted[number - 1], ruleset.yearly_minimum)
         for number, first, last in years
     )
-    unmet = _unmet(required, total, category_results, group_results, year_results)
-    used = sum(1 for counted in category_counted.values() if counted > 0)
-    if ruleset.minimum_categories is not None and used < ruleset.minimum_categories:
-        unmet.append(Unmet(UnmetKind.CATEGORIES_USED, "total",
-                           Decimal(ruleset.minimum_categories), Decimal(used)))
-    unmet += missing
+    unmet = _unmet(required, total, category_results, group_results, year_results,
+                   ruleset.minimum_categories) + missing
     remaining = max(required - total, ZERO)
     total_days = (end - start).days
     elapsed = min(max((today - start).days, 0), total_days)
@@ -405,6 +401,7 @@ def _unmet(
     categories: tuple[CategoryResult, ...],
     groups: tuple[GroupResult, ...],
     years: tuple[YearResult, ...],
+    minimum_categories: int | None,
 ) -> list[Unmet]:
     unmet = []
     if total < required:
@@ -420,4 +417,8 @@ def _unmet(
     for year in years:
         if year.minimum is not None and year.counted < year.minimum:
             unmet.append(Unmet(UnmetKind.YEARLY_MINIMUM, year.number, year.minimum, year.counted))
+    used = sum(1 for category in categories if category.counted > 0)
+    if minimum_categories is not None and used < minimum_categories:
+        unmet.append(Unmet(UnmetKind.CATEGORIES_USED, "total", Decimal(minimum_categories),
+                           Decimal(used)))
     return unmet
