@@ -24,6 +24,7 @@ from tracker.reports.cli import report_command
 from tracker.rules import engine
 from tracker.rules.cases import CaseError, parse_case, progress_to_json
 from tracker.rules.catalog import RuleSetError, load_ruleset
+from tracker.rules.kinds import KINDS
 from tracker.served_rulesets import catalog
 
 # Exit status for input the command cannot use (a bad rule-set file or case).
@@ -67,8 +68,9 @@ rules_cli = AppGroup("rules", help="Check rule-set files and evaluate cases with
 @rules_cli.command("check")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def rules_check(path: str) -> None:
-    """Validate a rule-set file: a summary and the share of its figures that are published,
-    or every problem (a figure without provenance among them) and exit 2."""
+    """Validate a rule-set file: a summary, the share of its figures that are published and
+    the kinds of activity it counts, or every problem (a figure without provenance among them)
+    and exit 2."""
     try:
         ruleset = load_ruleset(path)
     except RuleSetError as error:
@@ -83,6 +85,9 @@ def rules_check(path: str) -> None:
         f"{len(ruleset.modules)} modules"
     )
     click.echo(f"{path}: provenance: {ruleset.provenance_summary}")
+    counted = ruleset.counted_kinds
+    click.echo(f"{path}: kinds: counts {len(counted)} of {len(KINDS)} kinds of activity "
+               f"({', '.join(counted)})")
 
 
 @rules_cli.command("evaluate")

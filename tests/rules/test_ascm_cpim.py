@@ -14,7 +14,7 @@ def test_cpim_published_figures():
         "SEMINAR", "TEACHING", "MEMBERSHIP", "EXAM", "BOOK", "MENTOR")] == [1, 2, 6, 20, 5, 2]
     assert [fee.amount for fee in CPIM.fees] == [75, 150]
     assert CPIM.provenance_of("window_days").estimate
-    assert str(CPIM.provenance_summary) == "10 of 23 figures published, 13 estimates"
+    assert str(CPIM.provenance_summary) == "10 of 24 figures published, 14 estimates"
 
 
 # Worked example. Marcus, a materials planner, certified 2022-09-01; today 2026-12-06.

@@ -23,7 +23,7 @@ def test_cct_published_figures():
     assert CCT.provenance_of("points_per_unit", category="E").source.key == "asq-earn-rus"
     assert CCT.provenance_of("cap", category="E").source.key == "asq-community"
     assert CCT.provenance_of("window_days").estimate
-    assert str(CCT.provenance_summary) == "16 of 28 figures published, 12 estimates"
+    assert str(CCT.provenance_summary) == "17 of 29 figures published, 12 estimates"
 
 
 # Worked example. Luis, a calibration technician, certified 2024-07-01; today 2026-12-06.

@@ -31,6 +31,7 @@ kind = "quantity"
 unit = {{ singular = "hour", plural = "hours" }}
 step = 0.5
 points_per_unit = {points}
+kinds = ["training"]
 cap = 8
 provenance = {{ points_per_unit = "estimate", step = "estimate", cap = "estimate" }}
 

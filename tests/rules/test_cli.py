@@ -16,14 +16,25 @@ def cli():
     return create_app({"DATABASE_URL": "sqlite://"}).test_cli_runner()
 
 
-@pytest.mark.parametrize("code", ["mssc-cpt", "pmi-pmp", "isc2-cissp"])
+@pytest.mark.parametrize("code", load_catalog().codes())
 def test_rules_check_accepts_each_shipped_rule_set(cli, code):
-    path = load_catalog().get(code).path
-    result = cli.invoke(args=["rules", "check", str(path)])
+    ruleset = load_catalog().get(code)
+    result = cli.invoke(args=["rules", "check", str(ruleset.path)])
     assert result.exit_code == 0, result.stderr
-    [line, provenance] = result.stdout.splitlines()
+    [line, provenance, kinds] = result.stdout.splitlines()
     assert f"OK: {code} 2026.1" in line
     assert "provenance: " in provenance and " figures published, " in provenance
+    counted = ruleset.counted_kinds
+    assert kinds == (f"{ruleset.path}: kinds: counts {len(counted)} of 16 kinds of activity "
+                     f"({', '.join(counted)})")
+
+
+def test_rules_check_says_which_kinds_a_rule_set_counts(cli):
+    path = load_catalog().get("nate").path
+    result = cli.invoke(args=["rules", "check", str(path)])
+    assert result.stdout.splitlines()[2] == (
+        f"{path}: kinds: counts 4 of 16 kinds of activity "
+        "(training, college-credit, college-noncredit, conference)")
 
 
 def test_rules_check_lists_every_problem_and_exits_2(cli, tmp_path):

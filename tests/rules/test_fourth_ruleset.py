@@ -52,6 +52,7 @@ kind = "period"
 unit = { singular = "month", plural = "months" }
 fractions = [1, 0.75, 0.5]
 points_per_unit = 0.5
+kinds = ["job"]
 cap = 6
 evidence = "logbook"
 provenance = "estimate"
@@ -63,6 +64,7 @@ kind = "quantity"
 unit = { singular = "course", plural = "courses" }
 step = 1
 points_per_unit = 4
+kinds = ["training"]
 minimum = 8
 provenance = "estimate"
 
@@ -73,6 +75,7 @@ kind = "quantity"
 unit = { singular = "talk", plural = "talks" }
 step = 1
 points_per_unit = 3
+kinds = ["instructing"]
 provenance = "estimate"
 
 [[groups]]

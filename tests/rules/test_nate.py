@@ -17,7 +17,7 @@ def test_nate_published_figures():
     assert [fee.amount for fee in NATE.fees] == [25, 5]
     assert NATE.provenance_of("evidence", category="SPECIALTY").published
     assert NATE.provenance_of("step", category="SPECIALTY").estimate
-    assert str(NATE.provenance_summary) == "8 of 11 figures published, 3 estimates"
+    assert str(NATE.provenance_summary) == "8 of 13 figures published, 5 estimates"
 
 
 # Worked example. Tyrone, an HVAC service technician, certified 2025-03-01; today 2026-12-06.

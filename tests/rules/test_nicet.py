@@ -27,7 +27,7 @@ def test_nicet_published_figures():
     assert NICET.provenance_of("cap_per_year", category="ACTIVE").published
     assert NICET.provenance_of("points_per_unit", category="ACTIVE").estimate  # 2 a month
     assert NICET.holders
-    assert str(NICET.provenance_summary) == "11 of 25 figures published, 14 estimates"
+    assert str(NICET.provenance_summary) == "11 of 29 figures published, 18 estimates"
 
 
 # Worked example. Dana, a fire alarm technician, certified 2024-03-01; today 2026-12-06.

@@ -19,7 +19,7 @@ def test_cmfgt_published_figures():
     assert CMFGT.provenance_of("points_required").source.url == (
         "https://www.sme.org/training/technical-certification/recertification-requirements/")
     assert all(m.estimate for m in CMFGT.provenance if m.table.startswith("categories"))
-    assert str(CMFGT.provenance_summary) == "5 of 20 figures published, 15 estimates"
+    assert str(CMFGT.provenance_summary) == "5 of 23 figures published, 18 estimates"
 
 
 # Worked example. Priya, a manufacturing technician, certified 2025-02-10; today 2026-12-06.

@@ -35,7 +35,12 @@ File format (every key is checked; an unknown key is an error, so a typo never g
         points_per_unit, step (quantity only), fractions (period only: allowed full-time
         fractions), and optional cap, cap_per_year (most points counted in each year of
         the cycle), minimum, evidence (the proof expected), help,
-        provenance (the marks of its figures)
+        provenance (the marks of its figures),
+        kinds = [codes of `kinds.KINDS`]   the kinds of activity that land here (required, not
+            empty; a kind's shape must be the category's kind). A kind's default category is
+            the first, in file order, that lists it; the later ones are choices.
+        per_unit = {<kind> = n}   (optional, quantity only) how many of the category's units
+            one unit of that kind is (default 1); a figure, so it needs a provenance mark
     [[groups]] code, name, categories (codes), optional minimum, maximum, provenance
     [[modules]] code, name, required (bool), key_activities = [{code, name, weight}]
         (weights of one module sum to 100)
@@ -53,7 +58,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -70,6 +74,7 @@ from tracker.rules.definitions import (
     RuleSet,
     version_key,
 )
+from tracker.rules.kinds import KINDS, read_kinds
 from tracker.rules.provenance import (
     CARRY_OVER_FIGURES,
     CATEGORY_FIGURES,
@@ -82,27 +87,18 @@ from tracker.rules.provenance import (
 from tracker.rules.reader import (
     ZERO,
     Reader,
+    RuleSetError,
     Unit,
     check_minimum_categories,
+    load_toml,
     read_cap_per_year,
     read_unit,
 )
 
 # The dataclasses live in `ruleset`; most callers import them from here with the loaders.
 __all__ = [
-    "Agency",
-    "CarryOver",
-    "Catalog",
-    "Category",
-    "Fee",
-    "Group",
-    "KeyActivity",
-    "Module",
-    "RuleSet",
-    "RuleSetError",
-    "UnknownRuleSetError",
-    "load_catalog",
-    "load_ruleset",
+    "Agency", "CarryOver", "Catalog", "Category", "Fee", "Group", "KeyActivity", "Module",
+    "RuleSet", "RuleSetError", "UnknownRuleSetError", "load_catalog", "load_ruleset",
     "version_key",
 ]
 
@@ -111,15 +107,6 @@ _VERSION = re.compile(r"^\d+(\.\d+)*$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 HUNDRED = Decimal(100)
-
-
-class RuleSetError(Exception):
-    """A rule-set file (or catalog folder) with problems; `problems` lists every one."""
-
-    def __init__(self, path: Path | str, problems: list[str]) -> None:
-        self.path = Path(path)
-        self.problems = list(problems)
-        super().__init__(f"{path}: {len(self.problems)} problem(s):\n  " + "\n  ".join(problems))
 
 
 class UnknownRuleSetError(LookupError):
@@ -160,13 +147,7 @@ class Catalog:
 def load_ruleset(path: Path | str) -> RuleSet:
     """Read and check one rule-set file; raise RuleSetError listing every problem."""
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as error:
-        raise RuleSetError(path, [f"{path}: cannot be read ({error.strerror})"]) from error
-    except tomllib.TOMLDecodeError as error:
-        raise RuleSetError(path, [f"{path}: is not valid TOML ({error})"]) from error
+    data = load_toml(path)
     problems: list[str] = []
     ruleset = _build_ruleset(Reader(data, path, "", problems), path)
     if problems:
@@ -300,6 +281,7 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
         source_links=links,
         sources=tuple(sources.values()),
         provenance=tuple(marker.marks),
+        counted_kinds=tuple(k.code for k in KINDS if any(k.code in c.kinds for c in categories)),
         path=path,
     )
 
@@ -335,6 +317,7 @@ def _category(reader: Reader, marker: Marker) -> Category:
     minimum = reader.decimal("minimum", required=False)
     if cap is not None and minimum is not None and minimum > cap:
         reader.problem("minimum", f"{minimum} is more than the cap {cap}")
+    kinds, per_unit = read_kinds(reader, kind)
     category = Category(
         code=code or "",
         name=reader.string("name") or "",
@@ -348,6 +331,8 @@ def _category(reader: Reader, marker: Marker) -> Category:
         minimum=minimum,
         evidence=reader.string("evidence", required=False),
         help=reader.string("help", required=False),
+        kinds=kinds,
+        per_unit=per_unit,
     )
     reader.finish()
     return category

@@ -12,6 +12,8 @@ from pathlib import Path
 from tracker.rules.provenance import Provenance, ProvenanceSummary, Source, summarize
 from tracker.rules.reader import Unit
 
+ONE = Decimal(1)
+
 
 @dataclass(frozen=True)
 class Named:
@@ -20,6 +22,31 @@ class Named:
 
     code: str
     name: str
+
+
+@dataclass(frozen=True)
+class Kind(Named):
+    """A kind of activity, from the one list every rule set shares (`kinds.KINDS`): what a
+    person did, recorded once with its amount in the kind's unit."""
+
+    shape: str  # "quantity" (an amount on a day) or "period" (a job between two dates)
+    unit: Unit
+    step: Decimal | None = None  # quantity kinds: amounts are multiples of this
+    fractions: tuple[Decimal, ...] = ()  # period kinds: allowed full-time fractions
+    help: str | None = None
+
+    @property
+    def is_period(self) -> bool:
+        return self.shape == "period"
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where an activity of a kind counts in a rule set, and how its amount converts."""
+
+    kind: str
+    category: str
+    per_unit: Decimal = ONE  # how many of the category's units one unit of the kind is
 
 
 @dataclass(frozen=True)
@@ -35,10 +62,20 @@ class Category(Named):
     evidence: str | None = None  # what proof is expected, e.g. "certificate of completion"
     help: str | None = None
     groups: tuple[str, ...] = ()  # codes of the groups this category belongs to
+    kinds: tuple[str, ...] = ()  # codes of the kinds of activity that land here, in file order
+    # The conversions the file sets, by kind: the category's units in one unit of the kind
+    # (a kind not in it: 1). None when the file sets none. Read-only, left out of the hash.
+    per_unit: Mapping[str, Decimal] | None = field(default=None, hash=False)
 
     @property
     def is_period(self) -> bool:
         return self.kind == "period"
+
+    @property
+    def landings(self) -> tuple[Landing, ...]:
+        """The kinds that land here, each with its conversion, in the file's order."""
+        rates = self.per_unit or {}
+        return tuple(Landing(kind, self.code, rates.get(kind, ONE)) for kind in self.kinds)
 
 
 @dataclass(frozen=True)
@@ -114,6 +151,9 @@ class RuleSet:
     source_links: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()  # the [sources.<key>] tables, in file order
     provenance: tuple[Provenance, ...] = ()  # one mark per figure the file sets
+    # The codes of the kinds its categories take, in the kinds file's order (set by the loader,
+    # which reads the kinds; `kinds` imports this module, so this module cannot import it).
+    counted_kinds: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)
 
     @functools.cached_property
@@ -122,6 +162,30 @@ class RuleSet:
 
     def category(self, code: str) -> Category | None:
         return self.categories_by_code.get(code)
+
+    @functools.cached_property
+    def landings(self) -> tuple[Landing, ...]:
+        """Every kind-to-category landing: the categories in order, each one's kinds in order."""
+        return tuple(landing for category in self.categories for landing in category.landings)
+
+    @functools.cached_property
+    def _landings_by_kind(self) -> Mapping[str, tuple[Landing, ...]]:
+        by_kind: dict[str, list[Landing]] = {}
+        for landing in self.landings:
+            by_kind.setdefault(landing.kind, []).append(landing)
+        return {kind: tuple(landings) for kind, landings in by_kind.items()}
+
+    def landings_of(self, kind: str) -> tuple[Landing, ...]:
+        """Where a kind may count: the first is where it lands by default, the rest are the
+        categories the person may choose instead; empty when this rule set does not count it."""
+        return self._landings_by_kind.get(kind, ())
+
+    def landing(self, kind: str, category: str | None = None) -> Landing | None:
+        """The landing in `category` when that category takes this kind, else the default one;
+        None when this rule set does not count the kind."""
+        landings = self.landings_of(kind)
+        chosen = next((landing for landing in landings if landing.category == category), None)
+        return chosen or (landings[0] if landings else None)
 
     def group(self, code: str) -> Group | None:
         return next((group for group in self.groups if group.code == code), None)

@@ -21,10 +21,12 @@ instead of a table (`provenance = "estimate"`), it marks every figure of its tab
 refuses a figure without a mark, a mark of a figure the table does not set, and an unknown key.
 
 The figures, by table (only those a file sets need a mark): the rule set's `FIGURES`, each
-category's `CATEGORY_FIGURES`, each group's `GROUP_FIGURES`, each fee's amount and the carry-over
-table's `CARRY_OVER_FIGURES`. Not figures of the credential, so not marked: names, units and help
-texts, `at_risk_days` and `reminder_days` (Recert's own alert settings) and the modules' key
-activities (the assessment's blueprint, used only to tag activities).
+category's `CATEGORY_FIGURES` (its `per_unit` table, converting kinds' units to the category's,
+is one figure), each group's `GROUP_FIGURES`, each fee's amount and the carry-over table's
+`CARRY_OVER_FIGURES`. Not figures of the credential, so not marked: names, units and help
+texts, the categories' `kinds` (where each kind lands), `at_risk_days` and `reminder_days`
+(Recert's own alert settings) and the modules' key activities (the assessment's blueprint, used
+only to tag activities).
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ FIGURES = (
     "minimum_categories",
 )
 CATEGORY_FIGURES = (
-    "points_per_unit", "step", "fractions", "cap", "cap_per_year", "minimum", "evidence"
+    "points_per_unit", "step", "fractions", "cap", "cap_per_year", "minimum", "evidence",
+    "per_unit",
 )
 GROUP_FIGURES = ("minimum", "maximum")
 FEE_FIGURES = ("amount",)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,6 +17,27 @@ from typing import Any
 
 ZERO = Decimal(0)
 _MISSING = object()
+
+
+class RuleSetError(Exception):
+    """A rule-set file (or catalog folder, or the kinds file) with problems; `problems` lists
+    every one."""
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = Path(path)
+        self.problems = list(problems)
+        super().__init__(f"{path}: {len(self.problems)} problem(s):\n  " + "\n  ".join(problems))
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's data; RuleSetError when it cannot be read or is not valid TOML."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise RuleSetError(path, [f"{path}: cannot be read ({error.strerror})"]) from error
+    except tomllib.TOMLDecodeError as error:
+        raise RuleSetError(path, [f"{path}: is not valid TOML ({error})"]) from error
 
 
 @dataclass(frozen=True)
