@@ -1,11 +1,11 @@
-// Progressive enhancement: show only the fields that fit the chosen category, and say what
+// Progressive enhancement: show only the fields that fit the chosen kind, and say what
 // "how many" counts in. Without JavaScript every field is shown and the form explains them.
 (function () {
-  var form = document.querySelector("form[data-period-categories]");
+  var form = document.querySelector("form[data-period-kinds]");
   if (!form) return;
-  var periods = form.dataset.periodCategories.split(" ");
+  var periods = form.dataset.periodKinds.split(" ");
   var hints = JSON.parse(form.dataset.unitHints || "{}");
-  var category = form.querySelector("select[name=category]");
+  var category = form.querySelector("select[name=kind]");
   var quantityHelp = document.getElementById("quantity-help");
   function update() {
     var kind = periods.indexOf(category.value) >= 0 ? "period" : "quantity";

@@ -25,8 +25,9 @@ from tests.mail_server import links_in, recipient, sent_emails
 from tracker.auth import verification
 from tracker.auth.password_reset import reset_token
 from tracker.db import get_session
-from tracker.models import Activity, Evidence, User
+from tracker.models import Activity, Evidence, HeldCredential, User
 from tracker.reports.export import SCHEMA_PATH, full_export
+from tracker.rules.catalog import load_catalog
 
 # The day the `cpt` fixture and the examples see.
 TODAY = date(2026, 11, 24)
@@ -158,10 +159,25 @@ def add_cpt(client, certified_on: str = "2022-03-15") -> int:
     return int(response.headers["Location"].rsplit("/", 1)[-1])
 
 
+def kind_landing_in(category: str) -> str:
+    """The kind of activity that lands in a category of that code (the first rule set that has
+    one decides: CPT's first)."""
+    for ruleset in sorted(load_catalog().all_current(), key=lambda r: r.code != "mssc-cpt"):
+        for landing in ruleset.landings:
+            if landing.category == category:
+                return landing.kind
+    raise AssertionError(f"no kind lands in {category}")
+
+
 def log_activity(client, credential_id: int, files=(), **fields):
-    """Post the activity form; `files` are (name, bytes) pairs."""
-    data = {"category": "CE-TRAINING", "title": "Forklift safety", "provider": "Acme Training",
+    """Post the activity form; `files` are (name, bytes) pairs. A `category` (a category code
+    of the credential's rule set) logs the kind that lands there, counted there."""
+    data = {"kind": "training", "title": "Forklift safety", "provider": "Acme Training",
             "completed_on": "2024-05-01", "quantity": "8", **fields}
+    if "category" in data:
+        category = data.pop("category")
+        data["kind"] = kind_landing_in(category)
+        data[f"count_{credential_id}"] = category
     data["evidence"] = [(io.BytesIO(content), name) for name, content in files]
     return submit(client, f"/credentials/{credential_id}/activities/new", data,
                   content_type="multipart/form-data")
@@ -217,11 +233,11 @@ def insert_activities(app, credential_id: int, count: int, with_files_every: int
     """Many activities at once, straight into the database (the form is tested elsewhere)."""
     with app.app_context():
         session = get_session()
-        user_id = session.exec(select(User.id)).first()
+        user_id = session.get(HeldCredential, credential_id).user_id
         first = date(2022, 4, 1)
         for number in range(count):
             activity = Activity(
-                user_id=user_id, held_credential_id=credential_id, category="CE-TRAINING",
+                user_id=user_id, kind="training",
                 title=f"Course {number}", provider="Acme", quantity=Decimal("1.5"),
                 completed_on=first + timedelta(days=number % 1500),
             )

@@ -39,7 +39,7 @@ ACTION_WORDS = {
 
 # The fields of each kind of object, by the names people know them by.
 ACTIVITY_FIELDS = {
-    "category": "Category",
+    "kind": "Kind of activity",
     "title": "Title",
     "provider": "Provider",
     "started_on": "Date started",

@@ -33,26 +33,37 @@ the engine must stay the one source of figures.
 import json
 import secrets
 from collections import namedtuple
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import cache, cached_property
 from threading import Lock
 
 from cachetools import LRUCache
 from flask import current_app, has_app_context
-from sqlalchemy import Dialect, Text, cast, event, type_coerce, update
+from sqlalchemy import Dialect, Text, cast, event, or_, type_coerce, update
 from sqlalchemy.orm import Session, attributes
 from sqlalchemy.types import NullType
 from sqlmodel import select
 
-from tracker.models import Activity, Cycle, CycleStatus, Evidence, HeldCredential
+from tracker.models import (
+    Activity,
+    CountingChoice,
+    Cycle,
+    CycleStatus,
+    Evidence,
+    HeldCredential,
+)
 from tracker.records import collector_paused, untrack_records
 from tracker.rules import engine
 from tracker.rules.catalog import RuleSet
+from tracker.rules.definitions import Landing
 from tracker.served_rulesets import ruleset_of
 
 ACTIVITIES = Activity.__table__
+CHOICES = CountingChoice.__table__
+ONE = Decimal(1)
 
 # Columns read as the driver gives them and converted only when asked for: pages never show
 # them, and converting three timestamps took most of the time of reading a row from SQLite.
@@ -66,11 +77,13 @@ def _lazy(index: int) -> property:
 
 @cache
 def _row_type(dialect: Dialect) -> type:
-    """An activity as pages read it: every column, as a plain immutable tuple with attribute
-    access like the model, plus the two facts the engine asks of its inputs (`has_evidence`,
-    and `order`, the creation order, which is the id), so that the row itself is the engine's
-    input. LAZY_COLUMNS hold the driver's value and convert it on access."""
-    names = [*ACTIVITIES.columns.keys(), "has_evidence", "order"]
+    """An activity as one credential's pages read it: every column, as a plain immutable tuple
+    with attribute access like the model, plus what the engine asks of its inputs: `category`
+    (where the activity counts under that credential's rule set), `has_evidence` and `order`
+    (the creation order, which is the id), so that the row itself is the engine's input. Its
+    `quantity` is in the category's unit (the kind's amount converted, see `Landing`).
+    LAZY_COLUMNS hold the driver's value and convert it on access."""
+    names = [*ACTIVITIES.columns.keys(), "category", "has_evidence", "order"]
     base = namedtuple("ActivityFields", [f"raw_{n}" if n in LAZY_COLUMNS else n for n in names])
     convert = {}
     for name in LAZY_COLUMNS:
@@ -142,6 +155,11 @@ class Ledger:
         return self._memo[key]
 
     @cached_property
+    def rows(self) -> dict[int, tuple]:
+        """The activities by id."""
+        return {activity.id: activity for activity in self.activities}
+
+    @cached_property
     def results(self) -> dict[int, engine.ActivityResult]:
         # The engine returns its results in input order: one per activity.
         return {a.id: r for a, r in zip(self.activities, self.progress.activities, strict=True)}
@@ -199,7 +217,8 @@ def _read_and_evaluate(session: Session, held: list, keys: list, ledgers: list, 
                        today: date) -> list[Ledger]:
     # Core statements on the session's connection: no ORM loading machinery per row.
     connection = session.connection()
-    live = (ACTIVITIES.c.held_credential_id.in_(ids), ACTIVITIES.c.deleted_at.is_(None))
+    people = {credential.user_id for credential, _c, _r in held}
+    live = (ACTIVITIES.c.user_id.in_(people), ACTIVITIES.c.deleted_at.is_(None))
     listed: dict[int, list] = {}
     for item in connection.execute(
         select(*EVIDENCE_FACTS).join(ACTIVITIES).where(*live).order_by(Evidence.id)
@@ -209,27 +228,59 @@ def _read_and_evaluate(session: Session, held: list, keys: list, ledgers: list, 
     for items in files.values():
         untrack_records(items)
     untrack_records(files.values())  # CPython keeps a tuple of namedtuples tracked
-    activities: dict[int, list] = {credential_id: [] for credential_id in ids}
-    make = _row_type(connection.dialect)._make
+    chosen: dict[int, dict[int, tuple]] = {credential_id: {} for credential_id in ids}
+    for choice in connection.execute(
+        select(CHOICES.c.held_credential_id, CHOICES.c.activity_id, CHOICES.c.category,
+               CHOICES.c.excluded).where(CHOICES.c.held_credential_id.in_(ids))
+    ).all():
+        chosen[choice[0]][choice[1]] = (choice[2], choice[3])
+    activities: dict[int, list] = {person: [] for person in people}
     tags = _tags_reader()
-    held_at, id_at = COLUMNS.index("held_credential_id"), COLUMNS.index("id")
+    user_at, id_at = COLUMNS.index("user_id"), COLUMNS.index("id")
     # All at once (the driver's fetchall): iterating fetched row by row, 20% slower. The
     # collector is paused (collector_paused), so the driver's rows are freed at the end
     # without being counted as long-lived.
     for row in connection.execute(select(*_read_columns()).where(*live)
                                   .order_by(ACTIVITIES.c.id)).all():
-        activity_id = row[id_at]
-        activities[row[held_at]].append(make((*row[:TAGS], tags(row[TAGS]), *row[TAGS + 1:],
-                                              activity_id in files, activity_id)))
+        activities[row[user_at]].append((*row[:TAGS], tags(row[TAGS]), *row[TAGS + 1:],
+                                         row[id_at] in files))
+    make = _row_type(connection.dialect)._make
     for index, (credential, cycle, ruleset) in enumerate(held):
         if ledgers[index] is not None:
             continue
-        rows = tuple(activities[credential.id])
+        rows = tuple(_counted_rows(ruleset, activities[credential.user_id],
+                                   chosen[credential.id], make))
         untrack_records(rows)
         ledgers[index] = evaluated(ruleset, engine_cycle(credential, cycle), rows, files,
                                    today, rows_are_inputs=True)
         _keep(keys[index], ledgers[index])
     return ledgers
+
+
+KIND, QUANTITY = COLUMNS.index("kind"), COLUMNS.index("quantity")
+
+
+def _counted_rows(ruleset: RuleSet, activities: list[tuple], chosen: dict[int, tuple],
+                  make) -> Iterator[tuple]:
+    """The rows of the person's activities that count toward a credential under `ruleset`:
+    those of a kind it takes and not left out, each in its category, its amount converted."""
+    landings: dict[tuple, Landing | None] = {}
+    for values in activities:
+        activity_id = values[0]
+        category, excluded = chosen.get(activity_id, (None, False))
+        if excluded:
+            continue
+        key = (values[KIND], category)
+        if key not in landings:
+            landings[key] = ruleset.landing(*key)
+        landing = landings[key]
+        if landing is None:
+            continue
+        quantity = values[QUANTITY]
+        if quantity is not None and landing.per_unit != ONE:
+            quantity = quantity * landing.per_unit
+        yield make((*values[:QUANTITY], quantity, *values[QUANTITY + 1:-1], landing.category,
+                    values[-1], activity_id))
 
 
 def evaluated(ruleset: RuleSet, cycle: engine.Cycle, activities: tuple, files: dict[int, list],
@@ -245,7 +296,9 @@ def evaluated(ruleset: RuleSet, cycle: engine.Cycle, activities: tuple, files: d
                   {a.id: files[a.id] for a in activities if a.id in files})
 
 
-def engine_input(activity: Activity, has_evidence: bool) -> engine.ActivityInput:
+def engine_input(activity, has_evidence: bool) -> engine.ActivityInput:
+    """A closed cycle's snapshot of an activity (or anything with the engine's fields) as
+    the engine's input."""
     return engine.ActivityInput(
         id=activity.id,
         category=activity.category,
@@ -326,28 +379,34 @@ def _slot(key: tuple) -> Hashable:
     return key[:2]  # credential and cycle
 
 
-def mark_activities_changed(session: Session, credential_ids: set[int]) -> None:
-    """Give these credentials a new revision, in the session's transaction."""
-    if not credential_ids:
+def mark_activities_changed(session: Session, *, people: set[int] = frozenset(),
+                            credentials: set[int] = frozenset()) -> None:
+    """Give these people's credentials, and these credentials, a new revision, in the
+    session's transaction: an activity counts toward each credential of its person."""
+    if not people and not credentials:
         return
+    table = HeldCredential.__table__
     revision = secrets.randbelow(2**31)  # fits PostgreSQL's integer
-    session.connection().execute(
-        update(HeldCredential.__table__)
-        .where(HeldCredential.__table__.c.id.in_(credential_ids))
+    changed = session.connection().execute(
+        update(table)
+        .where(or_(table.c.user_id.in_(people), table.c.id.in_(credentials)))
         .values(activities_revision=revision)
-    )
+        .returning(table.c.id)
+    ).scalars().all()
     # Keep loaded credentials in step with the row, without marking them changed.
     for credential in list(session.identity_map.values()):
-        if isinstance(credential, HeldCredential) and credential.id in credential_ids:
+        if isinstance(credential, HeldCredential) and credential.id in changed:
             attributes.set_committed_value(credential, "activities_revision", revision)
 
 
 @event.listens_for(Session, "before_flush")
 def _mark_changed_credentials(session: Session, _context, _instances) -> None:
-    changed = set()
+    people, credentials = set(), set()
     for instance in (*session.new, *session.dirty, *session.deleted):
         if isinstance(instance, Evidence):
             instance = instance.activity or session.get(Activity, instance.activity_id)
-        if isinstance(instance, Activity) and instance.held_credential_id is not None:
-            changed.add(instance.held_credential_id)
-    mark_activities_changed(session, changed)
+        if isinstance(instance, Activity) and instance.user_id is not None:
+            people.add(instance.user_id)
+        elif isinstance(instance, CountingChoice) and instance.held_credential_id is not None:
+            credentials.add(instance.held_credential_id)
+    mark_activities_changed(session, people=people, credentials=credentials)

@@ -198,8 +198,8 @@ class HeldCredential(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     # Raised by every save: a save that started from an older version is refused.
     version: int = Field(default=1)
-    # A new random number whenever its activities or their files change: cached evaluations
-    # are keyed on it (see tracker.ledger).
+    # A new random number whenever the person's activities, their files or this credential's
+    # choices about them change: cached evaluations are keyed on it (see tracker.ledger).
     activities_revision: int = Field(default_factory=lambda: secrets.randbelow(2**31))
 
     @declared_attr.directive
@@ -291,19 +291,20 @@ class Activity(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
-    held_credential_id: int = Field(
-        foreign_key="held_credentials.id", ondelete="CASCADE", index=True
-    )
-    category: str = Field(max_length=40)
+    # One of tracker.rules.kinds; each held credential's rule set says where that kind counts.
+    kind: str = Field(max_length=40)
     title: str = Field(max_length=TITLE_MAX_LENGTH)
     provider: str = Field(default="", max_length=PROVIDER_MAX_LENGTH)
-    # Quantity categories: the day it was completed. Periods (employment): the last day,
-    # or None while still employed.
+    # Quantity kinds: the day it was completed. Periods (a job): the last day, or None while
+    # still employed.
     completed_on: date | None = None
     started_on: date | None = None
+    # In the kind's unit (hours, semester credit hours...); None for a period.
     quantity: Decimal | None = Field(default=None, max_digits=10, decimal_places=2)
     fraction: Decimal | None = Field(default=None, max_digits=3, decimal_places=2)
     description: str = Field(default="", sa_type=Text)
+    # Skills of the person's credentials (CPT's key work activities...): each credential reads
+    # the codes of its own rule set.
     tags: list[str] = Field(default_factory=list, sa_type=JSON)
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
@@ -316,6 +317,27 @@ class Activity(SQLModel, table=True):
         return versioned(cls)
 
     evidence: list["Evidence"] = owned_rows("activity", "Evidence.id")
+    choices: list["CountingChoice"] = owned_rows("activity", "CountingChoice.id")
+
+
+class CountingChoice(SQLModel, table=True):
+    """What a person chose about one activity for one of their credentials: to leave it out
+    (`excluded`), or to count it in another of that rule set's categories that take its kind.
+    Without a row, an activity counts toward every credential whose rule set takes its kind,
+    in the category the kind lands in by default."""
+
+    __tablename__ = "counting_choices"
+    __table_args__ = (UniqueConstraint("activity_id", "held_credential_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activities.id", ondelete="CASCADE")  # first in the key
+    held_credential_id: int = Field(
+        foreign_key="held_credentials.id", ondelete="CASCADE", index=True
+    )
+    category: str | None = Field(default=None, max_length=40)  # None: where the kind lands
+    excluded: bool = Field(default=False)
+
+    activity: Activity = Relationship(back_populates="choices")
 
 
 class Evidence(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""The activity form; its choices (categories, fractions, competency tags) come from the rules."""
+"""The activity form; its choices (kinds, where it counts, fractions, skills) come from the
+rules and the credentials the person holds."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -28,6 +29,7 @@ from tracker.fields import (
 from tracker.models import NOTES_MAX_LENGTH, PROVIDER_MAX_LENGTH, TITLE_MAX_LENGTH
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import say_fraction, say_number
+from tracker.rules.kinds import KINDS, kind_of
 
 
 def as_choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -39,7 +41,7 @@ class ActivityForm(FlaskForm):
     """The web's door for an activity. It reads the boxes (dates, numbers, files); every rule of
     what it reads is tracker.activities.validation's, as for the other doors."""
 
-    category = SelectField("Category", validate_choice=False)
+    kind = SelectField("What did you do?", validate_choice=False)
     title = StringField(
         "Title", filters=[strip_whitespace],
         render_kw={"required": True, "maxlength": TITLE_MAX_LENGTH},
@@ -67,7 +69,7 @@ class ActivityForm(FlaskForm):
     version = version_field()
     submission_id = submission_id_field()
 
-    ruleset: RuleSet
+    held: list[tuple[int, RuleSet]]  # the person's credentials: (id, rule set)
     today: date
     max_upload_bytes: int
     files_already_attached: int = 0
@@ -91,10 +93,10 @@ class ActivityForm(FlaskForm):
 
     def entered(self) -> dict:
         """What the boxes say, as tracker.activities.validation reads an activity."""
-        category = self.ruleset.category(self.category.data or "")
-        period = category is not None and category.is_period
+        kind = kind_of(self.kind.data or "")
+        period = kind is not None and kind.is_period
         return {
-            "category": self.category.data or "",
+            "kind": self.kind.data or "",
             "title": self.title.data,
             "provider": self.provider.data,
             "description": self.description.data,
@@ -104,20 +106,30 @@ class ActivityForm(FlaskForm):
             "still_employed": self.still_employed.data,
             "quantity": self.quantity.data,
             "fraction": _decimal_or_none(self.fraction.data),
+            "counting": self.counting(),
         }
 
+    def counting_fields(self) -> list:
+        """One choice per credential held: where the activity counts toward it."""
+        return [self[f"count_{credential_id}"] for credential_id, _ruleset in self.held]
+
+    def counting(self) -> dict[int, str]:
+        """The person's choices of where it counts, by credential id (validation.DEFAULT)."""
+        return {credential_id: self[f"count_{credential_id}"].data or validation.DEFAULT
+                for credential_id, _ruleset in self.held}
+
     def values(self) -> dict:
-        """The model fields this form sets; fields that do not fit the category are cleared."""
-        return validation.model_values(self.ruleset, self.entered())
+        """The model fields this form sets; fields that do not fit the kind are cleared."""
+        return validation.model_values(self.entered())
 
     def validate(self, extra_validators=None) -> bool:
         self.checked_files = []
         valid = super().validate(extra_validators)
         entered = self.entered()
-        category = self.ruleset.category(entered["category"])
-        box_of = {"completed_on": self.ended_on if category and category.is_period
+        kind = kind_of(entered["kind"])
+        box_of = {"completed_on": self.ended_on if kind and kind.is_period
                   else self.completed_on}
-        for problem in validation.problems(self.ruleset, entered, self.today):
+        for problem in validation.problems(entered, self.today, self.held):
             box = box_of.get(problem.field) or self[problem.field]
             if not box.errors:  # a box that could not be read says so already
                 box.errors.append(problem.message)
@@ -133,45 +145,62 @@ def _decimal_or_none(text: str | None) -> Decimal | None:
         return None
 
 
-def unit_hints(ruleset: RuleSet) -> dict[str, str]:
-    """For each quantity category, what "how many" counts: "contact hours, in steps of 0.25"."""
+def unit_hints() -> dict[str, str]:
+    """For each quantity kind, what "how many" counts: "In hours, in steps of 0.25."."""
     return {
-        c.code: f"In {c.unit.plural}" + (f", in steps of {say_number(c.step)}." if c.step else ".")
-        for c in ruleset.categories if not c.is_period
+        k.code: f"In {k.unit.plural}" + (f", in steps of {say_number(k.step)}." if k.step else ".")
+        for k in KINDS if not k.is_period
     }
 
 
-def category_choices(ruleset: RuleSet) -> list[tuple[str, str]]:
-    """Each category with its unit and points per unit, as people read them."""
-    points = ruleset.points_name
-    choices = []
-    for category in ruleset.categories:
-        per = category.points_per_unit
-        if category.unit.singular == points.singular and per == 1:  # counted as they come
-            choices.append((category.code, f"{category.name} (in {points.plural})"))
-            continue
-        worth = f"{say_number(per)} {points.of(per)} per {category.unit.singular}"
-        choices.append((category.code, f"{category.name} ({worth})"))
-    return choices
+def kind_choices(held: list[tuple[int, RuleSet]]) -> list[tuple[str, str]]:
+    """The kinds that count toward at least one credential held, each with its unit."""
+    counted = {code for _id, ruleset in held for code in ruleset.counted_kinds}
+    return [(k.code, f"{k.name} (in {k.unit.plural})") for k in KINDS if k.code in counted]
 
 
-def tag_choices(ruleset: RuleSet) -> list[tuple[str, str]]:
-    return list(ruleset.skills.items())
+def counting_choices(ruleset: RuleSet) -> list[tuple[str, str]]:
+    """Where an activity may count toward a credential: where its kind fits, one of the
+    categories a kind can land in, or left out."""
+    categories = dict.fromkeys(landing.category for landing in ruleset.landings)
+    return [(validation.DEFAULT, "Yes, where it fits"),
+            *((code, f"Yes, as “{ruleset.category(code).name}” ({worth(ruleset, code)})")
+              for code in categories),
+            (validation.EXCLUDE, f"No, leave it out of {ruleset.short_name}")]
 
 
-def fraction_choices(ruleset: RuleSet) -> list[tuple[str, str]]:
-    fractions = sorted({f for c in ruleset.categories for f in c.fractions}, reverse=True)
+def worth(ruleset: RuleSet, code: str) -> str:
+    """What a unit of a category earns: "1 point per contact hour"."""
+    category = ruleset.category(code)
+    per, points = category.points_per_unit, ruleset.points_name
+    return f"{say_number(per)} {points.of(per)} per {category.unit.singular}"
+
+
+def tag_choices(held: list[tuple[int, RuleSet]]) -> list[tuple[str, str]]:
+    return list({code: name for _id, ruleset in held
+                 for code, name in ruleset.skills.items()}.items())
+
+
+def fraction_choices() -> list[tuple[str, str]]:
+    fractions = sorted({f for k in KINDS for f in k.fractions}, reverse=True)
     return [(say_number(f), say_fraction(f)) for f in fractions]
 
 
-def activity_form(ruleset: RuleSet, today: date, max_upload_bytes: int, **kwargs) -> ActivityForm:
-    form = ActivityForm(**kwargs)
-    form.ruleset = ruleset
+def activity_form(held: list[tuple[int, RuleSet]], today: date, max_upload_bytes: int,
+                  **kwargs) -> ActivityForm:
+    """The form for a person holding `held`: a choice of where it counts for each of them."""
+    counting = {f"count_{credential_id}": SelectField(
+        f"Count it toward {ruleset.name}?", validate_choice=False, default=validation.DEFAULT)
+        for credential_id, ruleset in held}
+    form = type("HeldActivityForm", (ActivityForm,), counting)(**kwargs)
+    form.held = held
     form.today = today
     form.max_upload_bytes = max_upload_bytes
-    form.category.choices = as_choices(category_choices(ruleset))
-    form.fraction.choices = as_choices(fraction_choices(ruleset))
-    form.tags.choices = as_choices(tag_choices(ruleset))
+    form.kind.choices = as_choices(kind_choices(held))
+    form.fraction.choices = as_choices(fraction_choices())
+    form.tags.choices = as_choices(tag_choices(held))
+    for (_id, ruleset), field in zip(held, form.counting_fields(), strict=True):
+        field.choices = as_choices(counting_choices(ruleset))
     return form
 
 
@@ -180,7 +209,7 @@ def form_data_of(activity) -> dict:
 
     Not its version: only the edit view adds that (a duplicate is a new activity)."""
     return {
-        "category": activity.category,
+        "kind": activity.kind,
         "title": activity.title,
         "provider": activity.provider,
         "completed_on": None if activity.started_on else activity.completed_on,
@@ -192,4 +221,7 @@ def form_data_of(activity) -> dict:
                      if activity.fraction is not None else None),
         "description": activity.description,
         "tags": activity.tags,
+        **{f"count_{choice.held_credential_id}":
+           validation.EXCLUDE if choice.excluded else choice.category
+           for choice in getattr(activity, "choices", [])},
     }

@@ -1,6 +1,8 @@
 """Logging activities with their evidence, and the trash."""
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import SQLAlchemyError
@@ -8,13 +10,14 @@ from sqlmodel import Session, select
 
 from tracker import history
 from tracker.activities.evidence import CheckedFile
-from tracker.activities.validation import too_many_activities
+from tracker.activities.validation import DEFAULT, EXCLUDE, too_many_activities
 from tracker.concurrency import check_version, refusing_stale
 from tracker.ledger import EVIDENCE_FACTS
-from tracker.models import Activity, Evidence, HeldCredential, User, utcnow
-from tracker.rules.catalog import UnknownRuleSetError
+from tracker.models import Activity, CountingChoice, Evidence, HeldCredential, User, utcnow
+from tracker.rules.catalog import RuleSet, UnknownRuleSetError
 from tracker.rules.checks import say_fraction
-from tracker.served_rulesets import ruleset_of
+from tracker.rules.kinds import kind_of
+from tracker.served_rulesets import catalog, ruleset_of
 
 TRASH_DAYS = 30
 
@@ -24,7 +27,7 @@ class SaveFailed(RuntimeError):
 
 
 class TooManyActivities(ValueError):
-    """The change would give a credential more activities than it may hold; nothing was
+    """The change would give a person more activities than they may keep; nothing was
     kept. Its text says so in the person's words."""
 
 
@@ -98,28 +101,73 @@ def _all_or_nothing(session: Session, write) -> None:
         raise SaveFailed(str(error)) from error
 
 
-def _sayers(credential: HeldCredential | None) -> history.Sayers:
-    """How an activity's codes read in the credential's rules: category and skill names."""
-    try:
-        ruleset = ruleset_of(credential) if credential is not None else None
-    except UnknownRuleSetError:
-        ruleset = None
-    say: dict = {"fraction": lambda f: None if f is None else say_fraction(f.normalize())}
-    if ruleset is not None:
-        skills = ruleset.skills
-
-        def category_name(code):
-            category = ruleset.category(code)
-            return category.name if category else code
-
-        say["category"] = category_name
-        say["tags"] = lambda tags: [skills.get(t, t) for t in tags or []]
-    return say
+def held_of(session: Session, user: User) -> list[tuple[int, RuleSet]]:
+    """The person's credentials (id, rule set of the current cycle), in the order they were
+    added: what an activity may count toward."""
+    held = []
+    for credential in session.exec(select(HeldCredential).where(
+            HeldCredential.user_id == user.id).order_by(HeldCredential.id)):
+        try:
+            held.append((credential.id, ruleset_of(credential, credential.current_cycle)))
+        except UnknownRuleSetError:  # a rule set no longer shipped: its credential counts nothing
+            continue
+    return held
 
 
-def facts_of(activity: Activity, credential: HeldCredential | None = None) -> dict:
-    """An activity's fields as the history shows them: {"Title": "Forklift safety", ...}."""
-    return history.snapshot(activity, history.ACTIVITY_FIELDS, _sayers(credential))
+def _skill_names() -> dict[str, str]:
+    return {code: name for ruleset in catalog().all_current()
+            for code, name in ruleset.skills.items()}
+
+
+def _sayers() -> history.Sayers:
+    """How an activity's codes read: kind and skill names."""
+    return {
+        "fraction": lambda f: None if f is None else say_fraction(f.normalize()),
+        "kind": lambda code: kind_of(code).name if kind_of(code) else code,
+        "tags": lambda tags: [_skill_names().get(t, t) for t in tags or []],
+    }
+
+
+def facts_of(activity: Activity, held: Sequence[tuple[int, RuleSet]] = ()) -> dict:
+    """An activity's fields as the history shows them: {"Title": "Forklift safety", ...},
+    and where it counts toward each of `held` ({"Counts toward CPT": "Training course"})."""
+    facts = history.snapshot(activity, history.ACTIVITY_FIELDS, _sayers())
+    chosen = {choice.held_credential_id: choice for choice in activity.choices}
+    for credential_id, ruleset in held:
+        facts[f"Counts toward {ruleset.short_name}"] = where_it_counts(
+            ruleset, activity.kind, chosen.get(credential_id))
+    return facts
+
+
+def where_it_counts(ruleset: RuleSet, kind: str, choice: CountingChoice | None) -> str:
+    """The category an activity of `kind` counts in under `ruleset`, in words."""
+    if choice is not None and choice.excluded:
+        return LEFT_OUT
+    landing = ruleset.landing(kind, choice.category if choice else None)
+    if landing is None:
+        return NOT_COUNTED
+    return ruleset.category(landing.category).name
+
+
+LEFT_OUT = "No: left out"
+NOT_COUNTED = "No: it does not count this kind"
+
+
+def choose_counting(activity: Activity, counting: Mapping[int, str]) -> None:
+    """Keep the person's choices of where the activity counts (see validation.DEFAULT): a
+    row only where they differ from the default (saved with the activity, which owns them)."""
+    chosen = {choice.held_credential_id: choice for choice in activity.choices}
+    for credential_id, choice in counting.items():
+        row = chosen.get(credential_id)
+        if choice == DEFAULT:
+            if row is not None:
+                activity.choices.remove(row)
+            continue
+        if row is None:
+            row = CountingChoice(held_credential_id=credential_id)
+            activity.choices.append(row)
+        row.excluded = choice == EXCLUDE
+        row.category = None if row.excluded else choice
 
 
 def _proof(old: str | None, new: str | None) -> dict:
@@ -127,7 +175,7 @@ def _proof(old: str | None, new: str | None) -> dict:
 
 
 def record_new_activity(session: Session, activity: Activity,
-                        credential: HeldCredential | None = None,
+                        held: Sequence[tuple[int, RuleSet]] = (),
                         action: str = history.CREATED, summary: str | None = None) -> None:
     """Record a new activity (logged, imported...), before the commit.
 
@@ -136,38 +184,45 @@ def record_new_activity(session: Session, activity: Activity,
     """
     if activity.id is None:
         _flush(session)
-    changes = history.filled(facts_of(activity, credential))
+    changes = history.filled(facts_of(activity, held))
     changes += [_proof(None, f.filename) for f in activity.evidence]
     words = "Imported" if action == history.IMPORTED else "Logged"
     history.record(session, activity.user_id, action, "activity", activity.id,
                    summary or f"{words} “{activity.title}”", changes)
 
 
-def create_activity(session: Session, user: User, credential: HeldCredential, values: dict,
-                    files: list[CheckedFile]) -> Activity:
-    activity = Activity(user_id=user.id, held_credential_id=credential.id, **values)
+def create_activity(session: Session, user: User, values: dict, files: list[CheckedFile],
+                    counting: Mapping[int, str] = MappingProxyType({})) -> Activity:
+    """Log an activity; `counting` holds the person's choices of where it counts (by
+    credential id, see validation.DEFAULT)."""
+    held = held_of(session, user)  # read before the activity is added: no early flush
+    activity = Activity(user_id=user.id, **values)
     activity.evidence = _evidence_rows(files)
     session.add(activity)
-    record_new_activity(session, activity, credential)
-    _check_room(session, credential.id)
+    choose_counting(activity, counting)
+    record_new_activity(session, activity, held)
+    _check_room(session, user.id)
     _commit(session)
     return activity
 
 
 def update_activity(session: Session, activity: Activity, values: dict,
                     files: list[CheckedFile], remove_ids: set[int],
-                    started: int | None = None) -> None:
-    """Save the form's values and files; Conflict when the activity is no longer at the version
-    `started` (the one the form was opened at) or is saved by someone else meanwhile."""
+                    started: int | None = None,
+                    counting: Mapping[int, str] = MappingProxyType({})) -> None:
+    """Save the form's values, files and choices of where it counts; Conflict when the
+    activity is no longer at the version `started` (the one the form was opened at) or is
+    saved by someone else meanwhile."""
     check_version(activity, started)
-    credential = session.get(HeldCredential, activity.held_credential_id)
-    before = facts_of(activity, credential)
+    held = held_of(session, session.get(User, activity.user_id))
+    before = facts_of(activity, held)
     for name, value in values.items():
         setattr(activity, name, value)
     activity.updated_at = utcnow()
     session.add(activity)
+    choose_counting(activity, counting)
     _flush(session)  # the UPDATE checks and raises the version before anything else is written
-    changes = history.diff(before, facts_of(activity, credential))
+    changes = history.diff(before, facts_of(activity, held))
     if remove_ids:
         removed = session.exec(select(Evidence.filename).where(
             Evidence.activity_id == activity.id, Evidence.id.in_(remove_ids)
@@ -205,32 +260,32 @@ def restore_activity(session: Session, activity: Activity) -> None:
                    f"Restored “{activity.title}” from the trash",
                    [{"field": IN_THE_TRASH, "old": True, "new": False}])
     _flush(session)
-    _check_room(session, activity.held_credential_id)
+    _check_room(session, activity.user_id)
     _commit(session)
 
 
-def _check_room(session: Session, credential_id: int) -> None:
-    """After the flush of a new or restored activity: the flush hook's UPDATE of the
-    credential holds its row until the commit, so two saves at once count one after the other."""
-    refused = too_many_activities(activity_count(session, credential_id, live=True))
+def _check_room(session: Session, user_id: int) -> None:
+    """After the flush of a new or restored activity: the flush hook's UPDATE of the person's
+    credentials holds their rows until the commit, so two saves at once count one after the
+    other (a person without credentials has no row to hold: the count is then a bound only)."""
+    refused = too_many_activities(activity_count(session, user_id, live=True))
     if refused:
         session.rollback()
         raise TooManyActivities(refused)
 
 
-def _record_gone(session: Session, pairs: list[tuple[Activity, HeldCredential]],
-                 why: str) -> None:
+def _record_gone(session: Session, activities: list[Activity], why: str) -> None:
     """Activities deleted for good: each record keeps what it said and its files' names."""
     names: dict[int, list[str]] = {}
-    if pairs:
+    if activities:
         for activity_id, filename in session.exec(
             select(Evidence.activity_id, Evidence.filename)
-            .where(Evidence.activity_id.in_([a.id for a, _c in pairs])).order_by(Evidence.id)
+            .where(Evidence.activity_id.in_([a.id for a in activities])).order_by(Evidence.id)
         ):
             names.setdefault(activity_id, []).append(filename)
-    for activity, credential in pairs:
+    for activity in activities:
         changes = [{"field": field, "old": old, "new": None}
-                   for field, old in facts_of(activity, credential).items() if old is not None]
+                   for field, old in facts_of(activity).items() if old is not None]
         changes += [_proof(name, None) for name in names.get(activity.id, [])]
         history.record(session, activity.user_id, history.DELETED, "activity", activity.id,
                        f"Deleted “{activity.title}” for good ({why})", changes)
@@ -240,10 +295,9 @@ def gone_for_good_on(activity: Activity) -> date:
     return (activity.deleted_at + timedelta(days=TRASH_DAYS)).date()
 
 
-def trash_of(session: Session, user: User) -> list[tuple[Activity, HeldCredential]]:
+def trash_of(session: Session, user: User) -> list[Activity]:
     return list(session.exec(
-        select(Activity, HeldCredential)
-        .join(HeldCredential)
+        select(Activity)
         .where(Activity.user_id == user.id, Activity.deleted_at.is_not(None))
         .order_by(Activity.deleted_at.desc())
     ))
@@ -252,7 +306,7 @@ def trash_of(session: Session, user: User) -> list[tuple[Activity, HeldCredentia
 def empty_trash(session: Session, user: User) -> int:
     trashed = trash_of(session, user)
     _record_gone(session, trashed, "the trash was emptied")
-    for activity, _credential in trashed:
+    for activity in trashed:
         session.delete(activity)
     _commit(session)
     return len(trashed)
@@ -261,21 +315,18 @@ def empty_trash(session: Session, user: User) -> int:
 def purge_trash(session: Session, now: datetime) -> int:
     """Delete for good what has been in the trash longer than TRASH_DAYS."""
     old = list(session.exec(
-        select(Activity, HeldCredential).join(HeldCredential)
-        .where(Activity.deleted_at < now - timedelta(days=TRASH_DAYS))
+        select(Activity).where(Activity.deleted_at < now - timedelta(days=TRASH_DAYS))
     ))
     _record_gone(session, old, f"after {TRASH_DAYS} days in the trash")
-    for activity, _credential in old:
+    for activity in old:
         session.delete(activity)
     _commit(session)
     return len(old)
 
 
-def activity_count(session: Session, credential_id: int, *, live: bool = False) -> int:
-    """The credential's activities outside the trash (`live`), or all of them: live and
-    trashed go together when the credential is deleted."""
-    query = select(func.count()).select_from(Activity).where(
-        Activity.held_credential_id == credential_id)
+def activity_count(session: Session, user_id: int, *, live: bool = False) -> int:
+    """The person's activities outside the trash (`live`), or all of them."""
+    query = select(func.count()).select_from(Activity).where(Activity.user_id == user_id)
     if live:
         query = query.where(Activity.deleted_at.is_(None))
     return session.exec(query).one()

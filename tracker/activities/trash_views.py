@@ -7,7 +7,7 @@ from tracker.activities import services
 from tracker.concurrency import Conflict, changed_meanwhile
 from tracker.db import get_session
 from tracker.display import count_of
-from tracker.served_rulesets import ruleset_of
+from tracker.rules.kinds import kind_of
 from tracker.web import ConfirmForm
 
 bp = Blueprint("trash", __name__, url_prefix="/trash")
@@ -22,8 +22,8 @@ def require_login():
 @bp.get("/")
 def index():
     items = [
-        (activity, ruleset_of(credential), services.gone_for_good_on(activity))
-        for activity, credential in services.trash_of(get_session(), current_user)
+        (activity, kind_of(activity.kind), services.gone_for_good_on(activity))
+        for activity in services.trash_of(get_session(), current_user)
     ]
     return render_template("trash/index.html", items=items, form=ConfirmForm())
 

@@ -22,6 +22,7 @@ from tracker.fields import whole_number
 from tracker.history import history_of
 from tracker.ledger import ledger_of
 from tracker.models import Activity
+from tracker.rules.kinds import KINDS, kind_of
 from tracker.served_rulesets import ruleset_of
 from tracker.web import ConfirmForm, own_credential_or_404, saves_once
 
@@ -41,15 +42,22 @@ def own_activity_or_404(activity_id: int):
     return activity
 
 
-def new_form(ruleset, **kwargs):
-    return activity_form(ruleset, today(), current_app.config["MAX_UPLOAD_BYTES"], **kwargs)
+def new_form(held, **kwargs):
+    return activity_form(held, today(), current_app.config["MAX_UPLOAD_BYTES"], **kwargs)
 
 
-def render_form(form, ruleset, credential, **context):
+def render_form(form, credential, **context):
+    """The form; `credential` is the one it was opened from (where Cancel goes back to)."""
     context.setdefault("activity", None)
     context.setdefault("files", [])
-    return render_template("activities/form.html", form=form, ruleset=ruleset,
-                           credential=credential, unit_hints=unit_hints(ruleset), **context)
+    modules = {module.code: module for _id, ruleset in form.held for module in ruleset.modules}
+    return render_template("activities/form.html", form=form, credential=credential,
+                           held=form.held, kinds=KINDS, unit_hints=unit_hints(),
+                           modules=list(modules.values()), **context)
+
+
+def _held():
+    return services.held_of(get_session(), current_user)
 
 
 @bp.get("/credentials/<int:credential_id>/activities")
@@ -78,28 +86,28 @@ def _save_failed(form) -> None:
     )
 
 
-def _changed_meanwhile(form, activity, credential) -> list:
+def _changed_meanwhile(form, activity) -> list:
     """Refuse a save that started from an older version: show both, and let a new save win."""
     form.form_errors.append(changed_meanwhile("activity") + " Check what is saved now. To keep "
                             "what you typed instead, save again" + _again(form))
     form.version.data = str(activity.version)  # saving again now overwrites on purpose
-    return differences(services.facts_of(activity, credential),
-                       services.facts_of(Activity(**form.values()), credential))
+    typed = Activity(**form.values())
+    services.choose_counting(typed, form.counting())
+    return differences(services.facts_of(activity, form.held),
+                       services.facts_of(typed, form.held))
 
 
 @bp.route("/credentials/<int:credential_id>/activities/new", methods=["GET", "POST"])
 @saves_once
 def new(credential_id: int):
     credential = own_credential_or_404(credential_id)
-    ruleset = ruleset_of(credential, credential.current_cycle)
-    form = new_form(ruleset)
-    if request.method == "GET" and request.args.get("category"):
-        form.category.data = request.args["category"]
+    form = new_form(_held())
+    if request.method == "GET":
+        _choose_kind_from_link(form, credential)
     if form.validate_on_submit():
         try:
-            activity = services.create_activity(
-                get_session(), current_user, credential, form.values(), form.checked_files
-            )
+            activity = services.create_activity(get_session(), current_user, form.values(),
+                                                form.checked_files, form.counting())
         except services.SaveFailed:
             _save_failed(form)
         except services.TooManyActivities as full:
@@ -107,31 +115,50 @@ def new(credential_id: int):
         else:
             flash(f"“{activity.title}” is saved.", "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
-    return render_form(form, ruleset, credential)
+    return render_form(form, credential)
+
+
+def _choose_kind_from_link(form, credential) -> None:
+    """A link may name the kind (?kind=), or a category of the credential it came from
+    (?category=, as "Log an activity" beside a category does): its kind is the first that
+    lands there."""
+    if kind_of(request.args.get("kind", "")):
+        form.kind.data = request.args["kind"]
+        return
+    ruleset = ruleset_of(credential, credential.current_cycle)
+    landing = next((landing for landing in ruleset.landings
+                    if landing.category == request.args.get("category")), None)
+    if landing is not None:
+        form.kind.data = landing.kind
+        form[f"count_{credential.id}"].data = landing.category
 
 
 @bp.get("/activities/<int:activity_id>/duplicate")
 def duplicate(activity_id: int):
     """A new activity's form, filled in from an old one (the same yearly course, say)."""
     activity = own_activity_or_404(activity_id)
-    credential = own_credential_or_404(activity.held_credential_id)
-    ruleset = ruleset_of(credential, credential.current_cycle)
-    form = new_form(ruleset, data=form_data_of(activity))
-    return render_form(form, ruleset, credential, copied_from=activity)
+    form = new_form(_held(), data=form_data_of(activity))
+    return render_form(form, _first_credential(form.held), copied_from=activity)
+
+
+def _first_credential(held):
+    return own_credential_or_404(held[0][0]) if held else None
 
 
 @bp.get("/activities/<int:activity_id>")
 def show(activity_id: int):
     activity = own_activity_or_404(activity_id)
-    credential = own_credential_or_404(activity.held_credential_id)
-    ledger = ledger_of(get_session(), credential, today())
-    ruleset = ledger.ruleset
-    files = ledger.files.get(activity.id, [])
+    held = _held()
+    credentials = [own_credential_or_404(credential_id) for credential_id, _r in held]
+    counts = []
+    for credential in credentials:
+        ledger = ledger_of(get_session(), credential, today())
+        counts.append((credential, ledger, ledger.results.get(activity.id)))
+    files = services.files_of(get_session(), activity)
     return render_template(
-        "activities/show.html", activity=activity, credential=credential, ruleset=ruleset,
-        progress=ledger.progress, result=ledger.results[activity.id], files=files,
-        same_files=services.same_files_elsewhere(get_session(), current_user, files),
-        tag_names=dict(tag_choices(ruleset)), delete_form=ConfirmForm(),
+        "activities/show.html", activity=activity, kind=kind_of(activity.kind), counts=counts,
+        files=files, same_files=services.same_files_elsewhere(get_session(), current_user, files),
+        tag_names=dict(tag_choices(held)), delete_form=ConfirmForm(),
         history=history_of(get_session(), current_user, "activity", activity.id),
     )
 
@@ -139,30 +166,29 @@ def show(activity_id: int):
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 def edit(activity_id: int):
     activity = own_activity_or_404(activity_id)
-    credential = own_credential_or_404(activity.held_credential_id)
-    ruleset = ruleset_of(credential, credential.current_cycle)
     files = services.files_of(get_session(), activity)
     remove_ids = {i for i in map(whole_number, request.form.getlist("remove_file")) if i}
     remove_ids &= {f.id for f in files}
-    form = new_form(ruleset, data={**form_data_of(activity), "version": activity.version})
+    form = new_form(_held(), data={**form_data_of(activity), "version": activity.version})
     form.files_already_attached = len(files) - len(remove_ids)
     conflict = None
     if form.validate_on_submit():
         saved = True
         try:
             services.update_activity(get_session(), activity, form.values(),
-                                     form.checked_files, remove_ids, started_from(form.version))
+                                     form.checked_files, remove_ids, started_from(form.version),
+                                     form.counting())
         except services.SaveFailed:
             _save_failed(form)
             saved = False
         except Conflict:
-            conflict = _changed_meanwhile(form, activity, credential)
+            conflict = _changed_meanwhile(form, activity)
             # Saved meanwhile just as typed here (a second click on Save): nothing to refuse.
             saved = conflict == [] and not _uploads(form)
         if saved:
             flash("Your changes are saved.", "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
-    page = render_form(form, ruleset, credential, activity=activity, files=files,
+    page = render_form(form, _first_credential(form.held), activity=activity, files=files,
                        remove_ids=remove_ids, conflict=conflict)
     return (page, 409) if conflict is not None else page
 
@@ -177,4 +203,4 @@ def delete(activity_id: int):
         return redirect(url_for("activities.show", activity_id=activity_id))
     flash(f"“{activity.title}” is in the trash. You can restore it for "
           f"{services.TRASH_DAYS} days.", "info")
-    return redirect(url_for("activities.index", credential_id=activity.held_credential_id))
+    return redirect(url_for("dashboard.home"))

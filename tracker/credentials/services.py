@@ -3,14 +3,12 @@
 from datetime import date
 from types import SimpleNamespace
 
-from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from tracker import history
 from tracker.concurrency import check_version, refusing_stale
-from tracker.display import count_of
-from tracker.models import Activity, Cycle, HeldCredential, HeldModule, User
+from tracker.models import Cycle, HeldCredential, HeldModule, User
 from tracker.rules.catalog import RuleSet
 from tracker.rules.cycles import cycle_for
 from tracker.served_rulesets import ruleset_of
@@ -152,15 +150,12 @@ def stored_form_facts(credential: HeldCredential, ruleset: RuleSet) -> dict:
 
 
 def delete_credential(session: Session, credential: HeldCredential) -> None:
+    """Delete the credential, its cycles and what was chosen for it; the person's activities
+    stay (they may count toward other credentials, and toward one added later)."""
     ruleset = ruleset_of(credential)
-    count = session.exec(
-        select(func.count()).select_from(Activity)
-        .where(Activity.held_credential_id == credential.id)
-    ).one()
-    kept = f" and its {count_of(count, 'activity', 'activities')}" if count else ""
     history.record(
         session, credential.user_id, history.DELETED, "credential", credential.id,
-        f"Deleted {ruleset.name}{kept}",
+        f"Deleted {ruleset.name}",
         [{"field": field, "old": old, "new": None}
          for field, old in facts_of(credential, ruleset).items() if old is not None],
     )

@@ -12,17 +12,23 @@ from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
+from sqlalchemy import String
+from sqlalchemy import column as sa_column
 from sqlmodel import Session, select
 
 from tracker.ledger import EVIDENCE_FACTS, Ledger, engine_cycle, evaluated, ledger_of
 from tracker.models import Activity, Cycle, CycleSnapshot, CycleStatus, HeldCredential
 from tracker.served_rulesets import ruleset_of
 
-ACTIVITY_COLUMNS = list(Activity.__table__.columns)
+# An activity as the cycle counted it: its columns, with its amount in the category's unit,
+# and the category it counted in (snapshots taken before activities had kinds have no kind).
+ACTIVITY_COLUMNS = [*Activity.__table__.columns, sa_column("category", String)]
 FILE_COLUMNS = [column.expression for column in EVIDENCE_FACTS]
-# What a full export carries of a snapshot: what its report is made from.
+# What a full export carries of a snapshot: what its report is made from (and each activity's
+# kind, kept by snapshots taken since activities have kinds: EXPORTED_KIND).
 EXPORTED_ACTIVITY_FIELDS = ("id", "category", "title", "provider", "completed_on", "started_on",
                             "quantity", "fraction", "description", "tags")
+EXPORTED_KIND = "kind"
 EXPORTED_FILE_FIELDS = ("id", "activity_id", "filename", "content_type", "size", "sha256")
 
 
@@ -103,6 +109,7 @@ def exported(cycle: Cycle, snapshot: CycleSnapshot | None) -> dict | None:
         "counted": None if counted is None else _to_json(counted),
         "modules": list(snapshot.modules),
         "activities": [{name: item.get(name) for name in EXPORTED_ACTIVITY_FIELDS}
+                       | ({EXPORTED_KIND: item[EXPORTED_KIND]} if item.get(EXPORTED_KIND) else {})
                        for item in snapshot.activities],
         "files": [{name: item.get(name) for name in EXPORTED_FILE_FIELDS}
                   for item in snapshot.files],

@@ -144,5 +144,6 @@ def delete(credential_id: int):
         return redirect(url_for("dashboard.home"))
     return render_template(
         "credentials/delete.html", form=form, credential=credential, ruleset=ruleset,
-        activity_count=activity_services.activity_count(get_session(), credential.id),
+        activity_count=activity_services.activity_count(get_session(), credential.user_id,
+                                                        live=True),
     )

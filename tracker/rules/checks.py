@@ -12,6 +12,7 @@ from decimal import Decimal, localcontext
 
 from tracker.rules.catalog import Category, RuleSet
 from tracker.rules.engine import ActivityInput
+from tracker.rules.kinds import Kind
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,19 @@ def check_activity(ruleset: RuleSet, activity: ActivityInput, today: date) -> li
             return [Problem("category", f"Choose a category: {choices}.")]
         return [Problem("category", f"“{activity.category}” is not a {ruleset.short_name} "
                                     f"category. Choose one of: {choices}.")]
-    if category.is_period:
-        return _check_period(category, activity, today)
-    return _check_quantity(category, activity)
+    return check_amount(category, activity, today)
 
 
-def _check_quantity(category: Category, activity: ActivityInput) -> list[Problem]:
+def check_amount(measure: Category | Kind, activity: ActivityInput, today: date
+                 ) -> list[Problem]:
+    """The dates and amount of an activity against what it is measured in: a rule set's
+    category (`check_activity`), or a kind of activity (what a person records)."""
+    if measure.is_period:
+        return _check_period(measure, activity, today)
+    return _check_quantity(measure, activity)
+
+
+def _check_quantity(category: Category | Kind, activity: ActivityInput) -> list[Problem]:
     problems = []
     if activity.completed_on is None:
         problems.append(Problem("completed_on", "Enter the date you finished this activity."))
@@ -93,7 +101,7 @@ def _is_multiple(quantity: Decimal, step: Decimal) -> bool:
         return quantity % step == 0
 
 
-def _check_period(category: Category, activity: ActivityInput, today: date) -> list[Problem]:
+def _check_period(category: Category | Kind, activity: ActivityInput, today: date) -> list[Problem]:
     problems = []
     start, end = activity.started_on, activity.completed_on
     if start is None:

@@ -1,0 +1,154 @@
+"""Migration 0011 (one record: activities belong to the person, counted by kind) changes no
+figure.
+
+fixtures/before_one_record.json holds every row of a database made by the release before it
+(schema 0010, commit 67da138): docs/rules.md's examples A-D entered through its forms (A with
+proof files, renewed, so its closed cycle has a snapshot), and a person holding CPT, CLT, PMP
+and ASQ CCT with activities in categories that are not where their kind lands by default, in
+converted units, and in the trash. fixtures/before_one_record_figures.json holds what that
+release showed of them: each credential's page, category table, activity list, report,
+closed cycles' reports, CSV, and the full export's figures. The test loads the rows into a
+database at 0010, upgrades it, and requires the same on every page.
+"""
+
+import base64
+import json
+import re
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Date, DateTime, LargeBinary, MetaData, Numeric, create_engine, text
+
+from tests.conftest import DATABASES, POSTGRES_URL, _postgres_schema_url
+from tests.dashboard.test_views import list_rows
+from tests.helpers import AuthActions, category_rows, drop_schema, facts
+from tracker import create_app, migrate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BEFORE = json.loads((FIXTURES / "before_one_record.json").read_text())
+SHOWN = json.loads((FIXTURES / "before_one_record_figures.json").read_text())
+
+
+@pytest.fixture(params=DATABASES)
+def old_database(request, tmp_path) -> str:
+    """An empty database at the schema before the migration."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'before.db'}"
+        migrate.upgrade(create_app({"DATABASE_URL": url, "SECRET_KEY": "x"}), BEFORE["revision"])
+        yield url
+        return
+    schema_name = f"recert_before_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema_name}"'))
+    try:
+        url = _postgres_schema_url(schema_name)
+        migrate.upgrade(create_app({"DATABASE_URL": url, "SECRET_KEY": "x"}),
+                        BEFORE["revision"])
+        yield url
+    finally:
+        drop_schema(admin, schema_name)
+        admin.dispose()
+
+
+def _value(column, value):
+    """A value of the fixture as the column's Python type."""
+    if value is None:
+        return None
+    if isinstance(column.type, LargeBinary):
+        return base64.b64decode(value["base64"])
+    if isinstance(column.type, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, Date):
+        return date.fromisoformat(value)
+    if isinstance(column.type, Numeric):
+        return Decimal(value)
+    return value
+
+
+def load_rows(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = MetaData()
+        tables.reflect(connection)
+        for table in tables.sorted_tables:
+            rows = BEFORE["tables"].get(table.name, [])
+            if rows:
+                connection.execute(table.insert(), [
+                    {name: _value(table.c[name], value) for name, value in row.items()}
+                    for row in rows])
+            if connection.dialect.name == "postgresql" and "id" in table.c and rows:
+                connection.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"(SELECT max(id) FROM {table.name}))"))
+    engine.dispose()
+
+
+def report_figures(html: str) -> list:
+    """[counted, status, category rows] of a report page, as the fixture has them."""
+    counted = re.search(r'<th scope="row">Counted</th><td><strong>([^<]+)</strong>', html)
+    status = re.search(r'<th scope="row">Status</th><td><strong>([^<]+)</strong>', html)
+    return [counted.group(1), status.group(1), category_rows(html)]
+
+
+def as_json(value):
+    """The value as the fixture file holds it (tuples are lists there)."""
+    return json.loads(json.dumps(value))
+
+
+def cycle_figures(export: dict) -> dict:
+    """Each cycle's figures in a full export, by credential and cycle id."""
+    return {(credential["id"], cycle["id"]): (cycle["progress"], cycle["status"])
+            for credential in export["credentials"] for cycle in credential["cycles"]}
+
+
+@pytest.fixture
+def migrated(old_database, monkeypatch, tmp_path):
+    monkeypatch.setenv("RECERT_SECRET_KEY", "test-secret-key")
+    monkeypatch.setenv("RECERT_INSTANCE_PATH", str(tmp_path / "instance"))
+    load_rows(old_database)
+    app = create_app({"TESTING": True, "DATABASE_URL": old_database})
+    migrate.upgrade(app)
+    yield app
+    app.extensions["recert_engine"].dispose()
+
+
+@pytest.mark.parametrize("email", sorted(SHOWN))
+def test_every_figure_is_the_same_after_the_migration(migrated, email):
+    app, before = migrated, SHOWN[email]
+    app.config["TODAY"] = date.fromisoformat(before["today"])
+    client = app.test_client()
+    assert AuthActions(client).login(email=email).status_code == 302
+    for credential_id, shown in before["credentials"].items():
+        page = client.get(f"/credentials/{credential_id}").text
+        assert facts(page) == shown["facts"]
+        assert as_json(category_rows(page)) == shown["categories"]
+        assert as_json(list_rows(client, credential_id)) == shown["list"]
+        assert as_json(report_figures(client.get(f"/credentials/{credential_id}/report").text)
+                       ) == shown["report"]
+        for cycle_id, figures in shown["closed_reports"].items():
+            assert as_json(report_figures(client.get(
+                f"/credentials/{credential_id}/cycles/{cycle_id}/report").text)) == figures
+        assert client.get(f"/credentials/{credential_id}/activities.csv").text == shown["csv"]
+    export = client.get("/account/export.json").json
+    assert cycle_figures(export) == cycle_figures(before["export"])
+
+
+def test_the_migration_keeps_every_activity_file_and_snapshot(migrated):
+    with migrated.extensions["recert_engine"].connect() as connection:
+        activities = connection.execute(text(
+            "SELECT id, kind, quantity, deleted_at IS NOT NULL FROM activities ORDER BY id")).all()
+        files = connection.execute(text("SELECT id, activity_id, sha256 FROM evidence")).all()
+        snapshots = connection.execute(text("SELECT cycle_id FROM cycle_snapshots")).all()
+    assert [a.id for a in activities] == [a["id"] for a in BEFORE["tables"]["activities"]]
+    assert sorted((f.id, f.activity_id, f.sha256) for f in files) == sorted(
+        (f["id"], f["activity_id"], f["sha256"]) for f in BEFORE["tables"]["evidence"])
+    assert len(snapshots) == len(BEFORE["tables"]["cycle_snapshots"]) == 1
+    kinds = {a.id: (a.kind, a.quantity) for a in activities}
+    gauge = next(a for a in BEFORE["tables"]["activities"] if a["title"] == "Gauge course")
+    # 1.5 CEUs in ASQ's "Course or training, in CEUs" is 15 hours of training.
+    assert kinds[gauge["id"]] == ("training", Decimal("15.00"))
+    assert sum(1 for a in activities if a[3]) == 1  # the trashed course is still in the trash
