@@ -1,5 +1,6 @@
-"""A credential holds at most 5,000 live activities, whatever the door: the form, the trash,
-the API, the CSV import and the full import each refuse more in the same words."""
+"""A person keeps at most 5,000 live activities, whatever the door: the form, the trash, the
+API, the CSV import and the full import each refuse more in the same words. The limit is the
+person's, not each credential's: an activity counts toward all of them."""
 
 import io
 import json
@@ -14,12 +15,12 @@ from tracker.activities.validation import MAX_ACTIVITIES
 from tracker.db import get_session
 from tracker.models import Activity, utcnow
 
-FULL = "A credential can hold at most 5,000 activities, and this would make 5,001."
+FULL = "You can keep at most 5,000 activities, and this would make 5,001."
 
 
 @pytest.fixture
 def full_cpt(app, cpt) -> int:
-    """The CPT with as many live activities as it may hold."""
+    """The CPT of a person with as many live activities as they may keep."""
     insert_activities(app, cpt, MAX_ACTIVITIES, with_files_every=MAX_ACTIVITIES)
     return cpt
 
@@ -32,6 +33,17 @@ def test_the_form_refuses_one_more_and_says_how_to_make_room(app, user_client, f
     response = log_activity(user_client, full_cpt)
     assert response.status_code == 200
     assert FULL in response.text and "Move ones you no longer need to the trash" in response.text
+    assert live_count(app) == MAX_ACTIVITIES
+
+
+def test_a_second_credential_gives_no_more_room(app, user_client, full_cpt):
+    clt = submit(user_client, "/credentials/new/mssc-clt", {
+        "certified_on": "2022-06-01", "module_cla": "y", "module_clt": "y"})
+    assert clt.status_code == 302, clt.text
+    clt_id = int(clt.headers["Location"].rsplit("/", 1)[-1])
+    response = log_activity(user_client, clt_id)
+    assert response.status_code == 200
+    assert FULL in response.text
     assert live_count(app) == MAX_ACTIVITIES
 
 

@@ -22,7 +22,7 @@ def test_delete_moves_to_trash_and_stops_counting(app, user_client, cpt):
     location = log_activity(user_client, cpt, quantity="8",
                             files=[("c.pdf", pdf_bytes())]).headers["Location"]
     response = trash(user_client, location)
-    assert response.headers["Location"] == f"/credentials/{cpt}/activities"
+    assert response.headers["Location"] == "/"  # the home page: it may count toward several
     assert "is in the trash. You can restore it for 30 days." in user_client.get(
         response.headers["Location"]).text
     assert "0 of 100 points" in user_client.get(f"/credentials/{cpt}").text

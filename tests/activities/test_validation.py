@@ -20,15 +20,19 @@ from tracker.db import get_session
 from tracker.models import Activity, HeldCredential
 from tracker.rules.catalog import load_catalog
 
-COURSE = {"category": "CE-TRAINING", "title": "Forklift safety", "provider": "Acme",
+COURSE = {"kind": "training", "title": "Forklift safety", "provider": "Acme",
           "completed_on": "2024-05-01", "quantity": "8", "description": "", "tags": []}
-JOB = {"category": "E", "title": "Machine operator", "provider": "Acme Plastics",
+JOB = {"kind": "job", "title": "Machine operator", "provider": "Acme Plastics",
        "started_on": "2023-01-09", "completed_on": None, "fraction": "1", "description": "",
        "tags": []}
-CATEGORIES = ("CE-CREDIT (College course for credit); CE-NONCREDIT (College course not for "
-              "credit); CE-TRAINING (Training course); IC (Industry certification earned); "
-              "E (Work in a manufacturing-related job); X (Volunteering, teaching or "
-              "association work)")
+KINDS = ("training (Training course or workshop); college-credit (College course for credit); "
+         "college-noncredit (College course not for credit); conference (Conference or seminar); "
+         "meeting (Professional meeting); self-study (Self-study or other learning); "
+         "certification (Certification earned); job (Work in a related job); work-project "
+         "(Special project at work); instructing (Teaching or presenting); volunteering "
+         "(Volunteering); association (Committee, board or association work); publication "
+         "(Article or paper you wrote); reading (Book you read); mentoring (Mentoring); "
+         "membership (Membership in a professional association)")
 UNSTORABLE = "Remove the invisible control characters from this text."
 TOO_LONG_200 = "Use at most 200 characters (this has 201)."
 
@@ -43,10 +47,10 @@ CASES = [
     ("NUL in the title", {**COURSE, "title": "Fork\x00lift"}, "title", UNSTORABLE),
     ("NUL in the provider", {**COURSE, "provider": "Ac\x00me"}, "provider", UNSTORABLE),
     ("NUL in the notes", {**COURSE, "description": "a\x00b"}, "description", UNSTORABLE),
-    ("an unknown category", {**COURSE, "category": "NOPE"}, "category",
-     f"“NOPE” is not a CPT category. Choose one of: {CATEGORIES}."),
-    ("no category", {**COURSE, "category": ""}, "category",
-     f"Choose a category: {CATEGORIES}."),
+    ("an unknown kind", {**COURSE, "kind": "NOPE"}, "kind",
+     f"“NOPE” is not a kind of activity Recert knows. Choose one of: {KINDS}."),
+    ("no kind", {**COURSE, "kind": ""}, "kind",
+     f"Choose what kind of activity this is: {KINDS}."),
     ("no date", {**COURSE, "completed_on": None}, "completed_on",
      "Enter the date you finished this activity."),
     ("a course in the year 1", {**COURSE, "completed_on": "0001-01-01"}, "completed_on",
@@ -55,21 +59,21 @@ CASES = [
      "Enter a date from 1950 to 2037."),
     ("a job from 1900", {**JOB, "started_on": "1900-01-01"}, "started_on",
      "Enter a date from 1950 to 2037."),
-    ("no hours", {**COURSE, "quantity": None}, "quantity", "Enter the number of contact hours."),
+    ("no hours", {**COURSE, "quantity": None}, "quantity", "Enter the number of hours."),
     ("zero hours", {**COURSE, "quantity": "0"}, "quantity",
-     "The number of contact hours must be more than 0."),
+     "The number of hours must be more than 0."),
     ("negative hours", {**COURSE, "quantity": "-2"}, "quantity",
-     "The number of contact hours must be more than 0."),
+     "The number of hours must be more than 0."),
     ("hours off the step", {**COURSE, "quantity": "2.3"}, "quantity",
-     "2.3 is not a multiple of 0.25. Enter contact hours in steps of 0.25."),
+     "2.3 is not a multiple of 0.25. Enter hours in steps of 0.25."),
     ("more than can be kept", {**COURSE, "quantity": "100000000"}, "quantity",
      "Enter a number smaller than 100,000,000."),
-    ("half a certification", {**COURSE, "category": "IC", "quantity": "1.5"}, "quantity",
+    ("half a certification", {**COURSE, "kind": "certification", "quantity": "1.5"}, "quantity",
      "1.5 is not a multiple of 1. Enter certifications in steps of 1."),
-    ("credits off the step", {**COURSE, "category": "CE-CREDIT", "quantity": "0.25"},
+    ("credits off the step", {**COURSE, "kind": "college-credit", "quantity": "0.25"},
      "quantity", "0.25 is not a multiple of 0.5. Enter semester credit hours in steps of 0.5."),
     ("an unknown skill", {**COURSE, "tags": ["juggling"]}, "tags",
-     "“juggling”: not a skill of CPT. Pick skills from the list."),
+     "“juggling”: not a skill of your credentials. Pick skills from the list."),
     ("a job with no start", {**JOB, "started_on": None}, "started_on",
      "Enter the date this job started."),
     ("a job that starts tomorrow", {**JOB, "started_on": "2026-11-25"}, "started_on",
@@ -123,14 +127,42 @@ def test_the_one_check_names_the_field_and_says_it_in_these_words(_what, entered
               "fraction": _decimal(entered.get("fraction")),
               "completed_on": _day(entered["completed_on"]),
               "started_on": _day(entered.get("started_on"))}
-    problems = validation.problems(catalog_ruleset(), values, TODAY)
+    problems = validation.problems(values, TODAY, HELD)
     assert [(p.field, p.message) for p in problems if p.field == field] == [(field, words)]
 
 
 def test_a_good_activity_has_no_problem():
     values = {**COURSE, "completed_on": date(2024, 5, 1), "quantity": Decimal(8),
               "tags": ["safety"]}
-    assert validation.problems(catalog_ruleset(), values, TODAY) == []
+    assert validation.problems(values, TODAY, HELD) == []
+
+
+@pytest.mark.parametrize(("choice", "words"), [
+    ("IC", "CPT does not count a training course or workshop as “Industry certification "
+           "earned”. Choose “Training course”."),
+    ("PDU-EDUCATION", "CPT does not count a training course or workshop as “PDU-EDUCATION”. "
+                      "Choose “Training course”."),
+])
+def test_a_choice_of_where_it_counts_must_be_a_category_that_takes_the_kind(choice, words):
+    values = {**COURSE, "completed_on": date(2024, 5, 1), "quantity": Decimal(8),
+              "counting": {1: choice}}
+    problems = validation.problems(values, TODAY, HELD)
+    assert [(p.field, p.message) for p in problems] == [("count_1", words)]
+
+
+def test_a_choice_for_a_credential_not_held_is_refused():
+    values = {**COURSE, "completed_on": date(2024, 5, 1), "quantity": Decimal(8),
+              "counting": {2: validation.EXCLUDE}}
+    problems = validation.problems(values, TODAY, HELD)
+    assert [(p.field, p.message) for p in problems] == [
+        ("count_2", "That is not one of your credentials.")]
+
+
+def test_leaving_it_out_or_counting_it_where_it_fits_is_always_allowed():
+    for choice in (validation.DEFAULT, validation.EXCLUDE, "CE-TRAINING"):
+        values = {**COURSE, "completed_on": date(2024, 5, 1), "quantity": Decimal(8),
+                  "counting": {1: choice}}
+        assert validation.problems(values, TODAY, HELD) == [], choice
 
 
 def test_the_web_form_refuses_each_in_the_same_words(app, user_client, cpt):
@@ -185,6 +217,9 @@ def catalog_ruleset():
     return load_catalog().get("mssc-cpt")
 
 
+HELD = [(1, catalog_ruleset())]  # a person holding CPT, as credential 1
+
+
 def _day(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
@@ -196,9 +231,9 @@ def _decimal(text: str | None) -> Decimal | None:
 def _form_fields(entered: dict) -> dict:
     """The activity as a person fills in the form."""
     fields = {name: entered.get(name) or "" for name in
-              ("category", "title", "provider", "description", "quantity", "completed_on")}
+              ("kind", "title", "provider", "description", "quantity", "completed_on")}
     fields["tags"] = entered["tags"]
-    if entered["category"] == "E":
+    if entered["kind"] == "job":
         fields.update(started_on=entered["started_on"] or "", fraction=entered["fraction"] or "",
                       ended_on=entered["completed_on"] or "", completed_on="")
         if entered["completed_on"] is None and entered.get("still_employed", True):

@@ -33,12 +33,22 @@ def test_log_a_training_and_see_what_it_earns(app, user_client, cpt):
     assert activity.started_on is None
 
 
-def test_the_form_shows_units_and_points_per_unit(user_client, cpt):
+def test_the_form_asks_what_was_done_in_its_unit_and_where_it_counts(user_client, cpt):
     form = user_client.get(f"/credentials/{cpt}/activities/new").text
-    assert "Training course (1 point per contact hour)" in form
-    assert "College course for credit (10 points per semester credit hour)" in form
-    assert "Industry certification earned (20 points per certification)" in form
+    assert "What did you do?" in form
+    assert "Training course or workshop (in hours)" in form
+    assert "College course for credit (in semester credit hours)" in form
     assert "in steps of 0.25" in form
+    # CPT does not count a book read: the form does not offer it to a person holding only CPT.
+    assert "Book you read" not in form
+    # Where it counts: one choice per credential held, each category with its points per unit.
+    assert f'name="count_{cpt}"' in form
+    assert "Count it toward MSSC Certified Production Technician?" in form
+    assert "Yes, where it fits" in form
+    assert "Yes, as “Training course” (1 point per contact hour)" in form
+    assert "Yes, as “College course for credit” (10 points per semester credit hour)" in form
+    assert "Yes, as “Industry certification earned” (20 points per certification)" in form
+    assert "No, leave it out of CPT" in form
     assert "Train personnel to use equipment safely" in form
 
 
@@ -63,7 +73,7 @@ def test_outside_cycle_future_and_missing_proof_are_explained(user_client, cpt):
 
 
 def test_employment_is_a_period_with_a_fraction(app, user_client, cpt):
-    response = log_activity(user_client, cpt, category="E", title="Line operator",
+    response = log_activity(user_client, cpt, kind="job", title="Line operator",
                             provider="Acme Plastics", completed_on="", quantity="",
                             started_on="2022-03-15", ended_on="2026-03-14", fraction="1",
                             files=[("verification.pdf", pdf_bytes())])
@@ -78,7 +88,7 @@ def test_employment_is_a_period_with_a_fraction(app, user_client, cpt):
 
 
 def test_still_employed_counts_up_to_today(app, user_client, cpt):
-    response = log_activity(user_client, cpt, category="E", title="Team lead",
+    response = log_activity(user_client, cpt, kind="job", title="Team lead",
                             completed_on="2026-01-01", quantity="5", started_on="2024-11-24",
                             still_employed="y", fraction="0.5")
     page = user_client.get(response.headers["Location"]).text
@@ -92,7 +102,7 @@ def test_still_employed_counts_up_to_today(app, user_client, cpt):
 @pytest.mark.parametrize(
     ("fields", "field_error"),
     [
-        ({"quantity": "-2"}, "The number of contact hours must be more than 0."),
+        ({"quantity": "-2"}, "The number of hours must be more than 0."),
         ({"quantity": "2.3"}, "2.3 is not a multiple of 0.25."),
         ({"quantity": "ten"}, "Enter a number, like 7.5."),
         ({"quantity": "NaN"}, "Enter a number, like 7.5."),
@@ -102,15 +112,15 @@ def test_still_employed_counts_up_to_today(app, user_client, cpt):
         ({"provider": "Acme\x00"}, "Remove the invisible control characters from this text."),
         ({"description": "\x00"}, "Remove the invisible control characters from this text."),
         ({"title": ""}, "Give the activity a title."),
-        ({"category": "PDU-EDUCATION"}, "“PDU-EDUCATION” is not a CPT category."),
+        ({"kind": "PDU-EDUCATION"}, "“PDU-EDUCATION” is not a kind of activity Recert knows."),
         ({"completed_on": ""}, "Enter the date you finished this activity."),
-        ({"category": "E", "started_on": "2024-01-01", "ended_on": "2023-06-01",
+        ({"kind": "job", "started_on": "2024-01-01", "ended_on": "2023-06-01",
           "fraction": "1"}, "The end date is before the start date."),
-        ({"category": "E", "started_on": "2024-01-01", "ended_on": "2027-01-01",
+        ({"kind": "job", "started_on": "2024-01-01", "ended_on": "2027-01-01",
           "fraction": "1"}, "If you still work there, choose “still employed”"),
-        ({"category": "E", "started_on": "2024-01-01", "fraction": "1"},
+        ({"kind": "job", "started_on": "2024-01-01", "fraction": "1"},
          "Enter the end date, or say you still work there (“Still employed”)."),
-        ({"category": "E", "started_on": "2024-01-01", "still_employed": "y",
+        ({"kind": "job", "started_on": "2024-01-01", "still_employed": "y",
           "fraction": "0.75"}, "0.75 of full time is not allowed."),
         ({"tags": ["not-a-skill"]}, "Pick skills from the list."),
     ],
@@ -140,7 +150,7 @@ def test_input_is_kept_when_the_form_comes_back(user_client, cpt):
 def test_edit_changes_any_field(app, user_client, cpt):
     location = log_activity(user_client, cpt).headers["Location"]
     response = submit(user_client, f"{location}/edit", {
-        "category": "CE-NONCREDIT", "title": "Blueprint reading", "provider": "County College",
+        "kind": "college-noncredit", "title": "Blueprint reading", "provider": "County College",
         "completed_on": "2025-02-03", "quantity": "6.5", "description": "Evening class",
     }, content_type="multipart/form-data")
     assert response.headers["Location"] == location
@@ -149,15 +159,18 @@ def test_edit_changes_any_field(app, user_client, cpt):
     assert "Earns 6.5 points" in page
     assert "College course not for credit" in page
     [activity] = stored(app)
-    assert activity.completed_on == date(2025, 2, 3)
+    assert (activity.kind, activity.completed_on) == ("college-noncredit", date(2025, 2, 3))
     assert activity.updated_at >= activity.created_at
 
 
 def test_edit_form_is_filled_in(user_client, cpt):
-    location = log_activity(user_client, cpt, tags=["quality"]).headers["Location"]
+    location = log_activity(user_client, cpt, tags=["quality"],
+                            **{f"count_{cpt}": "exclude"}).headers["Location"]
     form = user_client.get(f"{location}/edit").text
     assert 'value="Forklift safety"' in form
     assert 'value="2024-05-01"' in form
+    assert '<option selected value="training">' in form
+    assert '<option selected value="exclude">No, leave it out of CPT</option>' in form
     assert 'name="tags" value="quality" checked' in form
 
 
@@ -185,7 +198,7 @@ def test_odd_numbers_in_hidden_fields_are_ignored_not_a_server_error(app, user_c
     location = log_activity(user_client, cpt, files=[("one.pdf", pdf_bytes())]
                             ).headers["Location"]
     response = submit(user_client, f"{location}/edit", {
-        "category": "CE-TRAINING", "title": "Renamed", "completed_on": "2024-05-01",
+        "kind": "training", "title": "Renamed", "completed_on": "2024-05-01",
         "quantity": "8", "remove_file": "\u00b2", "version": "\u00b2"},
         content_type="multipart/form-data")
     assert response.status_code == 302
