@@ -40,13 +40,12 @@ RSS_REPORTS = 100
 def seed(app, email: str, activities: int, evidence_mb: int) -> None:
     with app.app_context(), Session(app.extensions["recert_engine"]) as session:
         user = register_user(session, email, "Bench User", "correct horse battery")
-        credential = add_credential(session, user, load_catalog().get("mssc-cpt"),
-                                    date(2022, 3, 15), "CPT-1",
-                                    dict.fromkeys(("safety", "quality", "production",
-                                                   "maintenance")))
+        add_credential(session, user, load_catalog().get("mssc-cpt"), date(2022, 3, 15),
+                       "CPT-1", dict.fromkeys(("safety", "quality", "production",
+                                               "maintenance")))
         for n in range(activities):
             session.add(Activity(
-                user_id=user.id, held_credential_id=credential.id, category="CE-TRAINING",
+                user_id=user.id, kind="training",
                 title=f"Training course number {n}", provider="Acme Training",
                 quantity=Decimal("1.5"),
                 completed_on=date(2022, 4, 1) + timedelta(days=(n * 3) % 1700),

@@ -26,8 +26,10 @@ from tracker.rules.catalog import load_catalog
 SEED = 2026
 TODAY = date(2026, 11, 24)
 CERTIFIED_ON = date(2022, 3, 15)  # the current CPT cycle runs 2022-03-15 to 2027-03-15
-STEPS = {"CE-TRAINING": Decimal("0.25"), "CE-NONCREDIT": Decimal("0.25"),
-         "CE-CREDIT": Decimal("0.5"), "IC": Decimal(1), "X": Decimal("0.25")}
+# Kinds of activity CPT counts (one in each of its quantity categories), with their steps.
+STEPS = {"training": Decimal("0.25"), "college-noncredit": Decimal("0.25"),
+         "college-credit": Decimal("0.5"), "certification": Decimal(1),
+         "volunteering": Decimal("0.25")}
 WORDS = ["Forklift", "safety", "Lockout", "Quality", "Lean", "Welding", "SPC", "Hydraulics"]
 
 
@@ -56,19 +58,19 @@ def seed(url: str, people: list[Person]) -> None:
             rows = []
             for n in range(person.activities):
                 day = CERTIFIED_ON + timedelta(days=rng.randrange(days))
-                fields = {"user_id": user.id, "held_credential_id": credential.id,
+                fields = {"user_id": user.id,
                           "title": f"{rng.choice(WORDS)} {rng.choice(WORDS).lower()} {n}",
                           "provider": rng.choice(["Acme Training", "Valley College",
                                                   "Plant HR"])}
                 if n % 200 == 199:  # a few employment periods, some still open
                     rows.append(Activity(
-                        category="E", started_on=day - timedelta(days=400),
+                        kind="job", started_on=day - timedelta(days=400),
                         completed_on=None if n % 400 == 399 else day,
                         fraction=rng.choice([Decimal("1.0"), Decimal("0.5")]), **fields))
                     continue
-                category = rng.choice(list(STEPS))
-                activity = Activity(category=category, completed_on=day,
-                                    quantity=STEPS[category] * rng.randrange(1, 17), **fields)
+                kind = rng.choice(list(STEPS))
+                activity = Activity(kind=kind, completed_on=day,
+                                    quantity=STEPS[kind] * rng.randrange(1, 17), **fields)
                 if rng.random() < 0.2:
                     data = rng.randbytes(300)
                     activity.evidence = [Evidence(

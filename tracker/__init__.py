@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.account.two_factor_views import bp as two_factor_bp
     from tracker.account.views import bp as account_bp
     from tracker.activities.evidence_views import bp as evidence_bp
+    from tracker.activities.record_views import bp as record_bp
     from tracker.activities.trash_views import bp as trash_bp
     from tracker.activities.views import bp as activities_bp
     from tracker.auth.password_reset import bp as password_reset_bp
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(renewal_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(activities_bp)
+    app.register_blueprint(record_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(trash_bp)
     app.register_blueprint(reports_bp)

@@ -2,6 +2,7 @@
 person holds that takes its kind, each under its own rules; a choice for one credential
 changes only that credential's figures."""
 
+import re
 from datetime import date
 
 import pytest
@@ -77,6 +78,8 @@ def test_a_credential_added_later_shows_at_once_what_the_activities_count_toward
                  ended_on="2023-06-30", fraction="1", completed_on="", quantity="")
     clt = add_clt(person)
     page = person.get(f"/credentials/{clt}").text
+    assert ("MSSC Certified Logistics Technician is added. What you logged before already "
+            "counts toward it: 24 of 100 points.") in page
     assert facts(page)["Counted"] == "24 points"
     assert category_rows(page)["Work in a logistics-related job"] == ("12", "12")
 
@@ -94,6 +97,22 @@ def test_a_kind_a_credential_does_not_take_counts_only_where_it_is_taken(person,
     assert "New line layout" in list_rows(person, pmp_id)
     page = person.get(saved.headers["Location"]).text
     assert "CPT does not count a special project at work." in page
+
+
+def test_everything_logged_is_listed_with_what_it_counts_toward(person):
+    cpt, clt = add_cpt(person), add_clt(person)
+    log_activity(person, cpt, kind="training", title="Forklift safety",
+                 completed_on="2024-05-01", quantity="8")
+    log_activity(person, cpt, kind="work-project", title="New line layout",
+                 completed_on="2024-02-01", quantity="6")
+    log_activity(person, cpt, kind="training", title="Only for CPT", completed_on="2024-03-01",
+                 quantity="2", **{f"count_{clt}": "exclude"})
+    page = person.get("/activities").text
+    rows = dict(re.findall(r'<a href="/activities/\d+">([^<]+)</a></td>.*?'
+                           r'<td class="counts">\s*(.*?)\s*</td>', page, flags=re.S))
+    assert " ".join(rows["Forklift safety"].split()) == "CPT: 8 points; CLT: 8 points"
+    assert " ".join(rows["Only for CPT"].split()) == "CPT: 2 points"
+    assert rows["New line layout"] == "<small>Nothing yet</small>"
 
 
 def test_a_choice_of_a_category_the_kind_cannot_land_in_is_refused_and_nothing_saved(person):

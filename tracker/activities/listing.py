@@ -83,16 +83,20 @@ class Listing:
 
     @property
     def page_links(self) -> list[int | None]:
-        """The page numbers to link: the first, the last and two either side of this one,
-        None where numbers are left out (100 links in a row help nobody)."""
-        near = {1, self.pages, *range(self.page - 2, self.page + 3)}
-        shown = sorted(n for n in near if 1 <= n <= self.pages)
-        links: list[int | None] = []
-        for number in shown:
-            if links and number - links[-1] > 1:
-                links.append(None)
-            links.append(number)
-        return links
+        return page_links(self.page, self.pages)
+
+
+def page_links(page: int, pages: int) -> list[int | None]:
+    """The page numbers to link: the first, the last and two either side of this one, None
+    where numbers are left out (100 links in a row help nobody)."""
+    near = {1, pages, *range(page - 2, page + 3)}
+    shown = sorted(n for n in near if 1 <= n <= pages)
+    links: list[int | None] = []
+    for number in shown:
+        if links and number - links[-1] > 1:
+            links.append(None)
+        links.append(number)
+    return links
 
 
 def _matches(row: Row, filters: Filters) -> bool:

@@ -10,6 +10,7 @@ from tracker.credentials import renewal, services
 from tracker.credentials.forms import credential_form, form_data_of
 from tracker.dashboard.chart import build_chart
 from tracker.db import get_session
+from tracker.display import points as points_text
 from tracker.ledger import ledger_of
 from tracker.rules.catalog import Agency, RuleSet, UnknownRuleSetError
 from tracker.rules.engine import UnmetKind
@@ -70,9 +71,21 @@ def new(code: str):
                 f"You already hold {ruleset.name}. Open it from your home page to change it."
             )
         else:
-            flash(f"{ruleset.name} is added.", "success")
+            flash(f"{ruleset.name} is added.{_already_counting(credential)}", "success")
             return redirect(url_for("credentials.show", credential_id=credential.id))
     return render_template("credentials/form.html", form=form, ruleset=ruleset, credential=None)
+
+
+def _already_counting(credential) -> str:
+    """What the activities logged before count toward a credential just added, in a sentence
+    ("" when they count nothing)."""
+    ledger = ledger_of(get_session(), credential, today())
+    progress, points = ledger.progress, ledger.ruleset.points_name
+    if not progress.counted:
+        return ""
+    return (f" What you logged before already counts toward it: "
+            f"{points_text(progress.counted)} of {points_text(progress.required)} "
+            f"{points.of(progress.required)}.")
 
 
 @bp.get("/<int:credential_id>")
