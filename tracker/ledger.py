@@ -79,11 +79,12 @@ def _lazy(index: int) -> property:
 def _row_type(dialect: Dialect) -> type:
     """An activity as one credential's pages read it: every column, as a plain immutable tuple
     with attribute access like the model, plus what the engine asks of its inputs: `category`
-    (where the activity counts under that credential's rule set), `has_evidence` and `order`
-    (the creation order, which is the id), so that the row itself is the engine's input. Its
-    `quantity` is in the category's unit (the kind's amount converted, see `Landing`).
+    (where the activity counts under that credential's rule set), `quantity` (in that
+    category's unit: the kind's `amount` converted, see `Landing`), `has_evidence` and `order`
+    (the creation order, which is the id), so that the row itself is the engine's input.
     LAZY_COLUMNS hold the driver's value and convert it on access."""
-    names = [*ACTIVITIES.columns.keys(), "category", "has_evidence", "order"]
+    names = [*("amount" if n == "quantity" else n for n in ACTIVITIES.columns.keys()),
+             "has_evidence", "category", "quantity", "order"]
     base = namedtuple("ActivityFields", [f"raw_{n}" if n in LAZY_COLUMNS else n for n in names])
     convert = {}
     for name in LAZY_COLUMNS:
@@ -279,8 +280,7 @@ def _counted_rows(ruleset: RuleSet, activities: list[tuple], chosen: dict[int, t
         quantity = values[QUANTITY]
         if quantity is not None and landing.per_unit != ONE:
             quantity = quantity * landing.per_unit
-        yield make((*values[:QUANTITY], quantity, *values[QUANTITY + 1:-1], landing.category,
-                    values[-1], activity_id))
+        yield make((*values, landing.category, quantity, activity_id))
 
 
 def evaluated(ruleset: RuleSet, cycle: engine.Cycle, activities: tuple, files: dict[int, list],
