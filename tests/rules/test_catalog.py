@@ -170,8 +170,8 @@ def test_file_must_sit_in_its_code_folder_under_its_version_name(tmp_path):
 def test_the_default_catalog_is_cached_and_ships_its_rule_sets():
     assert load_catalog() is load_catalog()
     assert load_catalog().codes() == [
-        "ascm-cpim", "asq-cct", "isc2-cissp", "mssc-clt", "mssc-cpt", "nate", "nicet",
-        "pmi-pmp", "sme-cmfgt", "smrp-cmrp", "smrp-cmrt"]
+        "ascm-cltd", "ascm-cpim", "ascm-cscp", "asq-cct", "isc2-cissp", "mssc-clt", "mssc-cpt",
+        "nate", "nicet", "pmi-pmp", "sme-cmfgt", "smrp-cmrp", "smrp-cmrt"]
     assert load_catalog(DEFAULT_DIRECTORY) is not load_catalog()  # other folders: not cached
 
 

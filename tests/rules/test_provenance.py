@@ -11,8 +11,8 @@ from tracker.rules.provenance import CATEGORY_FIGURES, FIGURES, GROUP_FIGURES
 
 CATALOG = load_catalog()
 SHIPPED = [
-    "mssc-cpt", "pmi-pmp", "isc2-cissp", "mssc-clt", "asq-cct", "sme-cmfgt", "ascm-cpim", "nate",
-    "nicet", "smrp-cmrp", "smrp-cmrt",
+    "mssc-cpt", "pmi-pmp", "isc2-cissp", "mssc-clt", "asq-cct", "sme-cmfgt", "ascm-cpim",
+    "ascm-cscp", "ascm-cltd", "nate", "nicet", "smrp-cmrp", "smrp-cmrt",
 ]
 
 
@@ -51,6 +51,8 @@ def test_shares_of_the_shipped_rule_sets():
         "asq-cct": "17 of 29 figures published, 12 estimates",
         "sme-cmfgt": "5 of 23 figures published, 18 estimates",
         "ascm-cpim": "10 of 24 figures published, 14 estimates",
+        "ascm-cscp": "10 of 24 figures published, 14 estimates",
+        "ascm-cltd": "10 of 24 figures published, 14 estimates",
         "nate": "8 of 13 figures published, 5 estimates",
         "nicet": "11 of 29 figures published, 18 estimates",
         "smrp-cmrp": "7 of 25 figures published, 18 estimates",

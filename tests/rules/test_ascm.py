@@ -1,20 +1,25 @@
-"""ASCM CPIM: its rule set and its worked example. 75 points every 5 years."""
+"""ASCM CPIM, CSCP and CLTD: their rule sets and their worked example. ASCM maintains the
+three certifications under one program: 75 points every 5 years, earned the same ways."""
 
 from datetime import date
+
+import pytest
 
 from tests.rules.worked import rows, run_case, two_places
 from tracker.rules import Status, load_catalog
 
-CPIM = load_catalog().get("ascm-cpim")
+ASCM = ("ascm-cpim", "ascm-cscp", "ascm-cltd")
 
 
-def test_cpim_published_figures():
-    assert (CPIM.cycle_years, CPIM.points_required) == (5, 75)
-    assert [CPIM.category(c).points_per_unit for c in (
+@pytest.mark.parametrize("code", ASCM)
+def test_ascm_published_figures(code):
+    ruleset = load_catalog().get(code)
+    assert (ruleset.cycle_years, ruleset.points_required) == (5, 75)
+    assert [ruleset.category(c).points_per_unit for c in (
         "SEMINAR", "TEACHING", "MEMBERSHIP", "EXAM", "BOOK", "MENTOR")] == [1, 2, 6, 20, 5, 2]
-    assert [fee.amount for fee in CPIM.fees] == [75, 150]
-    assert CPIM.provenance_of("window_days").estimate
-    assert str(CPIM.provenance_summary) == "10 of 24 figures published, 14 estimates"
+    assert [fee.amount for fee in ruleset.fees] == [75, 150]
+    assert ruleset.provenance_of("window_days").estimate
+    assert str(ruleset.provenance_summary) == "10 of 24 figures published, 14 estimates"
 
 
 # Worked example. Marcus, a materials planner, certified 2022-09-01; today 2026-12-06.
@@ -43,8 +48,9 @@ ACTIVITIES = [
 ]
 
 
-def test_cpim_worked_example():
-    progress = run_case("ascm-cpim", "2022-09-01", "2026-12-06", ACTIVITIES)
+@pytest.mark.parametrize("code", ASCM)
+def test_ascm_worked_example(code):
+    progress = run_case(code, "2022-09-01", "2026-12-06", ACTIVITIES)
     assert (progress.starts_on, progress.ends_on) == (date(2022, 9, 1), date(2027, 9, 1))
     assert rows(progress) == [
         ("prep", "6.00", "0.00", ("outside_cycle",)),
