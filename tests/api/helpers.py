@@ -2,9 +2,10 @@
 
 import re
 
-from tests.helpers import submit
+from tests.helpers import kind_landing_in, submit
 
 PREFIX = "/api/v1"
+V2 = "/api/v2"
 # A CPT with all four modules, as the API takes it.
 CPT = {"ruleset": "mssc-cpt", "certified_on": "2022-03-15",
        "modules": [{"code": c} for c in ("safety", "quality", "production", "maintenance")]}
@@ -21,7 +22,8 @@ def make_token(client, name="Script", scope="read write", expires_on="") -> str:
 
 
 class ApiClient:
-    """Calls /api/v1 with a bearer token and no cookies, as a script would."""
+    """Calls the API with a bearer token and no cookies, as a script would: a path under
+    /api/v1 unless it names its version (/api/v2/...)."""
 
     def __init__(self, app, token: str | None):
         self.client = app.test_client(use_cookies=False)
@@ -32,7 +34,7 @@ class ApiClient:
         return {**sent, **(headers or {})}
 
     def request(self, method: str, path: str, headers: dict | None = None, **kwargs):
-        url = path if path.startswith(PREFIX) else PREFIX + path
+        url = path if path.startswith("/api/") else PREFIX + path
         return self.client.open(url, method=method, headers=self._headers(headers), **kwargs)
 
     def get(self, path, **kwargs):
@@ -48,13 +50,25 @@ class ApiClient:
         return self.request("DELETE", path, **kwargs)
 
 
-def course(api: ApiClient, credential_id: int, **fields) -> dict:
-    """Log a course through the API (2 contact hours on 2024-05-01 unless told otherwise)."""
-    entry = {"category": "CE-TRAINING", "title": "Course", "completed_on": "2024-05-01",
+def course(api: ApiClient, credential_id: int | None = None, **fields) -> dict:
+    """Log an activity through /api/v2 (a 2-hour training course on 2024-05-01 unless told
+    otherwise). A `category` (a category code of `credential_id`'s rule set) logs the kind
+    that lands there, counted there."""
+    entry = {"kind": "training", "title": "Course", "completed_on": "2024-05-01",
              "quantity": "2", **fields}
-    response = api.post(f"/credentials/{credential_id}/activities", json=entry)
+    if "category" in entry:
+        category = entry.pop("category")
+        entry["kind"] = kind_landing_in(category)
+        entry["counting"] = {**entry.get("counting", {}), str(credential_id): category}
+    response = api.post(f"{V2}/activities", json=entry)
     assert response.status_code == 201, response.text
     return response.json
+
+
+def count_of(activity: dict, credential_id: int) -> dict:
+    """What a v2 activity counts toward one credential (its item of `counts`)."""
+    [count] = [c for c in activity["counts"] if c["credential_id"] == credential_id]
+    return count
 
 
 def problem_of(response, status: int) -> dict:

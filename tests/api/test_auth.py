@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.helpers import ApiClient, course, make_token
+from tests.api.helpers import V2, ApiClient, course, make_token
 from tests.helpers import AuthActions, delete_redis_keys
 from tracker import config, create_app
 from tracker.config import ConfigError
@@ -37,6 +37,12 @@ def test_a_read_only_token_reads_but_never_writes(app, user_client):
     assert response.json["title"] == "Forbidden"
     assert "can only read" in response.json["detail"]
     assert api.get("/credentials").json["items"] == []
+    # Version 2 alike.
+    assert api.get(f"{V2}/activities").json["items"] == []
+    refused = api.post(f"{V2}/activities", json={"kind": "training", "title": "Course",
+                                                 "completed_on": "2024-05-01", "quantity": "2"})
+    assert refused.status_code == 403 and "can only read" in refused.json["detail"]
+    assert ApiClient(app, None).get(f"{V2}/activities").status_code == 401
 
 
 @pytest.mark.parametrize("query", ["token={}", "access_token={}", "api_key={}", "key={}",
@@ -102,6 +108,8 @@ def test_a_persons_tokens_share_one_rate_limit(app, user_client):
     for api in own:
         limited = api.get("/rulesets")  # one budget for the whole API
         assert limited.status_code == 429
+    # Both versions: one budget.
+    assert own[0].get(f"{V2}/activities").status_code == 429
     assert limited.mimetype == "application/problem+json"
     assert 1 <= int(limited.headers["Retry-After"]) <= 60
     assert "Try again in" in limited.json["detail"]
@@ -117,9 +125,8 @@ def test_changes_through_the_api_spend_the_persons_write_budget(app, user_client
     api = ApiClient(app, make_token(user_client))  # the token's form: the first change
     course(api, cpt)
     course(api, cpt, title="Second")
-    refused = api.post(f"/credentials/{cpt}/activities", json={
-        "category": "CE-TRAINING", "title": "Third", "completed_on": "2024-05-01",
-        "quantity": "2"})
+    refused = api.post(f"{V2}/activities", json={
+        "kind": "training", "title": "Third", "completed_on": "2024-05-01", "quantity": "2"})
     assert refused.status_code == 429
     assert refused.mimetype == "application/problem+json"
     assert sorted(a["title"] for a in api.get(f"/credentials/{cpt}/activities").json["items"]

@@ -5,9 +5,9 @@ import io
 import json
 from datetime import date
 
-from tests.api.helpers import ApiClient, make_token
+from tests.api.helpers import V2, ApiClient, make_token
 from tests.examples import example_a
-from tests.helpers import AuthActions, image_bytes, pdf_bytes
+from tests.helpers import AuthActions, image_bytes, kind_landing_in, pdf_bytes
 
 ACTIVITIES = [  # (title, category, date, quantity), as in tests/examples.py
     ("Before the cycle", "CE-TRAINING", "2021-12-01", "8"),
@@ -24,15 +24,16 @@ def example_a_through_the_api(api: ApiClient, with_proof: bool) -> int:
     credential = api.post("/credentials", json=CPT)
     assert credential.status_code == 201, credential.text
     credential_id = credential.json["id"]
-    entries = [{"category": category, "title": title, "completed_on": day, "quantity": quantity}
-               for title, category, day, quantity in ACTIVITIES]
-    entries.append({"category": "E", "title": "Line operator", "started_on": "2022-03-15",
+    # Each logged once, as the kind that lands in its category (CPT converts no units).
+    entries = [{"kind": kind_landing_in(category), "title": title, "completed_on": day,
+                "quantity": quantity} for title, category, day, quantity in ACTIVITIES]
+    entries.append({"kind": "job", "title": "Line operator", "started_on": "2022-03-15",
                     "completed_on": "2026-03-14", "fraction": "1"})
     for entry in entries:
-        made = api.post(f"/credentials/{credential_id}/activities", json=entry)
+        made = api.post(f"{V2}/activities", json=entry)
         assert made.status_code == 201, made.text
         if with_proof:
-            name, content = (("letter.png", image_bytes()) if entry["category"] == "E"
+            name, content = (("letter.png", image_bytes()) if entry["kind"] == "job"
                              else (f"{entry['title']}.pdf", pdf_bytes()))
             sent = api.post(f"/activities/{made.json['id']}/evidence",
                             data={"file": (io.BytesIO(content), name)})

@@ -9,17 +9,21 @@ import os
 import subprocess
 import sys
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.api.helpers import course
 from tests.helpers import pdf_bytes
+from tracker.reports.export import FORMAT_VERSION
 
 PACKAGE = "recert_api_client"
 # Installed beside the tests' Python by `pip install -e '.[test]'`, with ruff, which it runs.
 BIN = Path(sys.executable).parent
 GENERATOR = BIN / "openapi-python-client"
+# The module of a gone version 1 operation: its tag's name, in snake case.
+GONE_GET = "activities_of_one_credential_version_1.get_activity_v1"
 
 
 @pytest.fixture
@@ -64,9 +68,9 @@ def test_a_generated_client_downloads_every_file(generated, live_url, api, token
         assert archive.testzip() is None
     assert proof.payload.read() == pdf_bytes()
     # The export arrives as the model generated from the shipped JSON Schema.
-    assert everything.format_version == 1
-    [held] = everything.credentials
-    assert [a.title for a in held.activities] == ["Forklift safety"]
+    assert everything.format_version == FORMAT_VERSION
+    assert [c.ruleset for c in everything.credentials] == ["mssc-cpt"]
+    assert [a.title for a in everything.activities] == ["Forklift safety"]
 
 
 def test_a_download_is_labelled_octet_stream_when_asked_for_that(api, credential_id):
@@ -75,3 +79,22 @@ def test_a_download_is_labelled_octet_stream_when_asked_for_that(api, credential
     asked = api.get(url, headers={"Accept": "application/octet-stream"})
     assert asked.status_code == 200 and asked.mimetype == "application/octet-stream"
     assert asked.data.startswith(b"%PDF-") and "Accept" in asked.headers["Vary"]
+
+
+def test_a_generated_client_logs_an_activity_once_and_meets_a_gone_one(generated, live_url,
+                                                                       token, credential_id):
+    """Version 2 through the generated code: an activity logged with its model, answered with
+    what it counts toward the credential; a version 1 address answers 410 with its link."""
+    models = importlib.import_module(f"{PACKAGE}.models")
+    create_activity, get_activity_v1 = (importlib.import_module(f"{PACKAGE}.api.{module}")
+                                        for module in ("activities.create_activity", GONE_GET))
+    with generated.AuthenticatedClient(base_url=live_url, token=token,
+                                       raise_on_unexpected_status=True) as client:
+        made = create_activity.sync(client=client, body=models.ActivityInV2(
+            kind="training", title="Lean basics", completed_on=date(2024, 5, 1), quantity="8"))
+        gone = get_activity_v1.sync_detailed(made.id, client=client)
+    [count] = made.counts
+    assert (count.credential_id, count.category, count.counted) == (
+        credential_id, "CE-TRAINING", "8.00")
+    assert gone.status_code == 410 and gone.parsed.status == 410
+    assert gone.headers["Link"] == f'</api/v2/activities/{made.id}>; rel="successor-version"'

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from tests.api.helpers import CPT, ApiClient, make_token, problem_of
+from tests.api.helpers import CPT, V2, ApiClient, make_token, problem_of
 from tests.helpers import AuthActions, image_bytes, stored
 from tests.system.test_faults import UNCONFIRMED, commit_killed
 from tracker.db import get_session
 from tracker.models import Activity, Evidence, SavedRequest, utcnow
 
-COURSE = {"category": "CE-TRAINING", "title": "Lean basics", "completed_on": "2024-05-01",
+COURSE = {"kind": "training", "title": "Lean basics", "completed_on": "2024-05-01",
           "quantity": "2"}
 KEY = {"Idempotency-Key": "5f0c8a8e-7c1e-4c5e-9a36-1d2b0e6f4a11"}
 
@@ -22,8 +22,8 @@ def activities(app) -> list[Activity]:
 
 
 def log(api, credential_id, headers=KEY, **changes):
-    return api.post(f"/credentials/{credential_id}/activities", json={**COURSE, **changes},
-                    headers=headers)
+    """Log the course through /api/v2 (for a person who holds `credential_id`)."""
+    return api.post(f"{V2}/activities", json={**COURSE, **changes}, headers=headers)
 
 
 def test_the_same_key_saves_once_and_answers_as_the_first_time(app, api, credential_id):
@@ -40,8 +40,8 @@ def test_the_same_key_saves_once_and_answers_as_the_first_time(app, api, credent
 
 def test_the_same_body_built_again_in_another_order_is_the_same_request(
         app, api, credential_id):
-    first = api.post(f"/credentials/{credential_id}/activities", headers=KEY,
-                     data='{"title": "Lean basics", "category": "CE-TRAINING", '
+    first = api.post(f"{V2}/activities", headers=KEY,
+                     data='{"title": "Lean basics", "kind": "training", '
                           '"quantity": "2", "completed_on": "2024-05-01"}',
                      content_type="application/json")
     again = log(api, credential_id)
@@ -116,9 +116,9 @@ def test_every_post_takes_the_key(app, api, credential_id):
                           content_type="multipart/form-data")
         assert upload.status_code == 201
     assert len(stored(app, Evidence)) == 1
-    assert api.delete(f"/activities/{activity}").status_code == 204
-    restores = [api.post(f"/activities/{activity}/restore", headers={"Idempotency-Key": "r"})
-                for _ in range(2)]
+    assert api.delete(f"{V2}/activities/{activity}").status_code == 204
+    restores = [api.post(f"{V2}/activities/{activity}/restore",
+                         headers={"Idempotency-Key": "r"}) for _ in range(2)]
     assert [r.status_code for r in restores] == [200, 200]
     assert restores[1].json == restores[0].json
 

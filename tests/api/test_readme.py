@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.helpers import ApiClient
+from tests.api.helpers import V2, ApiClient
 from tests.helpers import pdf_bytes
+from tracker.reports.export import FORMAT_VERSION
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 MARKER = "<!-- The API tests run this block as it is against a live server"
@@ -33,25 +34,32 @@ def readme_block() -> str:
 def test_the_readme_api_commands_run_as_written(app, live_url, token, tmp_path):
     app.config["TODAY"] = date(2026, 11, 24)
     (tmp_path / "certificate.pdf").write_bytes(pdf_bytes())
-    env = {**os.environ, "RECERT": f"{live_url}/api/v1", "TOKEN": token}
+    env = {**os.environ, "RECERT": f"{live_url}/api", "TOKEN": token}
     run = subprocess.run(["bash", "-euo", "pipefail", "-c", readme_block()], cwd=tmp_path,
                          env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr + run.stdout
 
     api = ApiClient(app, token)
-    [credential] = api.get("/credentials").json["items"]
-    assert credential["ruleset"] == "mssc-cpt" and len(credential["modules"]) == 4
-    listed = api.get(f"/credentials/{credential['id']}/activities").json["items"]
+    cpt, clt = api.get("/credentials").json["items"]
+    assert cpt["ruleset"] == "mssc-cpt" and len(cpt["modules"]) == 4
+    assert clt["ruleset"] == "mssc-clt"
+    listed = api.get(f"{V2}/activities").json["items"]
     by_title = {a["title"]: a for a in listed}
     assert by_title.keys() == {"Forklift safety", "Operator"}
     course = by_title["Forklift safety"]
     assert course["quantity"] == "6.5" and by_title["Operator"]["completed_on"] is None
     assert course["version"] > 2 and [f["filename"] for f in course["files"]] == [
         "certificate.pdf"]
+    # The course counts toward both credentials; the job was left out of the CLT.
+    assert [c["counted"] for c in course["counts"]] == ["6.50", "6.50"]
+    assert [c["excluded"] for c in by_title["Operator"]["counts"]] == [False, True]
+    assert [a["title"] for a in api.get(f"/credentials/{clt['id']}/activities").json["items"]
+            ] == ["Forklift safety"]
     # The second page of the listing printed the course, the first one kept for it.
     assert '"title":"Forklift safety"' in run.stdout and '"next_cursor":null' in run.stdout
     assert (tmp_path / "proof.pdf").read_bytes() == pdf_bytes()
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
     assert "Forklift safety" in (tmp_path / "activities.csv").read_text(encoding="utf-8-sig")
     assert zipfile.ZipFile(io.BytesIO((tmp_path / "packet.zip").read_bytes())).namelist()
-    assert json.loads((tmp_path / "recert-export.json").read_text())["format_version"] == 1
+    assert json.loads((tmp_path / "recert-export.json").read_text())["format_version"] == \
+        FORMAT_VERSION

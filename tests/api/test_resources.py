@@ -8,8 +8,9 @@ from datetime import date
 
 import pytest
 
-from tests.api.helpers import CPT, course, problem_of
+from tests.api.helpers import CPT, V2, count_of, course, problem_of
 from tests.helpers import EXE_BYTES, image_bytes, log_activity, pdf_bytes, submit
+from tracker.reports.export import FORMAT_VERSION
 from tracker.rules import load_catalog
 
 
@@ -22,6 +23,8 @@ def test_rule_sets_list_and_one(api):
     assert (by_code["X"]["cap"], by_code["X"]["points_per_unit"], by_code["X"]["step"]) == \
         ("20", "1", "0.25")
     assert by_code["E"]["fractions"] == ["1", "0.5"] and by_code["E"]["kind"] == "period"
+    assert by_code["CE-TRAINING"]["kinds"] == [{"kind": "training", "per_unit": "1"},
+                                               {"kind": "conference", "per_unit": "1"}]
     assert api.get("/rulesets/mssc-cpt?version=2026.1").status_code == 200
     problem_of(api.get("/rulesets/nope"), 404)
     problem_of(api.get("/rulesets/mssc-cpt?version=1999.1"), 404)
@@ -75,37 +78,42 @@ def test_activities_filter_and_page_with_a_cursor(api, credential_id):
 
 def test_an_activity_changes_goes_to_the_trash_and_comes_back(api, credential_id):
     made = course(api, credential_id)
-    url = f"/activities/{made['id']}"
+    url = f"{V2}/activities/{made['id']}"
     changed = api.patch(url, json={"quantity": 3.5, "version": made["version"]})
     assert changed.status_code == 200, changed.text
-    assert (changed.json["quantity"], changed.json["points"]["counted"]) == ("3.5", "3.50")
+    assert (changed.json["quantity"], count_of(changed.json, credential_id)["counted"]) == \
+        ("3.5", "3.50")
     stale = api.patch(url, json={"title": "Late", "version": made["version"]})
     problem_of(stale, 409)
     assert api.get(url).json["title"] == "Course"
     assert api.delete(url).status_code == 204
     problem_of(api.get(url), 404)
     assert api.get(f"/credentials/{credential_id}/activities").json["total"] == 0
+    assert api.get(f"{V2}/activities").json["total"] == 0
     restored = api.post(f"{url}/restore")
-    assert restored.status_code == 200 and restored.json["points"]["counted"] == "3.50"
+    assert restored.status_code == 200
+    assert count_of(restored.json, credential_id)["counted"] == "3.50"
     problem_of(api.post(f"{url}/restore"), 404)  # no longer in the trash
 
 
 def test_a_job_still_going_on(api, credential_id):
-    job = api.post(f"/credentials/{credential_id}/activities", json={
-        "category": "E", "title": "Operator", "started_on": "2024-11-24", "fraction": "0.5"})
+    job = api.post(f"{V2}/activities", json={
+        "kind": "job", "title": "Operator", "started_on": "2024-11-24", "fraction": "0.5"})
     assert job.status_code == 201, job.text
     assert job.json["completed_on"] is None
-    assert (job.json["points"]["months"], job.json["points"]["counted"]) == (24, "12.00")
+    counted = count_of(job.json, credential_id)
+    assert (counted["category"], counted["months"], counted["counted"]) == ("E", 24, "12.00")
 
 
 MISSING = object()  # a field left out of the API's body (an empty box on the web form)
+CHOICE = object()  # stands for the credential's id, as a key of `counting`
 BAD_ACTIVITIES = [
     {"title": "  "},
     {"title": MISSING},
     {"title": None},
-    {"category": MISSING},
-    {"category": ""},
-    {"category": "NOPE"},
+    {"kind": MISSING},
+    {"kind": ""},
+    {"kind": "NOPE"},
     {"quantity": "10.3"},
     {"quantity": "1.234"},
     {"quantity": "-2"},
@@ -114,9 +122,12 @@ BAD_ACTIVITIES = [
     {"completed_on": None},
     {"completed_on": "2024-02-30"},
     {"title": "x" * 201},
-    {"category": "E", "started_on": "2025-01-01", "completed_on": "2027-01-01",
+    {"kind": "job", "started_on": "2025-01-01", "completed_on": "2027-01-01",
      "fraction": "0.7"},
-    {"category": "E", "started_on": MISSING, "fraction": "0.123"},
+    {"kind": "job", "started_on": MISSING, "fraction": "0.123"},
+    {"counting": {CHOICE: "IC"}},
+    {"counting": {CHOICE: "NOPE"}},
+    {"kind": "reading", "counting": {CHOICE: "CE-TRAINING"}},
 ]
 
 
@@ -129,39 +140,44 @@ def web_errors(page: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("change", BAD_ACTIVITIES)
 def test_activity_input_gets_the_web_forms_messages(api, user_client, credential_id, change):
-    entry = {"category": "CE-TRAINING", "title": "Course", "completed_on": "2024-05-01",
+    entry = {"kind": "training", "title": "Course", "completed_on": "2024-05-01",
              "quantity": "2", **change}
+    counting = {str(credential_id): choice for choice in entry.pop("counting", {}).values()}
     sent = {name: value for name, value in entry.items() if value is not MISSING}
-    errors = problem_of(api.post(f"/credentials/{credential_id}/activities", json=sent),
+    errors = problem_of(api.post(f"{V2}/activities", json={**sent, "counting": counting}),
                         422)["errors"]
     # The web form says the same, word for word, about the same input.
     web = {name: "" if value in (None, MISSING) else value for name, value in entry.items()}
-    if web["category"] == "E":
+    if web["kind"] == "job":
         web["ended_on"] = web.pop("completed_on")
     web.setdefault("started_on", "")
     web.setdefault("fraction", "")
+    web.update({f"count_{key}": choice for key, choice in counting.items()})
     said = web_errors(log_activity(user_client, credential_id, **web).text)
-    names = {"completed_on": "ended_on"} if web["category"] == "E" else {}
+    names = {"completed_on": "ended_on"} if web["kind"] == "job" else {}
+    names[f"counting.{credential_id}"] = f"count_{credential_id}"
     assert {names.get(name, name): " ".join(messages) for name, messages in errors.items()} \
         == said
+    assert api.get(f"{V2}/activities").json["total"] == 0
 
 
 def test_the_document_allows_null_only_where_the_server_takes_it(app, api, credential_id):
     schemas = app.test_client().get("/api/v1/openapi.json").json["components"]["schemas"]
-    for model, names in (("ActivityIn", ("category", "title")), ("ActivityChange", ("category",
+    for model, names in (("ActivityInV2", ("kind", "title")), ("ActivityChangeV2", ("kind",
                          "title")), ("CredentialIn", ("ruleset", "certified_on")),
                          ("CredentialChange", ("certified_on",)), ("ModuleIn", ("code",))):
         for name in names:
             field = schemas[model]["properties"][name]
             assert field["type"] == "string" and "default" not in field, (model, name)
-    url = f"/activities/{course(api, credential_id)['id']}"
-    for name, said in (("title", "Give the activity a title."), ("category", "Choose")):
+    url = f"{V2}/activities/{course(api, credential_id)['id']}"
+    for name, said in (("title", "Give the activity a title."), ("kind", "Choose")):
         refused = problem_of(api.patch(url, json={name: None}, headers={"If-Match": "*"}), 422)
         assert list(refused["errors"]) == [name] and said in refused["errors"][name][0]
-    # Null where the document allows it: an empty provider.
-    cleared = api.patch(url, json={"provider": None}, headers={"If-Match": "*"})
+    # Null where the document allows it: an empty provider; `counting` null changes nothing.
+    cleared = api.patch(url, json={"provider": None, "counting": None},
+                        headers={"If-Match": "*"})
     assert cleared.status_code == 200 and cleared.json["provider"] == ""
-    assert {"type": "null"} in schemas["ActivityChange"]["properties"]["provider"]["anyOf"]
+    assert {"type": "null"} in schemas["ActivityChangeV2"]["properties"]["provider"]["anyOf"]
 
 
 def test_credential_input_gets_the_web_forms_messages(app, api, user_client):
@@ -214,7 +230,9 @@ def test_proof_files_upload_list_download_and_remove(app, api, credential_id):
     download = api.get(f"/evidence/{listed['id']}")
     assert download.data == pdf_bytes()
     assert download.headers["Content-Disposition"].startswith("attachment")
-    assert api.get(f"/activities/{activity['id']}").json["points"]["flags"] == []
+    read = api.get(f"{V2}/activities/{activity['id']}").json
+    assert count_of(read, credential_id)["flags"] == []
+    assert read["files"] == [listed]
     wrong = api.post(url, data={"file": (io.BytesIO(EXE_BYTES), "tool.pdf")})
     assert "is not a PDF, PNG, JPEG or WebP file" in problem_of(wrong, 422)["errors"]["file"][0]
     assert "file" in problem_of(api.post(url, data={}), 422)["errors"]
@@ -254,7 +272,7 @@ def test_reports_download(app, api, credential_id):
                    ).status_code == 200
     export = api.get("/export.json")
     assert export.mimetype == "application/json"
-    assert export.json["format_version"] == 1
+    assert export.json["format_version"] == FORMAT_VERSION
 
 
 def test_the_csv_says_its_charset_once(api, user_client, credential_id):

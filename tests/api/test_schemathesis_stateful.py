@@ -75,7 +75,7 @@ def test_sequences_of_calls_keep_to_the_document(app, token, world):  # noqa: F8
 
     class Sequence(load_schema(app).as_state_machine()):
         def setup(self):
-            world.clear_credentials()  # and so what they held: each sequence starts afresh
+            world.clear_credentials()  # each sequence starts afresh
             world.ensure()
 
         def step(self, input):

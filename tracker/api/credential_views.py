@@ -77,9 +77,11 @@ def list_credentials():
          responses={201: CredentialOut, **READ_ONLY, **CONFLICT})
 @idempotent
 def create_credential(body: CredentialIn, header: IdempotencyHeaders):
-    """Add a credential you hold; its first cycle opens under the rule set's current version.
+    """Add a credential you hold.
 
-    Refused (409) when you already hold a credential under this rule set."""
+    Its first cycle opens under the rule set's current version, and the activities you logged
+    count toward it at once, where its rules take their kind. Refused (409) when you already
+    hold a credential under this rule set."""
     served = catalog()
     try:
         ruleset = served.get(body.ruleset or "")
@@ -132,7 +134,10 @@ def update_credential(path: CredentialPath, header: ChangeHeaders, body: Credent
 @bp.delete(f"/credentials/<{ID}:credential_id>", tags=[CREDENTIALS],
            responses={**NO_CONTENT, **READ_ONLY, **NOT_FOUND})
 def delete_credential(path: CredentialPath):
-    """Delete a credential with its cycles and all its activities, for good."""
+    """Delete a credential with its cycles, for good.
+
+    Your activities stay: they count toward your other credentials, and toward one you add
+    later."""
     services.delete_credential(get_session(), own_credential(path.credential_id))
     return "", 204
 

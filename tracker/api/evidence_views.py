@@ -7,7 +7,6 @@ from werkzeug.datastructures import FileStorage
 
 from tracker.activities import services
 from tracker.activities.evidence import ACCEPTED_TYPES, UploadProblem, check_upload, too_many_files
-from tracker.api.activity_views import saving
 from tracker.api.blueprint import (
     CONFLICT,
     EVIDENCE,
@@ -25,6 +24,7 @@ from tracker.api.idempotency import IdempotencyHeaders, idempotent
 from tracker.api.inputs import ActivityPath, EvidencePath, EvidenceUpload
 from tracker.api.owned import own_activity, own_evidence
 from tracker.api.problems import ApiProblem, InvalidInput
+from tracker.api.saves import saving
 from tracker.api.schemas import EvidenceList, EvidenceOut, evidence_out
 from tracker.db import get_session
 from tracker.web import download

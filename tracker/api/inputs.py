@@ -18,6 +18,7 @@ from tracker.activities.listing import FLAG_FILTERS, SORTS
 from tracker.fields import MAX_AMOUNT
 from tracker.models import NOTES_MAX_LENGTH, PROVIDER_MAX_LENGTH, TITLE_MAX_LENGTH
 
+SORTS_V2 = ("newest", "oldest", "kind")
 # Ids are PostgreSQL integers: a larger number could never name a row.
 MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -104,21 +105,54 @@ class RuleSetQuery(Query):
                                 description="A version; the current one by default.")
 
 
+def _tag():
+    return Field(None, max_length=80, description=(
+        "Only activities tagged with this skill or module (a module takes in its skills)."))
+
+
+def _q():
+    return Field(None, max_length=200, description=(
+        "Only activities whose title, provider or notes hold this text."))
+
+
+def _cursor():
+    return Field(None, max_length=100, description=(
+        "From a page's `next_cursor`: the page after it (with the same filters)."))
+
+
+def _limit():
+    return Field(50, ge=1, le=200, description="Activities per page.")
+
+
 class ActivityQuery(Query):
     category: str | None = Field(None, max_length=40, description="Only this category (its code).")
     flag: Literal[FLAG_FILTERS] | None = Field(  # type: ignore[valid-type]
         None, description="Only activities the engine flagged so.")
-    tag: str | None = Field(None, max_length=80, description=(
-        "Only activities tagged with this skill or module (a module takes in its skills)."))
-    q: str | None = Field(None, max_length=200, description=(
-        "Only activities whose title, provider or notes hold this text."))
+    tag: str | None = _tag()
+    q: str | None = _q()
     sort: Literal[tuple(SORTS)] = Field(  # type: ignore[valid-type]
         "newest", description="As on the web list: `newest` or `oldest` by the date each "
         "counts on, `category` (by its code, newest first within one), `points` (most "
         "counted first).")
-    cursor: str | None = Field(None, max_length=100, description=(
-        "From a page's `next_cursor`: the page after it (with the same filters)."))
-    limit: int = Field(50, ge=1, le=200, description="Activities per page.")
+    cursor: str | None = _cursor()
+    limit: int = _limit()
+
+
+class ActivityQueryV2(Query):
+    kind: str | None = Field(None, max_length=40, description="Only this kind (its code).")
+    credential_id: Id | None = Field(None, description=(
+        "Only activities that count toward this credential of yours (its rules take their "
+        "kind, and you did not leave them out)."))
+    flag: Literal[FLAG_FILTERS] | None = Field(  # type: ignore[valid-type]
+        None, description="Only activities the engine flagged so under one of your "
+        "credentials (under `credential_id`'s, when given).")
+    tag: str | None = _tag()
+    q: str | None = _q()
+    sort: Literal[SORTS_V2] = Field(  # type: ignore[valid-type]
+        "newest", description="`newest` or `oldest` by the day it was completed (a job: its "
+        "last day, or today while it goes on), `kind` (by its code, newest first within one).")
+    cursor: str | None = _cursor()
+    limit: int = _limit()
 
 
 class ReportQuery(Query):
@@ -165,40 +199,58 @@ class CredentialChange(Body):
     version: Version = None
 
 
-class ActivityIn(Body):
-    """A quantity activity (hours, credits...) has `completed_on` and `quantity`; a job has
-    `started_on`, `fraction` and `completed_on` (its last day; null while still employed)."""
+COUNTING = (
+    "Where it counts, for the credentials you name by their id (`{\"2\": \"exclude\"}`; "
+    "the others keep their choice, or on a new activity count where it fits): `\"\"` where "
+    "its kind fits (the rule set's first category for it), `\"exclude\"` to leave it out of "
+    "that credential, or the code of another of that rule set's categories that takes its "
+    "kind (PMP's skill areas are chosen so).")
+Counting = dict[str, Text(40)]
 
-    model_config = body(required=("category", "title"), examples={
-        "A course (8 contact hours)": {
-            "category": "CE-TRAINING", "title": "Forklift safety refresher",
+
+def _counting(**default):
+    """`counting`: choices by credential id (the one check judges the ids and the choices)."""
+    return Field(**default, max_length=100, description=COUNTING)
+
+
+class ActivityInV2(Body):
+    """A quantity kind (hours, credits...) has `completed_on` and `quantity`, in the kind's
+    unit; a job has `started_on`, `fraction` and `completed_on` (its last day; null while still
+    employed)."""
+
+    model_config = body(required=("kind", "title"), examples={
+        "A course (8 hours), counted where it fits": {
+            "kind": "training", "title": "Forklift safety refresher",
             "provider": "Acme Training", "completed_on": "2024-05-01", "quantity": "8",
             "tags": ["safety"]},
         "A job still going on": {
-            "category": "E", "title": "Machine operator", "provider": "Acme Plastics",
+            "kind": "job", "title": "Machine operator", "provider": "Acme Plastics",
             "started_on": "2023-01-09", "fraction": "1", "completed_on": None},
     })
 
-    category: str | None = Field(None, description="A category code of the credential's "
-                                 "rule set.")
+    kind: str | None = Field(None, description="What you did: a kind's code (see "
+                             "`GET /api/v2/kinds`), e.g. `training`.")
     title: Text(TITLE_MAX_LENGTH) | None = None
     provider: Text(PROVIDER_MAX_LENGTH) = ""
     completed_on: date | None = None
-    quantity: Points | None = None
+    quantity: Points | None = Field(None, description="How many of the kind's unit (hours, "
+                                    "credit hours...).")
     started_on: date | None = None
     fraction: Fraction | None = None
     description: Text(NOTES_MAX_LENGTH) = ""
     tags: list[str] = Field(default_factory=list, max_length=100,
-                            description="Codes of skills or modules it covers.")
+                            description="Codes of skills or modules of your credentials.")
+    counting: Counting = _counting(default_factory=dict)
 
 
-class ActivityChange(Body):
-    """Only the fields sent are changed."""
+class ActivityChangeV2(Body):
+    """Only the fields sent are changed; `counting` changes only the credentials it names."""
 
-    model_config = body(not_null=("category", "title"),
-                        examples={"More hours": {"quantity": "6.5", "version": 1}})
+    model_config = body(not_null=("kind", "title"), examples={
+        "More hours": {"quantity": "6.5", "version": 1},
+        "Left out of one credential": {"counting": {"2": "exclude"}, "version": 1}})
 
-    category: str | None = None
+    kind: str | None = None
     title: Text(TITLE_MAX_LENGTH) | None = None
     provider: Text(PROVIDER_MAX_LENGTH) | None = None
     completed_on: date | None = None
@@ -207,6 +259,7 @@ class ActivityChange(Body):
     fraction: Fraction | None = None
     description: Text(NOTES_MAX_LENGTH) | None = None
     tags: list[str] | None = Field(None, max_length=100)
+    counting: Counting | None = _counting(default=None)
     version: Version = None
 
 

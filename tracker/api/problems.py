@@ -68,6 +68,15 @@ class InvalidInput(ApiProblem):
         super().__init__(422, detail, errors)
 
 
+class Gone(ApiProblem):
+    """410: a version 1 address retired by version 2; `successor` is the address to use
+    instead, in the detail and in a `Link` header (RFC 8288, rel="successor-version")."""
+
+    def __init__(self, successor: str, why: str) -> None:
+        super().__init__(410, f"{why} Use {successor} instead.",
+                         headers={"Link": f'<{successor}>; rel="successor-version"'})
+
+
 class ChangedMeanwhile(ApiProblem):
     """A change from a version that is no longer the stored one: nothing was saved. 412 when
     the version came in If-Match (a failed precondition), 409 when in the body. `stored` and
@@ -180,6 +189,8 @@ def _message(error: dict) -> str:
         return f"Choose one of: {ctx.get('expected')}."
     if kind == "extra_forbidden":
         return "This field is not known. Check its name."
+    if kind == "too_long" and ctx.get("field_type") == "Dictionary":
+        return f"Send at most {ctx['max_length']} entries."
     if kind in ("list_type", "too_long", "too_short"):
         return "Send a list" + (f" of at most {ctx['max_length']} items." if "max_length" in ctx
                                 else ".")

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from tracker.api.preconditions import ETAG
-from tracker.models import Activity, Cycle, Evidence, HeldCredential
+from tracker.models import Cycle, Evidence, HeldCredential
 from tracker.rules import engine
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import say_number
@@ -37,6 +37,12 @@ class UnitOut(BaseModel):
     plural: str
 
 
+class LandingOut(BaseModel):
+    kind: str = Field(description="A kind of activity (see `GET /api/v2/kinds`).")
+    per_unit: str = Field(description="How many of the category's units one of the kind's "
+                          "units is (a CEU is 10 contact hours).")
+
+
 class CategoryOut(BaseModel):
     code: str
     name: str
@@ -50,6 +56,9 @@ class CategoryOut(BaseModel):
     minimum: str | None
     evidence: str | None = Field(description="The proof expected.")
     help: str | None
+    kinds: list[LandingOut] = Field(description="The kinds of activity that count here; the "
+                                    "first category listing a kind is where it counts unless "
+                                    "you choose another that lists it.")
 
 
 class GroupOut(BaseModel):
@@ -118,6 +127,8 @@ def ruleset_out(ruleset: RuleSet, versions: list[str]) -> RuleSetOut:
             points_per_unit=number(c.points_per_unit), step=number(c.step),
             fractions=[number(f) for f in c.fractions], cap=number(c.cap),
             minimum=number(c.minimum), evidence=c.evidence, help=c.help,
+            kinds=[LandingOut(kind=landing.kind, per_unit=number(landing.per_unit))
+                   for landing in c.landings],
         ) for c in ruleset.categories],
         groups=[GroupOut(code=g.code, name=g.name, categories=list(g.categories),
                          minimum=number(g.minimum), maximum=number(g.maximum))
@@ -206,66 +217,6 @@ def evidence_out(item: Evidence) -> EvidenceOut:
     return EvidenceOut(id=item.id, activity_id=item.activity_id, filename=item.filename,
                        content_type=item.content_type, size=item.size, sha256=item.sha256,
                        uploaded_at=item.uploaded_at)
-
-
-class PointsOut(BaseModel):
-    """What the rules engine made of the activity in the credential's current cycle."""
-
-    date: dt.date | None = Field(description="The date it counts on (a job: its end, or today).")
-    earned: Figure
-    counted: Figure
-    flags: list[str] = Field(description="Why it counts less: `over_cap`, `outside_cycle`, "
-                             "`future`, `missing_evidence`...")
-    months: int | None = Field(description="Jobs: the whole months inside the cycle.")
-
-
-class ActivityOut(BaseModel):
-    model_config = ConfigDict(openapi_extra={"headers": ETAG})
-
-    id: int
-    credential_id: int
-    category: str
-    title: str
-    provider: str
-    completed_on: date | None = Field(description="The day it was completed; for a job, the "
-                                      "last day, or null while still employed.")
-    started_on: date | None = Field(description="Jobs only: the first day.")
-    quantity: str | None = Field(description="Quantity categories: how many units.")
-    fraction: str | None = Field(description="Jobs only: the full-time fraction.")
-    description: str
-    tags: list[str]
-    version: int = Field(description="Raised by every change (also the `ETag`). A change must "
-                         "send it back, as `version` or in `If-Match`: it is refused (409) if "
-                         "someone else saved in between.")
-    created_at: datetime
-    updated_at: datetime
-    points: PointsOut
-    files: list[EvidenceOut]
-
-
-class ActivityPage(BaseModel):
-    items: list[ActivityOut]
-    next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null "
-                                    "on the last page.")
-    total: int = Field(description="Activities that pass the filters, on all pages.")
-    earned: Figure = Field(description="Points earned by all of them.")
-    counted: Figure = Field(description="Points counted for all of them.")
-
-
-def activity_out(activity: Activity, result: engine.ActivityResult,
-                 files: list[Evidence]) -> ActivityOut:
-    return ActivityOut(
-        id=activity.id, credential_id=activity.held_credential_id, category=activity.category,
-        title=activity.title, provider=activity.provider, completed_on=activity.completed_on,
-        started_on=activity.started_on, quantity=number(activity.quantity),
-        fraction=number(activity.fraction), description=activity.description,
-        tags=list(activity.tags or []), version=activity.version,
-        created_at=activity.created_at, updated_at=activity.updated_at,
-        points=PointsOut(date=result.date, earned=figure(result.earned),
-                         counted=figure(result.counted), flags=list(result.flags),
-                         months=result.months),
-        files=[evidence_out(f) for f in files],
-    )
 
 
 # --- progress: exactly `progress_to_json`, as `flask rules evaluate` prints it -------------

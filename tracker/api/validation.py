@@ -4,6 +4,7 @@ the web's own form, filled from the API's fields as a browser would post it (wit
 token), its messages given back under the API's field names.
 """
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import say_number
 
 NO_CSRF = {"csrf": False}
+
 
 def _text(value) -> str:
     if value is None:
@@ -43,13 +45,39 @@ def activity_fields(activity: Activity) -> dict:
     return {name: getattr(activity, name) for name in validation.FIELDS}
 
 
-def activity_values(ruleset: RuleSet, data: dict) -> dict:
-    """The model values of an activity, checked as every door checks one; or InvalidInput.
-    A job without an end date (`completed_on` null) is one still going on."""
-    problems = validation.problems(ruleset, data, today())
+def stored_counting(activity: Activity) -> dict[int, str]:
+    """The person's stored choices of where an activity counts, by credential id (see
+    validation.DEFAULT): only where they chose something."""
+    return {choice.held_credential_id: validation.EXCLUDE if choice.excluded
+            else choice.category or validation.DEFAULT for choice in activity.choices}
+
+
+def _credential_key(key: str) -> int | str:
+    """A `counting` key as the id it names; a key that names no id stays text, which the one
+    check finds is none of the person's credentials."""
+    return int(key) if key.isdecimal() and key.isascii() and str(int(key)) == key else key
+
+
+def _field(name: str) -> str:
+    """The API's name of a field the one check names: `count_7` is `counting.7`."""
+    return f"counting.{name.removeprefix('count_')}" if name.startswith("count_") else name
+
+
+def activity_values(held: Sequence[tuple[int, RuleSet]], data: dict,
+                    stored: Mapping[int, str] | None = None) -> tuple[dict, dict[int, str]]:
+    """The model values of an activity and the choices of where it counts (by credential id:
+    the `stored` ones of credentials in `held`, with those sent in `data["counting"]` over
+    them), checked as every door checks an activity; or InvalidInput. A job without an end date
+    (`completed_on` null) is one still going on."""
+    sent = {_credential_key(key): choice for key, choice in (data.get("counting") or {}).items()}
+    held_ids = {credential_id for credential_id, _ruleset in held}
+    kept = {key: choice for key, choice in (stored or {}).items() if key in held_ids}
+    values = {**data, "counting": {**kept, **sent}}
+    problems = validation.problems(values, today(), held)
     if problems:
-        raise InvalidInput(_errors((problem.field, [problem.message]) for problem in problems))
-    return validation.model_values(ruleset, data)
+        raise InvalidInput(_errors((_field(problem.field), [problem.message])
+                                   for problem in problems))
+    return validation.model_values(values), values["counting"]
 
 
 def credential_fields(credential: HeldCredential) -> dict:
