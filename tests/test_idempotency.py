@@ -11,7 +11,7 @@ from tests.helpers import add_cpt, hidden_inputs, image_bytes, stored
 from tracker.db import get_session
 from tracker.models import Activity, Cycle, Evidence, HeldCredential, SavedRequest, utcnow
 
-COURSE = {"category": "CE-TRAINING", "title": "Forklift safety", "provider": "Acme Training",
+COURSE = {"kind": "training", "title": "Forklift safety", "provider": "Acme Training",
           "completed_on": "2024-05-01", "quantity": "8"}
 TWICE = "This was already saved. We did not save it again."
 

@@ -87,7 +87,7 @@ def test_six_files_at_once_are_refused(app, user_client, cpt):
 def test_a_sixth_file_on_edit_is_refused_but_replacing_one_works(app, user_client, cpt):
     files = [(f"page{n}.pdf", pdf_bytes()) for n in range(5)]
     location = log_activity(user_client, cpt, files=files).headers["Location"]
-    form = {"category": "CE-TRAINING", "title": "Forklift safety", "completed_on": "2024-05-01",
+    form = {"kind": "training", "title": "Forklift safety", "completed_on": "2024-05-01",
             "quantity": "8"}
     extra = submit(user_client, f"{location}/edit",
                    {**form, "evidence": [(io.BytesIO(image_bytes()), "six.png")]},

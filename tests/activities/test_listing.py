@@ -6,6 +6,9 @@ from tests.helpers import counted_statements, insert_activities, log_activity, p
 
 
 def test_the_list_page_takes_the_same_few_statements_whatever_its_size(app, user_client, cpt):
+    # No ledger kept between views: each one reads everything (adding the credential shows
+    # what it counts, so its empty ledger would otherwise be in the cache already).
+    app.config["LEDGER_CACHE_BYTES"] = 0
     url = f"/credentials/{cpt}/activities"
     counts, present = [], 0
     for total in (0, 10, 1000):
@@ -16,7 +19,9 @@ def test_the_list_page_takes_the_same_few_statements_whatever_its_size(app, user
         assert response.status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1] == counts[2], counts
-    assert counts[0] <= 4, counts  # user, credential, activities, their files
+    # user, credential, activities, their files, and (one more since activities belong to
+    # the person) the person's choices of where each counts
+    assert counts[0] <= 5, counts
 
 
 def test_newest_first_with_columns_a_person_understands(user_client, cpt):

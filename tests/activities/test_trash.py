@@ -23,7 +23,8 @@ def test_delete_moves_to_trash_and_stops_counting(app, user_client, cpt):
                             files=[("c.pdf", pdf_bytes())]).headers["Location"]
     response = trash(user_client, location)
     assert response.headers["Location"] == "/"  # the home page: it may count toward several
-    assert "is in the trash. You can restore it for 30 days." in user_client.get(
+    assert ("“Forklift safety” is in the trash. You can restore it for 30 days: "
+            '<a href="/trash/">open the trash</a>.') in user_client.get(
         response.headers["Location"]).text
     assert "0 of 100 points" in user_client.get(f"/credentials/{cpt}").text
     assert user_client.get(location).status_code == 404
@@ -32,6 +33,13 @@ def test_delete_moves_to_trash_and_stops_counting(app, user_client, cpt):
     page = user_client.get("/trash/").text
     assert "Forklift safety" in page
     assert (activity.deleted_at + timedelta(days=30)).date().isoformat() in page
+
+
+def test_the_trash_message_shows_the_title_as_text(app, user_client, cpt):
+    location = log_activity(user_client, cpt, title="<b>Bold</b> & co").headers["Location"]
+    response = trash(user_client, location)
+    page = user_client.get(response.headers["Location"]).text
+    assert "“&lt;b&gt;Bold&lt;/b&gt; &amp; co” is in the trash." in page
 
 
 def test_restore_brings_it_back_with_its_files(app, user_client, cpt):

@@ -27,6 +27,7 @@ def test_log_a_training_and_see_what_it_earns(app, user_client, cpt):
     assert "Earns 8 points" in page
     assert "8 count" in page
     assert "certificate.pdf" in page
+    assert '<a href="/activities">← Everything you logged</a>' in page
     [activity] = stored(app)
     assert activity.quantity == Decimal("8")
     assert activity.tags == ["safety", "safety.equipment-training"]
@@ -190,7 +191,7 @@ def test_credential_page_counts_the_activities(user_client, cpt):
     assert "40 of 100 points" in page
     assert "See your 2 activities" in page
     delete_page = user_client.get(f"/credentials/{cpt}/delete").text
-    assert "2 activities" in delete_page
+    assert "You keep your 2 activities and their files" in delete_page
 
 
 def test_odd_numbers_in_hidden_fields_are_ignored_not_a_server_error(app, user_client, cpt):

@@ -66,3 +66,9 @@ def register_and_add_cpt(page, live_url) -> None:
         page.get_by_label(module, exact=True).check()
     page.locator("main").get_by_role("button", name="Add CPT").click()
     assert page.get_by_text("MSSC Certified Production Technician is added.").is_visible()
+
+
+def to_credential_list(page, credential: str = "MSSC Certified Production Technician") -> None:
+    """From an activity's page, open the list of a credential it counts toward (its name under
+    "Where it counts")."""
+    page.locator("main section.counts-toward").get_by_role("link", name=credential).click()

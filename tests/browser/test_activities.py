@@ -7,15 +7,15 @@ screenshots go to tests/artifacts/20-*.png.
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from tests.browser.helpers import browser_tests, register_and_add_cpt, shot
+from tests.browser.helpers import browser_tests, register_and_add_cpt, shot, to_credential_list
 from tests.helpers import pdf_bytes
 
 pytestmark = browser_tests
 
-def log_activity(page, category: str, title: str, provider: str, day: str, how_many: str,
+def log_activity(page, kind: str, title: str, provider: str, day: str, how_many: str,
                  proof=None, screenshot: str | None = None) -> None:
     page.locator("main").get_by_role("button", name="Log an activity").first.click()
-    page.get_by_label("Category").select_option(label=category)
+    page.get_by_label("What did you do?").select_option(label=kind)
     page.get_by_label("Title").fill(title)
     page.get_by_label("Provider").fill(provider)
     page.get_by_label("Date completed").fill(day)
@@ -39,25 +39,26 @@ def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
     certificate = tmp_path / "forklift-certificate.pdf"
     certificate.write_bytes(pdf_bytes())
 
-    log_activity(page, "Training course (1 point per contact hour)", "Forklift safety refresher",
+    log_activity(page, "Training course or workshop (in hours)", "Forklift safety refresher",
                  "Acme Training", "2024-05-01", "8", proof=certificate,
                  screenshot="20-log-form")
     main = page.locator("main")
     assert main.get_by_text("Earns 8 points").is_visible()
     assert main.get_by_role("link", name="forklift-certificate.pdf").is_visible()
+    assert main.get_by_text("As “Training course”: 8 contact hours.").is_visible()
     shot(page, "21-activity")
 
-    main.get_by_role("link", name="← All activities").click()
+    to_credential_list(page)
     row = main.get_by_role("row").filter(has_text="Forklift safety refresher")
     assert row.get_by_role("cell", name="8", exact=True).count() == 2  # earned and counted
     assert "1 file" in row.inner_text()
     assert main.get_by_text("8 of 100 points count").is_visible()
     shot(page, "22-list")
 
-    log_activity(page, "College course for credit (10 points per semester credit hour)",
+    log_activity(page, "College course for credit (in semester credit hours)",
                  "Statistical process control", "Valley Community College", "2025-01-20", "3")
     assert main.get_by_text("Earns 30 points").is_visible()
-    main.get_by_role("link", name="← All activities").click()
+    to_credential_list(page)
     assert summary(page).inner_text().startswith("2 activities: 38 earned, 38 count")
 
     main.get_by_label(re.compile(r"^Category")).select_option(label="Training course")
@@ -72,6 +73,11 @@ def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
     main.get_by_role("link", name="Forklift safety refresher").click()
     main.get_by_role("button", name="Move to trash").click()
     assert page.get_by_text("“Forklift safety refresher” is in the trash.").is_visible()
+    # The home page: an activity may count toward several credentials.
+    card = main.locator("article.credential-card")
+    assert card.get_by_text("30 of 100 points").is_visible()
+    card.get_by_role("link", name="MSSC Certified Production Technician").click()
+    main.get_by_role("button", name="See your 1 activity").click()
     assert main.get_by_role("link", name="Forklift safety refresher").count() == 0
     assert main.get_by_text("30 of 100 points count").is_visible()
     assert summary(page).inner_text().startswith("1 activity: 30 earned, 30 count")
@@ -87,7 +93,7 @@ def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
     row.get_by_role("button", name="Restore").click()
     assert page.get_by_text("“Forklift safety refresher” is back and counts again.").is_visible()
     assert main.get_by_text("Earns 8 points").is_visible()
-    main.get_by_role("link", name="← All activities").click()
+    to_credential_list(page)
     assert main.get_by_role("link", name="Forklift safety refresher").is_visible()
     assert main.get_by_text("38 of 100 points count").is_visible()
     assert summary(page).inner_text().startswith("2 activities: 38 earned, 38 count")

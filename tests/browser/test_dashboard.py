@@ -10,17 +10,18 @@ from datetime import date
 
 import pytest
 
-from tests.browser.helpers import CPT_MODULES, browser_tests, register, shot
+from tests.browser.helpers import CPT_MODULES, browser_tests, register, shot, to_credential_list
 
 pytestmark = browser_tests
 expect = pytest.importorskip("playwright.sync_api").expect
 
-TRAINING = "Training course (1 point per contact hour)"
-NONCREDIT = "College course not for credit (1 point per contact hour)"
-CREDIT = "College course for credit (10 points per semester credit hour)"
-CERTIFICATION = "Industry certification earned (20 points per certification)"
-EXTRA = "Volunteering, teaching or association work (1 point per hour)"
-JOB = "Work in a manufacturing-related job (1 point per full-time month)"
+# What the form asks ("What did you do?"): kinds of activity, each in its unit.
+TRAINING = "Training course or workshop (in hours)"
+NONCREDIT = "College course not for credit (in hours)"
+CREDIT = "College course for credit (in semester credit hours)"
+CERTIFICATION = "Certification earned (in certifications)"
+EXTRA = "Volunteering (in hours)"
+JOB = "Work in a related job (in full-time months)"
 
 
 def add_cpt(page, live_url, certified_on: str) -> None:
@@ -35,20 +36,20 @@ def add_cpt(page, live_url, certified_on: str) -> None:
     expect(page.get_by_text("MSSC Certified Production Technician is added.")).to_be_visible()
 
 
-def open_form(page, category: str, title: str) -> None:
+def open_form(page, kind: str, title: str) -> None:
     page.locator("main").get_by_role("button", name="Log an activity").first.click()
-    page.get_by_label("Category").select_option(label=category)
+    page.get_by_label("What did you do?").select_option(label=kind)
     page.get_by_label("Title").fill(title)
 
 
 def save(page, title: str) -> None:
     page.get_by_role("button", name="Save activity").click()
     expect(page.get_by_text(f"“{title}” is saved.")).to_be_visible()
-    page.locator("main").get_by_role("link", name="← All activities").click()
+    to_credential_list(page)
 
 
-def log(page, category: str, title: str, day: str, how_many: str) -> None:
-    open_form(page, category, title)
+def log(page, kind: str, title: str, day: str, how_many: str) -> None:
+    open_form(page, kind, title)
     page.get_by_label("Date completed").fill(day)
     page.get_by_label("How many").fill(how_many)
     save(page, title)
@@ -56,7 +57,7 @@ def log(page, category: str, title: str, day: str, how_many: str) -> None:
 
 def log_job(page, title: str, started_on: str, ended_on: str) -> None:
     open_form(page, JOB, title)
-    assert page.get_by_label("Start date").is_visible()  # shown once the category is chosen
+    assert page.get_by_label("Start date").is_visible()  # shown once the kind is chosen
     assert not page.get_by_label("Date completed").is_visible()
     page.get_by_label("Start date").fill(started_on)
     page.get_by_label("End date", exact=True).fill(ended_on)

@@ -20,7 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, CPT_MODULES, browser_tests, register, shot
+from tests.browser.helpers import (
+    ARTIFACTS,
+    CPT_MODULES,
+    browser_tests,
+    register,
+    shot,
+    to_credential_list,
+)
 from tests.helpers import image_bytes, pdf_bytes
 
 pytestmark = browser_tests
@@ -42,11 +49,12 @@ RUN_AXE = """tags => axe.run(document, {
 
 # Certified 2022-03-15: the cycle ends 2027-03-15 and the application window opened 2026-12-15.
 TODAY = date(2026, 12, 20)
-TRAINING = "Training course (1 point per contact hour)"
-CREDIT = "College course for credit (10 points per semester credit hour)"
-CERTIFICATION = "Industry certification earned (20 points per certification)"
-EXTRA = "Volunteering, teaching or association work (1 point per hour)"
-JOB = "Work in a manufacturing-related job (1 point per full-time month)"
+# What the form asks ("What did you do?"): kinds of activity, each in its unit.
+TRAINING = "Training course or workshop (in hours)"
+CREDIT = "College course for credit (in semester credit hours)"
+CERTIFICATION = "Certification earned (in certifications)"
+EXTRA = "Volunteering (in hours)"
+JOB = "Work in a related job (in full-time months)"
 PROOF = "Proof (certificate, transcript, letter)"
 
 # {"1024px": {"home": {"passes": 21, "violations": 0, ...}, ...}, "375px": {...}}
@@ -115,7 +123,7 @@ class PageChecks:
         path.write_text(json.dumps(saved, indent=2) + "\n")
 
 
-def save_activity(page, check, title: str, category: str, files, *, day: str = "",
+def save_activity(page, check, title: str, kind: str, files, *, day: str = "",
                   how_many: str = "", job: tuple[str, str] | None = None,
                   first: bool = False) -> None:
     """From the activity list (or the dashboard), log one activity with its proof."""
@@ -126,7 +134,7 @@ def save_activity(page, check, title: str, category: str, files, *, day: str = "
         page.get_by_role("button", name="Save activity").click()
         expect(page.locator(".field-error").first).to_be_visible()
         check("activity-form-errors")
-    page.get_by_label("Category").select_option(label=category)
+    page.get_by_label("What did you do?").select_option(label=kind)
     page.get_by_label("Title").fill(title)
     if job:
         page.get_by_label("Start date").fill(job[0])
@@ -140,7 +148,7 @@ def save_activity(page, check, title: str, category: str, files, *, day: str = "
     expect(page.get_by_text(f"“{title}” is saved.")).to_be_visible()
     if first:
         check("activity")
-    page.locator("main").get_by_role("link", name="← All activities").click()
+    to_credential_list(page)
 
 
 @pytest.fixture
@@ -205,7 +213,12 @@ def test_journey_through_every_page(width, page, live_url, app, tmp_path):
     check("activities-five")
     check.shot(0, "activities")
 
-    # An activity with an image as proof shows it.
+    # Everything logged, whatever it counts toward; an activity with an image as proof shows it.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Activities").click()
+    expect(main.get_by_role("heading", name="Everything you logged")).to_be_visible()
+    expect(main.get_by_role("row").filter(has_text="Robotics coaching")).to_contain_text(
+        "CPT: 20 points")
+    check("record")
     main.get_by_role("link", name="Forklift certification").click()
     expect(main.get_by_role("img", name="Proof: forklift-card.png")).to_be_visible()
     check("activity-with-image")
@@ -235,9 +248,9 @@ def test_journey_through_every_page(width, page, live_url, app, tmp_path):
 
     # A CSV import: one new row, one already logged; the preview says so before anything is added.
     csv = tmp_path / "more-activities.csv"
-    csv.write_text("Date completed,Category,Title,Provider,Quantity\r\n"
-                   "2025-09-10,CE-TRAINING,Lean basics,Acme Training,6\r\n"
-                   "2022-06-01,CE-TRAINING,Safety course,,10\r\n")
+    csv.write_text("Date completed,Kind,Title,Provider,Quantity\r\n"
+                   "2025-09-10,training,Lean basics,Acme Training,6\r\n"
+                   "2022-06-01,training,Safety course,,10\r\n")
     main.get_by_role("button", name=re.compile(r"^See your \d+ activities")).click()
     main.get_by_role("button", name="Import from a file").first.click()
     check("import-upload")
@@ -280,9 +293,10 @@ def test_journey_through_every_page(width, page, live_url, app, tmp_path):
     check("activity-history")
     check.shot(6, "activity-history")
 
-    # The trash, and back again.
+    # The trash, and back again: the home page follows, its message links to the trash.
     main.get_by_role("button", name="Move to trash").click()
-    main.get_by_role("link", name="Trash", exact=True).click()
+    expect(main.get_by_role("heading", name="Hello, Pat Doe")).to_be_visible()
+    main.get_by_role("link", name="open the trash").click()
     check("trash")
     main.get_by_role("row").filter(has_text="Statistics").get_by_role(
         "button", name="Restore").click()

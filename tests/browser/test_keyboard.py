@@ -177,9 +177,9 @@ def test_keyboard_only_journey(sqlite_only, page, live_url, app, tmp_path):
     certificate = tmp_path / "lockout-certificate.pdf"
     certificate.write_bytes(pdf_bytes())
     csv = tmp_path / "more-activities.csv"
-    csv.write_text("Date completed,Category,Title,Provider,Quantity\r\n"
-                   "2025-09-10,CE-TRAINING,Lean basics,Acme Training,6\r\n"
-                   "2024-05-01,CE-TRAINING,Lockout/tagout refresher,,4\r\n")
+    csv.write_text("Date completed,Kind,Title,Provider,Quantity\r\n"
+                   "2025-09-10,training,Lean basics,Acme Training,6\r\n"
+                   "2024-05-01,college-noncredit,Lockout/tagout refresher,,4\r\n")
 
     # The welcome page: the skip link comes first, readable over the header, and leads on to
     # the main content.
@@ -218,11 +218,11 @@ def test_keyboard_only_journey(sqlite_only, page, live_url, app, tmp_path):
     expect(page.get_by_text("MSSC Certified Production Technician is added.")).to_be_visible()
     expect(main.locator(".modules")).to_contain_text(f"{CPT_MODULES[0]}: passed on 2022-03-01")
 
-    # An activity with a proof file: the category picked with the arrow keys, the file
+    # An activity with a proof file: what was done picked with the arrow keys, the file
     # chooser opened with Space.
     keys.follow("Log an activity")
     expect(page.get_by_role("heading", name="Log an activity")).to_be_visible()
-    keys.choose("Category", "CE-TRAINING")
+    keys.choose("What did you do?", "college-noncredit")
     keys.type_into("Title", "Lockout/tagout refresher")
     shot(page, "72-keyboard-text-input")
     keys.type_into("Provider", "Acme Training", limit=1)
@@ -235,8 +235,9 @@ def test_keyboard_only_journey(sqlite_only, page, live_url, app, tmp_path):
     expect(main.get_by_text("Earns 4 points")).to_be_visible()
     expect(main.get_by_role("link", name="lockout-certificate.pdf")).to_be_visible()
 
-    # The dashboard, by the link back from the activity list.
-    keys.follow("← All activities")
+    # The dashboard: the activity's page links to the list of each credential it counts
+    # toward, and that list back to the credential.
+    keys.follow("MSSC Certified Production Technician")
     keys.follow("← MSSC Certified Production Technician")
     expect(page.get_by_role("heading", name="Your figures")).to_be_visible()
 
@@ -267,8 +268,8 @@ def test_keyboard_only_journey(sqlite_only, page, live_url, app, tmp_path):
     keys.follow("Lean basics")
     keys.follow("Move to trash")
     expect(page.get_by_text("“Lean basics” is in the trash.")).to_be_visible()
-    expect(main.get_by_role("link", name="Lean basics")).to_have_count(0)
-    keys.follow("Trash")
+    expect(main.get_by_role("heading", name="Hello, Pat Doe")).to_be_visible()
+    keys.follow("open the trash")
     expect(page.get_by_role("heading", name="Trash")).to_be_visible()
     keys.tab_to("Restore")
     shot(page, "75-keyboard-restore-button")
@@ -277,7 +278,7 @@ def test_keyboard_only_journey(sqlite_only, page, live_url, app, tmp_path):
     expect(page.get_by_text("“Lean basics” is back and counts again.")).to_be_visible()
 
     # The renewal, from the dashboard: the date box already holds today.
-    keys.follow("← All activities")
+    keys.follow("MSSC Certified Production Technician")
     keys.follow("← MSSC Certified Production Technician")
     keys.follow("I have renewed")
     expect(main.get_by_role("heading", name="Record your renewal")).to_be_visible()

@@ -153,6 +153,23 @@ def test_undo_is_refused_once_the_new_cycle_has_an_activity(app, person):
     assert [c[2] for c in cycles(app)] == ["renewed", "open"]
 
 
+def test_only_what_counts_toward_the_credential_blocks_its_undo(app, person):
+    """Activities belong to the person: one left out of CPT, or of a kind CPT does not count,
+    is not in CPT's new cycle, so it does not stop the undo."""
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = example_a(app, person)
+    renew(person, cpt, "2026-12-20")
+    app.config["TODAY"] = date(2027, 4, 10)
+    for fields in ({"title": "Left out", f"count_{cpt}": "exclude"},
+                   {"title": "Not counted", "kind": "work-project"}):
+        saved = log_activity(person, cpt, completed_on="2027-04-01", quantity="6", **fields)
+        assert saved.status_code == 302, saved.text
+    assert "You cannot undo it" not in person.get(f"/credentials/{cpt}/renewal/undo").text
+    assert "Undo the renewal" in person.get(f"/credentials/{cpt}").text
+    assert submit(person, f"/credentials/{cpt}/renewal/undo", {}).status_code == 302
+    assert [c[2] for c in cycles(app)] == ["open"]
+
+
 def test_an_ongoing_job_blocks_the_undo_once_the_new_cycle_started(app, person):
     app.config["TODAY"] = date(2026, 12, 20)
     cpt = example_a(app, person)
@@ -286,9 +303,9 @@ def test_a_renewed_cycle_keeps_its_report_when_its_activities_change_later(app, 
     assert "128 points" in kept["pdf text"].decode()
 
     ids = activity_ids(app)
-    submit(person, f"/activities/{ids['Statistics']}/edit", {
-        "category": "CE-CREDIT", "title": "Statistics", "completed_on": "2023-05-20",
-        "quantity": "1"}, content_type="multipart/form-data")
+    assert submit(person, f"/activities/{ids['Statistics']}/edit", {
+        "kind": "college-credit", "title": "Statistics", "completed_on": "2023-05-20",
+        "quantity": "1"}, content_type="multipart/form-data").status_code == 302
     submit(person, f"/activities/{ids['Safety course']}/delete", {},
            form_page=f"/activities/{ids['Safety course']}")
     log_activity(person, cpt, title="Logged late", completed_on="2025-01-10", quantity="5")
@@ -363,9 +380,9 @@ def test_renewal_carries_excess_points_into_the_next_cycle(app, person, tmp_path
         AuthActions(client).register(email="carry@example.com", name="Carry")
         response = submit(client, "/credentials/new/test-carry", {"certified_on": "2026-01-10"})
         credential = int(response.headers["Location"].rsplit("/", 1)[1])
-        log_activity(client, credential, category="TRAINING", title="Early",
+        log_activity(client, credential, kind="training", title="Early",
                      completed_on="2026-03-01", quantity="20")
-        log_activity(client, credential, category="TRAINING", title="Late",
+        log_activity(client, credential, kind="training", title="Late",
                      completed_on="2027-11-01", quantity="14")
         assert renew(client, credential, "2027-12-20").status_code == 302
         with carry_app.app_context():
@@ -382,9 +399,10 @@ def test_a_past_packet_names_a_proof_file_deleted_since(app, person):
             select(Evidence.id).join(Activity).where(Activity.title == "Statistics")).all()
         statistics = get_session().exec(select(Activity.id).where(
             Activity.title == "Statistics")).one()
-    submit(person, f"/activities/{statistics}/edit", {
-        "category": "CE-CREDIT", "title": "Statistics", "completed_on": "2023-05-20",
-        "quantity": "3", "remove_file": str(file_id)}, content_type="multipart/form-data")
+    assert submit(person, f"/activities/{statistics}/edit", {
+        "kind": "college-credit", "title": "Statistics", "completed_on": "2023-05-20",
+        "quantity": "3", "remove_file": str(file_id)},
+        content_type="multipart/form-data").status_code == 302
 
     response = person.get(f"/credentials/{cpt}/cycles/{old_id}/packet.zip")
     archive = zipfile.ZipFile(io.BytesIO(response.data))
@@ -430,10 +448,10 @@ def test_a_past_packet_never_holds_a_file_that_took_a_deleted_files_id(app, pers
     with app.app_context():
         newest, activity_id = get_session().exec(
             select(Evidence.id, Evidence.activity_id).order_by(Evidence.id.desc())).first()
-    submit(person, f"/activities/{activity_id}/edit", {
-        "category": "E", "title": "Line operator", "started_on": "2022-03-15",
+    assert submit(person, f"/activities/{activity_id}/edit", {
+        "kind": "job", "title": "Line operator", "started_on": "2022-03-15",
         "ended_on": "2026-03-14", "fraction": "1", "remove_file": str(newest)},
-        content_type="multipart/form-data")
+        content_type="multipart/form-data").status_code == 302
     other = app.test_client()
     AuthActions(other).register(email="eve@example.com", name="Eve")
     theirs = add_cpt(other, "2022-03-15")

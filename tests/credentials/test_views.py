@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from tests.helpers import AuthActions, submit
+from tests.helpers import AuthActions, log_activity, pdf_bytes, submit
 from tracker.db import get_session
-from tracker.models import Cycle, HeldCredential
+from tracker.models import Activity, Cycle, Evidence, HeldCredential
 
 TODAY = date(2026, 11, 24)
 FOUR_MODULES = {
@@ -155,6 +155,25 @@ def test_delete_asks_first_then_removes_the_credential(app, cpt_client):
     assert "Add the credential you hold" in cpt_client.get("/").text
 
 
+def test_deleting_a_credential_keeps_the_activities_for_the_others(app, cpt_client):
+    cpt = int(add_cpt(cpt_client).headers["Location"].rsplit("/", 1)[-1])
+    clt = submit(cpt_client, "/credentials/new/mssc-clt", {
+        "certified_on": "2022-06-01", "module_cla": "y", "module_clt": "y"})
+    clt = int(clt.headers["Location"].rsplit("/", 1)[-1])
+    saved = log_activity(cpt_client, cpt, files=[("c.pdf", pdf_bytes())])
+    confirm = cpt_client.get(f"/credentials/{cpt}/delete").text
+    assert ("You keep your 1 activity and its files: it counts toward every credential you "
+            "hold or add that takes it.") in confirm
+    assert submit(cpt_client, f"/credentials/{cpt}/delete", {}).status_code == 302
+    page = cpt_client.get(saved.headers["Location"])
+    assert page.status_code == 200
+    assert "c.pdf" in page.text
+    assert "8 of 100 points" in cpt_client.get(f"/credentials/{clt}").text
+    with app.app_context():
+        assert len(get_session().exec(select(Activity)).all()) == 1
+        assert len(get_session().exec(select(Evidence)).all()) == 1
+
+
 def test_an_unknown_rule_set_is_not_found(cpt_client):
     assert cpt_client.get("/credentials/new/no-such-credential").status_code == 404
 
@@ -203,5 +222,5 @@ def test_a_category_counted_in_points_says_so_plainly(user_client):
     response = submit(user_client, "/credentials/new/nicet", {"certified_on": "2024-03-01"})
     credential_id = int(response.headers["Location"].rsplit("/", 1)[-1])
     form = user_client.get(f"/credentials/{credential_id}/activities/new").text
-    assert "Special Exam" in form and "(in CPD points)" in form
+    assert "Yes, as “Special Exam” (in CPD points)" in form
     assert "1 CPD point per CPD point" not in form

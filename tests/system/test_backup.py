@@ -231,13 +231,16 @@ def ids_in(path) -> dict:
         files = dict(connection.execute("SELECT filename, id FROM evidence"))
         users = dict(connection.execute("SELECT email, id FROM users"))
         [(credential,)] = connection.execute(
-            "SELECT held_credential_id FROM activities WHERE id = ?", (activity,))
+            "SELECT held_credentials.id FROM held_credentials JOIN activities "
+            "ON activities.user_id = held_credentials.user_id WHERE activities.id = ?",
+            (activity,))
         [(cycle,)] = connection.execute(
             "SELECT MIN(id) FROM cycles WHERE held_credential_id = ?", (credential,))
+        [(choice,)] = connection.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM counting_choices")
     connection.close()
     return {"activity": activity, "pdf": files["certificate.pdf"], "png": files["badge.png"],
             "pat": users["pat@example.com"], "sam": users["sam@example.com"],
-            "credential": credential, "cycle": cycle}
+            "credential": credential, "cycle": cycle, "choice": choice}
 
 
 @pytest.mark.parametrize(("change", "problem"), [
@@ -281,8 +284,10 @@ def test_every_problem_of_a_backup_gets_its_own_line(app, client, auth, spare_ap
         "UPDATE users SET email = 'pat@example.com' WHERE id = :sam",
         "UPDATE held_credentials SET version = 2199023255552 WHERE id = :credential",
         "UPDATE cycles SET status = 'bogus', points_required = 1000000 WHERE id = :cycle",
-        "UPDATE activities SET tags = '{\"a\": 1}', held_credential_id = 9999, "
+        "UPDATE activities SET tags = '{\"a\": 1}', user_id = 9999, "
         "title = 'x' || char(0) WHERE id = :activity",
+        "INSERT INTO counting_choices (id, activity_id, held_credential_id, excluded) "
+        "VALUES (:choice, :activity, 9998, 1)",
         "UPDATE evidence SET content_type = 'application/pdf' WHERE id = :png",
         *["INSERT INTO evidence (activity_id, filename, content_type, size, sha256, data, "
           "uploaded_at) SELECT activity_id, filename, content_type, size, sha256, data, "
@@ -302,8 +307,9 @@ def test_every_problem_of_a_backup_gets_its_own_line(app, client, auth, spare_ap
         "cycles row {cycle}: status 'bogus' is not one of open, renewed, lapsed",
         "activities row {activity}: title 'x\\x00' holds a NUL character",
         "activities row {activity}: tags '{{\"a\": 1}}' is not a list of texts",
-        "activities row {activity}: held_credential_id 9999 refers to no held_credentials row "
-        "of the backup",
+        "activities row {activity}: user_id 9999 refers to no users row of the backup",
+        "counting_choices row {choice}: held_credential_id 9998 refers to no held_credentials "
+        "row of the backup",
         "evidence row {png}: content_type 'application/pdf' is not the type of its data "
         "(image/png)",
         "activities row {activity} has 6 proof files: An activity can have at most 5 files",

@@ -25,7 +25,7 @@ from tracker.db import get_session
 from tracker.models import ChangeRecord, Evidence, User, utcnow
 
 EDIT = {
-    "category": "CE-NONCREDIT", "title": "Blueprint reading", "provider": "Acme Training",
+    "kind": "college-noncredit", "title": "Blueprint reading", "provider": "Acme Training",
     "completed_on": "2025-02-03", "quantity": "6.5", "description": "",
 }
 
@@ -64,7 +64,9 @@ def test_create_edit_trash_restore_are_recorded_with_old_and_new_values(app, use
     assert by_field["Title"] == ("Forklift safety", "Blueprint reading")
     assert by_field["Date completed"] == ("2024-05-01", "2025-02-03")
     assert by_field["Quantity"] == ("8", "6.5")  # no trailing zeros
-    assert by_field["Category"][1] == "College course not for credit"
+    assert by_field["Kind of activity"] == ("Training course or workshop",
+                                            "College course not for credit")
+    assert by_field["Counts toward CPT"] == ("Training course", "College course not for credit")
     assert "Provider" not in by_field  # unchanged fields are not listed
     assert trashed.changes == [{"field": "In the trash", "old": "No", "new": "Yes"}]
     assert back.changes == [{"field": "In the trash", "old": "Yes", "new": "No"}]
@@ -108,11 +110,26 @@ def test_saving_without_changes_records_nothing(app, user_client):
     cpt = add_cpt(user_client)
     location = log_activity(user_client, cpt).headers["Location"]
     count = len(records(app))
-    submit(user_client, f"{location}/edit",
-           {"category": "CE-TRAINING", "title": "Forklift safety", "provider": "Acme Training",
-            "completed_on": "2024-05-01", "quantity": "8"},
-           content_type="multipart/form-data")
+    saved = submit(user_client, f"{location}/edit",
+                   {"kind": "training", "title": "Forklift safety", "provider": "Acme Training",
+                    "completed_on": "2024-05-01", "quantity": "8"},
+                   content_type="multipart/form-data")
+    assert saved.status_code == 302
     assert len(records(app)) == count
+
+
+def test_leaving_an_activity_out_of_a_credential_is_recorded(app, user_client):
+    cpt = add_cpt(user_client)
+    location = log_activity(user_client, cpt).headers["Location"]
+    saved = submit(user_client, f"{location}/edit",
+                   {"kind": "training", "title": "Forklift safety", "provider": "Acme Training",
+                    "completed_on": "2024-05-01", "quantity": "8", f"count_{cpt}": "exclude"},
+                   content_type="multipart/form-data")
+    assert saved.status_code == 302
+    changed = records(app)[-1]
+    assert changed.changes == [
+        {"field": "Counts toward CPT", "old": "Training course", "new": "No: left out"}]
+    assert "Counts toward CPT: Training course → No: left out" in user_client.get(location).text
 
 
 def test_deleting_for_good_keeps_what_it_said(app, user_client):

@@ -60,7 +60,7 @@ def multipart(fields: dict, disposition: bytes, content: bytes) -> tuple[bytes, 
 def activity_form(client, cpt: int, title="Forklift safety") -> tuple[str, dict]:
     """The new-activity address and its fields, with the page's CSRF token."""
     url = f"/credentials/{cpt}/activities/new"
-    return url, {"csrf_token": csrf_token(client.get(url).text), "category": "CE-TRAINING",
+    return url, {"csrf_token": csrf_token(client.get(url).text), "kind": "training",
                  "title": title, "completed_on": "2024-05-01", "quantity": "8"}
 
 
@@ -299,8 +299,8 @@ def test_a_flood_of_tiny_uploads_gets_only_what_the_default_limits_allow(app, us
                if when < started + tightest.get_expiry())
     assert accepted <= min(limit.amount for limit in limits if limit.get_expiry() >= 3600)
 
-    # Each accepted request wrote its activity, its file and its history line, and moved its
-    # credential's activities revision on (the key of its cached progress); nothing else.
+    # Each accepted request wrote its activity, its file and its history line, and moved the
+    # person's credentials' activities revision on (the key of its cached progress); nothing else.
     after = snapshot(app)
     assert [a.title for a in stored(app, Activity)] == ["Flood"] * accepted
     assert [(e.filename, e.data) for e in stored(app, Evidence)] == (
@@ -335,8 +335,8 @@ def test_files_sent_through_the_api_spend_the_same_upload_budget(app, user_clien
     assert [e.filename for e in stored(app, Evidence)] == ["a.pdf", "b.png", "c.png"]
     # Calls without a file are not uploads.
     assert api.get(url).status_code == 200
-    version = api.get(f"/activities/{activity.id}").json["version"]
-    assert api.patch(f"/activities/{activity.id}",
+    version = api.get(f"/api/v2/activities/{activity.id}").json["version"]
+    assert api.patch(f"/api/v2/activities/{activity.id}",
                      json={"title": "Renamed", "version": version}).status_code == 200
 
 

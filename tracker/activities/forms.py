@@ -170,9 +170,12 @@ def counting_choices(ruleset: RuleSet) -> list[tuple[str, str]]:
 
 
 def worth(ruleset: RuleSet, code: str) -> str:
-    """What a unit of a category earns: "1 point per contact hour"."""
+    """What a unit of a category earns: "1 point per contact hour"; "in CPD points" for a
+    category counted in the rule set's own points (not "1 CPD point per CPD point")."""
     category = ruleset.category(code)
     per, points = category.points_per_unit, ruleset.points_name
+    if category.unit.singular == points.singular and per == 1:
+        return f"in {points.plural}"
     return f"{say_number(per)} {points.of(per)} per {category.unit.singular}"
 
 

@@ -11,6 +11,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from tracker.activities import services
 from tracker.activities.forms import activity_form, form_data_of, tag_choices, unit_hints
@@ -201,6 +202,9 @@ def delete(activity_id: int):
     except Conflict:
         flash(changed_meanwhile("activity") + " Look at it and try again.", "error")
         return redirect(url_for("activities.show", activity_id=activity_id))
-    flash(f"“{activity.title}” is in the trash. You can restore it for "
-          f"{services.TRASH_DAYS} days.", "info")
+    # The home page follows (the activity may count toward several credentials): the message
+    # links to the trash, which is a few pages away from there.
+    flash(Markup("“{}” is in the trash. You can restore it for {} days: "
+                 '<a href="{}">open the trash</a>.').format(
+        activity.title, services.TRASH_DAYS, url_for("trash.index")), "info")
     return redirect(url_for("dashboard.home"))
