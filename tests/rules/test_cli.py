@@ -25,7 +25,7 @@ def test_rules_check_accepts_each_shipped_rule_set(cli, code):
     assert f"OK: {code} 2026.1" in line
     assert "provenance: " in provenance and " figures published, " in provenance
     counted = ruleset.counted_kinds
-    assert kinds == (f"{ruleset.path}: kinds: counts {len(counted)} of 16 kinds of activity "
+    assert kinds == (f"{ruleset.path}: kinds: counts {len(counted)} of 17 kinds of activity "
                      f"({', '.join(counted)})")
 
 
@@ -33,7 +33,7 @@ def test_rules_check_says_which_kinds_a_rule_set_counts(cli):
     path = load_catalog().get("nate").path
     result = cli.invoke(args=["rules", "check", str(path)])
     assert result.stdout.splitlines()[2] == (
-        f"{path}: kinds: counts 4 of 16 kinds of activity "
+        f"{path}: kinds: counts 4 of 17 kinds of activity "
         "(training, college-credit, college-noncredit, conference)")
 
 

@@ -81,7 +81,7 @@ def test_the_kinds_file_loads_in_its_order():
     assert CODES == [
         "training", "college-credit", "college-noncredit", "conference", "meeting",
         "self-study", "certification", "job", "work-project", "instructing", "volunteering",
-        "association", "publication", "reading", "mentoring", "membership",
+        "association", "publication", "reading", "mentoring", "membership", "agency-points",
     ]
     assert load_kinds() == KINDS and load_kinds(KINDS_FILE) == KINDS
     training, job = kind("training"), kind("job")

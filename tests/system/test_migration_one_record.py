@@ -3,9 +3,10 @@ figure.
 
 fixtures/before_one_record.json holds every row of a database made by the release before it
 (schema 0010, commit 67da138): docs/rules.md's examples A-D entered through its forms (A with
-proof files, renewed, so its closed cycle has a snapshot), and a person holding CPT, CLT, PMP
-and ASQ CCT with activities in categories that are not where their kind lands by default, in
-converted units, and in the trash. fixtures/before_one_record_figures.json holds what that
+proof files, renewed, so its closed cycle has a snapshot), a person holding CPT, CLT, PMP and
+ASQ CCT with activities in categories that are not where their kind lands by default, in
+converted units, and in the trash, and one holding NICET and PMP with the points their
+agencies gave. fixtures/before_one_record_figures.json holds what that
 release showed of them: each credential's page, category table, activity list, report,
 closed cycles' reports, CSV, and the full export's figures. The test loads the rows into a
 database at 0010, upgrades it, and requires the same on every page.
@@ -160,7 +161,11 @@ def test_the_migration_keeps_every_activity_file_and_snapshot(migrated):
         (f["id"], f["activity_id"], f["sha256"]) for f in BEFORE["tables"]["evidence"])
     assert len(snapshots) == len(BEFORE["tables"]["cycle_snapshots"]) == 1
     kinds = {a.id: (a.kind, a.quantity) for a in activities}
-    gauge = next(a for a in BEFORE["tables"]["activities"] if a["title"] == "Gauge course")
+    by_title = {a["title"]: a["id"] for a in BEFORE["tables"]["activities"]}
     # 1.5 CEUs in ASQ's "Course or training, in CEUs" is 15 hours of training.
-    assert kinds[gauge["id"]] == ("training", Decimal("15.00"))
+    assert kinds[by_title["Gauge course"]] == ("training", Decimal("15.00"))
+    # 10 CPD points NICET gave a certification are no whole number of certifications (15
+    # points each): they stay points, as NICET gave them.
+    assert kinds[by_title["Level II"]] == ("agency-points", Decimal("10.00"))
+    assert kinds[by_title["Statistics"]] == ("college-credit", Decimal("3.00"))
     assert sum(1 for a in activities if a[3]) == 1  # the trashed course is still in the trash
