@@ -7,7 +7,7 @@ import pytest
 
 from tracker.rules import RuleSetError, load_catalog, load_ruleset
 from tracker.rules.definitions import Landing
-from tracker.rules.kinds import KINDS, KINDS_FILE, kind, kind_of, load_kinds
+from tracker.rules.kinds import KINDS, KINDS_FILE, kind_of, load_kinds
 
 CATALOG = load_catalog()
 CODES = [kind.code for kind in KINDS]
@@ -84,13 +84,13 @@ def test_the_kinds_file_loads_in_its_order():
         "association", "publication", "reading", "mentoring", "membership", "agency-points",
     ]
     assert load_kinds() == KINDS and load_kinds(KINDS_FILE) == KINDS
-    training, job = kind("training"), kind("job")
+    training, job = kind_of("training"), kind_of("job")
     assert (training.name, training.shape, training.unit.plural, training.step) == (
         "Training course or workshop", "quantity", "hours", Decimal("0.25"))
     assert not training.is_period and training.fractions == ()
     assert job.is_period and job.step is None and job.fractions == (1, Decimal("0.5"))
-    assert kind("college-credit").unit.singular == "semester credit hour"
-    assert kind("nope") is None and kind_of("training") is training
+    assert kind_of("college-credit").unit.singular == "semester credit hour"
+    assert kind_of("nope") is None and kind_of("training") is training
     assert [k.code for k in KINDS if k.is_period] == ["job"]
 
 
@@ -214,7 +214,7 @@ def test_every_shipped_category_is_reachable_and_every_kind_counted_is_real(code
     for category in ruleset.categories:
         assert category.kinds, f"{code}: nothing lands in {category.code}"
         for landing in category.landings:
-            assert kind(landing.kind).shape == category.kind
+            assert kind_of(landing.kind).shape == category.kind
             assert landing.per_unit > 0
         if category.per_unit is not None:
             assert ruleset.provenance_of("per_unit", category=category.code) is not None

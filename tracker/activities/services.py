@@ -265,9 +265,10 @@ def restore_activity(session: Session, activity: Activity) -> None:
 
 
 def _check_room(session: Session, user_id: int) -> None:
-    """After the flush of a new or restored activity: the flush hook's UPDATE of the person's
-    credentials holds their rows until the commit, so two saves at once count one after the
-    other (a person without credentials has no row to hold: the count is then a bound only)."""
+    """After the flush of a new or restored activity: the person's row is held until the
+    commit (FOR UPDATE; SQLite has one writer at a time anyway), so two saves at once count
+    one after the other."""
+    session.exec(select(User.id).where(User.id == user_id).with_for_update()).one()
     refused = too_many_activities(activity_count(session, user_id, live=True))
     if refused:
         session.rollback()

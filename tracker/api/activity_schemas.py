@@ -96,7 +96,7 @@ def activity_out(credential_id: int, row, result: engine.ActivityResult,
 
 # --- version 2: a person's activities ----------------------------------------------------------
 
-class CountOut(BaseModel):
+class CountOut(PointsOut):
     """What the activity counts toward one of your credentials, in its current cycle."""
 
     credential_id: int
@@ -105,11 +105,6 @@ class CountOut(BaseModel):
                                  "does not count there (left out, or a kind its rules do not "
                                  "take).")
     excluded: bool = Field(description="You left it out of this credential (`counting`).")
-    date: dt.date | None = DAY
-    earned: Figure
-    counted: Figure
-    flags: list[str] = FLAGS
-    months: int | None = MONTHS
 
 
 class ActivityOutV2(BaseModel):

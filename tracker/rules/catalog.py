@@ -92,6 +92,7 @@ from tracker.rules.reader import (
     check_minimum_categories,
     load_toml,
     read_cap_per_year,
+    read_measure,
     read_unit,
 )
 
@@ -302,16 +303,7 @@ def _category(reader: Reader, marker: Marker) -> Category:
     reader.name_as(code)
     marker.mark(reader, CATEGORY_FIGURES)
     kind = reader.choice("kind", ("quantity", "period"))
-    step: Decimal | None = None
-    fractions: tuple[Decimal, ...] = ()
-    if kind == "quantity":
-        step = reader.decimal("step", positive=True)
-        reader.forbid("fractions", "only period categories list fractions")
-    elif kind == "period":
-        fractions = tuple(reader.decimal_list("fractions", lowest=ZERO, highest=Decimal(1)) or ())
-        reader.forbid("step", "period categories count whole months, they have no step")
-    else:  # the kind is already reported; do not also call its keys unknown
-        reader.used.update(("step", "fractions"))
+    step, fractions = read_measure(reader, kind, "categories")
     cap = reader.decimal("cap", required=False, message="a cap cannot be below zero")
     cap_per_year = read_cap_per_year(reader, cap)
     minimum = reader.decimal("minimum", required=False)

@@ -23,9 +23,16 @@ from pathlib import Path
 from types import MappingProxyType
 
 from tracker.rules.definitions import Kind
-from tracker.rules.reader import ZERO, Reader, RuleSetError, Unit, load_toml, read_unit
+from tracker.rules.reader import (
+    Reader,
+    RuleSetError,
+    Unit,
+    load_toml,
+    read_measure,
+    read_unit,
+)
 
-__all__ = ["KINDS", "KINDS_FILE", "Kind", "kind", "kind_of", "load_kinds", "read_kinds"]
+__all__ = ["KINDS", "KINDS_FILE", "Kind", "kind_of", "load_kinds", "read_kinds"]
 
 KINDS_FILE = Path(__file__).parent / "kinds.toml"
 SHAPES = ("quantity", "period")
@@ -49,16 +56,7 @@ def _kind(reader: Reader) -> Kind:
     code = reader.string("code", pattern=_CODE, hint="(lower-case letters, digits and -)")
     reader.name_as(code)
     shape = reader.choice("shape", SHAPES)
-    step: Decimal | None = None
-    fractions: tuple[Decimal, ...] = ()
-    if shape == "quantity":
-        step = reader.decimal("step", positive=True)
-        reader.forbid("fractions", "only period kinds list fractions")
-    elif shape == "period":
-        fractions = tuple(reader.decimal_list("fractions", lowest=ZERO, highest=Decimal(1)) or ())
-        reader.forbid("step", "period kinds count whole months, they have no step")
-    else:  # the shape is already reported; do not also call its keys unknown
-        reader.used.update(("step", "fractions"))
+    step, fractions = read_measure(reader, shape, "kinds")
     kind = Kind(
         code=code or "",
         name=reader.string("name") or "",
@@ -79,9 +77,6 @@ _BY_CODE = {kind.code: kind for kind in KINDS}
 def kind_of(code: str) -> Kind | None:
     """The kind with this code; None for a code the kinds file does not define."""
     return _BY_CODE.get(code)
-
-
-kind = kind_of  # the same, for `kinds.kind(code)`
 
 
 def read_kinds(

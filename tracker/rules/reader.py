@@ -284,3 +284,20 @@ def check_minimum_categories(top: Reader, minimum: int | None, defined: int) -> 
     if minimum is not None and defined and minimum > defined:
         top.problem("minimum_categories",
                     f"{minimum} is more than the {defined} categories defined")
+
+
+def read_measure(reader: Reader, shape: str | None, what: str) -> tuple[Decimal | None,
+                                                                    tuple[Decimal, ...]]:
+    """The step of a quantity `shape`, or the full-time fractions of a period, of a category
+    or a kind (`what`, for the messages)."""
+    step: Decimal | None = None
+    fractions: tuple[Decimal, ...] = ()
+    if shape == "quantity":
+        step = reader.decimal("step", positive=True)
+        reader.forbid("fractions", f"only period {what} list fractions")
+    elif shape == "period":
+        fractions = tuple(reader.decimal_list("fractions", lowest=ZERO, highest=Decimal(1)) or ())
+        reader.forbid("step", f"period {what} count whole months, they have no step")
+    else:  # the shape is already reported; do not also call its keys unknown
+        reader.used.update(("step", "fractions"))
+    return step, fractions
