@@ -5,17 +5,17 @@
   if (!form) return;
   var periods = form.dataset.periodKinds.split(" ");
   var hints = JSON.parse(form.dataset.unitHints || "{}");
-  var category = form.querySelector("select[name=kind]");
+  var kind = form.querySelector("select[name=kind]");
   var quantityHelp = document.getElementById("quantity-help");
   function update() {
-    var kind = periods.indexOf(category.value) >= 0 ? "period" : "quantity";
+    var shape = periods.indexOf(kind.value) >= 0 ? "period" : "quantity";
     form.querySelectorAll("fieldset[data-kind]").forEach(function (fieldset) {
-      fieldset.hidden = fieldset.dataset.kind !== kind;
+      fieldset.hidden = fieldset.dataset.kind !== shape;
     });
-    if (quantityHelp && hints[category.value] && !quantityHelp.classList.contains("field-error")) {
-      quantityHelp.textContent = hints[category.value];
+    if (quantityHelp && hints[kind.value] && !quantityHelp.classList.contains("field-error")) {
+      quantityHelp.textContent = hints[kind.value];
     }
   }
-  category.addEventListener("change", update);
+  kind.addEventListener("change", update);
   update();
 })();

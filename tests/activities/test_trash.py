@@ -32,6 +32,7 @@ def test_delete_moves_to_trash_and_stops_counting(app, user_client, cpt):
     assert activity.deleted_at is not None
     page = user_client.get("/trash/").text
     assert "Forklift safety" in page
+    assert "<td>Training course or workshop</td>" in page  # its kind: it was no credential's
     assert (activity.deleted_at + timedelta(days=30)).date().isoformat() in page
 
 

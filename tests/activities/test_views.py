@@ -208,3 +208,30 @@ def test_odd_numbers_in_hidden_fields_are_ignored_not_a_server_error(app, user_c
     with app.app_context():
         assert len(get_session().exec(select(Evidence).where(
             Evidence.activity_id == activity.id)).all()) == 1
+
+
+def test_a_kind_no_credential_counts_stays_chosen_when_the_activity_is_changed(app, user_client,
+                                                                            cpt):
+    """CPT does not count a special project at work, so the form does not offer it for a new
+    activity; one logged another way (an import, the API) keeps its kind on the edit form."""
+    location = log_activity(user_client, cpt, kind="work-project", title="New line layout",
+                            quantity="6").headers["Location"]
+    form = user_client.get(f"{location}/edit").text
+    assert '<option selected value="work-project">Special project at work (in hours)' in form
+    assert "Special project at work" not in user_client.get(
+        f"/credentials/{cpt}/activities/new").text
+    response = submit(user_client, f"{location}/edit", {
+        "kind": "work-project", "title": "New line layout", "completed_on": "2024-05-01",
+        "quantity": "6", "description": "Changed"}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    [activity] = stored(app)
+    assert (activity.kind, activity.description) == ("work-project", "Changed")
+
+
+def test_a_link_may_name_the_kind_or_a_category_of_the_credential(user_client, cpt):
+    by_kind = user_client.get(f"/credentials/{cpt}/activities/new?kind=conference").text
+    assert '<option selected value="conference">' in by_kind
+    by_category = user_client.get(f"/credentials/{cpt}/activities/new?category=X").text
+    assert '<option selected value="volunteering">' in by_category  # the first kind landing there
+    assert ('<option selected value="X">Yes, as “Volunteering, teaching or association work”'
+            in by_category)

@@ -174,6 +174,21 @@ def test_deleting_a_credential_keeps_the_activities_for_the_others(app, cpt_clie
         assert len(get_session().exec(select(Evidence)).all()) == 1
 
 
+def test_activities_stay_usable_once_every_credential_is_deleted(app, cpt_client):
+    cpt = int(add_cpt(cpt_client).headers["Location"].rsplit("/", 1)[-1])
+    location = log_activity(cpt_client, cpt).headers["Location"]
+    assert submit(cpt_client, f"/credentials/{cpt}/delete", {}).status_code == 302
+    page = cpt_client.get(location).text
+    assert "You hold no credential yet." in page
+    changed = submit(cpt_client, f"{location}/edit", {
+        "kind": "training", "title": "Renamed", "completed_on": "2024-05-01", "quantity": "8"},
+        content_type="multipart/form-data")
+    assert changed.status_code == 302
+    copy = cpt_client.get(f"{location}/duplicate")
+    assert copy.headers["Location"] == "/credentials/new"
+    assert "Add the credential you hold first" in cpt_client.get("/credentials/new").text
+
+
 def test_an_unknown_rule_set_is_not_found(cpt_client):
     assert cpt_client.get("/credentials/new/no-such-credential").status_code == 404
 

@@ -153,9 +153,12 @@ def unit_hints() -> dict[str, str]:
     }
 
 
-def kind_choices(held: list[tuple[int, RuleSet]]) -> list[tuple[str, str]]:
-    """The kinds that count toward at least one credential held, each with its unit."""
-    counted = {code for _id, ruleset in held for code in ruleset.counted_kinds}
+def kind_choices(held: list[tuple[int, RuleSet]], keep: str | None = None
+                 ) -> list[tuple[str, str]]:
+    """The kinds that count toward at least one credential held, each with its unit, and
+    `keep` (the kind of the activity being changed or copied, whatever counts it: left out
+    of the list, the browser would show the first kind instead, and a save would change it)."""
+    counted = {code for _id, ruleset in held for code in ruleset.counted_kinds} | {keep}
     return [(k.code, f"{k.name} (in {k.unit.plural})") for k in KINDS if k.code in counted]
 
 
@@ -199,7 +202,7 @@ def activity_form(held: list[tuple[int, RuleSet]], today: date, max_upload_bytes
     form.held = held
     form.today = today
     form.max_upload_bytes = max_upload_bytes
-    form.kind.choices = as_choices(kind_choices(held))
+    form.kind.choices = as_choices(kind_choices(held, (kwargs.get("data") or {}).get("kind")))
     form.fraction.choices = as_choices(fraction_choices())
     form.tags.choices = as_choices(tag_choices(held))
     for (_id, ruleset), field in zip(held, form.counting_fields(), strict=True):

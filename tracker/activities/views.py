@@ -139,6 +139,9 @@ def duplicate(activity_id: int):
     """A new activity's form, filled in from an old one (the same yearly course, say)."""
     activity = own_activity_or_404(activity_id)
     form = new_form(_held(), data=form_data_of(activity))
+    if not form.held:  # a new activity is logged from a credential
+        flash("Add the credential you hold first, then log activities toward it.", "info")
+        return redirect(url_for("credentials.choose"))
     return render_form(form, _first_credential(form.held), copied_from=activity)
 
 
