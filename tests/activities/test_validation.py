@@ -19,20 +19,15 @@ from tracker.activities import validation
 from tracker.db import get_session
 from tracker.models import Activity, HeldCredential
 from tracker.rules.catalog import load_catalog
+from tracker.rules.kinds import KINDS as ALL_KINDS
 
 COURSE = {"kind": "training", "title": "Forklift safety", "provider": "Acme",
           "completed_on": "2024-05-01", "quantity": "8", "description": "", "tags": []}
 JOB = {"kind": "job", "title": "Machine operator", "provider": "Acme Plastics",
        "started_on": "2023-01-09", "completed_on": None, "fraction": "1", "description": "",
        "tags": []}
-KINDS = ("training (Training course or workshop); college-credit (College course for credit); "
-         "college-noncredit (College course not for credit); conference (Conference or seminar); "
-         "meeting (Professional meeting); self-study (Self-study or other learning); "
-         "certification (Certification earned); job (Work in a related job); work-project "
-         "(Special project at work); instructing (Teaching or presenting); volunteering "
-         "(Volunteering); association (Committee, board or association work); publication "
-         "(Article or paper you wrote); reading (Book you read); mentoring (Mentoring); "
-         "membership (Membership in a professional association)")
+# Every kind, as the refusal lists them: "training (Training course or workshop); ...".
+KINDS = "; ".join(f"{kind.code} ({kind.name})" for kind in ALL_KINDS)
 UNSTORABLE = "Remove the invisible control characters from this text."
 TOO_LONG_200 = "Use at most 200 characters (this has 201)."
 
