@@ -96,7 +96,7 @@ def test_a_kind_a_credential_does_not_take_counts_only_where_it_is_taken(person,
     assert "New line layout" not in list_rows(person, cpt)
     assert "New line layout" in list_rows(person, pmp_id)
     page = person.get(saved.headers["Location"]).text
-    assert "CPT does not count a special project at work." in page
+    assert "CPT does not count this kind of activity (“Special project at work”)." in page
 
 
 def test_everything_logged_is_listed_with_what_it_counts_toward(person):
@@ -120,6 +120,6 @@ def test_a_choice_of_a_category_the_kind_cannot_land_in_is_refused_and_nothing_s
     refused = log_activity(person, cpt, kind="training", title="Forklift safety",
                            **{f"count_{cpt}": "IC"})
     assert refused.status_code == 200
-    assert ("CPT does not count a training course or workshop as “Industry certification "
+    assert ("CPT does not count “Training course or workshop” as “Industry certification "
             "earned”. Choose “Training course”.") in refused.text
     assert counted(person, cpt) == "0 points"

@@ -104,7 +104,7 @@ def test_another_category_is_chosen_per_credential(app, api):
     refused = problem_of(api.post(f"{V2}/activities", json={
         **LEAN, "counting": {str(pmp): "GB-PRESENTATION"}}), 422)
     [said] = refused["errors"][f"counting.{pmp}"]
-    assert said.startswith("PMP does not count a training course or workshop as")
+    assert said.startswith("PMP does not count “Training course or workshop” as")
 
 
 def test_version_1_addresses_of_an_activity_answer_410_with_a_link(api, credential_id):

@@ -21,7 +21,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Date, DateTime, LargeBinary, MetaData, Numeric, create_engine, text
+from sqlalchemy import (
+    Date,
+    DateTime,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    create_engine,
+    func,
+    select,
+    text,
+)
 
 from tests.conftest import DATABASES, POSTGRES_URL, _postgres_schema_url
 from tests.dashboard.test_views import list_rows
@@ -82,9 +92,10 @@ def load_rows(url: str) -> None:
                     {name: _value(table.c[name], value) for name, value in row.items()}
                     for row in rows])
             if connection.dialect.name == "postgresql" and "id" in table.c and rows:
-                connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                    f"(SELECT max(id) FROM {table.name}))"))
+                # The ids came with the rows: the next new row takes the one after them.
+                connection.execute(select(func.setval(
+                    func.pg_get_serial_sequence(table.name, "id"),
+                    select(func.max(table.c.id)).scalar_subquery())))
     engine.dispose()
 
 

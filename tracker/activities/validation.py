@@ -137,12 +137,15 @@ def counting_problems(kind: str, counting: Mapping, held: Sequence[tuple[int, Ru
 def _wrong_category(ruleset: RuleSet, kind: str, choice: str) -> str:
     category = ruleset.category(choice)
     takes = [ruleset.category(landing.category).name for landing in ruleset.landings_of(kind)]
-    what = kind_of(kind).name.lower()
+    what = f"“{kind_of(kind).name}”"
     named = f"“{category.name}”" if category else f"“{choice}”"
     if not takes:
-        return f"{ruleset.short_name} does not count a {what}: leave it out."
-    return (f"{ruleset.short_name} does not count a {what} as {named}. "
+        return (f"{ruleset.short_name} does not count this kind of activity ({what}): leave "
+                "it out.")
+    return (f"{ruleset.short_name} does not count {what} as {named}. "
             f"Choose {' or '.join(f'“{name}”' for name in takes)}.")
+
+
 def _text_problems(activity: dict) -> list[Problem]:
     found = []
     if not activity["title"]:

@@ -18,10 +18,11 @@ from tracker.activities.forms import activity_form, form_data_of, tag_choices, u
 from tracker.activities.listing import FLAG_FILTERS, SORTS, Filters, list_activities
 from tracker.clock import today
 from tracker.concurrency import Conflict, changed_meanwhile, differences, started_from
+from tracker.credentials.services import credentials_of
 from tracker.db import get_session
 from tracker.fields import whole_number
 from tracker.history import history_of
-from tracker.ledger import ledger_of
+from tracker.ledger import ledger_of, ledgers_of
 from tracker.models import Activity
 from tracker.rules.kinds import KINDS, kind_of
 from tracker.served_rulesets import ruleset_of
@@ -153,11 +154,11 @@ def _first_credential(held):
 def show(activity_id: int):
     activity = own_activity_or_404(activity_id)
     held = _held()
-    credentials = [own_credential_or_404(credential_id) for credential_id, _r in held]
-    counts = []
-    for credential in credentials:
-        ledger = ledger_of(get_session(), credential, today())
-        counts.append((credential, ledger, ledger.results.get(activity.id)))
+    # One read of the person's activities for all their credentials (a save gives each of
+    # them a new revision, and the save leads here).
+    credentials = credentials_of(get_session(), current_user)
+    counts = [(credential, ledger, ledger.results.get(activity.id)) for credential, ledger
+              in zip(credentials, ledgers_of(get_session(), credentials, today()), strict=True)]
     files = services.files_of(get_session(), activity)
     return render_template(
         "activities/show.html", activity=activity, kind=kind_of(activity.kind), counts=counts,

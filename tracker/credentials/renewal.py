@@ -206,8 +206,9 @@ def _undo_problem(credential: HeldCredential, activities, today: date) -> str | 
     if own:
         return (f"You cannot undo it: {count_of(own, 'activity is', 'activities are')} "
                 f"dated in the new cycle (from {new.starts_on.isoformat()}). Undoing would "
-                "move them back into the old cycle. Delete or change them first if the "
-                "renewal really was a mistake.")
+                "move them back into the old cycle. If the renewal really was a mistake, "
+                f"leave them out of {ruleset_of(credential, new).short_name} (on each "
+                "activity's Change page) or change their dates first.")
     return None
 
 
