@@ -187,7 +187,7 @@ def test_the_full_export_import_refuses_each_in_the_same_words(app, user_client,
     AuthActions(newcomer).register(email="sam@example.com", name="Sam")
     for what, entered, _field, words in CASES:
         crafted = copy.deepcopy(document)
-        [activity] = crafted["credentials"][0]["activities"]
+        [activity] = crafted["activities"]
         activity.update({"started_on": None, "fraction": None, "quantity": None, **entered})
         response = submit(newcomer, "/account/import",
                           {"file": (io.BytesIO(json.dumps(crafted).encode()), "export.json")},
@@ -238,10 +238,10 @@ def _form_fields(entered: dict) -> dict:
 
 def _csv(entered: dict) -> bytes:
     """The activity as one row of a spreadsheet."""
-    still = entered["category"] == "E" and entered["completed_on"] is None \
+    still = entered["kind"] == "job" and entered["completed_on"] is None \
         and entered.get("still_employed", True)
     row = {"Date completed": entered["completed_on"], "Start date": entered.get("started_on"),
-           "Still employed": "yes" if still else "", "Category": entered["category"],
+           "Still employed": "yes" if still else "", "Kind": entered["kind"],
            "Title": entered["title"], "Provider": entered["provider"],
            "Quantity": entered.get("quantity"), "Full-time fraction": entered.get("fraction"),
            "Notes": entered["description"], "Skills": ";".join(entered["tags"])}

@@ -9,12 +9,15 @@ from sqlmodel import func, select
 
 from tests.helpers import csrf_token, hidden_inputs, submit
 from tracker.db import get_session
-from tracker.models import Activity
+from tracker.models import Activity, HeldCredential, User
+from tracker.reports.export import full_export
 
 TODAY = date(2026, 11, 24)
-HEADER = "Date completed,Category,Title,Provider,Quantity\r\n"
-JOB_HEADER = ("Date completed,Start date,Still employed,Category,Title,Quantity,"
+HEADER = "Date completed,Kind,Title,Provider,Quantity\r\n"
+JOB_HEADER = ("Date completed,Start date,Still employed,Kind,Title,Quantity,"
               "Full-time fraction\r\n")
+# A file made before activities had kinds: a category of the credential, in its unit.
+CATEGORY_HEADER = "Date completed,Category,Title,Provider,Quantity\r\n"
 
 
 def course_rows(count: int, bad_row: int | None = None) -> str:
@@ -22,7 +25,7 @@ def course_rows(count: int, bad_row: int | None = None) -> str:
     lines = [HEADER]
     for index in range(count):
         quantity = "2.3" if index + 2 == bad_row else "1.5"
-        lines.append(f"2024-{index % 12 + 1:02d}-{index % 28 + 1:02d},CE-TRAINING,"
+        lines.append(f"2024-{index % 12 + 1:02d}-{index % 28 + 1:02d},training,"
                      f"Course {index},Acme,{quantity}\r\n")
     return "".join(lines)
 
@@ -52,22 +55,49 @@ def import_file(client, credential_id: int, content, **kwargs):
 
 
 def activity_count(app, credential_id: int | None = None) -> int:
+    """Every activity stored, or those of the person who holds `credential_id`."""
     with app.app_context():
         query = select(func.count()).select_from(Activity)
         if credential_id is not None:
-            query = query.where(Activity.held_credential_id == credential_id)
+            query = query.where(Activity.user_id == _holder(credential_id))
         return get_session().exec(query).one()
 
 
 def activities_of(app, credential_id: int) -> list[Activity]:
+    """The activities of the person who holds `credential_id`, with their choices."""
     with app.app_context():
-        return list(get_session().exec(
-            select(Activity).where(Activity.held_credential_id == credential_id)
+        activities = list(get_session().exec(
+            select(Activity).where(Activity.user_id == _holder(credential_id))
             .order_by(Activity.id)
         ))
+        for activity in activities:
+            activity.choices  # loaded while the session is open  # noqa: B018
+        return activities
+
+
+def _holder(credential_id: int) -> int:
+    return get_session().get(HeldCredential, credential_id).user_id
 
 
 def upload_export(client, document):
     data = json.dumps(document).encode()
     return submit(client, "/account/import", {"file": (io.BytesIO(data), "export.json")},
                   content_type="multipart/form-data")
+
+
+def add_credential(client, ruleset: str, certified_on: str = "2024-06-01", **fields) -> int:
+    """Add a credential of `ruleset` (CLT: both its modules); returns its id."""
+    if ruleset == "mssc-clt":
+        fields = {"module_cla": "y", "module_clt": "y", **fields}
+    response = submit(client, f"/credentials/new/{ruleset}",
+                      {"certified_on": certified_on, **fields})
+    assert response.status_code == 302, response.text
+    return int(response.headers["Location"].rsplit("/", 1)[-1])
+
+
+def export_on(app, day: date, email: str = "sam@example.com") -> dict:
+    """The person's full export, as downloaded on `day`."""
+    with app.app_context():
+        session = get_session()
+        user = session.exec(select(User).where(User.email == email)).one()
+        return full_export(session, user, day)

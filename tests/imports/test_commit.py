@@ -104,8 +104,8 @@ def test_an_imported_activitys_history_holds_the_values_a_create_records(
     other = app.test_client()
     AuthActions(other).register(email="sam@example.com", name="Sam")
     theirs = add_cpt(other)
-    header = "Date completed,Category,Title,Provider,Quantity,Notes,Skills\r\n"
-    content = header + "2024-05-01,CE-TRAINING,Welding,Acme,7.5,Night class,safety\r\n"
+    header = "Date completed,Kind,Title,Provider,Quantity,Notes,Skills\r\n"
+    content = header + "2024-05-01,training,Welding,Acme,7.5,Night class,safety\r\n"
     confirm(other, theirs, preview(other, theirs, content))
     [imported] = activities_of(app, theirs)
     assert changes_of(app, imported.id) == [created]
@@ -115,7 +115,7 @@ def test_an_imported_activitys_history_holds_the_values_a_create_records(
 
 def test_a_job_imported_from_a_file_has_its_period_in_its_history(app, user_client, cpt):
     confirm(user_client, cpt, preview(
-        user_client, cpt, JOB_HEADER + ",2023-01-01,yes,E,Machine operator,,0.5\r\n"))
+        user_client, cpt, JOB_HEADER + ",2023-01-01,yes,job,Machine operator,,0.5\r\n"))
     [job] = activities_of(app, cpt)
     [changes] = changes_of(app, job.id)
     assert {"field": "Date started", "old": None, "new": "2023-01-01"} in changes
@@ -142,8 +142,7 @@ def test_a_full_export_gives_each_activity_a_history_record(app, user_client):
     history = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO CHANGE_")]
     assert len(history) == 2  # the credential's record, and one for its six activities
     exported = export_of(app, "sam@example.com")
-    [credential] = exported["credentials"]
-    for activity in credential["activities"]:
+    for activity in exported["activities"]:
         [record] = [r for r in exported["history"]
                     if r["object_type"] == "activity" and r["object_id"] == activity["id"]]
         assert record["summary"] == "Imported from your Recert export"
@@ -166,7 +165,7 @@ def test_an_export_bigger_than_the_import_limit_is_called_too_big(app, user_clie
 
 def test_a_csv_too_big_is_refused_before_it_is_read(app, user_client, cpt):
     app.config["MAX_UPLOAD_BYTES"] = 1024 * 1024
-    content = HEADER + "2024-05-01,CE-TRAINING,Welding,Acme,8\r\n" * 30_000
+    content = HEADER + "2024-05-01,training,Welding,Acme,8\r\n" * 30_000
     page = preview(user_client, cpt, content)
     assert page.status_code == 400
     assert "larger than 1 MB, the most Recert takes. Split it into smaller files." in page.text

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from tests.examples import example_a
-from tests.helpers import AuthActions, add_cpt, csrf_token, log_activity
+from tests.helpers import TODAY, AuthActions, add_cpt, csrf_token, log_activity
 from tests.imports.helpers import (
     HEADER,
     activities_of,
@@ -20,7 +20,8 @@ from tests.imports.helpers import (
 )
 from tracker.db import get_session
 from tracker.imports import parsing, signing
-from tracker.models import User
+from tracker.ledger import ledger_of
+from tracker.models import HeldCredential, User
 
 
 def test_one_bad_row_among_500_writes_nothing_and_names_row_and_column(app, user_client, cpt):
@@ -63,7 +64,7 @@ def test_an_import_is_in_the_account_log_and_on_each_activitys_history(app, user
 
 
 def test_duplicates_inside_the_file_are_skipped(app, user_client, cpt):
-    content = HEADER + "2024-05-01,CE-TRAINING,Welding,Acme,8\r\n" * 2
+    content = HEADER + "2024-05-01,training,Welding,Acme,8\r\n" * 2
     page = preview(user_client, cpt, content)
     assert "Same as row 2 of this file." in page.text
     confirm(user_client, cpt, page)
@@ -71,11 +72,12 @@ def test_duplicates_inside_the_file_are_skipped(app, user_client, cpt):
 
 
 def test_the_preview_shows_points_from_the_engine(app, user_client, cpt):
-    page = preview(user_client, cpt, HEADER + "2024-05-01,CE-CREDIT,Statistics,College,3\r\n")
+    page = preview(user_client, cpt, HEADER + "2024-05-01,college-credit,Statistics,College,3"
+                   "\r\n")
     # A semester credit hour is worth 10 points (the CPT rule set): 30 earned, 30 count.
     row = re.search(r"<td>2</td>.*?</tr>", page.text, flags=re.S).group(0)
     assert '<td class="num">30</td><td class="num">30</td>' in row
-    assert "<td>College course for credit</td>" in row  # the category's name, not its code
+    assert "<td>College course for credit</td>" in row  # the kind's name, not its code
 
 
 @pytest.mark.parametrize(("text", "day_first", "expected"), [
@@ -94,7 +96,7 @@ def test_date_formats(text, day_first, expected):
 
 
 def test_day_first_dates_need_the_choice(app, user_client, cpt):
-    content = HEADER + "31/5/2024,CE-TRAINING,Welding,Acme,8\r\n"
+    content = HEADER + "31/5/2024,training,Welding,Acme,8\r\n"
     refused = preview(user_client, cpt, content)
     assert "Row 2, Date completed: “31/5/2024” is not a real date" in refused.text
     assert "day/month/year: choose that option" in refused.text
@@ -104,18 +106,18 @@ def test_day_first_dates_need_the_choice(app, user_client, cpt):
 
 
 def test_excel_serial_dates_import(app, user_client, cpt):
-    import_file(user_client, cpt, HEADER + "45443,CE-TRAINING,Welding,Acme,8\r\n")
+    import_file(user_client, cpt, HEADER + "45443,training,Welding,Acme,8\r\n")
     assert activities_of(app, cpt)[0].completed_on == date(2024, 5, 31)
 
 
 def test_a_decimal_comma_is_refused(app, user_client, cpt):
-    page = preview(user_client, cpt, HEADER + '2024-05-01,CE-TRAINING,Welding,Acme,"7,5"\r\n')
+    page = preview(user_client, cpt, HEADER + '2024-05-01,training,Welding,Acme,"7,5"\r\n')
     assert "Row 2, Quantity: “7,5” uses a comma. Write numbers with a dot, like 7.5" in page.text
     assert 'name="upload"' not in page.text
 
 
 def test_semicolons_and_a_byte_order_mark_are_accepted(app, user_client, cpt):
-    content = "\ufeff" + HEADER.replace(",", ";") + "2024-05-01;CE-TRAINING;Welding;Acme;7.5\r\n"
+    content = "\ufeff" + HEADER.replace(",", ";") + "2024-05-01;training;Welding;Acme;7.5\r\n"
     import_file(user_client, cpt, content.encode("utf-8"))
     [activity] = activities_of(app, cpt)
     assert activity.title == "Welding" and str(activity.quantity) == "7.50"
@@ -135,7 +137,7 @@ def test_a_file_too_large_is_refused(app, user_client, cpt):
 
 def test_missing_columns_and_non_utf8_are_explained(app, user_client, cpt):
     assert "Missing: Quantity" in preview(user_client, cpt, "Date completed,Category,Title\n"
-                                          "2024-01-01,CE-TRAINING,X\n").text
+                                          "2024-01-01,training,X\n").text
     assert "CSV UTF-8" in preview(user_client, cpt, HEADER.encode() + b"\xff\xfe\n").text
 
 
@@ -161,15 +163,26 @@ def test_exported_csv_imports_into_another_persons_credential(app, user_client):
 
     def facts(credential_id):
         return sorted(
-            (a.completed_on, a.started_on, a.category, a.title, a.provider, a.quantity,
+            (a.completed_on, a.started_on, a.kind, a.title, a.provider, a.quantity,
              a.fraction, a.description, tuple(a.tags))
             for a in activities_of(app, credential_id)
         )
 
     assert facts(theirs) == facts(cpt)
     assert any(fact[3] == '=HYPERLINK("x")' and fact[4] == "+Acme" for fact in facts(theirs))
+    assert figures(app, theirs) == figures(app, cpt)
     again = preview(other, theirs, exported)
     assert "0 to add" in again.text
+
+
+def figures(app, credential_id: int) -> tuple:
+    """What the engine makes of the credential on TODAY: each activity's category, earned and
+    counted points, and the total counted."""
+    with app.app_context():
+        session = get_session()
+        ledger = ledger_of(session, session.get(HeldCredential, credential_id), TODAY)
+        return (sorted((r.category, r.earned, r.counted) for r in ledger.progress.activities),
+                ledger.progress.counted)
 
 
 def test_the_import_routes_are_the_owners_only(app, user_client, cpt):
@@ -185,7 +198,7 @@ def test_the_import_routes_are_the_owners_only(app, user_client, cpt):
 
 def test_cli_previews_and_writes_only_with_commit(app, user_client, cpt, runner, tmp_path):
     path = tmp_path / "activities.csv"
-    path.write_text(course_rows(3) + "30/6/2024,CE-TRAINING,Summer,Acme,2\r\n")
+    path.write_text(course_rows(3) + "30/6/2024,training,Summer,Acme,2\r\n")
     args = ["import-activities", "--user", "pat@example.com", "--credential", str(cpt),
             str(path)]
     refused = runner.invoke(args=args)
@@ -193,7 +206,7 @@ def test_cli_previews_and_writes_only_with_commit(app, user_client, cpt, runner,
     assert "Row 5, Date completed" in refused.output
     shown = runner.invoke(args=[*args, "--day-first"])
     assert shown.exit_code == 0, shown.output
-    assert "Row 2: CE-TRAINING “Course 0”: 1.5 points earned, 1.5 count" in shown.output
+    assert "Row 2: training “Course 0”: 1.5 points earned, 1.5 count" in shown.output
     assert "4 rows: 4 new, 0 duplicates, 0 problems." in shown.output
     assert activity_count(app) == 0
     written = runner.invoke(args=[*args, "--day-first", "--commit"])
@@ -215,16 +228,16 @@ def test_the_template_downloads_with_the_export_columns_and_imports(app, user_cl
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="recert-import-template-mssc-cpt.csv"')
     text = response.data.decode("utf-8")
-    assert text.startswith("\ufeffDate completed,Start date,Still employed,Category,")
+    assert text.startswith("\ufeffDate completed,Start date,Still employed,Kind,Title,")
     page = preview(user_client, cpt, response.data)
     assert "2 rows: <strong>2 to add</strong>" in page.text  # its example course and job
     assert "0 problems" in page.text
 
 
 def test_hidden_characters_and_huge_numbers_are_row_errors(app, user_client, cpt):
-    page = preview(user_client, cpt, HEADER + "2024-05-01,CE-TRAINING,Wel\x00ding,Acme,8\r\n"
-                   + "2024-05-02,CE-TRAINING,Welding,Acme,1e9\r\n"
-                   + "2024-05-03,CE-TRAINING,Welding,Acme,100000000\r\n")
+    page = preview(user_client, cpt, HEADER + "2024-05-01,training,Wel\x00ding,Acme,8\r\n"
+                   + "2024-05-02,training,Welding,Acme,1e9\r\n"
+                   + "2024-05-03,training,Welding,Acme,100000000\r\n")
     assert "Row 2, Title: Remove the invisible control characters from this text." in page.text
     assert "Row 3, Quantity: “1e9” is not a number." in page.text
     assert "Row 4, Quantity: Enter a number smaller than 100,000,000." in page.text

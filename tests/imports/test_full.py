@@ -19,10 +19,17 @@ from tracker.models import Activity, ChangeRecord, Cycle, CycleSnapshot, HeldCre
 
 
 def comparable(document: dict) -> dict:
-    """The document apart from identifiers, the account's own email and creation time, and
-    the change history (the import does not carry it: see tracker/imports/full.py)."""
+    """The document apart from identifiers (a choice names its credential's rule set instead),
+    the account's own email and creation time, and the change history (the import does not
+    carry it: see tracker/imports/full.py)."""
     document = {key: value for key, value in document.items() if key != "history"}
     document["account"] = {**document["account"], "created_at": None}
+    ruleset_of = {credential["id"]: credential["ruleset"]
+                  for credential in document["credentials"]}
+    document["activities"] = [
+        {**activity, "counting": [{**choice, "credential_id": ruleset_of[choice["credential_id"]]}
+                                  for choice in activity["counting"]]}
+        for activity in document["activities"]]
     return without_ids(document)
 
 
@@ -65,14 +72,18 @@ def test_an_export_from_before_carry_over_still_imports(app, user_client):
 
 def test_full_export_is_refused_into_an_account_with_credentials(app, user_client):
     client = user_client
-    example_a(app, client)
+    cpt = example_a(app, client)
     document = export_of(app, "pat@example.com")
     before = activity_count(app)
     page = upload_export(client, document)
-    assert "already has credentials" in page.text
+    assert "already has credentials or activities" in page.text
     assert activity_count(app) == before
     with app.app_context():
         assert get_session().exec(select(func.count()).select_from(HeldCredential)).one() == 1
+    # Without its credential, the account keeps its activities: still not empty.
+    assert submit(client, f"/credentials/{cpt}/delete", {}).status_code == 302
+    assert "already has credentials or activities" in upload_export(client, document).text
+    assert activity_count(app) == before
 
 
 def test_full_export_checks_its_version_and_schema_first(app, user_client):
@@ -81,12 +92,15 @@ def test_full_export_checks_its_version_and_schema_first(app, user_client):
     document = export_of(app, "pat@example.com")
     other = app.test_client()
     AuthActions(other).register(email="sam@example.com", name="Sam")
-    assert "format version 2" in upload_export(other, {**document, "format_version": 2}).text
+    assert ("This export has format version 3; this Recert reads versions 1 and 2."
+            in upload_export(other, {**document, "format_version": 3}).text)
     broken = json.loads(json.dumps(document))
-    broken["credentials"][0]["activities"][-1]["quantity"] = "lots"
-    assert "damaged at credentials/0/activities" in upload_export(other, broken).text
+    broken["activities"][-1]["quantity"] = "lots"
+    assert "damaged at activities/5/quantity" in upload_export(other, broken).text
+    older = {**document, "format_version": 1}  # this layout under the old version: damaged
+    assert "The export file is damaged at" in upload_export(other, older).text
     hidden = json.loads(json.dumps(document))
-    hidden["credentials"][0]["activities"][-1]["title"] = "Line\x00operator"
+    hidden["activities"][-1]["title"] = "Line\x00operator"
     assert "invisible control characters" in upload_export(other, hidden).text
     assert "not a Recert export" in submit(
         other, "/account/import", {"file": (io.BytesIO(b"{nope"), "x.json")},
@@ -193,7 +207,17 @@ def open_cycle(document: dict) -> dict:
 
 def no_cycles_and_a_crafted_activity(document: dict) -> None:
     credential_of(document)["cycles"] = []
-    credential_of(document)["activities"][0].update(category="NOPE", quantity="-99999999")
+    document["activities"][0].update(kind="NOPE", quantity="-99999999")
+
+
+def counted_as(category: str | None, excluded: bool = False, credential_id: int | None = None):
+    """A craft: the first activity (a training course) counted toward the credential (or
+    another id) as `category`, or left out."""
+    def craft(document: dict) -> None:
+        document["activities"][0]["counting"] = [{
+            "credential_id": credential_of(document)["id"] if credential_id is None
+            else credential_id, "category": category, "excluded": excluded}]
+    return craft
 
 
 def two_open_cycles(document: dict) -> None:
@@ -204,7 +228,7 @@ def two_open_cycles(document: dict) -> None:
 # answered 500 until the account was deleted.
 @pytest.mark.parametrize(("craft", "message"), [
     (no_cycles_and_a_crafted_activity, "Credential 1 (CPT) has no cycle."),
-    (no_cycles_and_a_crafted_activity, "“NOPE” is not a CPT category"),
+    (no_cycles_and_a_crafted_activity, "“NOPE” is not a kind of activity Recert knows."),
     (lambda d: credential_of(d).update(ruleset="nope-nope"),
      "Credential 1: this Recert does not know the rule set “nope-nope”."),
     (lambda d: open_cycle(d).update(ruleset_version="1999.1"),
@@ -213,16 +237,26 @@ def two_open_cycles(document: dict) -> None:
      "cycle 2 (from 2027-03-16 to 9999-12-31) does not last 5 years"),
     (lambda d: closed_cycle(d).update(starts_on="0001-01-01"),
      "cycle 1 (from 0001-01-01 to 2027-03-15) starts before 1950-01-01."),
-    (lambda d: credential_of(d)["activities"][2].update(deleted_at="9999-12-31T00:00:00+00:00"),
+    (lambda d: d["activities"][2].update(deleted_at="9999-12-31T00:00:00+00:00"),
      "deleted_at is 9999-12-31T00:00:00+00:00, in the future."),
     (lambda d: open_cycle(d).update(points_required="-500"),
      "asks -500 points; CPT asks 100."),
     (two_open_cycles, "Credential 1 (CPT) has 2 open cycles"),
     (lambda d: open_cycle(d).update(starts_on="2033-01-01"),
      "cycle 2 (from 2033-01-01 to 2032-03-15) starts after it ends."),
+    (counted_as("IC"), "“Before the cycle”: where it counts toward credential 1 "
+     "(CPT): CPT does not count “Training course or workshop” as “Industry certification "
+     "earned”. Choose “Training course”."),
+    (counted_as(None, credential_id=999999), "it says where it counts toward credential "
+     "999999, which is not in the export."),
+    (counted_as("CE-TRAINING", excluded=True), "it is both left out of credential 1 and "
+     "counted there as “CE-TRAINING”."),
+    (lambda d: d["activities"][1]["counting"].append(d["activities"][1]["counting"][0]),
+     "it says twice where it counts toward credential 1."),
 ], ids=["no cycles", "no cycles: activity still checked", "unknown rule set",
         "unknown version", "ends 9999", "starts 0001", "deleted in 9999", "points -500",
-        "two open cycles", "start after end"])
+        "two open cycles", "start after end", "a category that does not take the kind",
+        "a credential not in the export", "left out and counted", "two choices"])
 def test_a_crafted_structure_is_refused_whole_and_nothing_is_written(app, user_client, craft,
                                                                      message):
     document = renewed_export(app, user_client)

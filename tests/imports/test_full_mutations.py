@@ -2,9 +2,12 @@
 written, or imported with every page of the account answering 200 (issue 15, finding 2).
 
 The export is that of worked example A renewed on 2026-12-20 (a CPT, a closed cycle with what
-it kept, an open cycle, activities, a job, one in the trash). Each mutant changes one to three
+it kept, an open cycle, activities, a job, one in the trash); and, in format version 1, that
+of tests/imports/fixtures/export_format_1.json (five credentials, their activities under
+each). Each mutant changes one to three
 things: a day or a timestamp to an extreme, an amount to a negative or huge number, a code,
-status or category to another, a list's item dropped or doubled.
+status, kind, category or credential id (of a choice of where an activity counts) to another,
+a list's item dropped or doubled.
 
 `make test` runs a few examples (a few seconds). A longer run, e.g. 500 examples:
 
@@ -15,6 +18,7 @@ import html
 import json
 import os
 import re
+from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +28,7 @@ from tests.api.helpers import ApiClient, make_token
 from tests.helpers import AuthActions
 from tests.imports.helpers import upload_export
 from tests.imports.test_full import renewed_export
+from tests.imports.test_full_formats import FORMAT_1
 from tracker.db import get_session
 from tracker.extensions import limiter
 from tracker.models import Activity, HeldCredential, User
@@ -36,7 +41,8 @@ MOMENTS = ["0001-01-01T00:00:00+00:00", "1949-12-31T23:59:59Z", "2026-11-24T09:3
 AMOUNTS = ["-99999999", "-500", "-1", "0", "0.001", "0.5", "1", "100", "99999999.99",
            "100000000", "1" + "0" * 40]
 TEXTS = ["", "NOPE", "open", "renewed", "lapsed", "mssc-cpt", "pmi-pmp", "isc2-cissp",
-         "2026.1", "1999.1", "CE-TRAINING", "E", "IC", "safety", "x" * 300, "<b>&</b>"]
+         "2026.1", "1999.1", "CE-TRAINING", "E", "IC", "safety", "training", "job",
+         "certification", "x" * 300, "<b>&</b>"]
 
 
 def leaves(value, path=()):
@@ -139,7 +145,8 @@ def empty_account(app, email: str) -> None:
     with app.app_context():
         session = get_session()
         user = session.exec(select(User).where(User.email == email)).one()
-        session.exec(delete(HeldCredential).where(HeldCredential.user_id == user.id))
+        for model in (HeldCredential, Activity):
+            session.exec(delete(model).where(model.user_id == user.id))
         session.commit()
 
 
@@ -153,9 +160,18 @@ def held(app, email: str) -> int:
 
 def test_a_mutated_export_is_refused_plainly_or_leaves_every_page_working(
         app, user_client, monkeypatch):
+    refused_plainly_or_working(app, renewed_export(app, user_client), monkeypatch)
+
+
+def test_a_mutated_export_of_format_version_1_is_refused_plainly_or_leaves_every_page_working(
+        app, user_client, monkeypatch):
+    app.config["TODAY"] = date(2026, 12, 20)  # the day it was exported
+    refused_plainly_or_working(app, json.loads(FORMAT_1.read_text()), monkeypatch)
+
+
+def refused_plainly_or_working(app, document: dict, monkeypatch) -> None:
     # The write and upload limits are not what is tested here, and a long run would meet them.
     monkeypatch.setattr(limiter, "enabled", False)
-    document = renewed_export(app, user_client)
     newcomer = app.test_client()
     AuthActions(newcomer).register(email="sam@example.com", name="Sam")
     api = ApiClient(app, make_token(newcomer, scope="read"))

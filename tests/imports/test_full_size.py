@@ -44,10 +44,10 @@ def sqlite_only(database_url):
         pytest.skip("reading the file does not depend on the database: checked on SQLite")
 
 
-def test_an_export_of_13_000_activities_over_10_mb_imports_back(sqlite_only, app, user_client,
+def test_an_export_of_15_000_activities_over_10_mb_imports_back(sqlite_only, app, user_client,
                                                                 cpt):
-    # As many as a credential may hold (5,000), and 8,000 more in the trash.
-    insert_activities(app, cpt, 13_000)
+    # As many as a person may keep (5,000), and 10,000 more in the trash.
+    insert_activities(app, cpt, 15_000)
     with app.app_context():
         session = get_session()
         first = session.exec(select(func.min(Activity.id))).one()
@@ -63,9 +63,9 @@ def test_an_export_of_13_000_activities_over_10_mb_imports_back(sqlite_only, app
     response = post_file(newcomer, exported)
     assert response.status_code == 302, response.text
     [imported] = credentials_of(app, "sam@example.com")
-    assert activity_count(app, imported) == activity_count(app, cpt) == 13_000
+    assert activity_count(app, imported) == activity_count(app, cpt) == 15_000
     page = newcomer.get(response.headers["Location"])
-    assert "Imported 1 credential and 13000 activities." in page.text, page.text
+    assert "Imported 1 credential and 15000 activities." in page.text, page.text
 
 
 def test_a_file_over_the_import_limit_is_refused_plainly_and_nothing_is_written(app,

@@ -31,12 +31,12 @@ def test_excel_dates_from_1950_to_2100_are_read(number, expected):
 
 
 def test_a_year_alone_in_the_date_column_is_named_by_row_and_column(app, user_client, cpt):
-    page = preview(user_client, cpt, HEADER + "2024-05-01,CE-TRAINING,Welding,Acme,8\r\n"
-                   "2024,CE-TRAINING,Welding,Acme,8\r\n")
+    page = preview(user_client, cpt, HEADER + "2024-05-01,training,Welding,Acme,8\r\n"
+                   "2024,training,Welding,Acme,8\r\n")
     assert ("Row 3, Date completed: “2024” is not a date we can read. "
             "Write dates like 2024-05-31 or 5/31/2024.") in page.text
     assert 'name="upload"' not in page.text
-    day_first = preview(user_client, cpt, HEADER + "12,CE-TRAINING,Welding,Acme,8\r\n",
+    day_first = preview(user_client, cpt, HEADER + "12,training,Welding,Acme,8\r\n",
                         day_first=True)
     assert "Row 2, Date completed: “12” is not a date we can read. Write dates like " \
            "2024-05-31 or 31/5/2024." in day_first.text
@@ -46,19 +46,19 @@ def test_dates_are_month_day_year_unless_day_first_is_chosen(app, user_client, c
     form = user_client.get(f"/credentials/{cpt}/import").text
     assert re.search(r'<input checked[^>]*value="month-first"', form)
     assert 'value="day-first"' in form and "Day/month/year" in form
-    page = preview(user_client, cpt, HEADER + "3/4/2024,CE-TRAINING,Welding,Acme,8\r\n")
+    page = preview(user_client, cpt, HEADER + "3/4/2024,training,Welding,Acme,8\r\n")
     assert "Dates were read as month/day/year." in page.text
     assert "2024-03-04" in page.text
-    day_first = preview(user_client, cpt, HEADER + "3/4/2024,CE-TRAINING,Welding,Acme,8\r\n",
+    day_first = preview(user_client, cpt, HEADER + "3/4/2024,training,Welding,Acme,8\r\n",
                         day_first=True)
     assert "Dates were read as day/month/year." in day_first.text
     assert "2024-04-03" in day_first.text
-    import_file(user_client, cpt, HEADER + "3/4/2024,CE-TRAINING,Welding,Acme,8\r\n")
+    import_file(user_client, cpt, HEADER + "3/4/2024,training,Welding,Acme,8\r\n")
     assert [a.completed_on for a in activities_of(app, cpt)] == [date(2024, 3, 4)]
 
 
 def test_a_month_day_year_file_read_day_first_says_what_to_choose(app, user_client, cpt):
-    page = preview(user_client, cpt, HEADER + "5/31/2024,CE-TRAINING,Welding,Acme,8\r\n",
+    page = preview(user_client, cpt, HEADER + "5/31/2024,training,Welding,Acme,8\r\n",
                    day_first=True)
     assert "“5/31/2024” is not a real date. Your dates may be month/day/year" in page.text
 
@@ -75,12 +75,12 @@ def test_a_preview_signed_before_the_day_first_choice_is_refused(app):
 def test_cli_reads_month_day_year_unless_told_day_first(app, user_client, cpt, runner,
                                                          tmp_path):
     path = tmp_path / "activities.csv"
-    path.write_text(HEADER + "3/4/2024,CE-TRAINING,Welding,Acme,8\r\n")
+    path.write_text(HEADER + "3/4/2024,training,Welding,Acme,8\r\n")
     args = ["import-activities", "--user", "pat@example.com", "--credential", str(cpt)]
     assert "--day-first" in runner.invoke(args=[*args, "--help"]).output
     assert runner.invoke(args=[*args, "--us-dates", str(path)]).exit_code == 2
     assert runner.invoke(args=[*args, "--commit", str(path)]).exit_code == 0
-    path.write_text(HEADER + "3/4/2024,CE-TRAINING,Welding again,Acme,8\r\n")
+    path.write_text(HEADER + "3/4/2024,training,Welding again,Acme,8\r\n")
     assert runner.invoke(args=[*args, "--day-first", "--commit", str(path)]).exit_code == 0
     dates = {a.title: a.completed_on for a in activities_of(app, cpt)}
     assert dates == {"Welding": date(2024, 3, 4), "Welding again": date(2024, 4, 3)}
@@ -94,19 +94,21 @@ def row_cells(page, number: int) -> list[str]:
 
 def test_the_preview_shows_a_job_as_its_period_and_share_of_full_time(app, user_client, cpt):
     content = (JOB_HEADER
-               + "2026-03-14,2022-03-15,,E,Line operator,,1\r\n"
-               + ",2026-04-01,yes,E,Machine operator,,0.5\r\n"
-               + "2024-05-01,,,CE-TRAINING,Welding,8,\r\n")
+               + "2026-03-14,2022-03-15,,job,Line operator,,1\r\n"
+               + ",2026-04-01,yes,job,Machine operator,,0.5\r\n"
+               + "2024-05-01,,,training,Welding,8,\r\n")
     page = preview(user_client, cpt, content)
-    job_name = "Work in a manufacturing-related job"
-    assert row_cells(page, 2)[:4] == ["2022-03-15 to 2026-03-14", job_name, "Line operator",
-                                      "48 months, 1 (full time)"]
-    assert row_cells(page, 3)[:4] == ["2026-04-01 to now", job_name, "Machine operator",
-                                      "7 months, 0.5 (half time)"]
-    assert row_cells(page, 4)[:4] == ["2024-05-01", "Training course", "Welding",
-                                      "8 contact hours"]
+    job_name = "Work in a related job"
+    assert row_cells(page, 2)[:5] == ["2022-03-15 to 2026-03-14", job_name, "Line operator",
+                                      "48 months, 1 (full time)",
+                                      "Work in a manufacturing-related job"]
+    assert row_cells(page, 3)[:5] == ["2026-04-01 to now", job_name, "Machine operator",
+                                      "7 months, 0.5 (half time)",
+                                      "Work in a manufacturing-related job"]
+    assert row_cells(page, 4)[:5] == ["2024-05-01", "Training course or workshop", "Welding",
+                                      "8 hours", "Training course"]
     import_file(user_client, cpt, content)
     again = preview(user_client, cpt, content)  # a skipped job still shows what it is
-    assert row_cells(again, 2)[:4] == row_cells(page, 2)[:4]
+    assert row_cells(again, 2)[:5] == row_cells(page, 2)[:5]
     assert "Skipped: Already logged." in row_cells(again, 2)[-1]
     assert activity_count(app, cpt) == 3

@@ -36,8 +36,8 @@ def by_ruleset(document: dict) -> dict[str, dict]:
     return {credential["ruleset"]: credential for credential in document["credentials"]}
 
 
-def by_title(credential: dict) -> dict[str, dict]:
-    return {activity["title"]: activity for activity in credential["activities"]}
+def by_title(document: dict) -> dict[str, dict]:
+    return {activity["title"]: activity for activity in document["activities"]}
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def person(app, user_client):
 def test_export_is_valid_json_by_its_schema(app, person):
     document = export_of(app)
     validate_export(document)
-    assert document["format_version"] == FORMAT_VERSION == 1
+    assert document["format_version"] == FORMAT_VERSION == 2
     assert document["exported_on"] == "2026-11-24"
     # Nothing but JSON's own types: the text reads back to the same document.
     assert json.loads(json.dumps(document)) == document
@@ -74,11 +74,11 @@ def test_export_is_valid_json_by_its_schema(app, person):
 def test_timestamps_carry_their_time_zone(app, person):
     document = export_of(app)
     credential = by_ruleset(document)["mssc-cpt"]
-    activity = by_title(credential)["Hydraulics"]
+    activity = by_title(document)["Hydraulics"]
     stamps = [document["account"]["created_at"], credential["created_at"],
               activity["created_at"], activity["updated_at"],
               activity["evidence"][0]["uploaded_at"],
-              by_title(credential)["Bin me"]["deleted_at"]]
+              by_title(document)["Bin me"]["deleted_at"]]
     for stamp in stamps:
         moment = datetime.fromisoformat(stamp)
         assert moment.utcoffset() == timedelta(0), stamp
@@ -107,32 +107,54 @@ def test_account_and_credentials(app, person):
     assert pmp["cycles"][0]["points_required"] == "60.00"
 
 
-def test_activities_with_decimals_as_text_and_the_trash_marked(app, person):
-    cpt, pmp = export_of(app)["credentials"]
-    activities = by_title(cpt)
-    assert list(activities) == ["Hydraulics", "Team lead", "Bin me"]
+def test_activities_are_the_persons_with_decimals_as_text_and_the_trash_marked(app, person):
+    document = export_of(app)
+    assert "activities" not in document["credentials"][0]
+    activities = by_title(document)
+    assert list(activities) == ["Hydraulics", "Team lead", "Bin me", "Agile basics"]
     course = activities["Hydraulics"]
     assert course | {"id": 0, "created_at": "", "updated_at": "", "evidence": []} == {
-        "id": 0, "category": "CE-TRAINING", "title": "Hydraulics", "provider": "Acme Training",
+        "id": 0, "kind": "training", "title": "Hydraulics", "provider": "Acme Training",
         "completed_on": "2024-05-01", "started_on": None, "quantity": "6.50",
-        "fraction": None, "description": "Evening class", "tags": ["safety"],
+        "fraction": None, "description": "Evening class", "tags": ["safety"], "counting": [],
         "created_at": "", "updated_at": "", "deleted_at": None, "in_trash": False,
         "evidence": [],
     }
     job = activities["Team lead"]
-    assert (job["category"], job["started_on"], job["completed_on"]) == (
-        "E", "2024-11-24", None)
+    assert (job["kind"], job["started_on"], job["completed_on"]) == (
+        "job", "2024-11-24", None)
     assert (job["quantity"], job["fraction"]) == (None, "0.50")
     binned = activities["Bin me"]
     assert binned["in_trash"] is True and binned["deleted_at"] is not None
     assert [f["filename"] for f in binned["evidence"]] == ["old.pdf"]
-    [agile] = pmp["activities"]
-    assert (agile["category"], agile["quantity"]) == ("EDU-WOW", "2.25")
+    agile = activities["Agile basics"]
+    assert (agile["kind"], agile["quantity"]) == ("training", "2.25")
+
+
+def test_each_choice_of_where_an_activity_counts_names_its_credential(app, person,
+                                                                      user_client):
+    # Logged from PMP's page, counted as "Ways of working" there; left out of CPT.
+    agile = by_title(export_of(app))["Agile basics"]
+    assert submit(user_client, f"/activities/{agile['id']}/edit", {
+        "kind": "training", "title": "Agile basics", "provider": "PMI chapter",
+        "completed_on": "2025-09-10", "quantity": "2.25",
+        f"count_{person['cpt']}": "exclude", f"count_{person['pmp']}": "EDU-PS",
+    }, form_page=f"/activities/{agile['id']}/edit").status_code == 302
+    document = export_of(app)
+    validate_export(document)
+    assert by_title(document)["Agile basics"]["counting"] == [
+        {"credential_id": person["cpt"], "category": None, "excluded": True},
+        {"credential_id": person["pmp"], "category": "EDU-PS", "excluded": False},
+    ]
+    cpt, pmp = (by_ruleset(document)[code]["cycles"][-1]["progress"]
+                for code in ("mssc-cpt", "pmi-pmp"))
+    assert agile["id"] not in [a["id"] for a in cpt["activities"]]
+    assert [a["category"] for a in pmp["activities"] if a["id"] == agile["id"]] == ["EDU-PS"]
 
 
 def test_evidence_is_metadata_only_with_its_sha256(app, person):
     document = export_of(app)
-    [evidence] = by_title(by_ruleset(document)["mssc-cpt"])["Hydraulics"]["evidence"]
+    [evidence] = by_title(document)["Hydraulics"]["evidence"]
     assert evidence | {"id": 0, "uploaded_at": ""} == {
         "id": 0, "filename": "c.pdf", "content_type": "application/pdf", "size": len(PDF),
         "sha256": hashlib.sha256(PDF).hexdigest(), "uploaded_at": "",
@@ -147,8 +169,8 @@ def test_a_fixed_number_of_statements_and_never_the_bytes(app, person):
     insert_activities(app, person["cpt"], 30)
     with counted_statements(app) as many:
         document = export_of(app)
-    assert len(by_ruleset(document)["mssc-cpt"]["activities"]) == 33
-    assert len(few) == len(many) <= 6  # the user row, then the export's own five
+    assert len(document["activities"]) == 34
+    assert len(few) == len(many) <= 8  # the user row, then the export's own
     assert not [s for s in many if "evidence.data" in s]
 
 
@@ -165,9 +187,9 @@ def test_progress_is_the_engines_own_figures(app, person, user_client):
         [cycle] = credential["cycles"]
         assert cycle["progress"] == expected[code]
     cpt = by_ruleset(document)["mssc-cpt"]["cycles"][0]["progress"]
-    # The trashed course does not count; the live course and the job do, as on screen.
+    # The trashed course does not count; the live courses and the job do, as on screen.
     assert [a["id"] for a in cpt["activities"]] == [
-        a["id"] for a in by_ruleset(document)["mssc-cpt"]["activities"] if not a["in_trash"]]
+        a["id"] for a in document["activities"] if not a["in_trash"]]
     assert Decimal(cpt["counted"]) > Decimal("6.5")
     page = user_client.get(f"/credentials/{person['cpt']}").text
     assert f"{points(Decimal(cpt['counted']))} of 100 points" in page
@@ -186,8 +208,7 @@ def test_another_persons_data_never_appears(app, person):
         assert trace not in pat
     sam = export_of(app, "sam@example.com")
     validate_export(sam)
-    [credential] = sam["credentials"]
-    assert [a["title"] for a in credential["activities"]] == ["Secret course"]
+    assert [a["title"] for a in sam["activities"]] == ["Secret course"]
     assert "pat@example.com" not in json.dumps(sam)
 
 

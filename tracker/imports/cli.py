@@ -29,7 +29,8 @@ BAD_INPUT = 2
 @with_appcontext
 def import_activities(email: str, credential_id: int, day_first: bool, write: bool,
                       file) -> None:
-    """Read activities from a CSV FILE (the CSV export's columns) into a credential."""
+    """Read activities from a CSV FILE (the template's columns, or the CSV export's) into
+    the person's account, from the page of one of their credentials."""
     session = get_session()
     user = find_user_by_email(session, email)
     if user is None:
@@ -67,9 +68,11 @@ def echo_preview(result: services.Preview, ruleset) -> None:
     for row in result.rows:
         if row.values is None:
             continue
-        what = f"Row {row.number}: {row.values['category']} “{row.values['title']}”"
+        what = f"Row {row.number}: {row.values['kind']} “{row.values['title']}”"
         if row.duplicate:
             click.echo(f"{what}: duplicate, skipped. {row.duplicate}")
+        elif row.result is None:
+            click.echo(f"{what}: {row.counts_as(ruleset)}")
         else:
             click.echo(f"{what}: {points(row.result.earned)} {unit.of(row.result.earned)} "
                        f"earned, {points(row.result.counted)} count")

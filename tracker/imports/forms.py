@@ -30,7 +30,7 @@ class FileUploadForm(FlaskForm):
 
 class UploadForm(FileUploadForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file.")],
-                     description="The columns of the CSV export; see the template.")
+                     description="The template's columns, or those of a CSV export.")
     date_order = RadioField(
         "How does your file write dates like 3/4/2024?",
         choices=[SelectChoice(MONTH_FIRST, "Month/day/year (US style): 3/4/2024 is March 4"),

@@ -8,20 +8,21 @@ one Recert could have written, so no crafted file can leave an account whose pag
   order and do not overlap, each as long as its rule set's cycle, closed on a day that fits
   how it closed, asking the points its rule set asks and carrying in no more than it allows;
 - every day and timestamp lies within the bounds below;
-- every activity (and every activity a closed cycle kept) goes through the one activity check,
-  tracker.activities.validation.problems, with the rule set of the cycle its day falls in
-  (the open cycle's when it falls in none: the app lets a person log such an activity too).
+- every activity a closed cycle kept goes through the one activity check as an activity of
+  its category (tracker.imports.legacy), under the cycle's rule set;
+- the activities themselves are checked in tracker.imports.full_activities.
 
 Every problem is a sentence naming the credential, cycle or activity; all of them (up to
 MAX_PROBLEMS) are given at once, and the file is refused whole.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from tracker.activities import validation
 from tracker.activities.validation import EARLIEST_DAY, latest_day
+from tracker.imports import legacy
 from tracker.models import CycleStatus
 from tracker.rules.catalog import RuleSet, UnknownRuleSetError
 from tracker.rules.checks import check_certified_on
@@ -40,79 +41,83 @@ class ExportRefused(ValueError):
     """The document cannot be imported; nothing was written."""
 
 
-@dataclass(frozen=True)
-class Checked:
-    """What the import needs of a checked document, credential by credential: the rule set
-    it is kept under now (its open cycle's), and that of each of its activities."""
+@dataclass
+class Structure:
+    """A document's credentials as checked, each by its place in the document: the rule set
+    it is kept under now (its open cycle's; None when unknown) and its cycles with their rule
+    sets (none when they cannot be read). Activities are checked as on `checked_on`."""
 
-    current: list[RuleSet]
-    activities: list[list[RuleSet]]
+    checked_on: date
+    current: list[RuleSet | None] = dataclasses.field(default_factory=list)
+    cycles: list[list[tuple[dict, RuleSet]]] = dataclasses.field(default_factory=list)
+    problems: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def held(self) -> list[tuple[int, RuleSet]]:
+        """The credentials an activity may count toward (place, rule set), as
+        tracker.activities.services.held_of gives them."""
+        return [(place, ruleset) for place, ruleset in enumerate(self.current) if ruleset]
 
 
-def check_structure(document: dict, today: date, now: datetime) -> Checked:
-    """Refuse (ExportRefused) a schema-valid document Recert would not have written."""
+def refuse(found: list[str]) -> None:
+    """Refuse the document (ExportRefused) with every problem found, if any."""
+    if found:
+        shown = found[:MAX_PROBLEMS]
+        if len(found) > MAX_PROBLEMS:
+            shown.append(f"And {len(found) - MAX_PROBLEMS} more problems.")
+        raise ExportRefused(" ".join([DAMAGED, *shown]))
+
+
+def check_structure(document: dict, today: date, now: datetime) -> Structure:
+    """The problems of a schema-valid document Recert would not have written, but for its
+    activities."""
     found: list[str] = []
     exported_on = date.fromisoformat(document["exported_on"])
     if not EARLIEST_DAY <= exported_on <= today + ONE_DAY:
         found.append(f"It says it was exported on {exported_on}, which is not a day it can "
                      "have been made.")
-    found += _timestamp_problems("The account", document["account"], ("created_at",), now)
+    found += timestamp_problems("The account", document["account"], ("created_at",), now)
     if len(document["account"]["display_name"]) > 80:
         found.append("The account's name is longer than 80 characters.")
-    checked = Checked([], [])
+    checked = Structure(min(exported_on, today), problems=found)
     seen: set[str] = set()
     for number, credential in enumerate(document["credentials"], start=1):
         if credential["ruleset"] in seen:
             found.append(f"Credential {number}: a second credential of the rule set "
                          f"“{credential['ruleset']}”; an account holds each credential once.")
         seen.add(credential["ruleset"])
-        problems, current, rulesets = _credential(number, credential, today, now,
-                                                  min(exported_on, today))
+        problems, current, cycles = _credential(number, credential, today, now,
+                                                checked.checked_on)
         found += problems
         checked.current.append(current)
-        checked.activities.append(rulesets)
-    if found:
-        shown = found[:MAX_PROBLEMS]
-        if len(found) > MAX_PROBLEMS:
-            shown.append(f"And {len(found) - MAX_PROBLEMS} more problems.")
-        raise ExportRefused(" ".join([DAMAGED, *shown]))
+        checked.cycles.append(cycles)
+    ids = [credential["id"] for credential in document["credentials"]]
+    if len(set(ids)) != len(ids):
+        found.append("Two credentials have the same id.")
     return checked
 
 
-def _credential(number: int, item: dict, today: date, now: datetime,
-                checked_on: date) -> tuple[list[str], RuleSet | None, list[RuleSet]]:
-    """The problems of one credential; its current rule set and each activity's (the
-    activities checked as on `checked_on`, the export day)."""
+def _credential(number: int, item: dict, today: date, now: datetime, checked_on: date
+                ) -> tuple[list[str], RuleSet | None, list[tuple[dict, RuleSet]]]:
+    """The problems of one credential; its current rule set, and its cycles with theirs."""
     try:
         current = catalog().get(item["ruleset"])
     except UnknownRuleSetError:
         return ([f"Credential {number}: this Recert does not know the rule set "
                  f"“{item['ruleset']}”."], None, [])
     name = f"Credential {number} ({current.short_name})"
-    latest = latest_day(current, today)
+    latest = latest_day(today)
     found = _day_problems(name, item, ("certified_on",), latest)
     if not found:
         found += [f"{name}: {problem.message}" for problem in
                   check_certified_on(current, date.fromisoformat(item["certified_on"]), today)]
     if len(item["certificate_number"]) > 40:
         found.append(f"{name}: the certificate number is longer than 40 characters.")
-    found += _timestamp_problems(name, item, ("created_at",), now)
+    found += timestamp_problems(name, item, ("created_at",), now)
     found += _module_problems(name, current, item["modules"], latest)
     cycles, cycle_problems = _cycles(name, item, today, checked_on)
     found += cycle_problems
-    rulesets = []
-    for activity in item["activities"]:
-        ruleset = _ruleset_on(cycles, activity) if cycles else current
-        rulesets.append(ruleset)
-        found += _activity_problems(name, ruleset, activity, checked_on)
-        found += _timestamp_problems(_activity_name(activity), activity,
-                                     ("created_at", "updated_at", "deleted_at"), now)
-    found += _same_ids(name, item["activities"])
-    full = validation.too_many_activities(
-        sum(1 for activity in item["activities"] if not activity.get("deleted_at")))
-    if full:
-        found.append(f"{name}: {full}")
-    return found, cycles[-1][1] if cycles else current, rulesets
+    return found, cycles[-1][1] if cycles else current, cycles
 
 
 def _cycles(name: str, item: dict, today: date,
@@ -141,8 +146,7 @@ def _cycles(name: str, item: dict, today: date,
         found += [f"{name}: cycle {number} (from {cycle['starts_on']} to {cycle['ends_on']}) "
                   f"{problem}" for problem in problems]
         for kept in (cycle.get("closing_snapshot") or {}).get("activities", []):
-            found += _activity_problems(f"{name}, cycle {number}", ruleset, kept, checked_on,
-                                        kept=True)
+            found += _kept_problems(f"{name}, cycle {number}", ruleset, kept, checked_on)
         found += _snapshot_problems(f"{name}: cycle {number}", ruleset, cycle)
         previous = cycle
     return ([] if found else read), found
@@ -196,7 +200,7 @@ def _snapshot_problems(name: str, ruleset: RuleSet, cycle: dict) -> list[str]:
     ids = {activity["id"] for activity in kept["activities"]}
     if any(file["activity_id"] not in ids for file in kept["files"]):
         found.append(f"{name} kept a proof file of an activity it did not keep.")
-    return found + _same_ids(name, kept["activities"])
+    return found + same_ids(name, kept["activities"])
 
 
 def _module_problems(name: str, ruleset: RuleSet, modules: list[dict], latest: date) -> list[str]:
@@ -211,7 +215,7 @@ def _module_problems(name: str, ruleset: RuleSet, modules: list[dict], latest: d
     return found
 
 
-def _ruleset_on(cycles: list[tuple[dict, RuleSet]], activity: dict) -> RuleSet:
+def ruleset_on(cycles: list[tuple[dict, RuleSet]], activity: dict) -> RuleSet:
     """The rule set of the cycle the activity's day falls in; else the open cycle's."""
     day = _day(activity["completed_on"] or activity["started_on"])
     for cycle, ruleset in cycles:
@@ -220,31 +224,43 @@ def _ruleset_on(cycles: list[tuple[dict, RuleSet]], activity: dict) -> RuleSet:
     return cycles[-1][1]
 
 
-def _activity_name(activity: dict) -> str:
+def activity_name(activity: dict) -> str:
     title = activity["title"].strip()
     title = title if len(title) <= 60 else title[:59] + "…"
     return f"Activity {activity['id']} “{title}”"
 
 
-def _activity_problems(where: str, ruleset: RuleSet, activity: dict, today: date,
-                       kept: bool = False) -> list[str]:
-    """The one check of an activity (its days' bounds too), in the import's words."""
-    name = _activity_name(activity) + (f" (kept by {where})" if kept else f" ({where})")
-    problems = validation.problems(ruleset, entered(activity), today)
-    return [f"{name}: {problem.field}: {problem.message}" for problem in problems]
+def _kept_problems(where: str, ruleset: RuleSet, kept: dict, today: date) -> list[str]:
+    """The one check of an activity a closed cycle kept, in its category (and its kind, where
+    it kept one, one that lands there), in the import's words."""
+    name = f"{activity_name(kept)} (kept by {where})"
+    found = legacy.problems(ruleset, entered(kept), today, [(0, ruleset)])
+    said = [f"{name}: {problem.field}: {problem.message}" for problem in found]
+    kind = kept.get("kind")
+    if kind is not None and not any(landing.kind == kind and landing.category == kept["category"]
+                                    for landing in ruleset.landings):
+        said.append(f"{name}: kind: “{kind}” does not count as “{kept['category']}” in "
+                    f"{ruleset.short_name}.")
+    return said
 
 
 def entered(item: dict) -> dict:
-    """An exported activity as tracker.activities.validation reads one."""
-    return {
-        "category": item["category"], "title": item["title"], "provider": item["provider"],
+    """An exported activity as tracker.activities.validation reads one (`category` in a
+    closed cycle's copy and in format version 1, `kind` since)."""
+    values = {
+        "title": item["title"], "provider": item["provider"],
         "completed_on": _day(item["completed_on"]), "started_on": _day(item["started_on"]),
         "quantity": _amount(item["quantity"]), "fraction": _amount(item["fraction"]),
         "description": item["description"], "tags": item["tags"],
     }
+    if "category" in item:
+        values["category"] = item["category"]
+    else:
+        values["kind"] = item["kind"]
+    return values
 
 
-def _same_ids(name: str, activities: list[dict]) -> list[str]:
+def same_ids(name: str, activities: list[dict]) -> list[str]:
     ids = [activity["id"] for activity in activities]
     if len(set(ids)) == len(ids):
         return []
@@ -261,7 +277,7 @@ def _day_problems(name: str, item: dict, fields: tuple[str, ...], latest: date) 
     return found
 
 
-def _timestamp_problems(name: str, item: dict, fields: tuple[str, ...],
+def timestamp_problems(name: str, item: dict, fields: tuple[str, ...],
                         now: datetime) -> list[str]:
     found = []
     for field in fields:

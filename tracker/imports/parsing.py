@@ -21,12 +21,15 @@ MAX_ROWS = 10_000  # rows under the header, blank ones too
 # The longest line read: far longer than an exported row with every cell at its longest.
 MAX_LINE = 100_000
 # The columns the import reads; the export's other columns (points, unit...) are ignored.
+# Kind names what was done (tracker.imports.rows); files made before activities had kinds
+# name a Category instead, as the CSV export does.
 READ_COLUMNS = (
-    "Date completed", "Start date", "Still employed", "Category", "Title", "Provider",
+    "Date completed", "Start date", "Still employed", "Kind", "Category", "Title", "Provider",
     "Quantity", "Full-time fraction", "Notes", "Skills",
 )
-REQUIRED_COLUMNS = ("Date completed", "Category", "Title", "Quantity")
-assert set(READ_COLUMNS) <= set(CSV_COLUMNS)
+REQUIRED_COLUMNS = ("Date completed", "Title", "Quantity")
+ONE_OF_COLUMNS = ("Kind", "Category")  # at least one of them
+assert set(READ_COLUMNS) - {"Kind"} <= set(CSV_COLUMNS)
 
 EXCEL_DAY_ZERO = date(1899, 12, 30)  # Excel's serial 1 is 1900-01-01 (after its leap-day bug)
 EXCEL_SERIAL = re.compile(r"^\d{1,7}(\.\d+)?$")
@@ -137,6 +140,8 @@ def _positions(header: list[str]) -> dict[str, int]:
     """The index of each column read, by its name; FileProblem when one required is missing."""
     by_name = {name.casefold(): index for index, name in enumerate(header)}
     missing = [name for name in REQUIRED_COLUMNS if name.casefold() not in by_name]
+    if not any(name.casefold() in by_name for name in ONE_OF_COLUMNS):
+        missing.insert(0, ONE_OF_COLUMNS[0])
     if missing:
         raise FileProblem(
             "The first row must name the columns. Missing: " + ", ".join(missing)

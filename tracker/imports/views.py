@@ -10,6 +10,7 @@ from tracker.db import get_session
 from tracker.imports import full, services, signing
 from tracker.imports.forms import ConfirmImportForm, FullExportForm, UploadForm
 from tracker.imports.template import template_csv
+from tracker.rules.kinds import kind_of
 from tracker.served_rulesets import ruleset_of
 from tracker.web import download, own_credential_or_404
 
@@ -40,12 +41,16 @@ def _context(credential):
     return cycle, ruleset_of(credential, cycle)
 
 
+def _upload_page(form, credential, ruleset):
+    return render_template("imports/upload.html", form=form, credential=credential,
+                           ruleset=ruleset, kinds=[kind_of(k) for k in ruleset.counted_kinds])
+
+
 @bp.get("/credentials/<int:credential_id>/import")
 def upload(credential_id: int):
     credential = own_credential_or_404(credential_id)
     _cycle, ruleset = _context(credential)
-    return render_template("imports/upload.html", form=UploadForm(), credential=credential,
-                           ruleset=ruleset)
+    return _upload_page(UploadForm(), credential, ruleset)
 
 
 @bp.get("/credentials/<int:credential_id>/import/template.csv")
@@ -63,8 +68,7 @@ def preview(credential_id: int):
     cycle, ruleset = _context(credential)
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("imports/upload.html", form=form, credential=credential,
-                               ruleset=ruleset), 400
+        return _upload_page(form, credential, ruleset), 400
     result = services.preview(get_session(), credential, cycle, ruleset, form.content, today(),
                               form.day_first)
     confirm = ConfirmImportForm()

@@ -1,9 +1,10 @@
 """Everything a person has in Recert as one JSON-ready document (see export.schema.json).
 
 Dates are ISO text, timestamps ISO 8601 in UTC, amounts decimal text. The "id" fields show
-what refers to what; nothing else depends on them. Evidence comes as metadata only: the
-files' bytes are never read. The change history comes last, oldest first. Five statements,
-however much data there is.
+what refers to what; nothing else depends on them. Activities are the person's, each with
+its choices of where it counts by credential id. Evidence comes as metadata only: the files'
+bytes are never read. The change history comes last, oldest first. A fixed number of
+statements, however much data there is.
 """
 
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from tracker.ledger import EVIDENCE_FACTS, ledgers_of
 from tracker.models import (
     Activity,
     ChangeRecord,
+    CountingChoice,
     Cycle,
     CycleSnapshot,
     Evidence,
@@ -28,7 +30,9 @@ from tracker.models import (
 )
 from tracker.rules.cases import progress_to_json
 
-FORMAT_VERSION = 1
+# 2: activities belong to the person (a kind each, and where it counts by credential); 1 had
+# them under each credential, in one of its categories (tracker.imports.legacy reads it).
+FORMAT_VERSION = 2
 SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
 
 
@@ -41,7 +45,6 @@ def full_export(session: Session, user: User, today: date) -> dict[str, Any]:
             credentials, ledgers_of(session, credentials, today), strict=True
         )
     }
-    activities = _activities_by_credential(session, [c.id for c in credentials])
     kept = snapshots.snapshots_of(session, [cycle for c in credentials for cycle in c.cycles])
     return {
         "format_version": FORMAT_VERSION,
@@ -52,33 +55,39 @@ def full_export(session: Session, user: User, today: date) -> dict[str, Any]:
             "display_name": user.display_name,
             "created_at": _moment(user.created_at),
         },
-        "credentials": [
-            _credential(c, progress, kept, activities.get(c.id, [])) for c in credentials
-        ],
+        "credentials": [_credential(c, progress, kept) for c in credentials],
+        "activities": _activities(session, user),
         "history": [_change(record) for record in history.all_of(session, user)],
     }
 
 
-def _activities_by_credential(session: Session, credential_ids: list[int]) -> dict[int, list]:
-    """Live and trashed activities with their files' metadata: one statement (a row per file)."""
-    if not credential_ids:
-        return {}
+def _activities(session: Session, user: User) -> list[dict]:
+    """Live and trashed activities with their choices and files' metadata: two statements
+    (one of them a row per file)."""
+    counting: dict[int, list[dict]] = {}
+    for choice in session.execute(
+        select(CountingChoice.activity_id, CountingChoice.held_credential_id,
+               CountingChoice.category, CountingChoice.excluded)
+        .join(Activity).where(Activity.user_id == user.id)
+        .order_by(CountingChoice.activity_id, CountingChoice.held_credential_id)
+    ):
+        counting.setdefault(choice.activity_id, []).append({
+            "credential_id": choice.held_credential_id, "category": choice.category,
+            "excluded": choice.excluded})
     file_facts = [column.label(f"file_{column.key}") for column in EVIDENCE_FACTS]
     rows = session.execute(
         select(*Activity.__table__.columns, *file_facts)
         .outerjoin(Evidence, Evidence.activity_id == Activity.id)
-        .where(Activity.held_credential_id.in_(credential_ids))
+        .where(Activity.user_id == user.id)
         .order_by(Activity.id, Evidence.id)
     )
-    by_credential: dict[int, list[dict]] = {}
-    latest: dict[str, Any] | None = None
+    activities: list[dict] = []
     for row in rows:
-        if latest is None or latest["id"] != row.id:
-            latest = _activity(row, [])
-            by_credential.setdefault(row.held_credential_id, []).append(latest)
+        if not activities or activities[-1]["id"] != row.id:
+            activities.append(_activity(row, counting.get(row.id, [])))
         if row.file_id is not None:
-            latest["evidence"].append(_evidence(_FileFacts(row)))
-    return by_credential
+            activities[-1]["evidence"].append(_evidence(_FileFacts(row)))
+    return activities
 
 
 class _FileFacts:
@@ -92,7 +101,7 @@ class _FileFacts:
 
 
 def _credential(credential: HeldCredential, progress: dict[int, dict],
-                kept: dict[int, CycleSnapshot], activities: list[dict]) -> dict[str, Any]:
+                kept: dict[int, CycleSnapshot]) -> dict[str, Any]:
     return {
         "id": credential.id,
         "ruleset": credential.ruleset_code,
@@ -104,7 +113,6 @@ def _credential(credential: HeldCredential, progress: dict[int, dict],
         ],
         "cycles": [_cycle(cycle, progress.get(cycle.id), kept.get(cycle.id))
                    for cycle in credential.cycles],
-        "activities": activities,
     }
 
 
@@ -123,10 +131,10 @@ def _cycle(cycle: Cycle, progress: dict | None, kept: CycleSnapshot | None) -> d
     }
 
 
-def _activity(row, evidence: list[dict]) -> dict[str, Any]:
+def _activity(row, counting: list[dict]) -> dict[str, Any]:
     return {
         "id": row.id,
-        "category": row.category,
+        "kind": row.kind,
         "title": row.title,
         "provider": row.provider,
         "completed_on": _day(row.completed_on),
@@ -135,11 +143,12 @@ def _activity(row, evidence: list[dict]) -> dict[str, Any]:
         "fraction": _amount(row.fraction),
         "description": row.description,
         "tags": list(row.tags or []),
+        "counting": counting,
         "created_at": _moment(row.created_at),
         "updated_at": _moment(row.updated_at),
         "deleted_at": _moment(row.deleted_at),
         "in_trash": row.deleted_at is not None,
-        "evidence": evidence,
+        "evidence": [],
     }
 
 
