@@ -71,8 +71,8 @@ def test_nicet_worked_example():
         Unmet(UnmetKind.CATEGORIES_USED, "total", Decimal(2), Decimal(1)),
     )
     assert unmet_sentence(NICET, progress, progress.unmet[1]) == (
-        "Your CPD points must come from at least 2 kinds of activity; they come from 1 so far: "
-        "log 1 more kind of activity.")
+        "Your CPD points must come from at least 2 of the categories below; they come from 1 "
+        "so far: log activities in 1 more category.")
 
 
 def test_nicet_a_second_category_and_then_the_points():

@@ -1,6 +1,6 @@
 """SMRP CMRP and CMRT: their rule sets (the same rules) and their worked example.
 
-At least 50 contact hours every 3 years, from at least 2 kinds of activity.
+At least 50 contact hours every 3 years, from at least 2 categories.
 """
 
 from datetime import date
@@ -77,8 +77,8 @@ def test_smrp_worked_example(code):
     assert progress.unmet == (Unmet(UnmetKind.CATEGORIES_USED, "total", Decimal(2), Decimal(1)),)
     ruleset = CATALOG.get(code)
     assert unmet_sentence(ruleset, progress, progress.unmet[0]) == (
-        "Your contact hours must come from at least 2 kinds of activity; they come from 1 so "
-        "far: log 1 more kind of activity.")
+        "Your contact hours must come from at least 2 of the categories below; they come from "
+        "1 so far: log activities in 1 more category.")
     assert next_action(ruleset, progress) == (
         "You have the points, but some minimums are not met yet: see what is missing.")
 

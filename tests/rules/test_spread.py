@@ -69,8 +69,8 @@ def test_points_from_one_category_are_not_enough():
     assert progress_to_json(progress)["unmet"] == [
         {"kind": "categories_used", "scope": "total", "required": "2.00", "counted": "1.00"}]
     assert unmet_sentence(SPREAD, progress, progress.unmet[0]) == (
-        "Your points must come from at least 2 kinds of activity; they come from 1 so far: "
-        "log 1 more kind of activity.")
+        "Your points must come from at least 2 of the categories below; they come from 1 so "
+        "far: log activities in 1 more category.")
 
     # A course in the future, or one outside the cycle, counts 0 and uses no category.
     later = [exam("e", "2024-05-01", "2"), course("f", "2025-06-01", "2"),
@@ -86,7 +86,7 @@ def test_no_category_used_says_how_many_are_needed():
     assert [u.kind for u in progress.unmet] == [UnmetKind.POINTS_REMAINING,
                                                 UnmetKind.CATEGORIES_USED]
     assert unmet_sentence(SPREAD, progress, progress.unmet[1]).endswith(
-        "they come from 0 so far: log 2 more kinds of activity.")
+        "they come from 0 so far: log activities in 2 more categories.")
 
 
 def test_a_cap_per_year_applies_in_date_order_before_the_category_cap():

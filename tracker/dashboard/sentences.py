@@ -85,9 +85,9 @@ def unmet_sentence(ruleset: RuleSet, progress: Progress, unmet) -> str:
                 f"needed; {have}.")
     if unmet.kind == UnmetKind.CATEGORIES_USED:
         needed, used = int(unmet.required), int(unmet.counted)
-        more = count_of(needed - used, "more kind", "more kinds")
-        return (f"Your {unit} must come from at least {needed} kinds of activity; they come "
-                f"from {used} so far: log {more} of activity.")
+        more = count_of(needed - used, "more category", "more categories")
+        return (f"Your {unit} must come from at least {needed} of the categories below; they "
+                f"come from {used} so far: log activities in {more}.")
     return f"No proof attached to an activity worth {points(unmet.counted)} {unit}."
 
 
