@@ -4,7 +4,7 @@ that writes them all in one transaction, each through the app as a browser would
 SQLite in a temporary folder, and PostgreSQL too when RECERT_TEST_POSTGRES_URL is set (in a
 schema of its own, dropped afterwards). The goal is under 3 s for each step.
 
-With the activities already logged, at most the 5,000 a credential holds
+With the activities already logged, at most the 5,000 a person keeps
 (tracker.activities.validation.MAX_ACTIVITIES): the app refuses more.
 
 Run: .venv/bin/python bench/import_bench.py [--rows 4500] [--existing 500]

@@ -70,8 +70,8 @@ def test_restoring_from_the_trash_is_refused_when_full(app, user_client, cpt):
 
 def test_the_api_refuses_one_more(app, user_client, full_cpt):
     api = ApiClient(app, make_token(user_client))
-    body = problem_of(api.post(f"/credentials/{full_cpt}/activities", json={
-        "category": "CE-TRAINING", "title": "One more", "completed_on": "2024-05-01",
+    body = problem_of(api.post("/api/v2/activities", json={
+        "kind": "training", "title": "One more", "completed_on": "2024-05-01",
         "quantity": "2"}), 422)
     assert body["detail"] == FULL + " Move ones you no longer need to the trash to make room."
     assert live_count(app) == MAX_ACTIVITIES

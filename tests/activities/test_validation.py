@@ -133,9 +133,9 @@ def test_a_good_activity_has_no_problem():
 
 
 @pytest.mark.parametrize(("choice", "words"), [
-    ("IC", "CPT does not count a training course or workshop as “Industry certification "
+    ("IC", "CPT does not count “Training course or workshop” as “Industry certification "
            "earned”. Choose “Training course”."),
-    ("PDU-EDUCATION", "CPT does not count a training course or workshop as “PDU-EDUCATION”. "
+    ("PDU-EDUCATION", "CPT does not count “Training course or workshop” as “PDU-EDUCATION”. "
                       "Choose “Training course”."),
 ])
 def test_a_choice_of_where_it_counts_must_be_a_category_that_takes_the_kind(choice, words):
@@ -202,9 +202,14 @@ def test_the_full_export_import_refuses_each_in_the_same_words(app, user_client,
 def test_the_api_refuses_each_in_the_same_words(app, user_client, cpt):
     api = ApiClient(app, make_token(user_client))
     for what, entered, field, words in CASES:
-        response = api.post(f"/credentials/{cpt}/activities", json=entered)
+        response = api.post("/api/v2/activities", json=entered)
         assert response.status_code == 422, what
         assert words in response.json["errors"][field], what
+    # A choice of where it counts: under `counting.<credential id>` (the form's count_<id>).
+    choice = api.post("/api/v2/activities", json={**COURSE, "counting": {str(cpt): "IC"}})
+    assert choice.json["errors"] == {f"counting.{cpt}": [
+        "CPT does not count “Training course or workshop” as “Industry certification "
+        "earned”. Choose “Training course”."]}
     assert activity_count(app) == 0
 
 
