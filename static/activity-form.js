@@ -16,6 +16,24 @@
       quantityHelp.textContent = hints[kind.value];
     }
   }
+  // Where it counts: offer only the categories that take the chosen kind, and say where
+  // "Yes, where it fits" puts it.
+  var counting = form.querySelectorAll("select[data-landings]");
+  function updateCounting() {
+    counting.forEach(function (select) {
+      var takes = JSON.parse(select.dataset.landings)[kind.value] || [];
+      Array.prototype.forEach.call(select.options, function (option) {
+        var category = option.value !== "" && option.value !== "exclude";
+        option.hidden = option.disabled = category && takes.indexOf(option.value) < 0;
+      });
+      if (select.selectedOptions[0] && select.selectedOptions[0].disabled) select.value = "";
+      var fits = takes.length && select.querySelector("option[value='" + takes[0] + "']");
+      select.options[0].text = fits ? fits.text.replace(/^Yes, as/, "Yes, where it fits: as")
+        : "No: it does not count this kind of activity";
+    });
+  }
   kind.addEventListener("change", update);
+  kind.addEventListener("change", updateCounting);
   update();
+  updateCounting();
 })();

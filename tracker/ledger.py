@@ -83,7 +83,7 @@ def _row_type(dialect: Dialect) -> type:
     category's unit: the kind's `amount` converted, see `Landing`), `has_evidence` and `order`
     (the creation order, which is the id), so that the row itself is the engine's input.
     LAZY_COLUMNS hold the driver's value and convert it on access."""
-    names = [*("amount" if n == "quantity" else n for n in ACTIVITIES.columns.keys()),
+    names = [*("amount" if n == "quantity" else n for n in COLUMNS),
              "has_evidence", "category", "quantity", "order"]
     base = namedtuple("ActivityFields", [f"raw_{n}" if n in LAZY_COLUMNS else n for n in names])
     convert = {}

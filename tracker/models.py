@@ -170,7 +170,8 @@ class Passkey(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    """A personal access token for the JSON API (/api/v1 and /api/v2); only its SHA-256 hash is kept."""
+    """A personal access token for the JSON API (/api/v1 and /api/v2); only its SHA-256 hash
+    is kept."""
 
     __tablename__ = "api_tokens"
 

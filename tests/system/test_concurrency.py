@@ -19,7 +19,7 @@ ACTIVITY_CONFLICT = ("This activity was changed meanwhile (maybe in another tab)
                      "Nothing was saved.")
 CREDENTIAL_CONFLICT = ("This credential was changed meanwhile (maybe in another tab). "
                        "Nothing was saved.")
-ACTIVITY_FIELDS = {"category": "CE-TRAINING", "title": "Forklift safety",
+ACTIVITY_FIELDS = {"kind": "training", "title": "Forklift safety",
                    "provider": "Acme Training", "completed_on": "2024-05-01", "quantity": "8"}
 FOUR_MODULES = {"module_safety": "y", "module_quality": "y", "module_production": "y",
                 "module_maintenance": "y"}

@@ -34,7 +34,7 @@ EXPIRED = "This form has expired or did not come from this site."
 CODES = {"credentials.new": {"code": "mssc-cpt"},
          "dashboard.dismiss_reminder": {"code": "days-180"}}
 # What a form might ask for: enough that, with a good token, most routes would change things.
-FORM = {"title": "Changed", "category": "CE-TRAINING", "quantity": "1",
+FORM = {"title": "Changed", "kind": "training", "quantity": "1",
         "completed_on": "2024-01-01", "certified_on": "2020-01-01", "email": "new@example.com",
         "display_name": "Someone", "current_password": PASSWORD, "password": "a new sentence here",
         "confirm": "a new sentence here"}

@@ -30,7 +30,7 @@ DOWN_TITLE = "Recert is not available right now"
 DOWN_MESSAGE = "We cannot reach our database. Nothing was saved."
 CPT_MODULES = {"module_safety": "y", "module_quality": "y", "module_production": "y",
                "module_maintenance": "y"}
-ACTIVITY = {"category": "CE-TRAINING", "title": "Forklift safety", "provider": "Acme Training",
+ACTIVITY = {"kind": "training", "title": "Forklift safety", "provider": "Acme Training",
             "completed_on": "2024-05-01", "quantity": "8"}
 
 
@@ -194,8 +194,8 @@ def test_a_connection_killed_at_the_commit_says_the_save_is_not_confirmed(
 def test_the_api_says_the_save_is_not_confirmed_either(app, user_client, cpt, database_url):
     api = ApiClient(app, make_token(user_client))
     with commit_killed(app, database_url):
-        response = api.post(f"/credentials/{cpt}/activities", json={
-            "category": "CE-TRAINING", "title": "Lean basics", "completed_on": "2024-05-01",
+        response = api.post("/api/v2/activities", json={
+            "kind": "training", "title": "Lean basics", "completed_on": "2024-05-01",
             "quantity": "2"})
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"

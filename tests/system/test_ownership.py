@@ -104,7 +104,7 @@ def test_another_persons_object_is_not_found(app, client, victims_objects, patte
         token = csrf_token(intruder.get("/credentials/new").text)
         before = snapshot(app)
         response = intruder.post(url, data={"csrf_token": token, "title": "Hacked",
-                                            "category": "CE-TRAINING", "quantity": "1",
+                                            "kind": "training", "quantity": "1",
                                             "completed_on": "2024-01-01",
                                             "certified_on": "2020-01-01"})
         assert snapshot(app) == before, f"{method} {url} changed something"

@@ -126,7 +126,7 @@ def test_any_server_serves_the_same_accounts_login_limits_and_files(two_servers)
     credential = created.headers["Location"].rsplit("/", 1)[-1]
     saved = pat.submit(
         f"{one.url}/credentials/{credential}/activities/new",
-        {"category": "CE-TRAINING", "title": "Forklift safety", "provider": "Acme Training",
+        {"kind": "training", "title": "Forklift safety", "provider": "Acme Training",
          "completed_on": "2024-05-01", "quantity": "8"},
         files={"evidence": ("certificate.png", photo, "image/png")},
     )

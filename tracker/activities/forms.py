@@ -1,6 +1,7 @@
 """The activity form; its choices (kinds, where it counts, fractions, skills) come from the
 rules and the credentials the person holds."""
 
+import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -182,6 +183,12 @@ def worth(ruleset: RuleSet, code: str) -> str:
     return f"{say_number(per)} {points.of(per)} per {category.unit.singular}"
 
 
+def landings_by_kind(ruleset: RuleSet) -> dict[str, list[str]]:
+    """For the form's script: the categories each kind may count in, where it fits first."""
+    return {kind: [landing.category for landing in ruleset.landings_of(kind)]
+            for kind in ruleset.counted_kinds}
+
+
 def tag_choices(held: list[tuple[int, RuleSet]]) -> list[tuple[str, str]]:
     return list({code: name for _id, ruleset in held
                  for code, name in ruleset.skills.items()}.items())
@@ -196,7 +203,8 @@ def activity_form(held: list[tuple[int, RuleSet]], today: date, max_upload_bytes
                   **kwargs) -> ActivityForm:
     """The form for a person holding `held`: a choice of where it counts for each of them."""
     counting = {f"count_{credential_id}": SelectField(
-        f"Count it toward {ruleset.name}?", validate_choice=False, default=validation.DEFAULT)
+        f"Count it toward {ruleset.name}?", validate_choice=False, default=validation.DEFAULT,
+        render_kw={"data-landings": json.dumps(landings_by_kind(ruleset))})
         for credential_id, ruleset in held}
     form = type("HeldActivityForm", (ActivityForm,), counting)(**kwargs)
     form.held = held
