@@ -7,6 +7,8 @@ Each run migrates its own database (PostgreSQL: its own schema) once; tests empt
 import os
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -41,29 +43,34 @@ def _postgres_schema_url(schema_name: str) -> str:
             f"&application_name={schema_name}")
 
 
-def _migrate(url: str) -> None:
-    migrate.upgrade(create_app({"DATABASE_URL": url, "SECRET_KEY": "migrate"}))
+def migrated_database(url: str, revision: str = "head") -> str:
+    """The database at `url`, migrated to `revision`."""
+    migrate.upgrade(create_app({"DATABASE_URL": url, "SECRET_KEY": "migrate"}), revision)
+    return url
+
+
+@contextmanager
+def postgres_schema(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL schema, dropped with its tables at the end."""
+    schema_name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema_name}"'))
+    try:
+        yield _postgres_schema_url(schema_name)
+    finally:
+        drop_schema(admin, schema_name)
+        admin.dispose()
 
 
 @pytest.fixture(scope="session", params=DATABASES)
 def database_url(request, tmp_path_factory):
     """A migrated, empty database of each kind, shared by the tests of one run."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'recert.db'}"
-        _migrate(url)
-        yield url
+        yield migrated_database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'recert.db'}")
         return
-    schema_name = f"recert_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema_name}"'))
-    try:
-        url = _postgres_schema_url(schema_name)
-        _migrate(url)
-        yield url
-    finally:
-        drop_schema(admin, schema_name)
-        admin.dispose()
+    with postgres_schema("recert_test") as url:
+        yield migrated_database(url)
 
 
 @pytest.fixture(autouse=True)

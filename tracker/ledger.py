@@ -37,7 +37,7 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from threading import Lock
 
 from cachetools import LRUCache
@@ -58,7 +58,6 @@ from tracker.models import (
 from tracker.records import collector_paused, untrack_records
 from tracker.rules import engine
 from tracker.rules.catalog import RuleSet
-from tracker.rules.definitions import Landing
 from tracker.served_rulesets import ruleset_of
 
 ACTIVITIES = Activity.__table__
@@ -236,21 +235,19 @@ def _read_and_evaluate(session: Session, held: list, keys: list, ledgers: list, 
     ).all():
         chosen[choice[0]][choice[1]] = (choice[2], choice[3])
     activities: dict[int, list] = {person: [] for person in people}
-    tags = _tags_reader()
-    user_at, id_at = COLUMNS.index("user_id"), COLUMNS.index("id")
+    user_at = COLUMNS.index("user_id")
     # All at once (the driver's fetchall): iterating fetched row by row, 20% slower. The
     # collector is paused (collector_paused), so the driver's rows are freed at the end
     # without being counted as long-lived.
     for row in connection.execute(select(*_read_columns()).where(*live)
                                   .order_by(ACTIVITIES.c.id)).all():
-        activities[row[user_at]].append((*row[:TAGS], tags(row[TAGS]), *row[TAGS + 1:],
-                                         row[id_at] in files))
-    make = _row_type(connection.dialect)._make
+        activities[row[user_at]].append(row)
+    counted = partial(_counted_rows, make=_row_type(connection.dialect)._make,
+                      tags=_tags_reader(), files=files)
     for index, (credential, cycle, ruleset) in enumerate(held):
         if ledgers[index] is not None:
             continue
-        rows = tuple(_counted_rows(ruleset, activities[credential.user_id],
-                                   chosen[credential.id], make))
+        rows = tuple(counted(ruleset, activities[credential.user_id], chosen[credential.id]))
         untrack_records(rows)
         ledgers[index] = evaluated(ruleset, engine_cycle(credential, cycle), rows, files,
                                    today, rows_are_inputs=True)
@@ -258,29 +255,30 @@ def _read_and_evaluate(session: Session, held: list, keys: list, ledgers: list, 
     return ledgers
 
 
-KIND, QUANTITY = COLUMNS.index("kind"), COLUMNS.index("quantity")
+ID, KIND, QUANTITY = COLUMNS.index("id"), COLUMNS.index("kind"), COLUMNS.index("quantity")
 
 
-def _counted_rows(ruleset: RuleSet, activities: list[tuple], chosen: dict[int, tuple],
-                  make) -> Iterator[tuple]:
-    """The rows of the person's activities that count toward a credential under `ruleset`:
-    those of a kind it takes and not left out, each in its category, its amount converted."""
-    landings: dict[tuple, Landing | None] = {}
-    for values in activities:
-        activity_id = values[0]
-        category, excluded = chosen.get(activity_id, (None, False))
-        if excluded:
-            continue
-        key = (values[KIND], category)
-        if key not in landings:
-            landings[key] = ruleset.landing(*key)
-        landing = landings[key]
+def _counted_rows(ruleset: RuleSet, activities: list, chosen: dict[int, tuple], *, make,
+                  tags, files: dict) -> Iterator[tuple]:
+    """The rows of the person's activities (as the driver read them) that count toward a
+    credential under `ruleset`: those of a kind it takes and not left out, each in its
+    category, its amount converted. Each row is built once, here: this loop is most of a
+    first view's time after the engine's."""
+    defaults = {kind: ruleset.landing(kind) for kind in ruleset.counted_kinds}
+    for row in activities:
+        activity_id = row[ID]
+        if activity_id in chosen:
+            category, excluded = chosen[activity_id]
+            landing = None if excluded else ruleset.landing(row[KIND], category)
+        else:
+            landing = defaults.get(row[KIND])
         if landing is None:
             continue
-        quantity = values[QUANTITY]
+        quantity = row[QUANTITY]
         if quantity is not None and landing.per_unit != ONE:
             quantity = quantity * landing.per_unit
-        yield make((*values, landing.category, quantity, activity_id))
+        yield make((*row[:TAGS], tags(row[TAGS]), *row[TAGS + 1:], activity_id in files,
+                    landing.category, quantity, activity_id))
 
 
 def evaluated(ruleset: RuleSet, cycle: engine.Cycle, activities: tuple, files: dict[int, list],

@@ -15,7 +15,6 @@ database at 0010, upgrades it, and requires the same on every page.
 import base64
 import json
 import re
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -33,9 +32,9 @@ from sqlalchemy import (
     text,
 )
 
-from tests.conftest import DATABASES, POSTGRES_URL, _postgres_schema_url
+from tests.conftest import DATABASES, migrated_database, postgres_schema
 from tests.dashboard.test_views import list_rows
-from tests.helpers import AuthActions, category_rows, drop_schema, facts
+from tests.helpers import AuthActions, category_rows, facts
 from tracker import create_app, migrate
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -47,22 +46,10 @@ SHOWN = json.loads((FIXTURES / "before_one_record_figures.json").read_text())
 def old_database(request, tmp_path) -> str:
     """An empty database at the schema before the migration."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'before.db'}"
-        migrate.upgrade(create_app({"DATABASE_URL": url, "SECRET_KEY": "x"}), BEFORE["revision"])
-        yield url
+        yield migrated_database(f"sqlite:///{tmp_path / 'before.db'}", BEFORE["revision"])
         return
-    schema_name = f"recert_before_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema_name}"'))
-    try:
-        url = _postgres_schema_url(schema_name)
-        migrate.upgrade(create_app({"DATABASE_URL": url, "SECRET_KEY": "x"}),
-                        BEFORE["revision"])
-        yield url
-    finally:
-        drop_schema(admin, schema_name)
-        admin.dispose()
+    with postgres_schema("recert_before") as url:
+        yield migrated_database(url, BEFORE["revision"])
 
 
 def _value(column, value):
