@@ -12,6 +12,7 @@ from tracker import history
 from tracker.activities.evidence import CheckedFile
 from tracker.activities.validation import DEFAULT, EXCLUDE, too_many_activities
 from tracker.concurrency import check_version, refusing_stale
+from tracker.credentials.services import credentials_of
 from tracker.ledger import EVIDENCE_FACTS
 from tracker.models import Activity, CountingChoice, Evidence, HeldCredential, User, utcnow
 from tracker.rules.catalog import RuleSet, UnknownRuleSetError
@@ -101,30 +102,37 @@ def _all_or_nothing(session: Session, write) -> None:
         raise SaveFailed(str(error)) from error
 
 
-def held_of(session: Session, user: User) -> list[tuple[int, RuleSet]]:
-    """The person's credentials (id, rule set of the current cycle), in the order they were
-    added: what an activity may count toward."""
-    held = []
-    for credential in session.exec(select(HeldCredential).where(
-            HeldCredential.user_id == user.id).order_by(HeldCredential.id)):
+def counting_credentials(session: Session, user: User) -> list[HeldCredential]:
+    """The person's credentials an activity may count toward, in the order they were added:
+    each one whose rule set is still served (one no longer shipped counts nothing)."""
+    counting = []
+    for credential in sorted(credentials_of(session, user), key=lambda c: c.id):
         try:
-            held.append((credential.id, ruleset_of(credential, credential.current_cycle)))
-        except UnknownRuleSetError:  # a rule set no longer shipped: its credential counts nothing
+            ruleset_of(credential, credential.current_cycle)
+        except UnknownRuleSetError:
             continue
-    return held
+        counting.append(credential)
+    return counting
 
 
-def _skill_names() -> dict[str, str]:
-    return {code: name for ruleset in catalog().all_current()
-            for code, name in ruleset.skills.items()}
+def held_of(session: Session, user: User) -> list[tuple[int, RuleSet]]:
+    """The counting credentials as the one check and the form take them (`held_in`)."""
+    return held_in(counting_credentials(session, user))
+
+
+def held_in(credentials: list[HeldCredential]) -> list[tuple[int, RuleSet]]:
+    """Each credential's id and the rule set of its current cycle."""
+    return [(credential.id, ruleset_of(credential, credential.current_cycle))
+            for credential in credentials]
 
 
 def _sayers() -> history.Sayers:
     """How an activity's codes read: kind and skill names."""
+    skills = catalog().skill_names
     return {
         "fraction": lambda f: None if f is None else say_fraction(f.normalize()),
-        "kind": lambda code: kind_of(code).name if kind_of(code) else code,
-        "tags": lambda tags: [_skill_names().get(t, t) for t in tags or []],
+        "kind": lambda code: kind.name if (kind := kind_of(code)) else code,
+        "tags": lambda tags: [skills.get(t, t) for t in tags or []],
     }
 
 

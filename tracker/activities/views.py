@@ -18,7 +18,6 @@ from tracker.activities.forms import activity_form, form_data_of, tag_choices, u
 from tracker.activities.listing import FLAG_FILTERS, SORTS, Filters, list_activities
 from tracker.clock import today
 from tracker.concurrency import Conflict, changed_meanwhile, differences, started_from
-from tracker.credentials.services import credentials_of
 from tracker.db import get_session
 from tracker.fields import whole_number
 from tracker.history import history_of
@@ -153,10 +152,10 @@ def _first_credential(held):
 @bp.get("/activities/<int:activity_id>")
 def show(activity_id: int):
     activity = own_activity_or_404(activity_id)
-    held = _held()
+    credentials = services.counting_credentials(get_session(), current_user)
+    held = services.held_in(credentials)
     # One read of the person's activities for all their credentials (a save gives each of
     # them a new revision, and the save leads here).
-    credentials = credentials_of(get_session(), current_user)
     counts = [(credential, ledger, ledger.results.get(activity.id)) for credential, ledger
               in zip(credentials, ledgers_of(get_session(), credentials, today()), strict=True)]
     files = services.files_of(get_session(), activity)

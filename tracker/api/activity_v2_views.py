@@ -39,27 +39,18 @@ from tracker.api.preconditions import ChangeHeaders, ReadHeaders, lost_race, sta
 from tracker.api.saves import saving
 from tracker.api.validation import activity_fields, activity_values, stored_counting
 from tracker.clock import today
-from tracker.credentials.services import credentials_of
 from tracker.db import get_session
 from tracker.ledger import EVIDENCE_FACTS, Ledger, ledgers_of
 from tracker.models import Activity, CountingChoice, Evidence, HeldCredential, User
-from tracker.rules.catalog import UnknownRuleSetError
 from tracker.rules.kinds import KINDS
-from tracker.served_rulesets import ruleset_of
 
 Standing = list[tuple[HeldCredential, Ledger]]
 
 
 def standing_of(session: Session, user: User) -> Standing:
-    """Each credential the person holds (in the order added) with its current cycle's ledger;
-    a credential whose rule set is no longer shipped counts nothing, as in services.held_of."""
-    held = []
-    for credential in sorted(credentials_of(session, user), key=lambda c: c.id):
-        try:
-            ruleset_of(credential, credential.current_cycle)
-        except UnknownRuleSetError:
-            continue
-        held.append(credential)
+    """Each credential an activity may count toward (services.counting_credentials) with its
+    current cycle's ledger."""
+    held = services.counting_credentials(session, user)
     return list(zip(held, ledgers_of(session, held, today()), strict=True))
 
 

@@ -141,6 +141,13 @@ class Catalog:
     def all_current(self) -> list[RuleSet]:
         return [self.get(code) for code in self.codes()]
 
+    @functools.cached_property
+    def skill_names(self) -> Mapping[str, str]:
+        """The name of every skill code of the current rule sets (activities are tagged with
+        those of any credential their person holds)."""
+        return {code: name for ruleset in self.all_current()
+                for code, name in ruleset.skills.items()}
+
     def __contains__(self, code: object) -> bool:
         return code in self.rulesets
 
