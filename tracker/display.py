@@ -6,7 +6,7 @@ from decimal import Decimal
 from flask import Flask
 
 from tracker.rules.catalog import RuleSet
-from tracker.rules.checks import say_fraction
+from tracker.rules.checks import say_date, say_fraction
 from tracker.rules.engine import ActivityResult, Progress, Status, round_points
 
 STATUS_WORDS = {
@@ -107,8 +107,8 @@ def flag_sentences(ruleset: RuleSet, progress: Progress, result: ActivityResult)
             limits = ", ".join(f"{g.name} at {points(g.maximum)}" for g in groups)
             sentences.append(f"{share}: {limits} {unit} per cycle is the most that counts.")
         elif flag == "outside_cycle":
-            sentences.append(f"Outside your cycle {progress.starts_on.isoformat()} to "
-                             f"{progress.ends_on.isoformat()}: counts 0.")
+            sentences.append(f"Outside your cycle {say_date(progress.starts_on)} to "
+                             f"{say_date(progress.ends_on)}: counts 0.")
         elif flag == "future":
             sentences.append("Dated after today: counts 0 until that day comes.")
         elif flag == "missing_evidence":
@@ -133,12 +133,13 @@ def quantity_text(activity, category, result: ActivityResult) -> str:
 def when_text(activity) -> str:
     """The activity's date, or for a job its period."""
     if activity.started_on is None:
-        return activity.completed_on.isoformat() if activity.completed_on else ""
-    end = activity.completed_on.isoformat() if activity.completed_on else "now"
-    return f"{activity.started_on.isoformat()} to {end}"
+        return say_date(activity.completed_on) if activity.completed_on else ""
+    end = say_date(activity.completed_on) if activity.completed_on else "now"
+    return f"{say_date(activity.started_on)} to {end}"
 
 
 def init_app(app: Flask) -> None:
+    app.add_template_filter(say_date, "day")
     app.add_template_filter(points)
     app.add_template_filter(status_word)
     app.add_template_filter(status_meaning)

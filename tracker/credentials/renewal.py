@@ -23,6 +23,7 @@ from tracker.display import count_of
 from tracker.ledger import Ledger, ledger_of
 from tracker.models import Cycle, CycleSnapshot, CycleStatus, HeldCredential
 from tracker.rules.catalog import RuleSet
+from tracker.rules.checks import say_date
 from tracker.rules.cycles import cycle_for, next_cycle_after
 from tracker.rules.engine import Progress, Status
 from tracker.served_rulesets import catalog, ruleset_of
@@ -55,7 +56,7 @@ def offer_of(cycle: Cycle | None, progress: Progress, today: date) -> Offer:
         return Offer(None, "You do not need to renew: you do not hold every module of the "
                            "full credential.")
     if progress.status == Status.LAPSED:
-        return Offer(REGAIN, f"This cycle ended on {cycle.ends_on.isoformat()} without "
+        return Offer(REGAIN, f"This cycle ended on {say_date(cycle.ends_on)} without "
                              "enough points. If you passed the assessment again, record it "
                              "here to start a new cycle.")
     if progress.status == Status.COMPLETE or today >= progress.window_opens_on:
@@ -63,7 +64,7 @@ def offer_of(cycle: Cycle | None, progress: Progress, today: date) -> Offer:
                             "cycle then starts.")
     return Offer(None, f"You can record your renewal once you have all "
                        f"{progress.required.normalize():f} points, or from "
-                       f"{progress.window_opens_on.isoformat()} when the application opens.")
+                       f"{say_date(progress.window_opens_on)} when the application opens.")
 
 
 def current_offer(session: Session, credential: HeldCredential, today: date) -> Offer:
@@ -78,7 +79,7 @@ def renewal_date_problem(cycle: Cycle, renewed_on: date, today: date) -> str | N
     if renewed_on > today:
         return "The date cannot be in the future."
     if renewed_on < cycle.starts_on:
-        return f"The date cannot be before your cycle started on {cycle.starts_on.isoformat()}."
+        return f"The date cannot be before your cycle started on {say_date(cycle.starts_on)}."
     return None
 
 
@@ -86,7 +87,7 @@ def regain_date_problem(cycle: Cycle, passed_on: date, today: date) -> str | Non
     if passed_on > today:
         return "The date cannot be in the future."
     if passed_on <= cycle.ends_on:
-        return f"The date must be after your cycle ended on {cycle.ends_on.isoformat()}."
+        return f"The date must be after your cycle ended on {say_date(cycle.ends_on)}."
     return None
 
 
@@ -124,8 +125,8 @@ def _close_and_open(session: Session, credential: HeldCredential, ruleset: RuleS
             else f"Passed the {ruleset.name} assessment again")
     brought = f", starting with {carried.normalize():f} points carried over" if carried else ""
     _record_and_commit(session, credential, history.RENEWED, old, before,
-                       f"{what} on {closed_on.isoformat()}: new cycle {dates[0].isoformat()} to "
-                       f"{dates[1].isoformat()}{brought}")
+                       f"{what} on {say_date(closed_on)}: new cycle {say_date(dates[0])} to "
+                       f"{say_date(dates[1])}{brought}")
     return new
 
 
@@ -205,7 +206,7 @@ def _undo_problem(credential: HeldCredential, activities, today: date) -> str | 
     own = sum(1 for a in activities if (a.completed_on or today) >= new.starts_on)
     if own:
         return (f"You cannot undo it: {count_of(own, 'activity is', 'activities are')} "
-                f"dated in the new cycle (from {new.starts_on.isoformat()}). Undoing would "
+                f"dated in the new cycle (from {say_date(new.starts_on)}). Undoing would "
                 "move them back into the old cycle. If the renewal really was a mistake, "
                 f"leave them out of {ruleset_of(credential, new).short_name} (on each "
                 "activity's Change page) or change their dates first.")
@@ -230,7 +231,7 @@ def undo(session: Session, credential: HeldCredential, today: date,
     session.add(credential)
     _record_and_commit(session, credential, history.CHANGED, old, before,
                        f"Renewal of {ruleset_of(credential, old).name} undone: the cycle "
-                       f"{new.starts_on.isoformat()} to {new.ends_on.isoformat()} was removed")
+                       f"{say_date(new.starts_on)} to {say_date(new.ends_on)} was removed")
     return old
 
 

@@ -11,6 +11,7 @@ from tracker.credentials import renewal
 from tracker.credentials.forms import UndoForm
 from tracker.db import get_session
 from tracker.fields import DayField, submission_id_field
+from tracker.rules.checks import say_date
 from tracker.served_rulesets import ruleset_of
 from tracker.web import own_credential_or_404, saves_once
 
@@ -60,7 +61,7 @@ def record(credential_id: int):
             form.form_errors.append(str(refusal))
         else:
             return _done(credential, f"Saved. Your new cycle runs from "
-                                     f"{new.starts_on.isoformat()} to {new.ends_on.isoformat()}.")
+                                     f"{say_date(new.starts_on)} to {say_date(new.ends_on)}.")
     return render_template("renewal/record.html", form=form, offer=offer, ruleset=ruleset,
                            credential=credential, cycle=credential.open_cycle)
 
@@ -77,8 +78,8 @@ def undo(credential_id: int):
         except renewal.Refused as refusal:
             form.form_errors.append(str(refusal))
         else:
-            return _done(credential, f"Undone. Your cycle {reopened.starts_on.isoformat()} to "
-                                     f"{reopened.ends_on.isoformat()} is open again.")
+            return _done(credential, f"Undone. Your cycle {say_date(reopened.starts_on)} to "
+                                     f"{say_date(reopened.ends_on)} is open again.")
     return render_template("renewal/undo.html", form=form, problem=problem,
                            ruleset=ruleset_of(credential), credential=credential,
                            closed=renewal.last_closed(credential))

@@ -10,6 +10,7 @@ from tracker import history
 from tracker.concurrency import check_version, refusing_stale
 from tracker.models import Cycle, HeldCredential, HeldModule, User
 from tracker.rules.catalog import RuleSet
+from tracker.rules.checks import say_date
 from tracker.rules.cycles import cycle_for
 from tracker.served_rulesets import ruleset_of
 
@@ -137,7 +138,7 @@ def form_facts(ruleset: RuleSet, certified_on: date | None, certificate_number: 
         history.CREDENTIAL_FIELDS,
     )
     facts["Modules"] = history.plain([
-        module.name + (f" (passed {modules[module.code].isoformat()})"
+        module.name + (f" (passed {say_date(modules[module.code])})"
                        if modules[module.code] else "")
         for module in ruleset.modules if module.code in modules
     ])
@@ -169,7 +170,7 @@ def facts_of(credential: HeldCredential, ruleset: RuleSet) -> dict:
     facts = history.snapshot(credential, history.CREDENTIAL_FIELDS)
     facts["Modules"] = history.plain([
         names.get(m.module_code, m.module_code)
-        + (f" (passed {m.passed_on.isoformat()})" if m.passed_on else "")
+        + (f" (passed {say_date(m.passed_on)})" if m.passed_on else "")
         for m in credential.modules
     ])
     if credential.cycles:

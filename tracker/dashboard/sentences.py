@@ -2,12 +2,13 @@
 
 from tracker.display import count_of, points
 from tracker.rules.catalog import RuleSet
+from tracker.rules.checks import say_date
 from tracker.rules.engine import DAYS_PER_MONTH, Progress, Status, UnmetKind
 from tracker.rules.reminders import Reminder
 
 
 def _end(progress: Progress) -> str:
-    return progress.ends_on.isoformat()
+    return say_date(progress.ends_on)
 
 
 def still_needed(ruleset: RuleSet, progress: Progress) -> str:
@@ -20,7 +21,7 @@ def still_needed(ruleset: RuleSet, progress: Progress) -> str:
 
 def next_action(ruleset: RuleSet, progress: Progress) -> str:
     """The one thing to do next for this credential."""
-    agency, window = ruleset.agency.short_name, progress.window_opens_on.isoformat()
+    agency, window = ruleset.agency.short_name, say_date(progress.window_opens_on)
     window_open = progress.today >= progress.window_opens_on
     status = progress.status
     if status == Status.NOT_REQUIRED:
@@ -47,14 +48,14 @@ def projection(ruleset: RuleSet, progress: Progress) -> str:
     """When the person reaches the requirement at the pace so far."""
     required = f"{points(progress.required)} {ruleset.points_name.plural}"
     if progress.requirement_reached_on is not None and progress.remaining == 0:
-        return f"You reached {required} on {progress.requirement_reached_on.isoformat()}."
+        return f"You reached {required} on {say_date(progress.requirement_reached_on)}."
     if progress.projected_completion is None:
         return "Log your first points to see when you will finish."
     finish = progress.projected_completion
     months = round(abs((progress.ends_on - finish).days) / DAYS_PER_MONTH)
     gap = f"about {count_of(months, 'month', 'months')}" if months else "just"
     side = "before" if progress.completes_before_end else "after"
-    return (f"At your rate since certification you reach {required} on {finish.isoformat()}, "
+    return (f"At your rate since certification you reach {required} on {say_date(finish)}, "
             f"{gap} {side} the deadline.")
 
 
@@ -80,8 +81,8 @@ def unmet_sentence(ruleset: RuleSet, progress: Progress, unmet) -> str:
         return f"{name}: at least {points(unmet.required)} {unit} needed; {have}."
     if unmet.kind == UnmetKind.YEARLY_MINIMUM:
         year = next(y for y in progress.years if y.number == unmet.scope)
-        return (f"Year {year.number} of your cycle ({year.starts_on.isoformat()} to "
-                f"{year.ends_on.isoformat()}): at least {points(unmet.required)} {unit} "
+        return (f"Year {year.number} of your cycle ({say_date(year.starts_on)} to "
+                f"{say_date(year.ends_on)}): at least {points(unmet.required)} {unit} "
                 f"needed; {have}.")
     if unmet.kind == UnmetKind.CATEGORIES_USED:
         needed, used = int(unmet.required), int(unmet.counted)

@@ -22,8 +22,8 @@ class Problem:
 
 
 def say_date(day: date) -> str:
-    """A date the way people write it: "March 14, 2026"."""
-    return f"{day:%B} {day.day}, {day.year}"
+    """A date the way people write it, the month short: "Mar 14, 2026"."""
+    return f"{day:%b} {day.day}, {day.year}"
 
 
 def say_number(number: Decimal) -> str:
@@ -34,7 +34,7 @@ def say_number(number: Decimal) -> str:
 def say_fraction(fraction: Decimal) -> str:
     names = {Decimal(1): "full time", Decimal("0.5"): "half time"}
     name = names.get(fraction)
-    return f"{say_number(fraction)} ({name})" if name else say_number(fraction)
+    return name or f"{say_number((fraction * 100).normalize())}% of full time"
 
 
 def check_certified_on(ruleset: RuleSet, certified_on: date, today: date) -> list[Problem]:
