@@ -8,6 +8,7 @@ from flask import Flask
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import say_date, say_fraction
 from tracker.rules.engine import ActivityResult, Progress, Status, round_points
+from tracker.rules.estimates import complete_by_estimates, estimate_sentence
 
 STATUS_WORDS = {
     Status.NOT_REQUIRED: ("Not required", "Recertification is not required for module "
@@ -58,6 +59,14 @@ def in_utc(moment: datetime) -> str:
 
 def status_word(status: Status) -> str:
     return STATUS_WORDS[status][0]
+
+
+def status_label(ruleset: RuleSet, progress: Progress) -> str:
+    """The status word as a person should read it: "Complete (by Recert's estimates)" when only
+    points an estimate decides make the cycle complete."""
+    if complete_by_estimates(ruleset, progress):
+        return f"{status_word(progress.status)} (by Recert's estimates)"
+    return status_word(progress.status)
 
 
 def status_meaning(status: Status) -> str:
@@ -150,6 +159,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(count_of)
     app.add_template_filter(in_utc)
     app.add_template_global(flag_sentences)
+    app.add_template_global(status_label)
+    app.add_template_global(estimate_sentence)
     app.add_template_global(limits_text)
     app.add_template_global(quantity_text)
 
