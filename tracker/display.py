@@ -1,7 +1,7 @@
 """How the engine's figures are written on screen: one place, so every page says the same."""
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask
 
@@ -32,12 +32,26 @@ FLAG_LABELS = {
 }
 
 
-def points(value: Decimal | int | None) -> str:
-    """Half-up to 2 places, without trailing zeros: 72, 11.5, 54.71 (a sum of nothing is 0)."""
+def exact(value: Decimal | int | None) -> str:
+    """For files and exports: half-up to 2 places, without trailing zeros: 72, 11.5, 54.71."""
     if value is None:
         return "none"
-    rounded = round_points(Decimal(value))
-    text = format(rounded, "f")
+    return _plain(round_points(Decimal(value)))
+
+
+def points(value: Decimal | int | None) -> str:
+    """For people: at most one decimal (86.47 reads 86.5), unless the value is a whole number of
+    quarters as people log them (11.25 hours stays 11.25). Sums use the exact values."""
+    if value is None:
+        return "none"
+    value = Decimal(value)
+    if (value * 4) % 1 == 0:
+        return _plain(value)
+    return _plain(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

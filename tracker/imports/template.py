@@ -5,7 +5,7 @@ import csv
 import io
 from decimal import Decimal
 
-from tracker.display import points
+from tracker.display import exact
 from tracker.rules.catalog import RuleSet
 from tracker.rules.kinds import kind_of
 
@@ -30,7 +30,7 @@ def template_csv(ruleset: RuleSet) -> str:
         writer.writerow({
             "Date completed": "2024-05-31", "Kind": course.code,
             "Title": "Forklift safety refresher", "Provider": "Acme Training",
-            "Quantity": points(amount), "Unit": course.unit.of(amount),
+            "Quantity": exact(amount), "Unit": course.unit.of(amount),
             "Notes": "Delete these example rows. Kind: what you did (a kind's code or name, as "
                      "the import page lists them). Quantity: how much, in the kind's unit.",
         })
@@ -39,7 +39,7 @@ def template_csv(ruleset: RuleSet) -> str:
         writer.writerow({
             "Start date": "2023-01-01", "Still employed": "yes", "Kind": job.code,
             "Title": "Machine operator", "Provider": "Acme Plant",
-            "Full-time fraction": points(max(job.fractions)) if job.fractions else "1",
+            "Full-time fraction": exact(max(job.fractions)) if job.fractions else "1",
             "Notes": "A job: its start date, then its end date or “yes” under Still employed.",
         })
     return "\ufeff" + buffer.getvalue()

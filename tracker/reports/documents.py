@@ -18,7 +18,7 @@ from sqlmodel import Session
 from tracker.activities.evidence import EXTENSIONS
 from tracker.credentials import snapshots
 from tracker.dashboard.chart import Chart, build_chart
-from tracker.display import FLAG_LABELS, points
+from tracker.display import FLAG_LABELS, exact
 from tracker.ledger import Ledger, WithLedger
 from tracker.models import Cycle, HeldCredential, User
 from tracker.reports import pdf
@@ -146,11 +146,11 @@ def activities_csv(report: Report) -> str:
             category.name if category else "",
             activity.title,
             activity.provider,
-            "" if activity.quantity is None else points(activity.quantity),
+            "" if activity.quantity is None else exact(activity.quantity),
             category.unit.plural if category and not period else "",
-            "" if activity.fraction is None else points(activity.fraction),
-            points(result.earned),
-            points(result.counted),
+            "" if activity.fraction is None else exact(activity.fraction),
+            exact(result.earned),
+            exact(result.counted),
             "; ".join(FLAG_LABELS.get(flag, flag) for flag in result.flags),
             "; ".join(paths[f.id] for f in files),
             "; ".join(activity.tags),
