@@ -1,6 +1,5 @@
 """How the engine's figures are written on screen: one place, so every page says the same."""
 
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask
@@ -9,6 +8,7 @@ from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import say_date, say_fraction
 from tracker.rules.engine import ActivityResult, Progress, Status, round_points
 from tracker.rules.estimates import complete_by_estimates, estimate_sentence
+from tracker.time_zones import local_time
 
 STATUS_WORDS = {
     Status.NOT_REQUIRED: ("Not required", "Recertification is not required for module "
@@ -63,12 +63,6 @@ def plural(number: Decimal | int, one: str, many: str) -> str:
 def count_of(number: int, one: str, many: str) -> str:
     """"1 activity", "3 activities"."""
     return f"{number} {plural(number, one, many)}"
-
-
-def in_utc(moment: datetime) -> str:
-    """A timestamp (stored and read in UTC, see tracker.models.UTCDateTime) as pages show it:
-    2026-11-25 09:30 UTC."""
-    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def status_word(status: Status) -> str:
@@ -171,7 +165,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(when_text)
     app.add_template_filter(plural)
     app.add_template_filter(count_of)
-    app.add_template_filter(in_utc)
+    app.add_template_filter(local_time)
     app.add_template_global(flag_sentences)
     app.add_template_global(status_label)
     app.add_template_global(estimate_sentence)

@@ -88,6 +88,9 @@ class User(SQLModel, table=True):
     # The secret in the personal calendar feed's URL; a new one makes the old URL stop working.
     calendar_token: str = Field(max_length=64, default_factory=new_login_token, unique=True)
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    # The IANA time zone times are shown in ("America/Chicago"), from the browser (tracker.
+    # time_zones); None: UTC.
+    time_zone: str | None = Field(default=None, max_length=64)
     # The LoginSession token this object was logged in or loaded with (not a column).
     _login_session_token: str | None = PrivateAttr(default=None)
 

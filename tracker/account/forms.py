@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from tracker.account.tokens import READ, READ_WRITE
 from tracker.auth.forms import email_field, new_password_fields
 from tracker.fields import DayField, storable_text, strip_whitespace
+from tracker.time_zones import time_zone_field
 
 
 def current_password_field(label: str = "Your current password") -> PasswordField:
@@ -69,3 +70,7 @@ class TokenForm(FlaskForm):
     def validate_expires_on(self, field) -> None:
         if field.data is not None and field.data < self.today:
             raise ValidationError("The expiry date cannot be in the past.")
+
+
+class TimeZoneForm(FlaskForm):
+    time_zone = time_zone_field()

@@ -3,9 +3,14 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
-from tracker import history
+from tracker import history, time_zones
 from tracker.account import services
-from tracker.account.forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm
+from tracker.account.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    TimeZoneForm,
+)
 from tracker.account.reauth import password_ok
 from tracker.auth import verification
 from tracker.auth.password_reset import tell_password_changed
@@ -35,7 +40,18 @@ def require_login():
 
 @bp.get("/")
 def overview():
-    return render_template("account/overview.html")
+    return render_template("account/overview.html", time_zone_form=TimeZoneForm())
+
+
+@bp.post("/time-zone")
+def time_zone():
+    form = TimeZoneForm()
+    if form.validate_on_submit() and time_zones.remember(current_user, form.time_zone.data):
+        get_session().commit()
+        flash(f"Times now show in {current_user.time_zone} time.", "success")
+    else:
+        flash("This browser did not say its time zone, so nothing changed.", "error")
+    return redirect(url_for("account.overview"))
 
 
 @bp.get("/log")

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from tracker.auth.passwords import password_problem
 from tracker.fields import storable_text, strip_whitespace
+from tracker.time_zones import time_zone_field
 
 
 def personal_words(form) -> list[str]:
@@ -81,6 +82,7 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField("Keep me logged in on this device")
+    time_zone = time_zone_field()
 
 
 def code_field(label: str, **render_kw) -> StringField:

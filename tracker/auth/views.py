@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
+from tracker import time_zones
 from tracker.auth import login_flow, services
 from tracker.auth.forms import LoginForm
 from tracker.auth.lockout import Attempt
@@ -58,6 +59,8 @@ def login():
         user = services.authenticate(session, form.email.data, form.password.data)
         if user is not None:
             attempt.succeeded()
+            if time_zones.remember(user, form.time_zone.data):
+                session.commit()
             return login_flow.after_password(user, form.remember.data,
                                              safe_next(request.args.get("next")))
         form.form_errors.append("The email or the password is not right. Please try again.")
