@@ -81,8 +81,11 @@ def test_example_a():
     assert progress.remaining == 0
     assert progress.status is Status.COMPLETE
     assert progress.days_left == 111
-    assert progress.requirement_reached_on == date(2026, 3, 14)
-    assert progress.projected_completion == date(2026, 3, 14)
+    # Spec version 2: the job's months accrue one by one, so on 2025-03-14 (its 36th month)
+    # the total is 10 + 30 + 20 + 36 = 96, and the volunteering on 2025-04-02 takes it to 116.
+    # (Under version 1 the job's 48 points all came on its end date, 2026-03-14.)
+    assert progress.requirement_reached_on == date(2025, 4, 2)
+    assert progress.projected_completion == date(2025, 4, 2)
     assert progress.completes_before_end is True
     assert progress.points_per_month_needed is None
     assert progress.unmet == ()

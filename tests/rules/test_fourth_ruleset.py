@@ -123,7 +123,9 @@ def test_fourth_rule_set_loads_and_evaluates_from_data_alone(tmp_path):
     assert progress.activity("t2").counted == 3  # the group maximum of 9 leaves 3 of 6
     assert progress.activity("t2").flags == ("over_group_max",)
     assert progress.counted == Decimal("5.625") + 4 + 6 + 3
-    assert [y.counted for y in progress.years] == [10, Decimal("8.625")]
+    # Spec version 2: the seat time's months fall in the year each is complete: 12 x 0.375
+    # in year 1 (with s1 and t1: 4.5 + 4 + 6) and 3 x 0.375 in year 2 (with t2's 3).
+    assert [y.counted for y in progress.years] == [Decimal("14.5"), Decimal("4.125")]
     assert [(u.kind, u.scope) for u in progress.unmet] == [
         (UnmetKind.POINTS_REMAINING, "total"),
         (UnmetKind.CATEGORY_MINIMUM, "SAFETY"),
@@ -148,7 +150,7 @@ def test_fourth_rule_set_checks_and_cases(tmp_path):
     bad = ActivityInput("x", "SEAT", None, started_on=date(2030, 1, 1), fraction=Decimal("0.6"))
     [problem] = check_activity(crane, bad, date(2031, 1, 1))
     assert problem.message == (
-        "0.6 of full time is not allowed. Choose 1 (full time) or 0.75 or 0.5 (half time)."
+        "0.6 of full time is not allowed. Choose full time or 75% of full time or half time."
     )
     case = {
         "ruleset": "demo-crane",

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.rules import ActivityInput, Cycle, cycle_for, evaluate, load_catalog
+from tracker.rules.accrual import contributions
 
 CATALOG = load_catalog()
 RULESETS = [CATALOG.get(code) for code in CATALOG.codes()]
@@ -141,10 +142,26 @@ def test_requirement_reached_date_is_when_the_running_total_crossed(scenario):
         return
     reached = progress.requirement_reached_on
     assert reached is not None
-    before = sum((r.counted for r in progress.activities if r.counted and r.date < reached), 0)
-    through = sum((r.counted for r in progress.activities if r.counted and r.date <= reached), 0)
+    arrivals = contributions(progress.activities)
+    before = sum((points for day, points in arrivals if day < reached), Decimal(0))
+    through = sum((points for day, points in arrivals if day <= reached), Decimal(0))
     assert before < progress.required <= through
     assert progress.projected_completion == reached
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios())
+def test_points_arrive_inside_the_cycle_by_today_and_add_up_to_the_total(scenario):
+    """Spec version 2: a job's points arrive month by month, by its (clipped) end date."""
+    progress = evaluate(*scenario)
+    arrivals = contributions(progress.activities)
+    assert sum((points for _, points in arrivals), Decimal(0)) == progress.counted
+    assert [day for day, _ in arrivals] == sorted(day for day, _ in arrivals)
+    for day, points in arrivals:
+        assert points > 0
+        assert progress.starts_on <= day <= min(progress.ends_on, progress.today)
+    years = sum((y.counted for y in progress.years), Decimal(0))
+    assert years == progress.counted - progress.carried_in
 
 
 def test_a_long_list_is_handled(benchmark_size=3000):

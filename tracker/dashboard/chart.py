@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from tracker.rules.engine import Progress
-from tracker.rules.insights import points_curve, projected_total_at_end
+from tracker.rules.insights import month_totals, points_curve, projected_total_at_end
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 28, 48
@@ -19,7 +19,8 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 16, 28, 48
 @dataclass(frozen=True)
 class Chart:
     progress: Progress
-    curve: list[tuple[date, Decimal]]  # counted total after each day that added points
+    curve: list[tuple[date, Decimal]]  # counted total after each day that added points (a
+    # job adds its points month by month)
     top_points: Decimal  # the value at the top of the y axis
     projected_at_end: Decimal | None
 
@@ -56,11 +57,8 @@ class Chart:
 
     @cached_property
     def monthly(self) -> list[tuple[date, Decimal]]:
-        """The total at the end of each month that added points: the chart as a short table."""
-        by_month: dict[date, Decimal] = {}
-        for day, total in self.curve[1:]:
-            by_month[day.replace(day=1)] = total
-        return list(by_month.items())
+        """The total at the end of each month that added points: the chart as a table."""
+        return month_totals(self.curve)
 
     @property
     def top_y(self) -> int:

@@ -45,6 +45,12 @@ def whole_months(start: date, end: date) -> int:
     return max(months, 0)
 
 
+def month_completed_on(first: date, k: int) -> date:
+    """The day the `k`-th whole month of a period starting on `first` is complete: `first` + k
+    months - 1 day (so a job from 2021-09-01 completes its first month on 2021-09-30)."""
+    return add_months(first, k) - ONE_DAY
+
+
 def cycle_for(ruleset: RuleSet, certified_on: date) -> tuple[date, date]:
     """The first cycle: from the certification date to the same day `cycle_years` later."""
     return certified_on, add_years(certified_on, ruleset.cycle_years)

@@ -19,11 +19,11 @@ How activities count (docs/rules.md):
 - An activity counts only when its date lies inside the cycle (both end days included) and is
   not after `today`; otherwise it is flagged `outside_cycle` (checked first) or `future`.
 - Employment (a period category) counts the whole months of the part of the period inside the
-  cycle, times its full-time fraction. Its date is its end date; an open period ("still
-  employed") ends on `today`. We clip the period to the cycle at both ends: a period that
-  started before the cycle or ended after it counts its months inside the cycle, and its date
-  for ordering becomes the clipped end. Only a period that does not overlap the cycle at all
-  is `outside_cycle` (its `earned` is then the worth of the whole period).
+  cycle, times its full-time fraction (`periods`). Its date is its end date; an open period
+  ("still employed") ends on `today`. We clip the period to the cycle at both ends: a period
+  that started before the cycle or ended after it counts its months inside the cycle, and its
+  date for ordering becomes the clipped end. Only a period that does not overlap the cycle at
+  all is `outside_cycle` (its `earned` is then the worth of the whole period).
 - A category that expects evidence flags a counting activity without a file
   `missing_evidence`; it still counts (the agency audits, it does not pre-check).
 - Category and group `earned` add up activities inside the cycle and not in the future.
@@ -42,8 +42,13 @@ what is missing. Missing evidence never blocks `complete`. CPT has no minimums.
 Figures: days_left = end - today; elapsed_days = today - start, clamped to 0..total_days so
 figures stay meaningful before a cycle starts or after it ends; pace target = required x
 elapsed / total; points per month = remaining / (days left / 30.4375); projected completion =
-today + ceil(remaining / (counted / elapsed)) days, or, when nothing remains, the date of the
-activity (in date order) that brought the total to the requirement.
+today + ceil(remaining / (counted / elapsed)) days, or, when nothing remains, the day the
+requirement was reached.
+
+In time (spec version 2, `accrual`): counted points arrive on their activity's date, a
+period's month by month. The day the requirement was reached is the first day on which they
+add up to it; each cycle year's points, and those of the last days that may carry over, are
+the points that arrive in it. Caps still apply at the period's (clipped) end date.
 """
 
 from __future__ import annotations
@@ -55,8 +60,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from tracker.rules.catalog import Category, RuleSet
-from tracker.rules.cycles import add_months, cycle_years, whole_months, window_opens_on
+from tracker.rules import accrual
+from tracker.rules.catalog import RuleSet
+from tracker.rules.cycles import cycle_years, window_opens_on
+from tracker.rules.periods import period_part, year_capped
 from tracker.rules.results import (
     CENT,
     DAYS_PER_MONTH,
@@ -109,7 +116,6 @@ __all__ = [
 ]
 
 
-
 def requires_recertification(ruleset: RuleSet, modules: Iterable[str]) -> bool:
     """Whether holding these modules means the credential must be renewed (CPT: all four)."""
     return set(ruleset.required_modules) <= set(modules)
@@ -134,10 +140,12 @@ def evaluate(
                 (UNKNOWN_CATEGORY,),
             )
             continue
+        part = None
         if category.is_period:
-            day, earned, months, inside, future = _period(activity, category, start, end, today)
+            part = period_part(activity, category, start, end, today)
+            day, earned, inside, future = part.day, part.earned, part.inside, part.future
         else:
-            day, months = activity.completed_on, None
+            day = activity.completed_on
             quantity = activity.quantity
             earned = quantity * category.points_per_unit if quantity is not None else ZERO
             inside = day is not None and start <= day <= end
@@ -145,16 +153,16 @@ def evaluate(
         if not inside or future:
             flag = FUTURE if inside else OUTSIDE_CYCLE
             results[index] = ActivityResult(
-                activity.id, activity.category, day, earned, ZERO, (flag,), months
+                activity.id, activity.category, day, earned, ZERO, (flag,),
+                *((None, None) if part is None else (part.months, part.first)),
             )
         else:
             # The tuple sorts by date, creation order, id; the index only breaks exact ties.
-            eligible.append((day, activity.order, str(activity.id), index, earned, months))
+            eligible.append((day, activity.order, str(activity.id), index, earned, part))
     eligible.sort()
 
     years = cycle_years(start, end)
     year_starts = [first for _, first, _ in years]
-    year_counted = [ZERO] * len(years)
     year_category_counted: dict[tuple[str, int], Decimal] = {}  # for caps per year
     category_earned = dict.fromkeys(by_code, ZERO)
     category_counted = dict.fromkeys(by_code, ZERO)
@@ -171,19 +179,16 @@ def evaluate(
     required = ruleset.points_required
     carried_in = _carried_in(ruleset, cycle)
     total = carried_in
-    reached_on: date | None = start if total and total >= required else None
-    late_from = _carry_over_from(ruleset, end)
-    late_counted = ZERO  # counted on or after late_from: what may carry over
     missing: list[Unmet] = []
-    for day, _, _, index, earned, months in eligible:
+    for day, _, _, index, earned, part in eligible:
         activity = activities[index]
         category = by_code[activity.category]
         code = category.code
         counted = earned
         flags: list[str] = []
         if category.cap_per_year is not None:
-            in_years = _year_capped(category, activity, day, earned, months, start, year_starts,
-                                    year_category_counted)
+            in_years = year_capped(category, part, day, earned, year_starts,
+                                   year_category_counted)
             if in_years < counted:
                 counted = in_years
                 flags.append(OVER_CAP)
@@ -204,15 +209,23 @@ def evaluate(
             missing.append(Unmet(UnmetKind.MISSING_EVIDENCE, activity.id, None, counted))
         category_earned[code] += earned
         category_counted[code] += counted
-        year_counted[bisect_right(year_starts, day) - 1] += counted
         total += counted
-        if late_from is not None and day >= late_from:
-            late_counted += counted
-        if reached_on is None and total >= required:
-            reached_on = day
         results[index] = ActivityResult(
-            activity.id, code, day, earned, counted, tuple(flags), months
+            activity.id, code, day, earned, counted, tuple(flags),
+            *((None, None) if part is None else (part.months, part.first)),
         )
+    activity_results = tuple(results)  # every slot was filled by one of the two loops
+
+    # Where the counted points fall in time (employment month by month): spec version 2.
+    arrivals = accrual.contributions(activity_results)  # type: ignore[arg-type]
+    reached_on = accrual.reached_on(arrivals, required, carried_in, start)
+    year_counted = [ZERO] * len(years)
+    late_from = _carry_over_from(ruleset, end)
+    late_counted = ZERO  # counted on or after late_from: what may carry over
+    for day, points in arrivals:
+        year_counted[bisect_right(year_starts, day) - 1] += points
+        if late_from is not None and day >= late_from:
+            late_counted += points
 
     category_results = tuple(
         CategoryResult(
@@ -272,7 +285,7 @@ def evaluate(
         carried_in=carried_in,
         carry_over_out=(_carry_over_out(ruleset, carried_in, total, late_counted) if all_met
                         else ZERO),
-        activities=tuple(results),  # every slot was filled by one of the two loops
+        activities=activity_results,  # type: ignore[arg-type]
         categories=category_results,
         groups=group_results,
         years=year_results,
@@ -334,65 +347,6 @@ def _projection(remaining: Decimal, total: Decimal, elapsed: int, today: date) -
     # Exact arithmetic: the ceiling of a rounded quotient could be a day off.
     days = math.ceil(Fraction(remaining) * elapsed / Fraction(total))
     return today + timedelta(days=days)
-
-
-def _period(
-    activity: ActivityInput, category: Category, start: date, end: date, today: date
-) -> tuple[date, Decimal, int, bool, bool]:
-    """(date, earned, months, inside the cycle, in the future) of an employment period."""
-    last = activity.completed_on or today  # an open period counts up to today
-    first = activity.started_on or last  # no start date: nothing to count
-    future = last > today or first > today
-    if first > last:  # ends before it starts, or still employed in a job not started yet
-        return first, ZERO, 0, start <= first <= end, future
-    fraction = ONE if activity.fraction is None else activity.fraction
-    clipped_first, clipped_last = max(first, start), min(last, end)
-    inside = clipped_first <= clipped_last
-    if inside:
-        months = whole_months(clipped_first, clipped_last)
-        day = clipped_last
-    else:
-        months = whole_months(first, last)
-        day = last
-    earned = months * fraction * category.points_per_unit
-    return day, earned, months, inside, future
-
-
-def _year_capped(
-    category: Category,
-    activity: ActivityInput,
-    day: date,
-    earned: Decimal,
-    months: int | None,
-    start: date,
-    year_starts: list[date],
-    counted_so_far: dict[tuple[str, int], Decimal],
-) -> Decimal:
-    """What of `earned` fits under the category's cap per cycle year, recording what it uses.
-
-    A quantity activity belongs to the year of its date. A period's months belong to the
-    year in which each month is complete (month k of a part starting on s: s + k months - 1
-    day, as the points curve places them), each worth fraction x points per unit.
-    """
-    assert category.cap_per_year is not None
-    if category.is_period and months:
-        first = max(activity.started_on or day, start)
-        worth = earned / months
-        amounts: dict[int, Decimal] = {}
-        for k in range(1, months + 1):
-            month_ends = add_months(first, k) - timedelta(days=1)
-            year = bisect_right(year_starts, month_ends) - 1
-            amounts[year] = amounts.get(year, ZERO) + worth
-    else:
-        amounts = {bisect_right(year_starts, day) - 1: earned}
-    counted = ZERO
-    for year, amount in amounts.items():
-        key = (category.code, year)
-        room = max(category.cap_per_year - counted_so_far.get(key, ZERO), ZERO)
-        take = min(amount, room)
-        counted_so_far[key] = counted_so_far.get(key, ZERO) + take
-        counted += take
-    return counted
 
 
 def _unmet(

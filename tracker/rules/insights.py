@@ -1,7 +1,8 @@
 """Figures derived from an evaluation for the dashboard: the points curve and skill coverage.
 
-Pure like the engine: they only regroup the engine's per-activity results, so a chart or a
-coverage line can never disagree with the totals.
+Pure like the engine: they only regroup the engine's per-activity results (placed in time by
+`accrual`, as the engine places them), so a chart or a coverage line can never disagree with
+the totals or the day the requirement was reached.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from tracker.rules.accrual import contributions, running_totals
 from tracker.rules.catalog import KeyActivity, RuleSet
 from tracker.rules.engine import FUTURE, OUTSIDE_CYCLE, Progress
 
@@ -20,17 +22,19 @@ HUNDRED = Decimal(100)
 
 def points_curve(progress: Progress) -> list[tuple[date, Decimal]]:
     """The counted total after each day that added points, from the start (with any points
-    carried over from the previous cycle) on."""
-    by_day: dict[date, Decimal] = {}
-    for result in progress.activities:
-        if result.counted and result.date is not None:
-            by_day[result.date] = by_day.get(result.date, ZERO) + result.counted
-    total = progress.carried_in
-    curve = [(progress.starts_on, total)]
-    for day in sorted(by_day):
-        total += by_day[day]
-        curve.append((day, total))
-    return curve
+    carried over from the previous cycle) on. Employment adds its points month by month
+    (spec version 2), as the engine's "reached on" date counts them."""
+    arrivals = contributions(progress.activities)
+    return [(progress.starts_on, progress.carried_in),
+            *running_totals(arrivals, progress.carried_in)]
+
+
+def month_totals(curve: list[tuple[date, Decimal]]) -> list[tuple[date, Decimal]]:
+    """(first day of the month, total at its end) for each month that added points."""
+    by_month: dict[date, Decimal] = {}
+    for day, total in curve[1:]:
+        by_month[day.replace(day=1)] = total
+    return list(by_month.items())
 
 
 def projected_total_at_end(progress: Progress) -> Decimal | None:

@@ -78,6 +78,7 @@ class ActivityResult(NamedTuple):
     counted: Decimal
     flags: tuple[str, ...]
     months: int | None = None  # period categories: whole months counted
+    starts_on: date | None = None  # period categories: the first day counted (clipped start)
 
 
 @dataclass(frozen=True)

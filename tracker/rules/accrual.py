@@ -1,0 +1,84 @@
+"""When counted points arrive: the one place that puts an evaluation's points in time.
+
+Spec version 2 (docs/rules.md): an activity's counted points arrive on its date, except a
+period's (employment), which arrive month by month. For the part of a period inside the cycle,
+starting on `s`, with `m` whole months and `counted` points after caps, month `k` is complete
+on `s` + k months - 1 day, and by then the period has brought min(k x worth of a month,
+counted), a month being worth `earned / m` (fraction x points per unit).
+
+The engine uses these contributions for the date the requirement was reached, the points of
+each cycle year and those of the cycle's last days; the points curve (tracker.rules.insights)
+and the dashboard chart use them too, so no two of them can disagree.
+
+Cost: one entry per quantity activity and one per month that adds points (a period stops
+once its counted points are all placed), then one sort: no walk over days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from operator import itemgetter
+
+from tracker.rules.cycles import month_completed_on
+from tracker.rules.results import ZERO, ActivityResult
+
+Contribution = tuple[date, Decimal]  # (day, points that arrive on it)
+
+
+def contributions(results: Iterable[ActivityResult]) -> list[Contribution]:
+    """The counted points of `results` as they arrive, in date order (same-day entries kept
+    apart, in the order of `results`)."""
+    arrivals: list[Contribution] = []
+    for result in results:
+        if not result.counted or result.date is None:
+            continue
+        if result.months and result.starts_on is not None:
+            arrivals.extend(_monthly(result))
+        else:
+            arrivals.append((result.date, result.counted))
+    arrivals.sort(key=itemgetter(0))
+    return arrivals
+
+
+def _monthly(result: ActivityResult) -> list[Contribution]:
+    """A period's counted points, month by month, until all of them are placed."""
+    assert result.months and result.starts_on is not None
+    placed, months = ZERO, []
+    for k in range(1, result.months + 1):
+        # k x earned / m is exact at k = m, so the last month lands on `counted` exactly.
+        by_then = min(result.earned * k / result.months, result.counted)
+        months.append((month_completed_on(result.starts_on, k), by_then - placed))
+        placed = by_then
+        if placed == result.counted:
+            break
+    return months
+
+
+def reached_on(arrivals: Iterable[Contribution], required: Decimal, carried_in: Decimal,
+               starts_on: date) -> date | None:
+    """The first day the total (from the points carried in) is at least `required`."""
+    total = carried_in
+    if total and total >= required:
+        return starts_on
+    for day, points in arrivals:
+        total += points
+        if total >= required:
+            return day
+    return None
+
+
+def running_totals(arrivals: Iterable[Contribution],
+                   carried_in: Decimal) -> list[Contribution]:
+    """The total after each day that added points (one entry a day), from the carried-in
+    points on."""
+    totals: list[Contribution] = []
+    total = carried_in
+    for day, points in arrivals:
+        total += points
+        if totals and totals[-1][0] == day:
+            totals[-1] = (day, total)
+        else:
+            totals.append((day, total))
+    return totals
