@@ -140,7 +140,7 @@ def test_bad_case_names_activity_and_field_for_every_problem():
         "activity a2: quantity: 2.3 is not a multiple of 0.25. Enter hours in steps of 0.25."
     )
     assert problems[2] == "activity a3: completed_on: '2024-02-30' is not a date (use YYYY-MM-DD)"
-    assert problems[3].startswith("activity e1: completed_on: The end date (January 9, 2027)")
+    assert problems[3].startswith("activity e1: completed_on: The end date (Jan 9, 2027)")
     assert "still employed" in problems[3]
 
 
@@ -173,7 +173,7 @@ def test_modules_required_for_cpt_but_optional_without_modules():
 def test_certification_before_the_earliest_date_is_refused():
     problems = problems_of({**base_case(), "certified_on": "2005-12-31"})
     assert problems == [
-        "certified_on: The certification date cannot be before January 1, 2006, "
+        "certified_on: The certification date cannot be before Jan 1, 2006, "
         "the earliest date accepted for CPT."
     ]
 

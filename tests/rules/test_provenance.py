@@ -115,8 +115,9 @@ def test_a_figure_without_provenance_is_refused_naming_it(tmp_path):
         '(published) or "estimate"'
     ]
     text = cpt_text().replace("cap = 40\n", "cap = 40\nprovenance = { cap = \"estimate\" }\n")
-    text = text.replace('evidence = "certificate"\nprovenance = "estimate"\n',
-                        'evidence = "certificate"\n')
+    # The IC category's own provenance line (the first after its `cap = 40`) goes.
+    head, tail = text.split("cap = 40\n", 1)
+    text = head + "cap = 40\n" + tail.replace('provenance = "estimate"\n', "", 1)
     problems = refusal(tmp_path, text)
     assert [p.split(":")[0] for p in problems] == [
         "categories[IC].points_per_unit", "categories[IC].step", "categories[IC].evidence"]
