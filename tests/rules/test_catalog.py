@@ -221,3 +221,26 @@ def test_holders_is_one_optional_plain_line(tmp_path):
         load_ruleset(long)
     assert caught.value.problems == [
         f"{long}: holders: must be one line of at most 120 characters"]
+
+
+def test_examples_and_what_does_not_count_are_optional_plain_lines(tmp_path):
+    cpt = load_catalog().get("mssc-cpt")
+    assert cpt.does_not_count == ("Work, classes or volunteering not related to manufacturing.",)
+    assert "Volunteering at a STEM fair" in cpt.category("X").examples[0]
+    assert all(category.examples for category in cpt.categories)
+    assert load_catalog().get("pmi-pmp").does_not_count == ()
+    # A list of lines, each on one line; not a figure, so it needs no provenance mark.
+    path = write(tmp_path, VALID.replace(
+        'kinds = ["training"]',
+        'kinds = ["training"]\nexamples = ["A forklift class", "Two\\nlines", ""]').replace(
+        'window_days = 30', 'window_days = 30\ndoes_not_count = "Golf"'))
+    with pytest.raises(RuleSetError) as caught:
+        load_ruleset(path)
+    assert caught.value.problems == [
+        f"{path}: does_not_count: must be a list, not text",
+        f"{path}: categories[HOURS].examples: line 2 must be one line of 1 to 160 characters",
+        f"{path}: categories[HOURS].examples: line 3 must be one line of 1 to 160 characters",
+    ]
+    fine = write(tmp_path, VALID.replace('kinds = ["training"]',
+                                         'kinds = ["training"]\nexamples = [" A forklift class "]'))
+    assert load_ruleset(fine).category("HOURS").examples == ("A forklift class",)

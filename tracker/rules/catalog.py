@@ -14,6 +14,8 @@ File format (every key is checked; an unknown key is an error, so a typo never g
 
     code, version, name, short_name        strings; version like "2026.1"
     holders             (optional)         who holds it, one plain line for the chooser
+    does_not_count      (optional)         what the agency does not count, a list of plain
+                                           lines for the "How points work" page
     cycle_years                            whole years per cycle
     points_required                        points needed per cycle
     points_name = {singular, plural}       what the points are called ("PDU", "PDUs")
@@ -35,6 +37,7 @@ File format (every key is checked; an unknown key is an error, so a typo never g
         points_per_unit, step (quantity only), fractions (period only: allowed full-time
         fractions), and optional cap, cap_per_year (most points counted in each year of
         the cycle), minimum, evidence (the proof expected), help,
+        examples (plain lines: what a person may have done that counts here; not figures),
         provenance (the marks of its figures),
         kinds = [codes of `kinds.KINDS`]   the kinds of activity that land here (required, not
             empty; a kind's shape must be the category's kind). A kind's default category is
@@ -211,6 +214,7 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
     name = top.string("name")
     short_name = top.string("short_name")
     holders = top.line("holders")
+    does_not_count = read_lines(top, "does_not_count")
     cycle_years = top.integer("cycle_years", minimum=1)
     points_required = top.decimal("points_required", positive=True)
     points_name = read_unit(top, "points_name")
@@ -269,6 +273,7 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
         name=name or "",
         short_name=short_name or "",
         holders=holders,
+        does_not_count=does_not_count,
         agency=agency,
         cycle_years=cycle_years,
         points_required=points_required or ZERO,
@@ -292,6 +297,15 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
         counted_kinds=tuple(k.code for k in KINDS if any(k.code in c.kinds for c in categories)),
         path=path,
     )
+
+
+def read_lines(reader: Reader, key: str, longest: int = 160) -> tuple[str, ...]:
+    """An optional list of plain lines of text shown as a list (examples, what does not count)."""
+    lines = reader.string_list(key, required=False) or []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or "\n" in line or len(line) > longest:
+            reader.problem(key, f"line {number} must be one line of 1 to {longest} characters")
+    return tuple(line.strip() for line in lines)
 
 
 def _fee(reader: Reader, marker: Marker) -> Fee:
@@ -330,6 +344,7 @@ def _category(reader: Reader, marker: Marker) -> Category:
         minimum=minimum,
         evidence=reader.string("evidence", required=False),
         help=reader.string("help", required=False),
+        examples=read_lines(reader, "examples"),
         kinds=kinds,
         per_unit=per_unit,
     )

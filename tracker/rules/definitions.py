@@ -63,6 +63,7 @@ class Category(Named):
     help: str | None = None
     groups: tuple[str, ...] = ()  # codes of the groups this category belongs to
     kinds: tuple[str, ...] = ()  # codes of the kinds of activity that land here, in file order
+    examples: tuple[str, ...] = ()  # plain examples of what counts here, one line each
     # The conversions the file sets, by kind: the category's units in one unit of the kind
     # (a kind not in it: 1). None when the file sets none. Read-only, left out of the hash.
     per_unit: Mapping[str, Decimal] | None = field(default=None, hash=False)
@@ -139,6 +140,7 @@ class RuleSet:
     categories: tuple[Category, ...]
     at_risk_days: int = 180
     holders: str | None = None  # who holds it, in one plain line ("Production workers ...")
+    does_not_count: tuple[str, ...] = ()  # what the agency does not count, one line each
     reminder_days: tuple[int, ...] = (180, 90, 30)
     earliest_certified_on: date | None = None
     yearly_minimum: Decimal | None = None
