@@ -1,0 +1,186 @@
+"""Recert on a phone 390 pixels wide: every table row's points show without scrolling sideways.
+
+Below 600 px each table row is a card with each value under its column's heading
+(static/tables.js labels the cells, static/app.css lays them out). A person registers and adds
+the CPT in the browser, logs activities (through the forms, by the test client), and reads the
+activity list, the credential page and the report: each row's points are inside the window and
+the page is no wider than the window. Screenshots of every page go to tests/artifacts/7*.png
+(phone) and 8*.png (1280 px, where tables keep their columns).
+"""
+
+from datetime import date
+
+import pytest
+from flask import url_for
+
+from tests.browser.helpers import browser_tests, register_and_add_cpt, shot
+from tests.examples import job
+from tests.helpers import AuthActions, image_bytes, log_activity, pdf_bytes
+
+pytestmark = browser_tests
+
+PHONE = 390
+TODAY = date(2026, 12, 20)
+
+# Each shown points cell of a table (a number column, or the points an activity counts toward
+# each credential): where its text lies, and the text of its row to name it by.
+POINTS_CELLS = """() => [...document.querySelectorAll("table td.num, table td.counts")]
+  .filter(cell => cell.getClientRects().length)
+  .map(cell => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const box = range.getBoundingClientRect();
+    return {row: cell.closest("tr").innerText.replace(/\\s+/g, " ").slice(0, 60),
+            text: cell.innerText.trim(), left: box.left, right: box.right};
+  })"""
+
+# A select box's choices wider than the box can show (the closed box cuts them off).
+CUT_CHOICES = """() => {
+  const canvas = document.createElement("canvas").getContext("2d");
+  return [...document.querySelectorAll("main select")]
+    .filter(select => select.clientWidth).flatMap(select => {
+    const style = getComputedStyle(select);
+    canvas.font = style.font;
+    const room = select.clientWidth - parseFloat(style.paddingLeft)
+      - parseFloat(style.paddingRight);
+    return [...select.options]
+      .filter(option => canvas.measureText(option.text).width > room)
+      .map(option => select.name + ": " + option.text.trim());
+  });
+}"""
+
+
+# The chart's labels that are smaller than 11 px on screen, or run past the chart or into each
+# other.
+CHART_LABELS = """() => {
+  const chart = document.querySelector("main svg.chart");
+  const frame = chart.getBoundingClientRect();
+  const labels = [...chart.querySelectorAll("text")].map(text => ({
+    text: text.textContent.trim(), box: text.getBoundingClientRect(),
+    size: parseFloat(getComputedStyle(text).fontSize) * chart.getScreenCTM().a}));
+  const apart = (a, b) => a.right <= b.left || b.right <= a.left || a.bottom <= b.top
+    || b.bottom <= a.top;
+  return labels.flatMap((label, index) => [
+    ...(label.size < 11 ? [`${label.text} is ${label.size.toFixed(1)} px`] : []),
+    ...(label.box.left < frame.left || label.box.right > frame.right || label.box.top < frame.top
+        || label.box.bottom > frame.bottom ? [`${label.text} runs past the chart`] : []),
+    ...labels.slice(index + 1).filter(other => !apart(label.box, other.box))
+      .map(other => `${label.text} runs into ${other.text}`)]);
+}"""
+
+
+def log_example(app, credential_id: int) -> None:
+    """Worked example A with proof, and a long title and provider to wrap."""
+    client = app.test_client()
+    AuthActions(client).login()
+    for title, category, day, quantity in [
+        ("Safety course", "CE-TRAINING", "2022-06-01", "10"),
+        ("Statistics", "CE-CREDIT", "2023-05-20", "3"),
+        ("Forklift certification", "IC", "2024-09-10", "1"),
+        ("Robotics coaching", "X", "2025-04-02", "20"),
+        ("Hydraulics and pneumatics troubleshooting for maintenance technicians",
+         "CE-NONCREDIT", "2025-10-02", "6"),
+    ]:
+        response = log_activity(client, credential_id, title=title, category=category,
+                                completed_on=day, quantity=quantity,
+                                provider="Valley Community College Workforce Center",
+                                files=[(f"{title[:20]}.pdf", pdf_bytes())])
+        assert response.status_code == 302, response.text
+    job(client, credential_id, "Line operator", "2022-03-15", "2026-03-14",
+        files=[("letter.png", image_bytes())])
+
+
+def urls(app, credential_id: int) -> dict[str, str]:
+    """The pages a person reads, by the names of their screenshots."""
+    cid = {"credential_id": credential_id}
+    with app.test_request_context():
+        return {
+            "home": url_for("dashboard.home"),
+            "credential": url_for("credentials.show", **cid),
+            "activities": url_for("activities.index", **cid),
+            "activity-form": url_for("activities.new", **cid),
+            "record": url_for("record.index"),
+            "report": url_for("reports.page", **cid),
+            "import": url_for("imports.upload", **cid),
+            "renewal": url_for("renewal.record", **cid),
+            "trash": url_for("trash.index"),
+            "account": url_for("account.overview"),
+            "change-log": url_for("account.log"),
+            "tokens": url_for("api_tokens.index"),
+            "devices": url_for("devices.index"),
+        }
+
+
+def points_off_screen(page, width: int) -> list[str]:
+    cells = page.evaluate(POINTS_CELLS)
+    assert cells, f"{page.url}: no points in a table"
+    return [f"{cell['row']}: {cell['text']!r} at {cell['left']:.0f} to {cell['right']:.0f} px"
+            for cell in cells if cell["left"] < 0 or cell["right"] > width]
+
+
+@pytest.fixture
+def credential_id(page, live_url, app, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the layout does not depend on the database: checked on SQLite")
+    app.config["TODAY"] = TODAY
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    register_and_add_cpt(page, live_url)
+    credential_id = int(page.url.rstrip("/").rsplit("/", 1)[-1])
+    log_example(app, credential_id)
+    return credential_id
+
+
+def test_points_show_on_a_phone(page, live_url, app, credential_id):
+    pages = urls(app, credential_id)
+    problems, cut = [], []
+    for number, (name, path) in enumerate(pages.items()):
+        page.goto(live_url + path)
+        page.wait_for_load_state("load")
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > PHONE:
+            problems.append(f"{name}: the page is {scroll_width} px wide")
+        if name in ("activities", "credential", "report", "record"):
+            problems += [f"{name}: {where}" for where in points_off_screen(page, PHONE)]
+        if name == "credential":
+            problems += [f"chart: {label}" for label in page.evaluate(CHART_LABELS)]
+        cut += [f"{name}: {choice}" for choice in page.evaluate(CUT_CHOICES)]
+        shot(page, f"7{number:02}-phone-{name}")
+    print("Choices cut off in their select box at 390 px:", *sorted(set(cut)), sep="\n  ")
+    assert not problems, "\n".join(problems)
+
+
+def test_rows_are_cards_on_a_phone_and_rows_on_a_wide_screen(page, live_url, app,
+                                                             credential_id):
+    activities = live_url + urls(app, credential_id)["activities"]
+    page.goto(activities)
+    row = page.locator("main table tbody tr").first
+    # Each value under its column's heading; the table keeps its meaning for screen readers.
+    assert row.evaluate("row => getComputedStyle(row).display") == "block"
+    counts = row.get_by_role("cell").nth(5)
+    assert counts.get_attribute("data-label") == "Counts"
+    before = counts.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert before.startswith('"Counts"'), before
+    assert page.get_by_role("columnheader", name="Counts").count() == 1
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(activities)
+    assert row.evaluate("row => getComputedStyle(row).display") == "table-row"
+    assert page.get_by_role("columnheader", name="Counts").is_visible()
+    for number, name in enumerate(["activities", "credential", "report"]):
+        page.goto(live_url + urls(app, credential_id)[name])
+        shot(page, f"8{number:02}-wide-{name}")
+
+
+def test_without_scripts_tables_scroll_in_their_box(page, live_url, app, credential_id):
+    context = page.context.browser.new_context(
+        java_script_enabled=False, viewport={"width": PHONE, "height": 800})
+    context.add_cookies(page.context.cookies())
+    plain = context.new_page()
+    plain.goto(live_url + urls(app, credential_id)["activities"])
+    assert plain.locator("main table.cards").count() == 0
+    assert plain.get_by_role("columnheader", name="Counts").is_visible()
+    assert plain.evaluate("document.documentElement.scrollWidth") <= PHONE
+    box = plain.locator("main .table-scroll").first
+    assert box.evaluate("box => box.scrollWidth > box.clientWidth"), "the table does not scroll"
+    shot(plain, "790-phone-activities-without-scripts")
+    context.close()
