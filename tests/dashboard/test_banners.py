@@ -39,19 +39,22 @@ def test_banners_appear_at_each_threshold(app, user_client, today, expected):
 
 def test_behind_pace_has_its_own_banner(app, user_client):
     app.config["TODAY"] = date(2026, 11, 24)
-    add_cpt(user_client, "2024-02-29")
+    cpt = add_cpt(user_client, "2024-02-29")
+    assert banners(user_client) == []  # nothing logged yet: the card says where to start
+    log_activity(user_client, cpt, completed_on="2024-05-01", quantity="8")
     [text] = banners(user_client)
-    assert text.startswith("You are behind pace on your CPT: you have 0 points, and by now you "
-                           "should have about 54.71.")
+    assert text.startswith("You are behind pace on your CPT: you have 8 points, and by now you "
+                           "should have about 54.7.")
 
 
 def test_a_complete_credential_only_hears_about_the_window(app, user_client):
     app.config["TODAY"] = date(2026, 12, 20)
     cpt = add_cpt(user_client, "2022-03-15")
-    log_activity(user_client, cpt, category="CE-CREDIT", completed_on="2023-01-01",
-                 quantity="10")
+    for day in range(1, 6):  # 5 courses of 20 hours: 100 points
+        log_activity(user_client, cpt, title=f"Course {day}", completed_on=f"2023-01-0{day}",
+                     quantity="20")
     assert banners(user_client) == [
-        "Your application window for CPT is open: apply to MSSC by 2027-03-15."]
+        "Your application window for CPT is open: apply to MSSC by Mar 15, 2027."]
 
 
 def test_hiding_a_banner_keeps_it_hidden_and_leaves_the_others(app, user_client):

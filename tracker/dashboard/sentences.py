@@ -1,5 +1,7 @@
 """The engine's figures said in plain sentences: next steps, what is missing, reminders."""
 
+from tracker.dashboard import renewal_steps
+from tracker.dashboard.services import steps_to_renew
 from tracker.display import count_of, points
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import say_date
@@ -42,6 +44,11 @@ def next_action(ruleset: RuleSet, progress: Progress) -> str:
     if window_open:
         action += f" Your application window is open: apply to {agency} once you are done."
     return action
+
+
+def start_sentence(progress: Progress) -> str:
+    """What a credential with nothing logged yet asks of the person."""
+    return f"Start by logging what you have done since {say_date(progress.starts_on)}."
 
 
 def projection(ruleset: RuleSet, progress: Progress) -> str:
@@ -108,6 +115,22 @@ def reminder_message(ruleset: RuleSet, progress: Progress, reminder: Reminder) -
             f"{still_needed(ruleset, progress)}.")
 
 
+def step_state(step: renewal_steps.Step) -> str:
+    """"Done", "To do by Mar 15, 2027", "From Dec 15, 2026"."""
+    if step.state == renewal_steps.LATER:
+        return f"From {say_date(step.on)}"
+    word = "Done" if step.state == renewal_steps.DONE else "To do"
+    if step.on is None:
+        return word
+    return f"{word} on {say_date(step.on)}" if step.state == renewal_steps.DONE else (
+        f"{word} by {say_date(step.on)}")
+
+
 def init_app(app) -> None:
-    for sentence in (next_action, projection, category_note, unmet_sentence, reminder_message):
+    for sentence in (next_action, projection, category_note, unmet_sentence, reminder_message,
+                     start_sentence, step_state):
         app.add_template_global(sentence)
+    app.add_template_global(renewal_steps.is_starting)
+    app.add_template_global(renewal_steps.money)
+    app.add_template_global(renewal_steps.agency_forms)
+    app.add_template_global(steps_to_renew)

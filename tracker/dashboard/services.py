@@ -5,11 +5,16 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from tracker.credentials.renewal import RENEW, offer_of
 from tracker.credentials.services import credentials_of
+from tracker.dashboard.renewal_steps import Step, is_starting, renewal_steps, steps_due
+from tracker.db import get_session
 from tracker.ledger import Ledger, WithLedger, ledgers_of
 from tracker.models import Cycle, HeldCredential, ReminderNotice, User
-from tracker.rules.engine import Status
+from tracker.rules.catalog import RuleSet
+from tracker.rules.engine import Progress, Status
 from tracker.rules.reminders import Reminder, due_reminders
+from tracker.served_rulesets import catalog, ruleset_of
 
 URGENCY = [Status.LAPSED, Status.AT_RISK, Status.BEHIND, Status.ON_TRACK, Status.COMPLETE,
            Status.NOT_REQUIRED, Status.RENEWED]
@@ -21,13 +26,15 @@ class Standing(WithLedger):
     credential: HeldCredential
     cycle: Cycle
     ledger: Ledger
+    held: frozenset[str]  # the short names of every credential the person holds
 
 
 def standings_of(session: Session, user: User, today: date) -> list[Standing]:
     """Every credential of the user with its evaluated current cycle, most urgent first."""
     credentials = credentials_of(session, user)
+    held = frozenset(ruleset_of(credential).short_name for credential in credentials)
     standings = [
-        Standing(credential, credential.current_cycle, ledger)
+        Standing(credential, credential.current_cycle, ledger, held)
         for credential, ledger in zip(
             credentials, ledgers_of(session, credentials, today), strict=True
         )
@@ -37,7 +44,8 @@ def standings_of(session: Session, user: User, today: date) -> list[Standing]:
 
 def reminders_to_show(session: Session, standings: list[Standing]) -> list[tuple[Standing,
                                                                                   Reminder]]:
-    """The due reminders the person has not dismissed, one statement for all credentials."""
+    """The due reminders the person has not dismissed, one statement for all credentials.
+    A credential with nothing logged yet is not called behind: its card says where to start."""
     cycle_ids = [standing.cycle.id for standing in standings]
     dismissed = set(session.exec(
         select(ReminderNotice.cycle_id, ReminderNotice.code).where(
@@ -49,7 +57,26 @@ def reminders_to_show(session: Session, standings: list[Standing]) -> list[tuple
         for standing in standings
         for reminder in due_reminders(standing.ruleset, standing.progress)
         if (standing.cycle.id, reminder.code) not in dismissed
+        and not (reminder.code == "behind" and is_starting(standing.progress))
     ]
+
+
+def steps_to_renew(credential: HeldCredential, cycle: Cycle, ruleset: RuleSet,
+                   progress: Progress, held: frozenset[str] | None = None) -> list[Step]:
+    """The steps to renew a credential, for its card and its page (none before they are due).
+    `held`: the short names of the person's credentials, read here when not given (one small
+    statement, only once the steps show)."""
+    if not steps_due(progress):
+        return []
+    if held is None:
+        codes = get_session().exec(select(HeldCredential.ruleset_code).where(
+            HeldCredential.user_id == credential.user_id)).all()
+        held = frozenset(catalog().get(code).short_name for code in codes)
+    return renewal_steps(
+        ruleset, progress, certificate_number=credential.certificate_number or "",
+        renewal_offered=offer_of(cycle, progress, progress.today).action == RENEW,
+        held=held, known={r.short_name for r in catalog().all_current()},
+    )
 
 
 def own_cycle(session: Session, user: User, cycle_id: int) -> Cycle | None:
