@@ -14,6 +14,7 @@ import pytest
 from flask import url_for
 
 from tests.browser.helpers import browser_tests, register_and_add_cpt, shot
+from tests.browser.test_journey import RUN_AXE, WCAG_TAGS, axe_source
 from tests.examples import job
 from tests.helpers import AuthActions, image_bytes, log_activity, pdf_bytes
 
@@ -151,6 +152,13 @@ def test_points_show_on_a_phone(page, live_url, app, credential_id, tmp_path):
         if name == "credential":
             problems.extend(f"chart: {label}" for label in page.evaluate(CHART_LABELS))
         cut.extend(f"{name}: {choice}" for choice in page.evaluate(CUT_CHOICES))
+        # The cards keep the tables' meaning and the contrast of what they show (the other
+        # pages are checked by test_journey.py).
+        if page.locator("main table").count():
+            if not page.evaluate("typeof window.axe === 'object'"):
+                page.evaluate(axe_source())
+            problems.extend(f"{name}: axe {violation['id']}: {violation['nodes']}"
+                            for violation in page.evaluate(RUN_AXE, WCAG_TAGS)["violations"])
         shot(page, f"7{number:02}-phone-{name}")
 
     for number, (name, path) in enumerate(pages.items()):
