@@ -6,9 +6,10 @@ from tests.helpers import add_cpt, image_bytes, log_activity, pdf_bytes
 
 
 def job(client, credential_id, title, started_on, ended_on=None, fraction="1", files=()):
-    """Log an employment period; no end date means "still employed"."""
+    """Log an employment period; no end date means "still employed". A job that started
+    before the certification is warned about; the person saves it anyway."""
     fields = {"category": "E", "title": title, "started_on": started_on, "fraction": fraction,
-              "completed_on": "", "quantity": ""}
+              "completed_on": "", "quantity": "", "save_anyway": "y"}
     if ended_on:
         fields["ended_on"] = ended_on
     else:
@@ -17,7 +18,8 @@ def job(client, credential_id, title, started_on, ended_on=None, fraction="1", f
 
 
 def example_a(app, client, with_proof: bool = False) -> int:
-    """Certified 2022-03-15, today 2026-11-24: complete with 128 of 100 points."""
+    """Certified 2022-03-15, today 2026-11-24: complete with 128 of 100 points, reached on
+    2025-04-02 (spec version 2: the job's months accrue one by one)."""
     app.config["TODAY"] = date(2026, 11, 24)
     cpt = add_cpt(client, "2022-03-15")
     for title, category, day, quantity in [
@@ -28,8 +30,10 @@ def example_a(app, client, with_proof: bool = False) -> int:
         ("Robotics coaching", "X", "2025-04-02", "30"),
     ]:
         files = [(f"{title}.pdf", pdf_bytes())] if with_proof else []
+        # The course before the cycle and 30 hours on one day are warned about: the person
+        # checks them and saves anyway.
         log_activity(client, cpt, title=title, category=category, completed_on=day,
-                     quantity=quantity, files=files)
+                     quantity=quantity, files=files, save_anyway="y")
     job(client, cpt, "Line operator", "2022-03-15", "2026-03-14",
         files=[("letter.png", image_bytes())] if with_proof else [])
     return cpt

@@ -55,7 +55,7 @@ def test_the_reached_day_counts_the_jobs_months(app, client):
         ("Robotics coaching", "X", "2025-04-02", "30"),
     ]:
         log_activity(client, cpt, title=title, category=category, completed_on=day,
-                     quantity=quantity)
+                     quantity=quantity, save_anyway="y")  # 30 hours on a day is warned about
     job(client, cpt, "Line operator", "2022-03-15", "2026-03-14")
     page = client.get(f"/credentials/{cpt}").text
     _path, rows = chart_of(page)

@@ -69,10 +69,10 @@ def cycle_ids(app) -> list[int]:
 
 
 def report_figures(html: str) -> tuple:
-    """(counted, status word, category rows) of a report page."""
-    counted = re.search(r'<th scope="row">Counted</th><td><strong>([^<]+)</strong>', html)
-    status = re.search(r'<th scope="row">Status</th><td><strong>([^<]+)</strong>', html)
-    return counted.group(1), status.group(1), category_rows(html)
+    """(counted, status word, category rows) of a report page (without estimate markers)."""
+    counted = re.search(r'<th scope="row">Counted</th>\s*<td[^>]*><strong>([^<]+)', html)
+    status = re.search(r'<th scope="row">Status</th>\s*<td[^>]*><strong>([^<(]+)', html)
+    return counted.group(1).strip(), status.group(1).strip(), category_rows(html)
 
 
 def renew(person, cpt, day: str):
@@ -87,7 +87,12 @@ def test_renewing_example_a_closes_the_cycle_and_opens_the_next(app, person):
 
     form = person.get(f"/credentials/{cpt}/renewal").text
     assert "Date MSSC renewed your credential" in form
-    assert 'value="2026-12-20"' in form  # today by default
+    assert re.search(r'<input[^>]*id="day"[^>]*value=""', form)  # empty: no guess of the day
+    assert "A date from Dec 15, 2026, the day the application opened, to today." in form
+    # One sentence says what recording it does.
+    assert re.sub(r"\s+", " ", form).count(
+        "This closes your cycle of Mar 15, 2022 to Mar 15, 2027 and starts your next 5-year "
+        "cycle on Mar 16, 2027; your points stay in the old cycle's report.") == 1
     assert renew(person, cpt, "2026-12-20").status_code == 302
 
     assert cycles(app) == [
@@ -102,10 +107,10 @@ def test_renewing_example_a_closes_the_cycle_and_opens_the_next(app, person):
     page = person.get(f"/credentials/{cpt}").text
     shown = facts(page)
     assert shown["Counted"] == "0 points"
-    assert shown["Cycle"] == "2027-03-16 to 2032-03-15"
+    assert shown["Cycle"] == "Mar 16, 2027 to Mar 15, 2032"
     past = page[page.index("Past cycles"):]
-    assert "2022-03-15 to 2027-03-15" in past
-    assert "Renewed on 2026-12-20" in past
+    assert "Mar 15, 2022 to Mar 15, 2027" in past
+    assert "Renewed on Dec 20, 2026" in past
     assert "128 of 100" in past
     for path in ("report", "report.pdf", "activities.csv", "packet.zip"):
         assert f'href="/credentials/{cpt}/cycles/{old_id}/{path}"' in past
@@ -180,32 +185,62 @@ def test_an_ongoing_job_blocks_the_undo_once_the_new_cycle_started(app, person):
     assert "You cannot undo it" in person.get(f"/credentials/{cpt}/renewal/undo").text
 
 
-def test_renewing_is_refused_before_the_window_when_not_complete(app, person):
+WAIT_FOR_THE_WINDOW = ("You can record your renewal from Dec 15, 2026, the day the application "
+                       "opens.")
+RENEW_BUTTON = re.compile(r'<a href="/credentials/\d+/renewal" role="button">I have renewed</a>')
+
+
+@pytest.mark.parametrize("complete", [False, True])
+def test_renewing_is_refused_before_the_window_even_when_complete(app, person, complete):
+    """Spec version 2: "I have renewed" comes with the application window (Dec 15, 2026),
+    not as soon as the points are complete."""
     app.config["TODAY"] = date(2026, 11, 24)
-    cpt = add_cpt(person, "2022-03-15")
-    page = person.get(f"/credentials/{cpt}/renewal").text
-    assert "from 2026-12-15 when the application opens" in page
-    assert "I have renewed" not in person.get(f"/credentials/{cpt}").text
+    cpt = example_a(app, person) if complete else add_cpt(person, "2022-03-15")
+    page = person.get(f"/credentials/{cpt}").text
+    if complete:
+        assert "Complete" in page  # all the points, and still no renewal before the window
+    assert not RENEW_BUTTON.search(page)
+    assert WAIT_FOR_THE_WINDOW in page
+    assert WAIT_FOR_THE_WINDOW in person.get(f"/credentials/{cpt}/renewal").text
     response = submit(person, f"/credentials/{cpt}/renewal", {"day": "2026-11-20"},
                       form_page=f"/credentials/{cpt}")
     assert response.status_code == 200
-    assert "You cannot record a renewal for this cycle yet." in response.text
+    assert f'role="alert">{WAIT_FOR_THE_WINDOW}</p>' in response.text
     assert cycles(app) == [(date(2022, 3, 15), date(2027, 3, 15), "open", None)]
+
+
+def test_renewal_is_offered_from_the_windows_first_day(app, person):
+    app.config["TODAY"] = date(2026, 12, 14)
+    cpt = example_a(app, person)
+    assert not RENEW_BUTTON.search(person.get(f"/credentials/{cpt}").text)
+    app.config["TODAY"] = date(2026, 12, 15)
+    assert RENEW_BUTTON.search(person.get(f"/credentials/{cpt}").text)
+    assert renew(person, cpt, "2026-12-15").status_code == 302  # the first day itself
+    assert cycles(app)[0] == (date(2022, 3, 15), date(2027, 3, 15), "renewed",
+                              date(2026, 12, 15))
 
 
 @pytest.mark.parametrize(("day", "message"), [
     ("2026-12-21", "The date cannot be in the future."),
-    ("2022-03-14", "The date cannot be before your cycle started on 2022-03-15."),
+    ("2026-12-14", "The date cannot be before Dec 15, 2026, the day the application opened."),
+    ("2022-03-14", "The date cannot be before Dec 15, 2026, the day the application opened."),
     ("", "Enter the date."),
 ])
 def test_renewal_date_errors(app, person, day, message):
     app.config["TODAY"] = date(2026, 12, 20)
     cpt = add_cpt(person, "2022-03-15")  # in the window, though not complete
-    assert "I have renewed" in person.get(f"/credentials/{cpt}").text
+    assert RENEW_BUTTON.search(person.get(f"/credentials/{cpt}").text)
     response = renew(person, cpt, day)
     assert response.status_code == 200
     assert f'class="field-error">{message}</small>' in response.text
     assert len(cycles(app)) == 1
+
+
+def test_today_is_the_last_day_a_renewal_date_may_be(app, person):
+    app.config["TODAY"] = date(2026, 12, 20)
+    cpt = add_cpt(person, "2022-03-15")
+    assert renew(person, cpt, "2026-12-20").status_code == 302
+    assert cycles(app)[0][3] == date(2026, 12, 20)
 
 
 def test_a_lapsed_credential_is_regained_by_passing_again(app, person):
@@ -217,7 +252,7 @@ def test_a_lapsed_credential_is_regained_by_passing_again(app, person):
     form = person.get(f"/credentials/{cpt}/renewal").text
     assert "Date you passed the assessment again" in form
     refused = submit(person, f"/credentials/{cpt}/renewal", {"day": "2024-01-10"})
-    assert "The date must be after your cycle ended on 2024-01-10." in refused.text
+    assert "The date must be after your cycle ended on Jan 10, 2024." in refused.text
     assert submit(person, f"/credentials/{cpt}/renewal",
                   {"day": "2025-01-20"}).status_code == 302
     assert cycles(app) == [
@@ -225,7 +260,7 @@ def test_a_lapsed_credential_is_regained_by_passing_again(app, person):
         (date(2025, 1, 20), date(2030, 1, 20), "open", None),
     ]
     page = person.get(f"/credentials/{cpt}").text
-    assert facts(page)["Cycle"] == "2025-01-20 to 2030-01-20"
+    assert facts(page)["Cycle"] == "Jan 20, 2025 to Jan 20, 2030"
     assert "Undo “I passed the assessment again”" in page
     past = page[page.index("Past cycles"):]
     assert "<td>Lapsed</td>" in past
@@ -431,10 +466,10 @@ def test_the_change_log_records_the_renewal_and_its_undo(app, person):
     renew(person, cpt, "2026-12-20")
     submit(person, f"/credentials/{cpt}/renewal/undo", {})
     log = person.get("/account/log").text
-    renewed = log.index("Renewed MSSC Certified Production Technician on 2026-12-20: new cycle "
-                        "2027-03-16 to 2032-03-15")
+    renewed = log.index("Renewed MSSC Certified Production Technician on Dec 20, 2026: new "
+                        "cycle Mar 16, 2027 to Mar 15, 2032")
     undone = log.index("Renewal of MSSC Certified Production Technician undone: the cycle "
-                       "2027-03-16 to 2032-03-15 was removed")
+                       "Mar 16, 2027 to Mar 15, 2032 was removed")
     assert undone < renewed  # newest first
     assert "Status: Open → Renewed" in log[renewed:]
     assert "Status: Renewed → Open" in log[undone:renewed]

@@ -47,9 +47,12 @@ class Offer:
 
     action: str | None
     message: str
+    window_opens_on: date | None = None  # RENEW: the first day a renewal date may be
 
 
 def offer_of(cycle: Cycle | None, progress: Progress, today: date) -> Offer:
+    """Spec version 2: a renewal is offered from the first day of the application window,
+    whatever the points (the agency decides), and a lapsed cycle offers passing again."""
     if cycle is None or cycle.status != CycleStatus.OPEN:
         return Offer(None, "This cycle is already closed.")
     if progress.status == Status.NOT_REQUIRED:
@@ -59,12 +62,11 @@ def offer_of(cycle: Cycle | None, progress: Progress, today: date) -> Offer:
         return Offer(REGAIN, f"This cycle ended on {say_date(cycle.ends_on)} without "
                              "enough points. If you passed the assessment again, record it "
                              "here to start a new cycle.")
-    if progress.status == Status.COMPLETE or today >= progress.window_opens_on:
-        return Offer(RENEW, "When your renewal is approved, record it here. Your next "
-                            "cycle then starts.")
-    return Offer(None, f"You can record your renewal once you have all "
-                       f"{progress.required.normalize():f} points, or from "
-                       f"{say_date(progress.window_opens_on)} when the application opens.")
+    opens_on = progress.window_opens_on
+    if today >= opens_on:
+        return Offer(RENEW, "Once your renewal is approved, record it here.", opens_on)
+    return Offer(None, f"You can record your renewal from {say_date(opens_on)}, the day "
+                       "the application opens.")
 
 
 def current_offer(session: Session, credential: HeldCredential, today: date) -> Offer:
@@ -75,11 +77,13 @@ def current_offer(session: Session, credential: HeldCredential, today: date) -> 
     return offer_of(cycle, ledger.progress, today)
 
 
-def renewal_date_problem(cycle: Cycle, renewed_on: date, today: date) -> str | None:
+def renewal_date_problem(window_opens_on: date, renewed_on: date, today: date) -> str | None:
+    """A renewal date lies from the window's first day to today, both included."""
     if renewed_on > today:
         return "The date cannot be in the future."
-    if renewed_on < cycle.starts_on:
-        return f"The date cannot be before your cycle started on {say_date(cycle.starts_on)}."
+    if renewed_on < window_opens_on:
+        return (f"The date cannot be before {say_date(window_opens_on)}, the day the "
+                "application opened.")
     return None
 
 
@@ -156,10 +160,12 @@ def _refusing_a_change_meanwhile(session: Session) -> Iterator[None]:
 def record_renewal(session: Session, credential: HeldCredential, renewed_on: date,
                    today: date) -> Cycle:
     """Close the open cycle as renewed on `renewed_on` and open the next one."""
-    if current_offer(session, credential, today).action != RENEW:
-        raise Refused("You cannot record a renewal for this cycle yet.")
+    offer = current_offer(session, credential, today)
+    if offer.action != RENEW or offer.window_opens_on is None:
+        raise Refused(offer.message if offer.action is None
+                      else "You cannot record a renewal for this cycle.")
     old = credential.open_cycle
-    problem = renewal_date_problem(old, renewed_on, today)
+    problem = renewal_date_problem(offer.window_opens_on, renewed_on, today)
     if problem:
         raise DateRefused(problem)
     closing = _closing_ledger(session, credential, renewed_on)

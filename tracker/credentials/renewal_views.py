@@ -12,6 +12,7 @@ from tracker.credentials.forms import UndoForm
 from tracker.db import get_session
 from tracker.fields import DayField, submission_id_field
 from tracker.rules.checks import say_date
+from tracker.rules.cycles import next_cycle_after
 from tracker.served_rulesets import ruleset_of
 from tracker.web import own_credential_or_404, saves_once
 
@@ -47,9 +48,15 @@ def record(credential_id: int):
     credential = own_credential_or_404(credential_id)
     ruleset = ruleset_of(credential)
     offer = renewal.current_offer(get_session(), credential, today())
-    form = DateForm(day=today())
+    form = DateForm()  # empty: the person types the day it happened, not today by default
     form.day.label.text = LABELS.get(offer.action, "Date").format(
         agency=ruleset.agency.short_name)
+    if offer.window_opens_on is not None:
+        form.day.description = (f"A date from {say_date(offer.window_opens_on)}, the day the "
+                                "application opened, to today.")
+        # The date picker offers only those days.
+        form.day.render_kw = {"min": offer.window_opens_on.isoformat(),
+                              "max": today().isoformat()}
     if form.validate_on_submit():
         record_it = (renewal.record_regain if offer.action == renewal.REGAIN
                      else renewal.record_renewal)
@@ -62,8 +69,10 @@ def record(credential_id: int):
         else:
             return _done(credential, f"Saved. Your new cycle runs from "
                                      f"{say_date(new.starts_on)} to {say_date(new.ends_on)}.")
+    cycle = credential.open_cycle
+    next_starts_on = next_cycle_after(ruleset, cycle.ends_on)[0] if cycle else None
     return render_template("renewal/record.html", form=form, offer=offer, ruleset=ruleset,
-                           credential=credential, cycle=credential.open_cycle)
+                           credential=credential, cycle=cycle, next_starts_on=next_starts_on)
 
 
 @bp.route("/undo", methods=["GET", "POST"])
