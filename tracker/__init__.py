@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.registration import bp as registration_bp
     from tracker.auth.second_step import bp as second_step_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.credentials.how_points_views import bp as how_points_bp
     from tracker.credentials.renewal_views import bp as renewal_bp
     from tracker.credentials.views import bp as credentials_bp
     from tracker.dashboard.views import bp as dashboard_bp
@@ -106,3 +107,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(how_points_bp)
