@@ -188,6 +188,9 @@ def test_skill_coverage_shows_the_blueprint_covered_and_what_is_not(app, person)
                  tags=["maintenance.preventive", "maintenance.housekeeping",
                        "maintenance.monitor-indicators"])
     page = person.get(f"/credentials/{cpt}").text
+    skills = page[page.index('<section aria-labelledby="skills-heading">'):]
+    assert ("This table is for your own learning. You do not need it to renew."
+            in skills[:skills.index("</section>")])
     maintenance = page[page.index("<td>Maintenance Awareness</td>"):]
     maintenance = maintenance[:maintenance.index("</tr>")]
     cells = re.findall(r'<td class="num">([^<]+)</td>', maintenance)
