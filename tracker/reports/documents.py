@@ -22,6 +22,13 @@ from tracker.display import FLAG_LABELS, exact
 from tracker.ledger import Ledger, WithLedger
 from tracker.models import Cycle, HeldCredential, User
 from tracker.reports import pdf
+from tracker.reports.wording import (
+    ESTIMATES_HEADING,
+    not_counted_reason,
+    report_words,
+    wrapping_file_name,
+)
+from tracker.rules.checks import say_date
 from tracker.rules.insights import ModuleCoverage, competency_coverage
 
 CSV_COLUMNS = [
@@ -52,9 +59,20 @@ class Report(WithLedger):
         return sorted(rows, key=lambda row: (row[1].date or row[0].completed_on, row[0].id))
 
     @property
+    def counted_rows(self) -> list:
+        """The rows of the activities that go to the agency: all but those listed apart."""
+        return [row for row in self.rows if not_counted_reason(row[1].flags) is None]
+
+    @property
+    def not_counted_rows(self) -> list:
+        """The rows of the activities that count 0 in this cycle whatever they earn (outside
+        the cycle, dated after the report's day): listed apart."""
+        return [row for row in self.rows if not_counted_reason(row[1].flags) is not None]
+
+    @property
     def title(self) -> str:
         return (f"{self.ruleset.short_name} recertification report, {self.user.display_name}, "
-                f"{self.cycle.starts_on.isoformat()} to {self.cycle.ends_on.isoformat()}")
+                f"{say_date(self.cycle.starts_on)} to {say_date(self.cycle.ends_on)}")
 
 
 def build_report(session: Session, user: User, credential: HeldCredential,
@@ -93,7 +111,10 @@ def render_html(report: Report, *, standalone: bool = False) -> str:
     return render_template("reports/report.html", report=report,
                            standalone=standalone, stylesheet=stylesheet,
                            progress=report.progress, ruleset=report.ruleset,
-                           chart=report.chart)
+                           chart=report.chart, words=report_words(report),
+                           estimates_heading=ESTIMATES_HEADING,
+                           file_name=wrapping_file_name,
+                           not_counted_reason=not_counted_reason)
 
 
 def render_pdf(report: Report) -> bytes:

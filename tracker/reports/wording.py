@@ -1,0 +1,196 @@
+"""The report's own sentences, the same on the HTML page and in the PDF: which figures are
+Recert's estimates, why an activity is listed apart, and where a file name may wrap."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+from tracker.display import points, status_label
+from tracker.rules.catalog import RuleSet
+from tracker.rules.checks import say_date
+from tracker.rules.estimates import estimated_figures, is_estimated, rate_text
+from tracker.rules.results import Progress
+
+# Why an activity counts 0 whatever it earned, by its flag: it is listed apart, under "Not
+# counted in this cycle", so the main list is what goes to the agency.
+NOT_COUNTED = {"outside_cycle": "outside your cycle", "future": "dated after today"}
+
+# A file name may wrap after these (and after a space), never inside a word. A piece wider
+# than its column (a pasted code) still breaks: the PDF's template and the page's style see to it.
+SEPARATORS = "_-./"
+_PIECE = re.compile(rf"[^{re.escape(SEPARATORS)}\s]*[{re.escape(SEPARATORS)}\s]+|\S+")
+
+
+ESTIMATES_HEADING = "Which figures are estimates."
+
+
+def not_counted_reason(flags) -> str | None:
+    """Why an activity is not counted in this cycle at all ("outside your cycle"), or None."""
+    return next((NOT_COUNTED[flag] for flag in flags if flag in NOT_COUNTED), None)
+
+
+def pieces(text: str) -> list[str]:
+    """Text cut after each separator and space, so it wraps between words:
+    "forklift_operator_2025-08-10.pdf" gives "forklift_", "operator_", "2025-", "08-",
+    "10.pdf". Joined, the pieces are the text again."""
+    cut = _PIECE.findall(text)
+    # The ending stays with the word before it: "coaching.pdf", not "coaching." and "pdf".
+    if len(cut) >= 2 and cut[-2].endswith(".") and len(cut[-1]) <= 5:
+        cut[-2:] = [cut[-2] + cut[-1]]
+    return cut or [text]
+
+
+def words_in_pieces(text: str) -> list[list[str]]:
+    """The words of a text (split at spaces), each in its pieces: for the PDF, where a word
+    too wide for its column wraps between its pieces."""
+    return [pieces(word) for word in text.split(" ")]
+
+
+def wrapping_file_name(name: str) -> Markup:
+    """A file name for the HTML page, with a place to wrap (<wbr>) after each piece."""
+    return Markup("<wbr>").join(escape(piece) for piece in pieces(name))
+
+
+def certificate_number(number: str | None) -> str:
+    return number or "not given yet: add it before you apply"
+
+
+def not_counted_note(ruleset: RuleSet) -> str:
+    """Said once above the activities listed apart."""
+    return (f"These count 0 toward this cycle, so they are not part of what you send to "
+            f"{ruleset.agency.short_name}. One dated after today counts once that day comes.")
+
+
+def no_activities(report) -> str:
+    """What the activity list says when it lists none."""
+    return "No activities logged." if not report.rows else "No activities count in this cycle yet."
+
+
+def category_note(ruleset: RuleSet, day: date, estimates: bool) -> str:
+    """The note under the points by category: what "earned" takes in and, once, what the
+    figures marked "estimate" mean."""
+    note = ("Earned in a category counts the activities inside the cycle and not dated after "
+            f"{say_date(day)}.")
+    if estimates:
+        agency = ruleset.agency.short_name
+        note += (f" Figures marked \"estimate\": {agency} has not published how many "
+                 f"{ruleset.points_name.plural} these activities are worth, so Recert uses its "
+                 f"own estimate. Check with {agency} before you apply.")
+    return note
+
+
+def estimated_categories(ruleset: RuleSet) -> set[str]:
+    """The codes of the categories whose points an estimate decides: their figures are marked
+    "estimate" in the report."""
+    return {category.code for category in ruleset.categories
+            if is_estimated(ruleset, category.code)}
+
+
+def totals_estimated(ruleset: RuleSet, progress: Progress) -> bool:
+    """Whether the report's point totals hold points an estimate decides."""
+    estimated = estimated_categories(ruleset)
+    return any(category.counted and category.code in estimated
+               for category in progress.categories)
+
+
+def estimates_note(ruleset: RuleSet) -> str | None:
+    """One short paragraph for the report's first page: what the agency publishes and which
+    figures are Recert's estimates; None when every figure behind the points is published."""
+    estimated = [(category, estimated_figures(ruleset, category))
+                 for category in ruleset.categories if is_estimated(ruleset, category.code)]
+    if not estimated:
+        return None
+    agency, unit = ruleset.agency.short_name, ruleset.points_name.plural
+    published = []
+    if _published(ruleset, "cycle_years"):
+        published.append(f"the {ruleset.cycle_years}-year cycle")
+    if _published(ruleset, "points_required"):
+        published.append(f"the {points(ruleset.points_required)} {unit}")
+    sentences = [f"{agency} publishes {' and '.join(published)}."] if published else []
+    # A rate of one of the agency's own points per point says nothing: left out.
+    one_for_one = f"1 {ruleset.points_name.singular} per {ruleset.points_name.singular}"
+    rates = [f"{category.name}: {rate}" for category, figures in estimated
+             if {"points_per_unit", "per_unit"} & set(figures)
+             and (rate := rate_text(ruleset, category)) != one_for_one]
+    if any({"points_per_unit", "per_unit"} & set(figures) for _category, figures in estimated):
+        listed = f" ({'; '.join(rates)})" if rates else ""
+        sentences.append(f"How many {unit} each activity is worth is Recert's "
+                         f"estimate{listed}.")
+    if any({"cap", "cap_per_year"} & set(figures) for _category, figures in estimated):
+        sentences.append("So is the most a category can count.")
+    sentences.append(f"Check with {agency} before you apply.")
+    return " ".join(sentences)
+
+
+def _published(ruleset: RuleSet, figure: str) -> bool:
+    mark = ruleset.provenance_of(figure)
+    return mark is not None and mark.published
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A label and its value in the report's "Cycle and standing" table."""
+
+    label: str
+    value: str
+    bold: bool = False
+    estimate: bool = False  # marked "estimate": an estimate of Recert's decides it
+
+
+def standing(report, totals_estimated: bool) -> list[list[Fact]]:
+    """The cycle and standing, one or two facts a row: the status alone on the first row, so
+    "Complete (by Recert's estimates)" reads on one line."""
+    progress, ruleset, cycle = report.progress, report.ruleset, report.cycle
+    unit = ruleset.points_name.plural
+    reached = progress.remaining == 0
+    finish = progress.requirement_reached_on if reached else progress.projected_completion
+    earned = sum((result.earned for result in progress.activities), Decimal(0))
+    return [
+        [Fact("Status", status_label(ruleset, progress), bold=True)],
+        [Fact("Cycle", f"{say_date(cycle.starts_on)} to {say_date(cycle.ends_on)}"),
+         Fact("Days left", str(progress.days_left))],
+        [Fact("Application window opens", say_date(progress.window_opens_on)),
+         Fact("Required", f"{points(progress.required)} {unit}")],
+        [Fact("Rules used", f"{ruleset.short_name} rules, version {cycle.ruleset_version}"),
+         Fact("Counted", f"{points(progress.counted)} {unit}", bold=True,
+              estimate=totals_estimated)],
+        [Fact("Earned (all activities)", f"{points(earned)} {unit}"),
+         Fact("Remaining", f"{points(progress.remaining)} {unit}",
+              estimate=totals_estimated)],
+        [Fact("Requirement reached on" if reached else "Expected finish",
+              say_date(finish) if finish else "not yet known")],
+    ]
+
+
+@dataclass(frozen=True)
+class Words:
+    """The report's sentences and marks, worked out once for the page and the PDF alike."""
+
+    estimates: str | None  # the paragraph on the first page, when any figure is an estimate
+    estimated: frozenset[str]  # the categories whose figures are marked "estimate"
+    totals_estimated: bool  # whether the point totals are marked "estimate" too
+    facts: list[list[Fact]]  # the cycle and standing
+    certificate_number: str
+    category_note: str
+    not_counted_note: str
+    no_activities: str
+
+
+def report_words(report) -> Words:
+    ruleset, progress = report.ruleset, report.progress
+    estimated = frozenset(estimated_categories(ruleset))
+    shown = any(category.code in estimated for category in progress.categories)
+    totals = totals_estimated(ruleset, progress)
+    return Words(
+        estimates=estimates_note(ruleset),
+        estimated=estimated,
+        totals_estimated=totals,
+        facts=standing(report, totals),
+        certificate_number=certificate_number(report.credential.certificate_number),
+        category_note=category_note(ruleset, report.generated_on, shown),
+        not_counted_note=not_counted_note(ruleset),
+        no_activities=no_activities(report),
+    )
