@@ -49,6 +49,7 @@ def page(code: str):
         groups=[(group, group_lines(ruleset, group)) for group in ruleset.groups
                 if group.minimum is not None or group.maximum is not None],
         not_counted=not_counted(ruleset),
+        kinds_left_out=kinds_left_out(ruleset),
         fees=fee_lines(ruleset),
         say_checked=say_checked,
         source_numbers={item.key: number for number, item in enumerate(ruleset.sources, 1)},
@@ -151,8 +152,7 @@ def group_lines(ruleset: RuleSet, group: Group) -> list[Line]:
 
 
 def not_counted(ruleset: RuleSet) -> list[str]:
-    """What does not count: the same for every rule set, then the file's own lines, then the
-    kinds of activity none of its categories takes."""
+    """What does not count: the same for every rule set, then the file's own lines."""
     unit = ruleset.points_name.plural
     lines = ["Anything you did before your cycle started or after it ends.",
              "Anything with a date after today. It counts once that day comes."]
@@ -161,10 +161,12 @@ def not_counted(ruleset: RuleSet) -> list[str]:
         lines.append(f"{unit[:1].upper()}{unit[1:]} over a limit. They show as earned, but "
                      "they do not count.")
     lines.extend(ruleset.does_not_count)
-    left_out = [kind.name for kind in KINDS if kind.code not in ruleset.counted_kinds]
-    if left_out:
-        lines.append(f"These kinds of activity: {'; '.join(left_out)}.")
     return lines
+
+
+def kinds_left_out(ruleset: RuleSet) -> list[str]:
+    """The names of the kinds of activity none of the rule set's categories takes."""
+    return [kind.name for kind in KINDS if kind.code not in ruleset.counted_kinds]
 
 
 def fee_lines(ruleset: RuleSet) -> list[Line]:
