@@ -5,23 +5,36 @@
   if (!form) return;
   var periods = form.dataset.periodKinds.split(" ");
   var hints = JSON.parse(form.dataset.unitHints || "{}");
-  var kind = form.querySelector("select[name=kind]");
+  var labels = JSON.parse(form.dataset.quantityLabels || "{}");
+  var kinds = form.querySelectorAll("input[name=kind]");
   var quantityHelp = document.getElementById("quantity-help");
+  var quantityLabel = form.querySelector("label[for=quantity]");
+  function chosen() {
+    var checked = form.querySelector("input[name=kind]:checked");
+    return checked ? checked.value : "";
+  }
   function update() {
-    var shape = periods.indexOf(kind.value) >= 0 ? "period" : "quantity";
+    var kind = chosen();
+    var shape = !kind ? "" : periods.indexOf(kind) >= 0 ? "period" : "quantity";
     form.querySelectorAll("fieldset[data-kind]").forEach(function (fieldset) {
       fieldset.hidden = fieldset.dataset.kind !== shape;
     });
-    if (quantityHelp && hints[kind.value] && !quantityHelp.classList.contains("field-error")) {
-      quantityHelp.textContent = hints[kind.value];
+    form.querySelectorAll("[data-needs-kind]").forEach(function (part) {
+      part.hidden = !kind;
+    });
+    var hint = hints[kind];
+    if (quantityLabel) quantityLabel.textContent = labels[kind] || "How many";
+    if (quantityHelp && hint && !quantityHelp.classList.contains("field-error")) {
+      quantityHelp.textContent = hint;
     }
   }
   // Where it counts: offer only the categories that take the chosen kind, and say where
   // "Yes, where it fits" puts it.
   var counting = form.querySelectorAll("select[data-landings]");
   function updateCounting() {
+    var kind = chosen();
     counting.forEach(function (select) {
-      var takes = JSON.parse(select.dataset.landings)[kind.value] || [];
+      var takes = JSON.parse(select.dataset.landings)[kind] || [];
       Array.prototype.forEach.call(select.options, function (option) {
         var category = option.value !== "" && option.value !== "exclude";
         option.hidden = option.disabled = category && takes.indexOf(option.value) < 0;
@@ -32,8 +45,10 @@
         : "No: it does not count this kind of activity";
     });
   }
-  kind.addEventListener("change", update);
-  kind.addEventListener("change", updateCounting);
+  kinds.forEach(function (radio) {
+    radio.addEventListener("change", update);
+    radio.addEventListener("change", updateCounting);
+  });
   update();
   updateCounting();
 })();

@@ -1,5 +1,6 @@
 """Logging activities and seeing what they earn and count."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -37,9 +38,13 @@ def test_log_a_training_and_see_what_it_earns(app, user_client, cpt):
 def test_the_form_asks_what_was_done_in_its_unit_and_where_it_counts(user_client, cpt):
     form = user_client.get(f"/credentials/{cpt}/activities/new").text
     assert "What did you do?" in form
-    assert "Training course or workshop (in hours)" in form
-    assert "College course for credit (in semester credit hours)" in form
-    assert "in steps of 0.25" in form
+    # Each kind a large choice: what it is, an example, and what it earns toward CPT.
+    assert ">Training course or workshop</strong>" in form
+    assert "Example: An 8-hour forklift safety class" in form
+    assert ">CPT: 1 point per hour</small>" in form
+    assert ">CPT: 10 points per semester credit hour</small>" in form
+    assert "MSSC has\n          not published the points for each kind" in form
+    assert "In hours, in steps of 0.25" in form
     # CPT does not count a book read: the form does not offer it to a person holding only CPT.
     assert "Book you read" not in form
     # Where it counts: one choice per credential held, each category with its points per unit.
@@ -63,9 +68,9 @@ def test_a_capped_activity_explains_what_counts(user_client, cpt):
 
 
 def test_outside_cycle_future_and_missing_proof_are_explained(user_client, cpt):
-    old = log_activity(user_client, cpt, completed_on="2021-12-01")
+    old = log_activity(user_client, cpt, completed_on="2021-12-01", save_anyway="yes")
     page = user_client.get(old.headers["Location"]).text
-    assert "Outside your cycle 2022-03-15 to 2027-03-15: counts 0." in page
+    assert "Outside your cycle Mar 15, 2022 to Mar 15, 2027: counts 0." in page
     later = log_activity(user_client, cpt, completed_on="2026-12-01")
     assert "Dated after today: counts 0" in user_client.get(later.headers["Location"]).text
     bare = log_activity(user_client, cpt, completed_on="2024-01-01")
@@ -81,8 +86,8 @@ def test_employment_is_a_period_with_a_fraction(app, user_client, cpt):
     assert response.status_code == 302
     page = user_client.get(response.headers["Location"]).text
     assert "Earns 48 points" in page
-    assert "48 months, 1 (full time)" in page
-    assert "2022-03-15 to 2026-03-14" in page
+    assert "48 months, full time" in page
+    assert "Mar 15, 2022 to Mar 14, 2026" in page
     [job] = stored(app)
     assert (job.started_on, job.completed_on, job.quantity) == (
         date(2022, 3, 15), date(2026, 3, 14), None)
@@ -93,7 +98,7 @@ def test_still_employed_counts_up_to_today(app, user_client, cpt):
                             completed_on="2026-01-01", quantity="5", started_on="2024-11-24",
                             still_employed="y", fraction="0.5")
     page = user_client.get(response.headers["Location"]).text
-    assert "2024-11-24 to now" in page
+    assert "Nov 24, 2024 to now" in page
     assert "Earns 12 points" in page  # 24 whole months at half time
     [job] = stored(app)
     # Fields that do not belong to employment are ignored, not saved.
@@ -170,7 +175,7 @@ def test_edit_form_is_filled_in(user_client, cpt):
     form = user_client.get(f"{location}/edit").text
     assert 'value="Forklift safety"' in form
     assert 'value="2024-05-01"' in form
-    assert '<option selected value="training">' in form
+    assert 'name="kind" value="training" checked' in form
     assert '<option selected value="exclude">No, leave it out of CPT</option>' in form
     assert 'name="tags" value="quality" checked' in form
 
@@ -217,7 +222,8 @@ def test_a_kind_no_credential_counts_stays_chosen_when_the_activity_is_changed(a
     location = log_activity(user_client, cpt, kind="work-project", title="New line layout",
                             quantity="6").headers["Location"]
     form = user_client.get(f"{location}/edit").text
-    assert '<option selected value="work-project">Special project at work (in hours)' in form
+    assert 'name="kind" value="work-project" checked' in form
+    assert ">Special project at work</strong>" in form
     assert "Special project at work" not in user_client.get(
         f"/credentials/{cpt}/activities/new").text
     response = submit(user_client, f"{location}/edit", {
@@ -230,8 +236,68 @@ def test_a_kind_no_credential_counts_stays_chosen_when_the_activity_is_changed(a
 
 def test_a_link_may_name_the_kind_or_a_category_of_the_credential(user_client, cpt):
     by_kind = user_client.get(f"/credentials/{cpt}/activities/new?kind=conference").text
-    assert '<option selected value="conference">' in by_kind
+    assert 'name="kind" value="conference" checked' in by_kind
+    assert "<details class=\"other-kinds\" open>" in by_kind  # a kind under the fold: shown
     by_category = user_client.get(f"/credentials/{cpt}/activities/new?category=X").text
-    assert '<option selected value="volunteering">' in by_category  # the first kind landing there
+    assert 'name="kind" value="volunteering" checked' in by_category  # the first landing there
     assert ('<option selected value="X">Yes, as “Volunteering, teaching or association work”'
             in by_category)
+
+
+def test_the_form_opens_with_no_kind_chosen(user_client, cpt):
+    """Nothing is picked for the person: an 8-hour course left on "College course for
+    credit" would earn 80 points."""
+    form = user_client.get(f"/credentials/{cpt}/activities/new").text
+    assert 'name="kind"' in form
+    assert " checked" not in form.split('<fieldset class="kind-choices"')[1].split("</fieldset>")[0]
+    assert '<label for="quantity">How many</label>' in form  # no unit before a kind
+
+
+def test_saving_without_a_kind_asks_for_one_and_saves_nothing(app, user_client, cpt):
+    response = log_activity(user_client, cpt, kind="")
+    assert response.status_code == 200
+    assert '<small id="kind-help" class="field-error">Choose what you did.</small>' in response.text
+    assert 'value="Forklift safety"' in response.text  # what was typed is kept
+    assert stored(app) == []
+
+
+def test_a_link_may_choose_the_kind(user_client, cpt):
+    form = user_client.get(f"/credentials/{cpt}/activities/new?kind=training").text
+    assert 'name="kind" value="training" checked' in form
+    assert form.count(" checked") == 1
+    assert '<label for="quantity">How many hours?</label>' in form
+    # A code no kind has chooses nothing.
+    assert 'checked' not in user_client.get(
+        f"/credentials/{cpt}/activities/new?kind=nope").text.split("kind-choices")[1].split(
+        "</fieldset>")[0]
+
+
+def test_amounts_show_as_people_write_them(user_client, cpt):
+    location = log_activity(user_client, cpt, quantity="16").headers["Location"]
+    assert stored_quantity(user_client, location) == 'value="16"'
+    half = log_activity(user_client, cpt, title="Half", quantity="7.5").headers["Location"]
+    assert stored_quantity(user_client, half) == 'value="7.5"'
+    big = log_activity(user_client, cpt, title="Big", quantity="100",
+                       save_anyway="yes").headers["Location"]
+    assert stored_quantity(user_client, big) == 'value="100"'  # not 1E+2
+    # "Log another like this" too.
+    copy = user_client.get(f"{location}/duplicate").text
+    assert re.search(r'id="quantity"[^>]*value="16"', copy)
+
+
+def stored_quantity(client, location: str) -> str:
+    form = client.get(f"{location}/edit").text
+    return re.search(r'id="quantity"[^>]*(value="[^"]*")', form).group(1)
+
+
+def test_the_file_inputs_take_what_the_upload_check_takes_and_offer_the_camera(user_client,
+                                                                                cpt):
+    form = user_client.get(f"/credentials/{cpt}/activities/new").text
+    files = re.search(r'<input[^>]*id="evidence"[^>]*>', form).group(0)
+    assert ('accept="application/pdf,image/png,image/jpeg,image/webp,'
+            '.pdf,.png,.jpg,.jpeg,.webp"') in files
+    assert "capture" not in files  # with it, Android phones offer only the camera
+    photo = re.search(r'<input[^>]*id="evidence-photo"[^>]*>', form).group(0)
+    assert 'name="evidence"' in photo  # sent with the other files
+    assert 'accept="image/png,image/jpeg,image/webp"' in photo
+    assert 'capture="environment"' in photo

@@ -2,6 +2,7 @@
 rules and the credentials the person holds."""
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -9,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     MultipleFileField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,7 +21,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from tracker.activities import validation
-from tracker.activities.evidence import UploadProblem, check_upload, too_many_files
+from tracker.activities.evidence import (
+    ACCEPTED_TYPES,
+    EXTENSIONS,
+    UploadProblem,
+    check_upload,
+    too_many_files,
+)
 from tracker.fields import (
     AmountField,
     DayField,
@@ -30,7 +38,21 @@ from tracker.fields import (
 from tracker.models import NOTES_MAX_LENGTH, PROVIDER_MAX_LENGTH, TITLE_MAX_LENGTH
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import say_fraction, say_number
-from tracker.rules.kinds import KINDS, kind_of
+from tracker.rules.estimates import is_estimated
+from tracker.rules.kinds import KINDS, Kind, kind_of
+
+# The message when no kind is chosen: the form opens with none, so that nothing is logged as a
+# kind the person did not pick (an 8-hour course left on "College course for credit" earns 80).
+CHOOSE_KIND = "Choose what you did."
+# The kinds most people log, shown first; the others are one click away. The soldier or
+# production worker logs courses, college, certifications, a job and volunteering.
+FIRST_KINDS = ("training", "college-credit", "college-noncredit", "certification", "job",
+               "volunteering")
+# What the file inputs offer: the types the upload check takes (by content, whatever the
+# name), so phones offer their camera and photo library along with files.
+FILE_TYPES = ",".join([*ACCEPTED_TYPES, *(ending for endings in EXTENSIONS.values()
+                                          for ending in endings)])
+PHOTO_TYPES = ",".join(t for t in ACCEPTED_TYPES if t.startswith("image/"))
 
 
 def as_choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -42,7 +64,7 @@ class ActivityForm(FlaskForm):
     """The web's door for an activity. It reads the boxes (dates, numbers, files); every rule of
     what it reads is tracker.activities.validation's, as for the other doors."""
 
-    kind = SelectField("What did you do?", validate_choice=False)
+    kind = RadioField("What did you do?", validate_choice=False)
     title = StringField(
         "Title", filters=[strip_whitespace],
         render_kw={"required": True, "maxlength": TITLE_MAX_LENGTH},
@@ -66,6 +88,7 @@ class ActivityForm(FlaskForm):
     evidence = MultipleFileField(
         "Proof (certificate, transcript, letter)",
         description="PDF, PNG, JPEG or WebP files; up to 5 per activity.",
+        render_kw={"accept": FILE_TYPES},
     )
     version = version_field()
     submission_id = submission_id_field()
@@ -110,6 +133,12 @@ class ActivityForm(FlaskForm):
             "counting": self.counting(),
         }
 
+    def chosen_kind(self) -> Kind | None:
+        return kind_of(self.kind.data or "")
+
+    def quantity_label(self) -> str:
+        return quantity_label(self.chosen_kind())
+
     def counting_fields(self) -> list:
         """One choice per credential held: where the activity counts toward it."""
         return [self[f"count_{credential_id}"] for credential_id, _ruleset in self.held]
@@ -133,7 +162,8 @@ class ActivityForm(FlaskForm):
         for problem in validation.problems(entered, self.today, self.held):
             box = box_of.get(problem.field) or self[problem.field]
             if not box.errors:  # a box that could not be read says so already
-                box.errors.append(problem.message)
+                box.errors.append(CHOOSE_KIND if box is self.kind and not entered["kind"]
+                                  else problem.message)
             valid = False
         return valid
 
@@ -154,13 +184,69 @@ def unit_hints() -> dict[str, str]:
     }
 
 
+def quantity_label(kind: Kind | None) -> str:
+    """"How many hours?" once a quantity kind is chosen; "How many" before."""
+    return f"How many {kind.unit.plural}?" if kind and not kind.is_period else "How many"
+
+
+def quantity_labels() -> dict[str, str]:
+    """For the page's script, which changes the label as the choice changes."""
+    return {k.code: quantity_label(k) for k in KINDS if not k.is_period}
+
+
 def kind_choices(held: list[tuple[int, RuleSet]], keep: str | None = None
                  ) -> list[tuple[str, str]]:
-    """The kinds that count toward at least one credential held, each with its unit, and
-    `keep` (the kind of the activity being changed or copied, whatever counts it: left out
-    of the list, the browser would show the first kind instead, and a save would change it)."""
+    """The kinds that count toward at least one credential held, and `keep` (the kind of the
+    activity being changed or copied, whatever counts it: left out, a save would change it)."""
     counted = {code for _id, ruleset in held for code in ruleset.counted_kinds} | {keep}
-    return [(k.code, f"{k.name} (in {k.unit.plural})") for k in KINDS if k.code in counted]
+    return [(k.code, k.name) for k in KINDS if k.code in counted]
+
+
+@dataclass(frozen=True)
+class KindCard:
+    """One kind as the form offers it: what it is, an example, and what it earns."""
+
+    kind: Kind
+    earns: str  # "CPT: 1 point per hour · PMP: not counted"
+    first: bool  # shown at once, not under "Other kinds of activity"
+
+
+def kind_cards(form: "ActivityForm") -> list[KindCard]:
+    """The form's kinds, the common ones first. The others go under "Other kinds of activity"
+    unless they are only one (a fold for one choice only hides it)."""
+    kinds = [kind_of(choice.value) for choice in form.kind.choices]
+    first = {kind.code for kind in kinds if kind.code in FIRST_KINDS}
+    if len(kinds) - len(first) <= 1:
+        first = {kind.code for kind in kinds}
+    return sorted((KindCard(kind, earnings(kind, form.held), kind.code in first)
+                   for kind in kinds), key=lambda card: not card.first)
+
+
+def earnings(kind: Kind, held: list[tuple[int, RuleSet]]) -> str:
+    """What one unit of `kind` earns toward each credential held, where it lands by default:
+    "CPT: 10 points per semester credit hour · PMP: not counted"."""
+    said = []
+    for _id, ruleset in held:
+        landing = ruleset.landing(kind.code)
+        if landing is None:
+            said.append(f"not counted for {ruleset.short_name}")
+            continue
+        per = ruleset.category(landing.category).points_per_unit * landing.per_unit
+        points = ruleset.points_name
+        if per == 1 and kind.unit.singular in ("point", points.singular):
+            said.append(f"{ruleset.short_name}: counted in {points.plural}")  # not "per point"
+        else:
+            said.append(f"{ruleset.short_name}: {say_number(per.normalize())} "
+                        f"{points.of(per)} per {kind.unit.singular}")
+    return " · ".join(said)
+
+
+def estimating_agencies(held: list[tuple[int, RuleSet]]) -> list[str]:
+    """The agencies of the credentials held whose points per unit are Recert's estimates
+    (MSSC publishes no points per hour): the form says so once, above the kinds."""
+    return list(dict.fromkeys(
+        ruleset.agency.short_name for _id, ruleset in held
+        if any(is_estimated(ruleset, landing.category) for landing in ruleset.landings)))
 
 
 def counting_choices(ruleset: RuleSet) -> list[tuple[str, str]]:
@@ -218,6 +304,15 @@ def activity_form(held: list[tuple[int, RuleSet]], today: date, max_upload_bytes
     return form
 
 
+def as_written(amount: Decimal | None) -> Decimal | None:
+    """An amount as people write it: 16, not the stored 16.00; 7.5, not 7.50."""
+    if amount is None:
+        return None
+    if amount == amount.to_integral_value():
+        return amount.quantize(Decimal(1))  # normalize() would write 100 as 1E+2
+    return amount.normalize()
+
+
 def form_data_of(activity) -> dict:
     """An activity's saved values, to fill in its edit form (or a duplicate's).
 
@@ -227,7 +322,7 @@ def form_data_of(activity) -> dict:
         "title": activity.title,
         "provider": activity.provider,
         "completed_on": None if activity.started_on else activity.completed_on,
-        "quantity": activity.quantity,
+        "quantity": as_written(activity.quantity),
         "started_on": activity.started_on,
         "ended_on": activity.completed_on if activity.started_on else None,
         "still_employed": activity.started_on is not None and activity.completed_on is None,

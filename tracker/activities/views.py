@@ -14,8 +14,18 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from tracker.activities import services
-from tracker.activities.forms import activity_form, form_data_of, tag_choices, unit_hints
+from tracker.activities.forms import (
+    PHOTO_TYPES,
+    activity_form,
+    estimating_agencies,
+    form_data_of,
+    kind_cards,
+    quantity_labels,
+    tag_choices,
+    unit_hints,
+)
 from tracker.activities.listing import FLAG_FILTERS, SORTS, Filters, list_activities
+from tracker.activities.warnings import logged_near, warnings
 from tracker.clock import today
 from tracker.concurrency import Conflict, changed_meanwhile, differences, started_from
 from tracker.db import get_session
@@ -48,13 +58,31 @@ def new_form(held, **kwargs):
 
 
 def render_form(form, credential, **context):
-    """The form; `credential` is the one it was opened from (where Cancel goes back to)."""
+    """The form; `credential` is the one it was opened from (where Cancel goes back to).
+    `warnings`: what looks wrong in what was sent (nothing is saved until "Save anyway")."""
     context.setdefault("activity", None)
     context.setdefault("files", [])
+    context.setdefault("warnings", [])
+    form.quantity.label.text = form.quantity_label()
     modules = {module.code: module for _id, ruleset in form.held for module in ruleset.modules}
     return render_template("activities/form.html", form=form, credential=credential,
                            held=form.held, kinds=KINDS, unit_hints=unit_hints(),
-                           modules=list(modules.values()), **context)
+                           quantity_labels=quantity_labels(),
+                           cards=kind_cards(form), estimating=estimating_agencies(form.held),
+                           photo_types=PHOTO_TYPES,
+                           uploads=_uploads(form), modules=list(modules.values()), **context)
+
+
+def _warnings(form, activity=None) -> list[str]:
+    """What looks wrong in the form's activity; none once the person pressed "Save anyway"."""
+    if request.form.get("save_anyway"):
+        return []
+    session = get_session()
+    certified_on = {credential.id: credential.certified_on
+                    for credential in services.counting_credentials(session, current_user)}
+    values = form.entered()
+    return warnings(values, form.held, certified_on,
+                    logged_near(session, current_user, values, activity and activity.id))
 
 
 def _held():
@@ -105,7 +133,8 @@ def new(credential_id: int):
     form = new_form(_held())
     if request.method == "GET":
         _choose_kind_from_link(form, credential)
-    if form.validate_on_submit():
+    found = []
+    if form.validate_on_submit() and not (found := _warnings(form)):
         try:
             activity = services.create_activity(get_session(), current_user, form.values(),
                                                 form.checked_files, form.counting())
@@ -116,7 +145,7 @@ def new(credential_id: int):
         else:
             flash(f"“{activity.title}” is saved.", "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
-    return render_form(form, credential)
+    return render_form(form, credential, warnings=found)
 
 
 def _choose_kind_from_link(form, credential) -> None:
@@ -175,8 +204,8 @@ def edit(activity_id: int):
     remove_ids &= {f.id for f in files}
     form = new_form(_held(), data={**form_data_of(activity), "version": activity.version})
     form.files_already_attached = len(files) - len(remove_ids)
-    conflict = None
-    if form.validate_on_submit():
+    conflict, found = None, []
+    if form.validate_on_submit() and not (found := _warnings(form, activity)):
         saved = True
         try:
             services.update_activity(get_session(), activity, form.values(),
@@ -193,7 +222,7 @@ def edit(activity_id: int):
             flash("Your changes are saved.", "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
     page = render_form(form, _first_credential(form.held), activity=activity, files=files,
-                       remove_ids=remove_ids, conflict=conflict)
+                       remove_ids=remove_ids, conflict=conflict, warnings=found)
     return (page, 409) if conflict is not None else page
 
 

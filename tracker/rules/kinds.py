@@ -9,7 +9,8 @@ File format (every key is checked; an unknown key is an error)::
 
     [[kinds]] code, name, shape ("quantity" or "period"), unit = {singular, plural},
         step (quantity only: amounts are multiples of it), fractions (period only: allowed
-        full-time fractions), help (optional)
+        full-time fractions), line (what it is, in one plain line), example (one
+        example of it), help (optional)
 
 The kinds keep the file's order: forms list them in it.
 """
@@ -18,11 +19,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
-from tracker.rules.definitions import Kind
+from tracker.rules import definitions
 from tracker.rules.reader import (
     Reader,
     RuleSetError,
@@ -37,6 +39,15 @@ __all__ = ["KINDS", "KINDS_FILE", "Kind", "kind_of", "load_kinds", "read_kinds"]
 KINDS_FILE = Path(__file__).parent / "kinds.toml"
 SHAPES = ("quantity", "period")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Kind(definitions.Kind):
+    """A kind of activity with what the activity form says of it: one plain line and one
+    example, so a person can tell the kinds apart before choosing."""
+
+    line: str = ""
+    example: str = ""
 
 
 def load_kinds(path: Path | str = KINDS_FILE) -> tuple[Kind, ...]:
@@ -65,6 +76,8 @@ def _kind(reader: Reader) -> Kind:
         step=step,
         fractions=fractions,
         help=reader.string("help", required=False),
+        line=reader.string("line") or "",
+        example=reader.string("example") or "",
     )
     reader.finish()
     return kind
