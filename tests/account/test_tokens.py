@@ -57,7 +57,7 @@ def test_the_list_shows_use_and_expiry(app, user_client):
     assert ApiClient(app, secret).get("/credentials").status_code == 200
     page = user_client.get("/account/tokens/").text
     row = page[page.index("Nightly"):page.index("</article>", page.index("Nightly"))]
-    assert "2026-12-31" in row and "Never" not in row  # used now, expires then
+    assert "Dec 31, 2026" in row and "Never" not in row  # used now, expires then
     [used] = [t.last_used_at for t in stored_tokens(app)]
     used = used.astimezone(UTC) if used.tzinfo else used
     assert f"{used:%Y-%m-%d %H:%M} UTC" in row  # the day and the time, in UTC

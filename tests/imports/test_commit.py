@@ -119,7 +119,7 @@ def test_a_job_imported_from_a_file_has_its_period_in_its_history(app, user_clie
     [job] = activities_of(app, cpt)
     [changes] = changes_of(app, job.id)
     assert {"field": "Date started", "old": None, "new": "2023-01-01"} in changes
-    assert {"field": "Share of full time", "old": None, "new": "0.5 (half time)"} in changes
+    assert {"field": "Share of full time", "old": None, "new": "half time"} in changes
 
 
 def test_an_import_writes_its_history_in_one_statement_whatever_its_size(

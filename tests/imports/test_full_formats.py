@@ -40,7 +40,8 @@ def figures(document: dict) -> dict[str, list]:
     """Each credential's cycles as evaluated: progress (for the current one) and what a closed
     one kept counted, without ids. Proof files do not travel in an export, so what says a
     file is missing is left out; the categories are by code (a rule set's file may list them
-    in another order)."""
+    in another order). Each year's points are left out too: since spec version 2 a job's
+    points land month by month, not on its end date (every activity's figures stay)."""
     return {credential["ruleset"]: [
         (cycle["starts_on"], cycle["status"], _without_proof(without_ids(cycle["progress"])),
          (cycle["closing_snapshot"] or {}).get("counted"))
@@ -50,6 +51,7 @@ def figures(document: dict) -> dict[str, list]:
 def _without_proof(progress: dict | None) -> dict | None:
     if progress is None:
         return None
+    progress = {key: value for key, value in progress.items() if key != "years"}
     return {**progress,
             "categories": sorted(progress["categories"], key=lambda item: item["code"]),
             "activities": [{**item, "flags": [f for f in item["flags"]
