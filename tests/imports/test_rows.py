@@ -102,7 +102,7 @@ def test_the_preview_shows_a_job_as_its_period_and_share_of_full_time(app, user_
     assert row_cells(page, 2)[:5] == ["Mar 15, 2022 to Mar 14, 2026", job_name, "Line operator",
                                       "48 months, full time",
                                       "Work in a manufacturing-related job"]
-    assert row_cells(page, 3)[:5] == ["2026-04-01 to now", job_name, "Machine operator",
+    assert row_cells(page, 3)[:5] == ["Apr 1, 2026 to now", job_name, "Machine operator",
                                       "7 months, half time",
                                       "Work in a manufacturing-related job"]
     assert row_cells(page, 4)[:5] == ["2024-05-01", "Training course or workshop", "Welding",
