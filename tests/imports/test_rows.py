@@ -105,7 +105,7 @@ def test_the_preview_shows_a_job_as_its_period_and_share_of_full_time(app, user_
     assert row_cells(page, 3)[:5] == ["Apr 1, 2026 to now", job_name, "Machine operator",
                                       "7 months, half time",
                                       "Work in a manufacturing-related job"]
-    assert row_cells(page, 4)[:5] == ["2024-05-01", "Training course or workshop", "Welding",
+    assert row_cells(page, 4)[:5] == ["May 1, 2024", "Training course or workshop", "Welding",
                                       "8 hours", "Training course"]
     import_file(user_client, cpt, content)
     again = preview(user_client, cpt, content)  # a skipped job still shows what it is
