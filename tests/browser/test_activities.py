@@ -7,15 +7,20 @@ screenshots go to tests/artifacts/20-*.png.
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from tests.browser.helpers import browser_tests, register_and_add_cpt, shot, to_credential_list
 from tests.helpers import pdf_bytes
+from tracker.rules.checks import say_date
 
 pytestmark = browser_tests
+expect = pytest.importorskip("playwright.sync_api").expect
+
 
 def log_activity(page, kind: str, title: str, provider: str, day: str, how_many: str,
                  proof=None, screenshot: str | None = None) -> None:
     page.locator("main").get_by_role("button", name="Log an activity").first.click()
-    page.get_by_label("What did you do?").select_option(label=kind)
+    page.get_by_role("radio", name=kind, exact=True).check()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Provider").fill(provider)
     page.get_by_label("Date completed").fill(day)
@@ -39,7 +44,7 @@ def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
     certificate = tmp_path / "forklift-certificate.pdf"
     certificate.write_bytes(pdf_bytes())
 
-    log_activity(page, "Training course or workshop (in hours)", "Forklift safety refresher",
+    log_activity(page, "Training course or workshop", "Forklift safety refresher",
                  "Acme Training", "2024-05-01", "8", proof=certificate,
                  screenshot="20-log-form")
     main = page.locator("main")
@@ -55,7 +60,7 @@ def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
     assert main.get_by_text("8 of 100 points count").is_visible()
     shot(page, "22-list")
 
-    log_activity(page, "College course for credit (in semester credit hours)",
+    log_activity(page, "College course for credit",
                  "Statistical process control", "Valley Community College", "2025-01-20", "3")
     assert main.get_by_text("Earns 30 points").is_visible()
     to_credential_list(page)
@@ -75,7 +80,7 @@ def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
     assert page.get_by_text("“Forklift safety refresher” is in the trash.").is_visible()
     # The home page: an activity may count toward several credentials.
     card = main.locator("article.credential-card")
-    assert card.get_by_text("30 of 100 points").is_visible()
+    assert card.get_by_text("30 points (100 needed)").is_visible()
     card.get_by_role("link", name="MSSC Certified Production Technician").click()
     main.get_by_role("button", name="See your 1 activity").click()
     assert main.get_by_role("link", name="Forklift safety refresher").count() == 0
@@ -86,7 +91,7 @@ def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
     row = main.get_by_role("row").filter(has_text="Forklift safety refresher")
     deleted_on = datetime.now(UTC).date()
     gone_on = deleted_on + timedelta(days=30)
-    assert row.get_by_role("cell", name=gone_on.isoformat()).is_visible()
+    assert row.get_by_role("cell", name=say_date(gone_on)).is_visible()
     header = main.get_by_role("columnheader", name="Gone for good on")
     assert header.is_visible()
     shot(page, "24-trash")
@@ -103,3 +108,48 @@ def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
     page.reload()
     shot(page, "26-list-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_choose_a_kind_card_and_the_fields_fit_it(page, live_url, app):
+    """The form opens with no kind chosen; a card chosen shows the fields of that kind; an
+    odd amount is shown back as a warning, and "Save anyway" saves it."""
+    app.config["TODAY"] = date(2026, 11, 24)
+    register_and_add_cpt(page, live_url)
+    main = page.locator("main")
+    main.get_by_role("button", name="Log an activity").first.click()
+    kinds = main.get_by_role("group", name="What did you do?")
+    assert kinds.get_by_role("radio").count() >= 6
+    expect(kinds.locator("input:checked")).to_have_count(0)
+    for label in ("Date completed", "Start date"):  # what fits no kind yet: hidden
+        expect(page.get_by_label(label)).to_be_hidden()
+    expect(main.get_by_text("Where it counts")).to_be_hidden()
+    shot(page, "27-kind-cards")
+
+    main.locator("label.kind-card", has_text="Work in a related job").click()
+    expect(page.get_by_label("Start date")).to_be_visible()
+    expect(page.get_by_label("Date completed")).to_be_hidden()
+
+    main.locator("label.kind-card", has_text="Training course or workshop").click()
+    expect(page.get_by_role("radio", name="Training course or workshop")).to_be_checked()
+    expect(page.get_by_label("Start date")).to_be_hidden()
+    expect(page.get_by_label("How many hours?")).to_be_visible()
+    expect(main.get_by_text("Where it counts")).to_be_visible()
+    page.get_by_label("Title").fill("Lean week")
+    page.get_by_label("Date completed").fill("2025-03-07")
+    page.get_by_label("How many hours?").fill("40")
+    page.get_by_role("button", name="Save activity").click()
+
+    warning = main.get_by_role("alert")
+    expect(warning).to_contain_text("That makes 40 hours on Mar 7, 2025, more than a day holds")
+    expect(page.get_by_role("radio", name="Training course or workshop")).to_be_checked()
+    expect(page.get_by_label("How many hours?")).to_have_value("40")
+    shot(page, "28-warning")
+    page.get_by_role("button", name="Save anyway").click()
+    expect(page.get_by_text("“Lean week” is saved.")).to_be_visible()
+    expect(main.get_by_text("Earns 40 points")).to_be_visible()
+
+    page.set_viewport_size({"width": 390, "height": 800})
+    main.get_by_role("button", name="Change", exact=True).click()
+    expect(page.get_by_label("How many hours?")).to_have_value("40")
+    shot(page, "29-kind-cards-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

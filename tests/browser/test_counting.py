@@ -11,6 +11,11 @@ from tests.browser.helpers import browser_tests, register_and_add_cpt, shot
 pytestmark = browser_tests
 
 
+def choose(page, kind: str) -> None:
+    """Choose a kind's card (its radio button) by the kind's code."""
+    page.locator(f"input[name=kind][value={kind}]").check()
+
+
 def offered(select) -> list[str]:
     """The options of a select a person can pick."""
     return select.locator("option:not([disabled])").all_inner_texts()
@@ -22,21 +27,21 @@ def test_the_counting_choice_follows_the_kind(page, live_url, app):
     page.locator("main").get_by_role("button", name="Log an activity").first.click()
     cpt = page.get_by_label("Count it toward MSSC Certified Production Technician?")
 
-    page.get_by_label("What did you do?").select_option("training")
+    choose(page, "training")
     assert offered(cpt) == [
         "Yes, where it fits: as “Training course” (1 point per contact hour)",
         "Yes, as “Training course” (1 point per contact hour)",
         "No, leave it out of CPT",
     ]
 
-    page.get_by_label("What did you do?").select_option("volunteering")
+    choose(page, "volunteering")
     assert offered(cpt)[0] == ("Yes, where it fits: as “Volunteering, teaching or association "
                                "work” (1 point per hour)")
     assert len(offered(cpt)) == 3
     shot(page, "40-counting-follows-kind")
 
     # A choice the new kind cannot take goes back to where it fits.
-    page.get_by_label("What did you do?").select_option("job")
+    choose(page, "job")
     cpt.select_option("E")
-    page.get_by_label("What did you do?").select_option("training")
+    choose(page, "training")
     assert cpt.input_value() == ""

@@ -94,6 +94,23 @@ def test_the_kinds_file_loads_in_its_order():
     assert [k.code for k in KINDS if k.is_period] == ["job"]
 
 
+def test_every_kind_says_what_it_is_with_an_example():
+    """The activity form shows each kind as a choice with one plain line and an example."""
+    for kind in KINDS:
+        assert kind.line.endswith(".") and kind.example.endswith("."), kind.code
+        assert len(kind.line) <= 100, kind.code  # one line
+    assert kind_of("training").example.startswith("An 8-hour forklift safety class")
+
+
+def test_a_kind_without_its_line_or_example_is_refused(tmp_path):
+    text = KINDS_FILE.read_text()
+    start = text.index('line = "A meeting')
+    text = text[:start] + text[text.index("\n", start) + 1:]
+    path = write(tmp_path, text, "kinds.toml")
+    assert [problem.removeprefix(f"{path}: ") for problem in problems_of(path, load_kinds)] == [
+        "kinds[meeting].line: is missing"]
+
+
 def test_a_bad_kinds_file_lists_every_problem(tmp_path):
     text = KINDS_FILE.read_text()
     text = text.replace('code = "meeting"', 'code = "training"')  # twice "training"
