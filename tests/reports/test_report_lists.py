@@ -68,15 +68,16 @@ def test_the_first_page_says_which_figures_are_estimates(app, user_client):
     assert "Check with MSSC before you apply." in first
     assert "Status Complete (by Recert's estimates)" in first
     assert "Counted 128 points estimate" in first
-    assert "Certificate number: not given yet: add it before you apply" in first
+    assert "Certificate number: not given yet (add it before you apply)" in first
     # Each category's counted points marked, and the mark explained once, under the table.
     assert "Training course 10 10 estimate" in first
+    assert "College course not for credit 0 0 Training" in first  # nothing counted: no mark
     assert first.count('Figures marked "estimate": MSSC has not published') == 1
 
     page = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
     assert ESTIMATES in page
     assert "Status Complete (by Recert's estimates)" in page
-    assert "Certificate number: not given yet: add it before you apply" in page
+    assert "Certificate number: not given yet (add it before you apply)" in page
     with app.test_request_context():
         how = url_for("how_points.page", code="mssc-cpt")
     assert f'<a href="{how}">How points work for CPT</a>' in html

@@ -55,7 +55,7 @@ def wrapping_file_name(name: str) -> Markup:
 
 
 def certificate_number(number: str | None) -> str:
-    return number or "not given yet: add it before you apply"
+    return number or "not given yet (add it before you apply)"
 
 
 def not_counted_note(ruleset: RuleSet) -> str:
@@ -89,11 +89,12 @@ def estimated_categories(ruleset: RuleSet) -> set[str]:
             if is_estimated(ruleset, category.code)}
 
 
-def totals_estimated(ruleset: RuleSet, progress: Progress) -> bool:
-    """Whether the report's point totals hold points an estimate decides."""
+def marked_categories(ruleset: RuleSet, progress: Progress) -> frozenset[str]:
+    """The categories whose counted points an estimate decides (none counted, nothing to mark):
+    marked "estimate" in the report, and so are its point totals when there are any."""
     estimated = estimated_categories(ruleset)
-    return any(category.counted and category.code in estimated
-               for category in progress.categories)
+    return frozenset(category.code for category in progress.categories
+                     if category.counted and category.code in estimated)
 
 
 def estimates_note(ruleset: RuleSet) -> str | None:
@@ -170,7 +171,7 @@ class Words:
     """The report's sentences and marks, worked out once for the page and the PDF alike."""
 
     estimates: str | None  # the paragraph on the first page, when any figure is an estimate
-    estimated: frozenset[str]  # the categories whose figures are marked "estimate"
+    estimated: frozenset[str]  # the categories whose counted points are marked "estimate"
     totals_estimated: bool  # whether the point totals are marked "estimate" too
     facts: list[list[Fact]]  # the cycle and standing
     certificate_number: str
@@ -180,17 +181,15 @@ class Words:
 
 
 def report_words(report) -> Words:
-    ruleset, progress = report.ruleset, report.progress
-    estimated = frozenset(estimated_categories(ruleset))
-    shown = any(category.code in estimated for category in progress.categories)
-    totals = totals_estimated(ruleset, progress)
+    ruleset = report.ruleset
+    marked = marked_categories(ruleset, report.progress)
     return Words(
         estimates=estimates_note(ruleset),
-        estimated=estimated,
-        totals_estimated=totals,
-        facts=standing(report, totals),
+        estimated=marked,
+        totals_estimated=bool(marked),
+        facts=standing(report, bool(marked)),
         certificate_number=certificate_number(report.credential.certificate_number),
-        category_note=category_note(ruleset, report.generated_on, shown),
+        category_note=category_note(ruleset, report.generated_on, bool(marked)),
         not_counted_note=not_counted_note(ruleset),
         no_activities=no_activities(report),
     )
