@@ -54,8 +54,8 @@ def test_sends_the_due_reminder_with_the_figures(app, runner, mailbox, pat_at_ri
     assert message["Subject"] == "Recert: 1 reminder about your CPT"
     body = text_of(message)
     assert "Hello Pat Doe," in body
-    assert ("111 days left on your CPT: you still need 28 more points by 2027-03-15; "
-            "about 7.68 a month.") in body
+    assert ("111 days left on your CPT: you still need 28 more points by Mar 15, 2027; "
+            "about 7.7 a month.") in body
     assert f"https://recert.example.org/credentials/{pat_at_risk}" in body
     # The window opens on 2026-12-15: not yet.
     assert "application window" not in body
@@ -77,7 +77,7 @@ def test_window_opening_is_sent_once_when_it_comes(app, runner, mailbox, pat_at_
     assert "Sent 1 reminder email (2 reminders)." in result.output
     body = text_of(reminders_in(mailbox)[-1])
     assert ("Your application window for CPT is open. You still need 28 more points by "
-            "2027-03-15; about 10.03 a month.") in body
+            "Mar 15, 2027; about 10 a month.") in body
     assert "85 days left on your CPT" in body
     assert "recert.example.org" not in body  # no RECERT_BASE_URL, no link
     send(runner)
@@ -101,8 +101,18 @@ def test_behind_pace(app, user_client, runner, mailbox):
     send(runner)
     body = text_of(reminders_in(mailbox)[0])
     assert ("You are behind pace on your CPT: you have 10 points, and by now you should "
-            "have about 57.91.") in body
+            "have about 57.9.") in body
     assert "days left" not in body  # 769 days left: no countdown reminder yet
+
+
+def test_nothing_logged_yet_is_not_called_behind(app, user_client, runner, mailbox):
+    app.config["TODAY"] = date(2026, 11, 24)
+    add_cpt(user_client, certified_on="2024-01-01")
+    result = send(runner)
+    assert reminders_in(mailbox) == []
+    assert "behind pace" not in user_client.get("/").text
+    assert "Start by logging what you have done since" in user_client.get("/").text
+    assert result.exit_code == 0
 
 
 def test_with_email_off_says_so(app, runner, pat_at_risk):
@@ -165,6 +175,6 @@ def test_complete_gets_only_the_window_reminder(app, user_client, runner, mailbo
     result = send(runner)
     assert "Sent 1 reminder email (1 reminder)." in result.output
     body = text_of(reminders_in(mailbox)[0])
-    assert "Your application window for CPT is open: apply to MSSC by 2027-03-15." in body
+    assert "Your application window for CPT is open: apply to MSSC by Mar 15, 2027." in body
     assert "still need" not in body
     assert "days left" not in body

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from tracker.credentials.renewal import RENEW, offer_of
 from tracker.credentials.services import credentials_of
-from tracker.dashboard.renewal_steps import Step, is_starting, renewal_steps, steps_due
+from tracker.dashboard.renewal_steps import Step, renewal_steps, steps_due
 from tracker.db import get_session
 from tracker.ledger import Ledger, WithLedger, ledgers_of
 from tracker.models import Cycle, HeldCredential, ReminderNotice, User
@@ -44,8 +44,7 @@ def standings_of(session: Session, user: User, today: date) -> list[Standing]:
 
 def reminders_to_show(session: Session, standings: list[Standing]) -> list[tuple[Standing,
                                                                                   Reminder]]:
-    """The due reminders the person has not dismissed, one statement for all credentials.
-    A credential with nothing logged yet is not called behind: its card says where to start."""
+    """The due reminders the person has not dismissed, one statement for all credentials."""
     cycle_ids = [standing.cycle.id for standing in standings]
     dismissed = set(session.exec(
         select(ReminderNotice.cycle_id, ReminderNotice.code).where(
@@ -57,7 +56,6 @@ def reminders_to_show(session: Session, standings: list[Standing]) -> list[tuple
         for standing in standings
         for reminder in due_reminders(standing.ruleset, standing.progress)
         if (standing.cycle.id, reminder.code) not in dismissed
-        and not (reminder.code == "behind" and is_starting(standing.progress))
     ]
 
 

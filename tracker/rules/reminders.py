@@ -36,6 +36,7 @@ def due_reminders(ruleset: RuleSet, progress: Progress) -> list[Reminder]:
     The application window reminder stays due once the window is open (even when complete:
     it says "apply now"); a days-left reminder only while points are still missing; among
     those only the nearest threshold passed is due, so a late starter gets one, not three.
+    `behind` waits for the first points.
     """
     if progress.status in SETTLED:
         return []
@@ -48,6 +49,7 @@ def due_reminders(ruleset: RuleSet, progress: Progress) -> list[Reminder]:
         if passed:
             days = min(passed)
             due.append(Reminder(f"days-{days}", progress.ends_on - timedelta(days=days)))
-    if progress.status == Status.BEHIND:
+    # Nothing logged yet is no reason to call someone behind: the pages say where to start.
+    if progress.status == Status.BEHIND and progress.counted > 0:
         due.append(Reminder("behind", today))
     return sorted(due, key=lambda reminder: (-reminder.due_on.toordinal(), reminder.code))
