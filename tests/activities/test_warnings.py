@@ -1,6 +1,7 @@
 """Warnings that do not block: the form shows what looks wrong before saving, keeps every
 value, and saves only when the person presses "Save anyway" (once, however often pressed)."""
 
+import io
 import re
 from datetime import date
 
@@ -9,7 +10,7 @@ from sqlmodel import select
 
 from tests.activities.test_one_record import add_clt
 from tests.api.helpers import V2, ApiClient, make_token
-from tests.helpers import log_activity, submit
+from tests.helpers import log_activity, pdf_bytes, submit
 from tracker.activities.warnings import warnings
 from tracker.db import get_session
 from tracker.models import Activity
@@ -161,3 +162,14 @@ def test_the_api_saves_without_warnings(app, user_client, cpt):
         "quantity": "30"})
     assert made.status_code == 201, made.text
     assert len(stored(app)) == 1
+
+
+def test_files_chosen_before_a_warning_must_be_chosen_again(app, user_client, cpt):
+    """A browser cannot keep a chosen file across pages: the warning says so."""
+    page = submit(user_client, NEW.format(cpt), {
+        "kind": "training", "title": "Lean week", "completed_on": "2024-05-01",
+        "quantity": "40", "evidence": [(io.BytesIO(pdf_bytes()), "certificate.pdf")]},
+        content_type="multipart/form-data")
+    assert page.status_code == 200
+    assert "Choose your files again first: they were not kept." in " ".join(page.text.split())
+    assert stored(app) == []
