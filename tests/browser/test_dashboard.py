@@ -15,13 +15,14 @@ from tests.browser.helpers import CPT_MODULES, browser_tests, register, shot, to
 pytestmark = browser_tests
 expect = pytest.importorskip("playwright.sync_api").expect
 
-# What the form asks ("What did you do?"): kinds of activity, each in its unit.
-TRAINING = "Training course or workshop (in hours)"
-NONCREDIT = "College course not for credit (in hours)"
-CREDIT = "College course for credit (in semester credit hours)"
-CERTIFICATION = "Certification earned (in certifications)"
-EXTRA = "Volunteering (in hours)"
-JOB = "Work in a related job (in full-time months)"
+# What the form asks ("What did you do?"): kinds of activity, each a radio card named by the
+# kind alone.
+TRAINING = "Training course or workshop"
+NONCREDIT = "College course not for credit"
+CREDIT = "College course for credit"
+CERTIFICATION = "Certification earned"
+EXTRA = "Volunteering"
+JOB = "Work in a related job"
 
 
 def add_cpt(page, live_url, certified_on: str) -> None:
@@ -38,21 +39,25 @@ def add_cpt(page, live_url, certified_on: str) -> None:
 
 def open_form(page, kind: str, title: str) -> None:
     page.locator("main").get_by_role("button", name="Log an activity").first.click()
-    page.get_by_label("What did you do?").select_option(label=kind)
+    page.get_by_role("radio", name=kind, exact=True).check()
     page.get_by_label("Title").fill(title)
 
 
-def save(page, title: str) -> None:
+def save(page, title: str, anyway: str = "") -> None:
+    """Save the form. `anyway`: the warning the form must show first, before "Save anyway"."""
     page.get_by_role("button", name="Save activity").click()
+    if anyway:
+        expect(page.locator("main").get_by_role("alert")).to_contain_text(anyway)
+        page.get_by_role("button", name="Save anyway").click()
     expect(page.get_by_text(f"“{title}” is saved.")).to_be_visible()
     to_credential_list(page)
 
 
-def log(page, kind: str, title: str, day: str, how_many: str) -> None:
+def log(page, kind: str, title: str, day: str, how_many: str, anyway: str = "") -> None:
     open_form(page, kind, title)
     page.get_by_label("Date completed").fill(day)
     page.get_by_label("How many").fill(how_many)
-    save(page, title)
+    save(page, title, anyway)
 
 
 def log_job(page, title: str, started_on: str, ended_on: str) -> None:
@@ -61,7 +66,7 @@ def log_job(page, title: str, started_on: str, ended_on: str) -> None:
     assert not page.get_by_label("Date completed").is_visible()
     page.get_by_label("Start date").fill(started_on)
     page.get_by_label("End date", exact=True).fill(ended_on)
-    page.get_by_label("Full time or part time").select_option(label="1.0 (full time)")
+    page.get_by_label("Full time or part time").select_option(label="full time")
     save(page, title)
 
 
@@ -92,18 +97,19 @@ def fact(main, label: str) -> str:
 def test_example_a_complete(page, live_url, app):
     app.config["TODAY"] = date(2026, 11, 24)
     add_cpt(page, live_url, "2022-03-15")
-    log(page, TRAINING, "Before the cycle", "2021-12-01", "8")
+    log(page, TRAINING, "Before the cycle", "2021-12-01", "8",
+        anyway="This is dated before your CPT certification (Mar 15, 2022)")
     log(page, TRAINING, "Safety course", "2022-06-01", "10")
     log(page, CREDIT, "Statistics", "2023-05-20", "3")
     log(page, CERTIFICATION, "Forklift certification", "2024-09-10", "1")
     log(page, EXTRA, "Robotics coaching", "2025-04-02", "30")
     log_job(page, "Line operator", "2022-03-15", "2026-03-14")
 
-    main = home_then_dashboard(page, live_url, "Complete", "128 of 100 points", "111",
-                               ("30", "a"))
+    main = home_then_dashboard(page, live_url, "Complete (by Recert's estimates)",
+                               "128 points (100 needed)", "111", ("30", "a"))
     assert fact(main, "Still to go") == "0 points"
-    assert fact(main, "You can apply from") == "2026-12-15"
-    assert fact(main, "Reached 100 on") == "2026-03-14"
+    assert fact(main, "You can apply from") == "Dec 15, 2026"
+    assert fact(main, "Reached 100 on") == "Apr 2, 2025"  # the job accrues month by month
     shot(page, "31-dashboard-a")
 
 
@@ -114,10 +120,11 @@ def test_example_b_behind(page, live_url, app):
     log(page, NONCREDIT, "Blueprints", "2025-01-15", "6")
     log(page, EXTRA, "Mentoring", "2025-08-01", "25")
 
-    main = home_then_dashboard(page, live_url, "Behind", "38 of 100 points", "827", ("32", "b"))
-    assert fact(main, "You should have by today") == "54.71 points"
-    assert fact(main, "Needed per month") == "2.28 points"
-    assert fact(main, "Expected finish") == "2031-05-12"
+    main = home_then_dashboard(page, live_url, "Behind", "38 points (100 needed)", "827",
+                               ("32", "b"))
+    assert fact(main, "You should have by today") == "54.7 points"
+    assert fact(main, "Needed per month") == "2.3 points"
+    assert fact(main, "Expected finish") == "May 12, 2031"
     assert main.locator("svg.chart line.projection").is_visible()
     shot(page, "33-dashboard-b")
 
@@ -129,8 +136,9 @@ def test_example_c_at_risk(page, live_url, app):
     log_job(page, "Assembler", "2021-09-01", "2025-06-30")
     log(page, CERTIFICATION, "Welding cert", "2026-07-15", "1")
 
-    main = home_then_dashboard(page, live_url, "At risk", "70 of 100 points", "92", ("34", "c"))
+    main = home_then_dashboard(page, live_url, "At risk", "70 points (100 needed)", "92",
+                               ("34", "c"))
     assert fact(main, "Still to go") == "30 points"
-    assert fact(main, "Needed per month") == "9.93 points"
-    assert fact(main, "Expected finish") == "2028-06-14"
+    assert fact(main, "Needed per month") == "9.9 points"
+    assert fact(main, "Expected finish") == "Jun 14, 2028"
     shot(page, "35-dashboard-c")
