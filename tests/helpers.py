@@ -12,6 +12,7 @@ import zlib
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -180,9 +181,22 @@ def log_activity(client, credential_id: int, files=(), **fields):
         category = data.pop("category")
         data["kind"] = kind_landing_in(category)
         data[f"count_{credential_id}"] = category
-    data["evidence"] = [(io.BytesIO(content), name) for name, content in files]
-    return submit(client, f"/credentials/{credential_id}/activities/new", data,
-                  content_type="multipart/form-data")
+    url = f"/credentials/{credential_id}/activities/new"
+
+    def send(data: dict):
+        data["evidence"] = [(io.BytesIO(content), name) for name, content in files]
+        return submit(client, url, data, content_type="multipart/form-data")
+
+    response = send(data)
+    seen = seen_warnings(response.text)
+    if seen and data["save_anyway"]:  # read, then pressed "Save anyway" on what it said
+        response = send({**data, "seen_warning": seen})
+    return response
+
+
+def seen_warnings(html: str) -> list[str]:
+    """The warnings a form showed, as its "Save anyway" sends them back."""
+    return [unescape(value) for value in re.findall(r'name="seen_warning" value="([^"]*)"', html)]
 
 
 def pdf_bytes() -> bytes:
@@ -305,10 +319,11 @@ def facts(html: str) -> dict[str, str]:
 
 
 def category_rows(html: str) -> dict[str, tuple[str, str]]:
-    """Category name -> (earned, counted) from the dashboard's category table."""
-    rows = re.findall(r'<tr><td>([^<]+)</td><td class="num">([^<]+)</td>'
-                      r'<td class="num">([^<]+)</td>', html)
-    return {name: (earned, counted) for name, earned, counted in rows}
+    """Category name -> (earned, counted) from the dashboard's or the report's category table
+    (a counted figure an estimate decides is followed by its mark)."""
+    rows = re.findall(r'<tr><td>([^<]+)</td>\s*<td class="num">([^<]+)</td>'
+                      r'\s*<td class="num">([^<]+)', html)
+    return {name: (earned, counted.strip()) for name, earned, counted in rows}
 
 
 def assert_sound_page(html: str, url: str) -> None:

@@ -41,13 +41,17 @@ def exact(value: Decimal | int | None) -> str:
 
 def points(value: Decimal | int | None) -> str:
     """For people: at most one decimal (86.47 reads 86.5), unless the value is a whole number of
-    quarters as people log them (11.25 hours stays 11.25). Sums use the exact values."""
+    quarters as people log them (11.25 hours stays 11.25), or rounding would reach a whole
+    number it does not: 17.95 of 18 needed must not read "18", nor 0.04 still to go "0".
+    Sums use exact values."""
     if value is None:
         return "none"
-    value = Decimal(value)
-    if (value * 4) % 1 == 0:
+    value = round_points(Decimal(value))
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    misleads = rounded % 1 == 0 and (rounded > value or rounded == 0)
+    if (value * 4) % 1 == 0 or misleads:
         return _plain(value)
-    return _plain(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return _plain(rounded)
 
 
 def _plain(value: Decimal) -> str:

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from tests.activities.test_one_record import add_clt
 from tests.api.helpers import V2, ApiClient, make_token
-from tests.helpers import log_activity, pdf_bytes, submit
+from tests.helpers import log_activity, pdf_bytes, seen_warnings, submit
 from tracker.activities.warnings import warnings
 from tracker.db import get_session
 from tracker.models import Activity
@@ -81,12 +81,27 @@ def test_each_warning_shows_before_saving_and_save_anyway_saves_once(
 
     # Pressed twice (a double click): saved once.
     submission = re.search(r'name="submission_id" type="hidden" value="([^"]+)"', page.text)
-    again = {**fields, "submission_id": submission.group(1)}
+    again = {**fields, "submission_id": submission.group(1),
+             "seen_warning": seen_warnings(page.text)}
     saved = post(user_client, url, again, save_anyway="yes")
     assert saved.status_code == 302
     assert post(user_client, url, again, save_anyway="yes").status_code == 302
     assert len(stored(app)) == before + 1
     assert "This was already saved." in user_client.get(saved.headers["Location"]).text
+
+
+def test_save_anyway_answers_only_the_warnings_shown(app, user_client, cpt):
+    url = NEW.format(cpt)
+    page = post(user_client, url, {"quantity": "30"})
+    changed = post(user_client, url, {"quantity": "300", "seen_warning": seen_warnings(page.text)},
+                   save_anyway="yes")
+    assert changed.status_code == 200
+    assert shown_warnings(changed.text)[0].startswith("That makes 300 hours on May 1, 2024")
+    assert stored(app) == []
+    saved = post(user_client, url, {"quantity": "300",
+                                    "seen_warning": seen_warnings(changed.text)},
+                 save_anyway="yes")
+    assert saved.status_code == 302
 
 
 @pytest.mark.parametrize("fields", [
@@ -120,7 +135,8 @@ def test_the_edit_form_warns_too_and_keeps_the_version(app, user_client, cpt):
     assert shown_warnings(page.text)[0].startswith("That makes 40 hours on May 1, 2024")
     assert stored(app)[0].quantity == 8
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page.text).group(1)
-    saved = post(user_client, f"{location}/edit", {"quantity": "40", "version": version},
+    saved = post(user_client, f"{location}/edit", {"quantity": "40", "version": version,
+                                                   "seen_warning": seen_warnings(page.text)},
                  save_anyway="yes")
     assert saved.status_code == 302
     assert stored(app)[0].quantity == 40

@@ -156,6 +156,10 @@ def test_activity_input_gets_the_web_forms_messages(api, user_client, credential
     said = web_errors(log_activity(user_client, credential_id, **web).text)
     names = {"completed_on": "ended_on"} if web["kind"] == "job" else {}
     names[f"counting.{credential_id}"] = f"count_{credential_id}"
+    if not web["kind"]:  # the form shows its kinds as cards; the API names their codes
+        assert said.pop("kind") == "Choose what you did."
+        assert " ".join(errors.pop("kind")).startswith(
+            "Choose what kind of activity this is: training (Training course or workshop);")
     assert {names.get(name, name): " ".join(messages) for name, messages in errors.items()} \
         == said
     assert api.get(f"{V2}/activities").json["total"] == 0

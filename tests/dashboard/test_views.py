@@ -152,8 +152,9 @@ def test_home_orders_cards_by_urgency_and_says_what_to_do(app, person):
         "Project Management Professional")
     assert "0 points (100 needed)</strong>" in page
     assert "111 days left, until Mar 15, 2027" in page
-    # Nothing logged yet: each says where to start rather than what is missing.
-    assert "Start by logging what you have done since Mar 15, 2022." in page
+    # Nothing logged yet: at risk is said; with time to spare, where to start.
+    assert "<strong>At risk</strong>" in page
+    assert "Start by logging what you have done since Mar 15, 2022." not in page
     assert "Start by logging what you have done since Jun 1, 2025." in page
     assert '<progress value="0" max="100"' in page
 

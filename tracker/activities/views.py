@@ -74,15 +74,16 @@ def render_form(form, credential, **context):
 
 
 def _warnings(form, activity=None) -> list[str]:
-    """What looks wrong in the form's activity; none once the person pressed "Save anyway"."""
-    if request.form.get("save_anyway"):
-        return []
+    """What looks wrong in the form's activity, but those the person saw and pressed "Save
+    anyway" on: a value changed since then may raise another."""
     session = get_session()
     certified_on = {credential.id: credential.certified_on
                     for credential in services.counting_credentials(session, current_user)}
     values = form.entered()
-    return warnings(values, form.held, certified_on,
-                    logged_near(session, current_user, values, activity and activity.id))
+    found = warnings(values, form.held, certified_on,
+                     logged_near(session, current_user, values, activity and activity.id))
+    seen = set(request.form.getlist("seen_warning")) if request.form.get("save_anyway") else set()
+    return [warning for warning in found if warning not in seen]
 
 
 def _held():

@@ -49,9 +49,10 @@ class Step:
 
 
 def is_starting(progress: Progress) -> bool:
-    """Nothing counts toward the credential yet in a cycle still running: the person has
-    to log what they did since the cycle started, which is no reason to call them behind."""
-    return progress.status in RUNNING and progress.counted == 0
+    """Nothing logged toward the credential yet, with time to spare: the person has to log
+    what they did since the cycle started, which is no reason to call them behind. (At risk,
+    little time is left: that they must hear.)"""
+    return progress.status in (Status.ON_TRACK, Status.BEHIND) and not progress.activities
 
 
 def steps_due(progress: Progress) -> bool:

@@ -50,6 +50,6 @@ def due_reminders(ruleset: RuleSet, progress: Progress) -> list[Reminder]:
             days = min(passed)
             due.append(Reminder(f"days-{days}", progress.ends_on - timedelta(days=days)))
     # Nothing logged yet is no reason to call someone behind: the pages say where to start.
-    if progress.status == Status.BEHIND and progress.counted > 0:
+    if progress.status == Status.BEHIND and progress.activities:
         due.append(Reminder("behind", today))
     return sorted(due, key=lambda reminder: (-reminder.due_on.toordinal(), reminder.code))
