@@ -23,9 +23,9 @@ _count_syllables.get_cmudict = lambda lang: _pronunciations() if lang.startswith
 
 def sentences(text: str) -> str:
     """The visible text with each line counted as a sentence: headings, labels and buttons are
-    lines people read one at a time, so each ends where its line ends. A table's cells (apart
-    by tabs in a browser's innerText) are read one at a time too, not as one long row."""
-    lines = (line.strip() for line in text.replace("\t", "\n").splitlines())
+    lines people read one at a time, so each ends where its line ends. (A table's row is one
+    line of a browser's innerText, its cells apart by tabs: one sentence too.)"""
+    lines = (line.strip() for line in text.splitlines())
     return " ".join(line if line[-1] in ".!?:" else f"{line}." for line in lines if line)
 
 

@@ -85,6 +85,11 @@ def status_meaning(status: Status) -> str:
     return STATUS_WORDS[status][1]
 
 
+def money(amount: Decimal, currency: str) -> str:
+    """A fee: "$75"; another currency by its code after the amount ("75 EUR")."""
+    return f"${points(amount)}" if currency == "USD" else f"{points(amount)} {currency}"
+
+
 def file_size(size: int) -> str:
     """"12 KB", "1.5 MB"; never "0 KB" for a small file."""
     if size < 1024:
@@ -172,6 +177,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_time)
     app.add_template_global(flag_sentences)
     app.add_template_global(status_label)
+    app.add_template_global(money)
     app.add_template_global(estimate_sentence)
     app.add_template_global(limits_text)
     app.add_template_global(quantity_text)

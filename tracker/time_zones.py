@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from flask import session
 from flask_login import current_user
 from wtforms import HiddenField
 
@@ -31,6 +32,22 @@ def valid_zone(name: str | None) -> str | None:
 def time_zone_field() -> HiddenField:
     """Filled by static/time-zone.js with the browser's zone; empty without scripts."""
     return HiddenField(render_kw={"data-time-zone": ""})
+
+
+# The zone a login form sent, kept in the (signed) session until the login is complete: a
+# password alone, before the second step, changes nothing on the account.
+OFFERED = "time_zone_offered"
+
+
+def offer(name: str | None) -> None:
+    zone = valid_zone(name)
+    if zone is not None:
+        session[OFFERED] = zone
+
+
+def take_offered(user) -> None:
+    """At the end of a login: the zone its form sent becomes the account's."""
+    remember(user, session.pop(OFFERED, None))
 
 
 def remember(user, name: str | None) -> bool:

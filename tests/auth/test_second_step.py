@@ -231,3 +231,14 @@ def test_the_second_step_passkey_answers_400_to_what_is_not_a_json_object(app, c
     refuses_odd_bodies(client, "/auth/second-step/passkey",
                        csrf_token(client.get("/auth/second-step").text))
     assert client.get("/account/").status_code == 302
+
+
+def test_the_time_zone_of_a_login_is_kept_only_once_the_second_step_is_done(app, client, pat):
+    submit(client, "/auth/login", {"email": "pat@example.com",
+                                   "password": "correct horse battery",
+                                   "time_zone": "Asia/Tokyo"})
+    with app.app_context():  # a password alone changes nothing on the account
+        assert get_session().exec(select(User)).one().time_zone is None
+    assert send_code(client, CODE).status_code == 302
+    with app.app_context():
+        assert get_session().exec(select(User)).one().time_zone == "Asia/Tokyo"

@@ -6,6 +6,7 @@ import time
 
 from flask import Response, flash, redirect, render_template, session, url_for
 
+from tracker import time_zones
 from tracker.auth import two_factor, verification
 from tracker.db import get_session
 from tracker.models import User
@@ -46,6 +47,7 @@ def finish_login(user: User, remember: bool, target: str | None,
                  message: str | None = None) -> Response:
     """Log this browser in (a fresh session, so the pending step goes too; tracker.web.log_in
     also marks it as a device that has logged in to this account)."""
+    time_zones.take_offered(user)  # saved with the login session
     log_in(user, remember=remember)
     flash(message or f"Welcome back, {user.display_name}.", "success")
     return redirect(target or url_for("dashboard.home"))

@@ -59,8 +59,7 @@ def login():
         user = services.authenticate(session, form.email.data, form.password.data)
         if user is not None:
             attempt.succeeded()
-            if time_zones.remember(user, form.time_zone.data):
-                session.commit()
+            time_zones.offer(form.time_zone.data)
             return login_flow.after_password(user, form.remember.data,
                                              safe_next(request.args.get("next")))
         form.form_errors.append("The email or the password is not right. Please try again.")

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from flask import Blueprint, abort, render_template
 
-from tracker.display import points
+from tracker.display import money, points
 from tracker.rules.catalog import Category, Group, RuleSet, UnknownRuleSetError
 from tracker.rules.checks import say_date, say_fraction
 from tracker.rules.estimates import rate_text
@@ -174,10 +173,6 @@ def fee_lines(ruleset: RuleSet) -> list[Line]:
     return [Line(f"{fee.label}: {money(fee.amount, fee.currency)}.",
                  ruleset.provenance_of("amount", fee=index))
             for index, fee in enumerate(ruleset.fees)]
-
-
-def money(amount: Decimal, currency: str) -> str:
-    return f"${points(amount)}" if currency == "USD" else f"{points(amount)} {currency}"
 
 
 def say_checked(checked: str) -> str:

@@ -131,6 +131,5 @@ def init_app(app) -> None:
                      start_sentence, step_state):
         app.add_template_global(sentence)
     app.add_template_global(renewal_steps.is_starting)
-    app.add_template_global(renewal_steps.money)
     app.add_template_global(renewal_steps.agency_forms)
     app.add_template_global(steps_to_renew)
