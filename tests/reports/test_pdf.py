@@ -100,10 +100,14 @@ def test_the_pdf_shows_the_figures_of_the_page(app, user_client, example):
     assert len(listed) == (3 if example is example_b else 6)
     lines = [line.split() for line in "\n".join(pages_text(data)).splitlines()]
     position = 0
-    for when, _category, _title, amount, earned, counted, *_rest in listed:
+    for when, _category, _title, amount, earned, counts, *_rest in listed:
         while lines[position][:2] != when.split()[:2]:
             position += 1
         row = " ".join(lines[position])
+        # A figure an estimate decides is marked on the page and in the PDF, under the figure.
+        counted, marked, _ = counts.partition(" estimate")
+        marks = "estimate" in " ".join(lines[position + 1]), "estimate" in row
+        assert marks == ((True, False) if marked else (False, False)), (row, counts)
         assert re.search(rf"{re.escape(amount.split()[0])} .*\b{re.escape(earned)} "
                          rf"{re.escape(counted)}\b", row), (row, earned, counted)
         position += 1

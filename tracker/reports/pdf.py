@@ -125,7 +125,8 @@ def report_data(report) -> dict:
         "coverage": [[m.name, points(m.points), str(len(m.activity_ids)),
                       f"{round(m.percent_covered)}%" if m.has_blueprint else "no topic list"]
                      for m in report.coverage],
-        "activities": [_activity(ruleset, activity, result, files)
+        "activities": [_activity(ruleset, activity, result, files,
+                                 estimate=activity.id in words.estimated_activities)
                        for activity, result, files in report.counted_rows],
         "no_activities": words.no_activities,
         "not_counted": [_activity(ruleset, activity, result, files,
@@ -135,7 +136,8 @@ def report_data(report) -> dict:
     }
 
 
-def _activity(ruleset, activity, result, files, notes: str | None = None) -> dict:
+def _activity(ruleset, activity, result, files, notes: str | None = None,
+              estimate: bool = False) -> dict:
     category = ruleset.category(activity.category)
     if notes is None:
         notes = "; ".join(flag_label(flag) for flag in result.flags)
@@ -149,6 +151,7 @@ def _activity(ruleset, activity, result, files, notes: str | None = None) -> dic
         "amount": words(quantity_text(activity, category, result)),
         "earned": points(result.earned),
         "counted": points(result.counted),
+        "estimate": estimate,  # the counted points marked "estimate", as on the page
         "proof": [words(f.filename) for f in files] or [words("none")],
         "notes": words(notes),
     }

@@ -97,6 +97,14 @@ def marked_categories(ruleset: RuleSet, progress: Progress) -> frozenset[str]:
                      if category.counted and category.code in estimated)
 
 
+def marked_activities(report) -> frozenset[int]:
+    """The ids of the listed activities whose counted points an estimate decides, as the
+    activity's own page marks them (by its kind): marked "estimate" in the report's list."""
+    return frozenset(activity.id for activity, result, _files in report.counted_rows
+                     if result.counted and is_estimated(report.ruleset, result.category,
+                                                        activity.kind))
+
+
 def estimates_note(ruleset: RuleSet) -> str | None:
     """One short paragraph for the report's first page: what the agency publishes and which
     figures are Recert's estimates; None when every figure behind the points is published."""
@@ -148,7 +156,10 @@ def standing(report, totals_estimated: bool) -> list[list[Fact]]:
     unit = ruleset.points_name.plural
     reached = progress.remaining == 0
     finish = progress.requirement_reached_on if reached else progress.projected_completion
-    earned = sum((result.earned for result in progress.activities), Decimal(0))
+    # What the activities listed earned (not those listed apart, which count 0 this cycle):
+    # the sum of the list's "Earned" column.
+    earned = sum((result.earned for _activity, result, _files in report.counted_rows),
+                 Decimal(0))
     return [
         [Fact("Status", status_label(ruleset, progress), bold=True)],
         [Fact("Cycle", f"{say_date(cycle.starts_on)} to {say_date(cycle.ends_on)}"),
@@ -158,7 +169,7 @@ def standing(report, totals_estimated: bool) -> list[list[Fact]]:
         [Fact("Rules used", f"{ruleset.short_name} rules, version {cycle.ruleset_version}"),
          Fact("Counted", f"{points(progress.counted)} {unit}", bold=True,
               estimate=totals_estimated)],
-        [Fact("Earned (all activities)", f"{points(earned)} {unit}"),
+        [Fact("Earned before limits", f"{points(earned)} {unit}"),
          Fact("Remaining", f"{points(progress.remaining)} {unit}",
               estimate=totals_estimated)],
         [Fact("Requirement reached on" if reached else "Expected finish",
@@ -172,6 +183,7 @@ class Words:
 
     estimates: str | None  # the paragraph on the first page, when any figure is an estimate
     estimated: frozenset[str]  # the categories whose counted points are marked "estimate"
+    estimated_activities: frozenset[int]  # the listed activities marked so, by their ids
     totals_estimated: bool  # whether the point totals are marked "estimate" too
     facts: list[list[Fact]]  # the cycle and standing
     certificate_number: str
@@ -186,6 +198,7 @@ def report_words(report) -> Words:
     return Words(
         estimates=estimates_note(ruleset),
         estimated=marked,
+        estimated_activities=marked_activities(report),
         totals_estimated=bool(marked),
         facts=standing(report, bool(marked)),
         certificate_number=certificate_number(report.credential.certificate_number),
