@@ -9,6 +9,7 @@ remains) and the points of each cycle year all come from `accrual.contributions`
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from tests.rules.worked import run_case
 from tracker.rules import ActivityInput, Cycle, cycle_for, evaluate, load_catalog
@@ -159,3 +160,63 @@ def test_five_thousand_activities_place_their_points_without_walking_days():
     assert len(contributions(progress.activities)) == 4800 + 50
     assert curve[-1][1] == progress.counted == 4850
     assert elapsed < 2  # about 0.1 s; the bound only catches a walk over every day
+
+
+# A cap per cycle year (NICET: Active Practitioner, 2 points a full-time month, at most 24 in
+# each cycle year). The months a year's cap leaves out bring nothing: a job's points arrive in
+# the months that counted them, so no cycle year shows more than its cap.
+NICET_TWO_JOBS = [
+    ("a", "ACTIVE", "2020-01-01", "2020-12-31", "1.0"),  # fills year 1 (2020): 24
+    ("b", "ACTIVE", "2020-01-01", "2021-12-31", "1.0"),  # 48 earned; only 2021 has room: 24
+    ("course", "EDUCATION", "2020-06-01", "42"),
+]
+
+
+def test_a_year_full_under_its_cap_gets_nothing_from_a_later_job():
+    progress = run_case("nicet", "2020-01-01", "2022-06-01", NICET_TWO_JOBS)
+    b = progress.activity("b")
+    assert (b.earned, b.counted, b.flags) == (48, 24, ("over_cap",))
+    arrivals = job_arrivals(progress, "b")
+    # b's 12 months of 2020 found year 1 full; its 12 months of 2021 bring 2 points each.
+    assert arrivals == [(month_completed_on(date(2020, 1, 1), k), Decimal(2))
+                        for k in range(13, 25)]
+    assert [y.counted for y in progress.years] == [24 + 42, 24, 0]
+    # 24 + 42 by the end of 2020, then b's points month by month: 90 on 2021-12-31.
+    assert total_on(progress, date(2021, 11, 30)) == 88
+    assert progress.requirement_reached_on == date(2021, 12, 31)
+    curve = dict(points_curve(progress))
+    assert curve[date(2020, 12, 31)] == 66
+    assert curve[date(2021, 1, 31)] == 68
+    assert curve[date(2021, 12, 31)] == 90 == progress.counted
+
+
+def test_nicet_worked_example_places_each_year_within_its_cap():
+    """tests/rules/test_nicet.py: main counts 24 + 18 + 18; the side job has 6 of year 2."""
+    main = [("side", "ACTIVE", "2025-03-01", "2025-08-31", "0.5"),
+            ("main", "ACTIVE", "2021-04-01", None, "1.0")]
+    progress = run_case("nicet", "2024-03-01", "2026-12-06", main)
+    assert [y.counted for y in progress.years] == [24, 24, 18]
+    arrivals = dict(job_arrivals(progress, "main"))
+    assert sum(arrivals.values()) == 60 == progress.activity("main").counted
+    # Year 2's room of 18 goes to main's first 9 months of that year; its months 22 to 24
+    # (Dec 2025 to Feb 2026) bring nothing; year 3 starts again at 2 a month.
+    assert arrivals[date(2025, 11, 30)] == 2  # month 21
+    assert date(2025, 12, 31) not in arrivals and date(2026, 2, 28) not in arrivals
+    assert arrivals[date(2026, 3, 31)] == 2  # month 25
+    assert len(arrivals) == 30
+
+
+def test_a_category_cap_after_the_years_caps_cuts_the_last_months():
+    """test-spread: WORK 1 a month, at most 10 a cycle year and 24 in all. 30 months from
+    2024-01-01: the years take 10 + 10 + 6 = 26, the cap leaves 24, so year 3 keeps 4."""
+    spread = load_catalog(Path(__file__).parent / "rulesets").get("test-spread")
+    work = ActivityInput("w", "WORK", date(2026, 6, 30), started_on=date(2024, 1, 1),
+                         fraction=Decimal(1), has_evidence=True)
+    progress = evaluate(spread, Cycle(date(2024, 1, 1), date(2027, 1, 1)), [work],
+                        date(2026, 12, 1))
+    assert progress.activity("w").counted == 24
+    assert [y.counted for y in progress.years] == [10, 10, 4]
+    arrivals = job_arrivals(progress, "w")
+    assert arrivals[9] == (date(2024, 10, 31), Decimal(1))  # month 10 fills 2024
+    assert arrivals[10] == (date(2025, 1, 31), Decimal(1))  # then nothing until 2025
+    assert arrivals[-1] == (date(2026, 4, 30), Decimal(1))  # month 28: the 24th point

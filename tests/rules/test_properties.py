@@ -3,6 +3,7 @@
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,11 @@ from tracker.rules.accrual import contributions
 
 CATALOG = load_catalog()
 RULESETS = [CATALOG.get(code) for code in CATALOG.codes()]
+# NICET, and the test suite's own rule set with a cap per year on a job and on courses.
+YEAR_CAPPED = [
+    *(r for r in RULESETS if any(c.cap_per_year is not None for c in r.categories)),
+    load_catalog(Path(__file__).parent / "rulesets").get("test-spread"),
+]
 CERTIFIED_ON = date(2022, 3, 15)
 days = st.dates(min_value=date(2020, 1, 1), max_value=date(2028, 12, 31))
 
@@ -42,8 +48,8 @@ def activity_drafts(draw, ruleset):
 
 
 @st.composite
-def scenarios(draw):
-    ruleset = draw(st.sampled_from(RULESETS))
+def scenarios(draw, rulesets=RULESETS):
+    ruleset = draw(st.sampled_from(rulesets))
     drafts = draw(st.lists(activity_drafts(ruleset), max_size=40))
     today = draw(st.dates(min_value=date(2021, 1, 1), max_value=date(2028, 6, 30)))
     starts_on, ends_on = cycle_for(ruleset, CERTIFIED_ON)
@@ -173,3 +179,22 @@ def test_a_long_list_is_handled(benchmark_size=3000):
     ]
     progress = evaluate(ruleset, Cycle(starts_on, ends_on), activities, date(2030, 1, 1))
     assert progress.category("CE-TRAINING").counted == benchmark_size
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios(YEAR_CAPPED))
+def test_under_a_cap_per_year_each_activity_places_its_counted_and_no_year_overflows(scenario):
+    """Spec version 2: a job's points arrive in the months its years' caps counted."""
+    ruleset = scenario[0]
+    progress = evaluate(*scenario)
+    in_years: dict[tuple[str, int], Decimal] = {}
+    for result in progress.activities:
+        arrivals = contributions([result])
+        assert sum((points for _, points in arrivals), Decimal(0)) == result.counted
+        for day, brought in arrivals:
+            year = next(y.number for y in progress.years if y.starts_on <= day <= y.ends_on)
+            key = (result.category, year)
+            in_years[key] = in_years.get(key, Decimal(0)) + brought
+    for (code, _year), points in in_years.items():
+        cap = ruleset.category(code).cap_per_year
+        assert cap is None or points <= cap

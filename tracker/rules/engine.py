@@ -48,7 +48,9 @@ requirement was reached.
 In time (spec version 2, `accrual`): counted points arrive on their activity's date, a
 period's month by month. The day the requirement was reached is the first day on which they
 add up to it; each cycle year's points, and those of the last days that may carry over, are
-the points that arrive in it. Caps still apply at the period's (clipped) end date.
+the points that arrive in it. Caps still apply at the period's (clipped) end date; the months
+a cap per cycle year left out bring nothing (`ActivityResult.month_runs`), so no year shows
+more than its cap, and a later cap or group maximum cuts a period's last months.
 """
 
 from __future__ import annotations
@@ -154,7 +156,7 @@ def evaluate(
             flag = FUTURE if inside else OUTSIDE_CYCLE
             results[index] = ActivityResult(
                 activity.id, activity.category, day, earned, ZERO, (flag,),
-                *((None, None) if part is None else (part.months, part.first)),
+                *(() if part is None else (part.months, part.first)),
             )
         else:
             # The tuple sorts by date, creation order, id; the index only breaks exact ties.
@@ -186,9 +188,10 @@ def evaluate(
         code = category.code
         counted = earned
         flags: list[str] = []
+        month_runs = None  # a period's months that its years' caps left out bring nothing
         if category.cap_per_year is not None:
-            in_years = year_capped(category, part, day, earned, year_starts,
-                                   year_category_counted)
+            in_years, month_runs = year_capped(category, part, day, earned, year_starts,
+                                               year_category_counted)
             if in_years < counted:
                 counted = in_years
                 flags.append(OVER_CAP)
@@ -212,7 +215,7 @@ def evaluate(
         total += counted
         results[index] = ActivityResult(
             activity.id, code, day, earned, counted, tuple(flags),
-            *((None, None) if part is None else (part.months, part.first)),
+            *(() if part is None else (part.months, part.first, month_runs)),
         )
     activity_results = tuple(results)  # every slot was filled by one of the two loops
 

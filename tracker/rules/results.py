@@ -66,6 +66,9 @@ class ActivityInput:
     order: int = 0  # creation order, the tie-breaker between activities on the same date
 
 
+MonthRuns = tuple[tuple[int, Decimal], ...]
+
+
 class ActivityResult(NamedTuple):
     """One per activity, and thousands are kept with cached ledgers: a tuple of immutable
     atoms, which CPython's garbage collector stops tracking, where a dataclass instance stays
@@ -79,6 +82,10 @@ class ActivityResult(NamedTuple):
     flags: tuple[str, ...]
     months: int | None = None  # period categories: whole months counted
     starts_on: date | None = None  # period categories: the first day counted (clipped start)
+    # Period categories whose cap per cycle year left months out: the points each month
+    # brought, in month order, as runs of (months, points a month). None: every month
+    # brought earned / months (`accrual` places them).
+    month_runs: MonthRuns | None = None
 
 
 @dataclass(frozen=True)
