@@ -42,10 +42,17 @@ def load_toml(path: Path) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Unit:
-    """A display name in singular and plural: "contact hour" / "contact hours"."""
+    """A display name in singular and plural: "contact hour" / "contact hours"; a short name
+    ("RUs") also says what it stands for (`meaning`: "recertification units")."""
 
     singular: str
     plural: str
+    meaning: str | None = None
+
+    @property
+    def explained(self) -> str:
+        """The plural with its meaning when it is a short name: "RUs (recertification units)"."""
+        return f"{self.plural} ({self.meaning})" if self.meaning else self.plural
 
     def of(self, amount: Decimal | int) -> str:
         return self.singular if amount == 1 else self.plural
@@ -260,15 +267,17 @@ class Reader:
 
 
 def read_unit(reader: Reader, key: str) -> Unit | None:
-    """A `{singular = ..., plural = ...}` table."""
+    """A `{singular = ..., plural = ..., meaning = ...}` table (`meaning` optional: what a short
+    name stands for)."""
     table = reader.table(key)
     if table is None:
         return None
     singular, plural = table.string("singular"), table.string("plural")
+    meaning = table.string("meaning", required=False)
     table.finish()
     if singular is None or plural is None:
         return None
-    return Unit(singular, plural)
+    return Unit(singular, plural, meaning)
 
 
 def read_cap_per_year(reader: Reader, cap: Decimal | None) -> Decimal | None:
