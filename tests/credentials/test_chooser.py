@@ -37,6 +37,9 @@ def test_the_page_lists_every_credential_with_who_holds_it(user_client):
     # Without the script every credential shows and the search box stays hidden.
     assert "data-chooser-search hidden" in page
     assert 'src="/static/chooser.js"' in page
+    # MSSC's first; the 11 others one click away.
+    assert page.index("MSSC Certified Logistics Technician") < page.index(
+        "<summary>Other credentials (11)</summary>") < page.index("ASCM")
 
 
 @pytest.fixture
@@ -60,6 +63,8 @@ def test_the_search_box_filters_as_you_type(browser_page, live_url):
     page.goto(f"{live_url}/credentials/new")
     items = page.locator("[data-chooser-item]")
     assert items.count() == len(load_catalog().codes())
+    assert page.locator("[data-chooser-item]:visible h3").all_inner_texts() == [
+        "MSSC Certified Production Technician (CPT)", "MSSC Certified Logistics Technician (CLT)"]
     page.screenshot(path=SHOTS / "chooser-1280.png", full_page=True)
     search = page.get_by_label("Find a credential")
     search.fill("calibration")
