@@ -63,7 +63,6 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from pathlib import Path
 
 from tracker.rules.definitions import (
@@ -77,13 +76,9 @@ from tracker.rules.definitions import (
     RuleSet,
     version_key,
 )
-from tracker.rules.kinds import KINDS, read_kinds
+from tracker.rules.kinds import KINDS
 from tracker.rules.provenance import (
-    CARRY_OVER_FIGURES,
-    CATEGORY_FIGURES,
-    FEE_FIGURES,
     FIGURES,
-    GROUP_FIGURES,
     Marker,
     read_sources,
 )
@@ -94,9 +89,16 @@ from tracker.rules.reader import (
     Unit,
     check_minimum_categories,
     load_toml,
-    read_cap_per_year,
-    read_measure,
     read_unit,
+)
+from tracker.rules.tables import (
+    CODE,
+    read_carry_over,
+    read_category,
+    read_fee,
+    read_group,
+    read_lines,
+    read_module,
 )
 
 # The dataclasses live in `ruleset`; most callers import them from here with the loaders.
@@ -108,9 +110,6 @@ __all__ = [
 
 DEFAULT_DIRECTORY = Path(__file__).parent / "rulesets"
 _VERSION = re.compile(r"^\d+(\.\d+)*$")
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-HUNDRED = Decimal(100)
 
 
 class UnknownRuleSetError(LookupError):
@@ -209,7 +208,7 @@ def _load_directory(directory: Path) -> Catalog:
 
 
 def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
-    code = top.string("code", pattern=_CODE)
+    code = top.string("code", pattern=CODE)
     version = top.string("version", pattern=_VERSION, hint='like "2026.1"')
     name = top.string("name")
     short_name = top.string("short_name")
@@ -236,13 +235,13 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
         )
         table.finish()
     # Each repeated table as a list, frozen into a tuple for the RuleSet.
-    fees = [_fee(reader, marker) for reader in top.tables("fees", required=False)]
-    categories = [_category(reader, marker) for reader in top.tables("categories")]
-    groups = [_group(reader, marker) for reader in top.tables("groups", required=False)]
-    modules = [_module(reader) for reader in top.tables("modules", required=False)]
+    fees = [read_fee(reader, marker) for reader in top.tables("fees", required=False)]
+    categories = [read_category(reader, marker) for reader in top.tables("categories")]
+    groups = [read_group(reader, marker) for reader in top.tables("groups", required=False)]
+    modules = [read_module(reader) for reader in top.tables("modules", required=False)]
     carry_over = None
     if (table := top.table("carry_over", required=False)) is not None:
-        carry_over = _carry_over(table, marker)
+        carry_over = read_carry_over(table, marker)
     marker.mark(top, FIGURES)
     top.finish()
 
@@ -297,114 +296,3 @@ def _build_ruleset(top: Reader, path: Path) -> RuleSet | None:
         counted_kinds=tuple(k.code for k in KINDS if any(k.code in c.kinds for c in categories)),
         path=path,
     )
-
-
-def read_lines(reader: Reader, key: str, longest: int = 160) -> tuple[str, ...]:
-    """An optional list of plain lines of text shown as a list (examples, what does not count)."""
-    lines = reader.string_list(key, required=False) or []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or "\n" in line or len(line) > longest:
-            reader.problem(key, f"line {number} must be one line of 1 to {longest} characters")
-    return tuple(line.strip() for line in lines)
-
-
-def _fee(reader: Reader, marker: Marker) -> Fee:
-    marker.mark(reader, FEE_FIGURES)
-    fee = Fee(
-        label=reader.string("label") or "",
-        amount=reader.decimal("amount") or ZERO,
-        currency=reader.string("currency", pattern=_CURRENCY, hint='like "USD"') or "",
-    )
-    reader.finish()
-    return fee
-
-
-def _category(reader: Reader, marker: Marker) -> Category:
-    code = reader.string("code", pattern=_CODE)
-    reader.name_as(code)
-    marker.mark(reader, CATEGORY_FIGURES)
-    kind = reader.choice("kind", ("quantity", "period"))
-    step, fractions = read_measure(reader, kind, "categories")
-    cap = reader.decimal("cap", required=False, message="a cap cannot be below zero")
-    cap_per_year = read_cap_per_year(reader, cap)
-    minimum = reader.decimal("minimum", required=False)
-    if cap is not None and minimum is not None and minimum > cap:
-        reader.problem("minimum", f"{minimum} is more than the cap {cap}")
-    kinds, per_unit = read_kinds(reader, kind)
-    category = Category(
-        code=code or "",
-        name=reader.string("name") or "",
-        kind=kind or "quantity",
-        unit=read_unit(reader, "unit") or Unit("", ""),
-        points_per_unit=reader.decimal("points_per_unit", positive=True) or ZERO,
-        step=step,
-        fractions=fractions,
-        cap=cap,
-        cap_per_year=cap_per_year,
-        minimum=minimum,
-        evidence=reader.string("evidence", required=False),
-        help=reader.string("help", required=False),
-        examples=read_lines(reader, "examples"),
-        kinds=kinds,
-        per_unit=per_unit,
-    )
-    reader.finish()
-    return category
-
-
-def _group(reader: Reader, marker: Marker) -> Group:
-    code = reader.string("code", pattern=_CODE)
-    reader.name_as(code)
-    marker.mark(reader, GROUP_FIGURES)
-    minimum = reader.decimal("minimum", required=False)
-    maximum = reader.decimal("maximum", required=False, message="a maximum cannot be below zero")
-    if minimum is not None and maximum is not None and minimum > maximum:
-        reader.problem("minimum", f"{minimum} is more than the maximum {maximum}")
-    group = Group(
-        code=code or "",
-        name=reader.string("name") or "",
-        categories=tuple(reader.string_list("categories", nonempty=True) or ()),
-        minimum=minimum,
-        maximum=maximum,
-    )
-    reader.finish()
-    return group
-
-
-def _module(reader: Reader) -> Module:
-    code = reader.string("code", pattern=_CODE)
-    reader.name_as(code)
-    activities = []
-    for item in reader.tables("key_activities", required=False):
-        item_code = item.string("code", pattern=_CODE)
-        item.name_as(item_code)
-        activities.append(
-            KeyActivity(
-                code=item_code or "",
-                name=item.string("name") or "",
-                weight=item.decimal("weight", positive=True) or ZERO,
-            )
-        )
-        item.finish()
-    total = sum((activity.weight for activity in activities), ZERO)
-    if activities and total != HUNDRED:
-        reader.problem("key_activities", f"the weights add up to {total}, not 100")
-    reader.unique("key_activities", [activity.code for activity in activities])
-    module = Module(
-        code=code or "",
-        name=reader.string("name") or "",
-        required=bool(reader.boolean("required", required=False)),
-        key_activities=tuple(activities),
-    )
-    reader.finish()
-    return module
-
-
-def _carry_over(reader: Reader, marker: Marker) -> CarryOver:
-    marker.mark(reader, CARRY_OVER_FIGURES)
-    carry_over = CarryOver(
-        maximum=reader.decimal("maximum", positive=True) or ZERO,
-        last_days=reader.integer("last_days", minimum=1, required=False),
-    )
-    reader.finish()
-    return carry_over
