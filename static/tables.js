@@ -1,4 +1,4 @@
-// On a phone (static/app.css, below 600 px) each row of a table shows as a card, each value
+// On a phone (static/tables.css, below 600 px) each row of a table shows as a card, each value
 // under its column's heading. This script gives every cell of the tables in <main> its column's
 // heading as data-label and marks the table "cards"; the style sheet does the rest. Without the
 // script, tables keep their columns and scroll sideways in their box.

@@ -1,7 +1,7 @@
 """Recert on a phone 390 pixels wide: every table row's points show without scrolling sideways.
 
 Below 600 px each table row is a card with each value under its column's heading
-(static/tables.js labels the cells, static/app.css lays them out). A person registers and adds
+(static/tables.js labels the cells, static/tables.css lays them out). A person registers and adds
 the CPT in the browser, logs activities (through the forms, by the test client), and reads the
 activity list, the credential page and the report: each row's points are inside the window and
 the page is no wider than the window. Screenshots of every page go to tests/artifacts/7*.png
@@ -68,6 +68,31 @@ CHART_LABELS = """() => {
         || label.box.bottom > frame.bottom ? [`${label.text} runs past the chart`] : []),
     ...labels.slice(index + 1).filter(other => !apart(label.box, other.box))
       .map(other => `${label.text} runs into ${other.text}`)]);
+}"""
+
+# The words of the tables' cells in <main> that a line ends inside: each text node's letters,
+# one by one, with the line each lies on (a word is letters and digits; a hyphen or a slash
+# ends it, as a file name's separators do).
+BROKEN_WORDS = r"""() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.closest("td, th")) continue;
+    const text = node.textContent;
+    let top = null;
+    for (let i = 0; i < text.length; i += 1) {
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getClientRects()[0];
+      if (!box) continue;
+      if (top !== null && box.top > top + 2 && /\w/.test(text[i]) && /\w/.test(text[i - 1])) {
+        broken.push(text.slice(Math.max(0, i - 10), i) + "|" + text.slice(i, i + 10));
+      }
+      top = box.top;
+    }
+  }
+  return broken;
 }"""
 
 
@@ -149,8 +174,8 @@ def test_points_show_on_a_phone(page, live_url, app, credential_id, tmp_path):
             problems.append(f"{name}: the page is {scroll_width} px wide")
         if name in ("activities", "credential", "report", "record", "import-preview"):
             problems.extend(f"{name}: {where}" for where in points_off_screen(page, PHONE))
-        if name == "credential":
-            problems.extend(f"chart: {label}" for label in page.evaluate(CHART_LABELS))
+        if name in ("credential", "report"):
+            problems.extend(f"{name}: chart: {label}" for label in page.evaluate(CHART_LABELS))
         cut.extend(f"{name}: {choice}" for choice in page.evaluate(CUT_CHOICES))
         # The cards keep the tables' meaning and the contrast of what they show (the other
         # pages are checked by test_journey.py).
@@ -198,9 +223,27 @@ def test_rows_are_cards_on_a_phone_and_rows_on_a_wide_screen(page, live_url, app
     category.select_option(label="Volunteering, teaching or association work")
     assert category.evaluate("box => box.scrollWidth <= box.clientWidth && box.clientHeight > 60")
 
+    # The report page too: its list a card per row, the counted points and their mark
+    # under "Counts", whole words on each line.
+    report = live_url + urls(app, credential_id)["report"]
+    page.goto(report)
+    listed = page.locator("main table.activities tbody tr").first
+    assert listed.evaluate("row => getComputedStyle(row).display") == "block"
+    counts = listed.get_by_role("cell").nth(5)
+    assert counts.get_attribute("data-label") == "Counts"
+    assert counts.inner_text() == "10 estimate"
+    assert page.evaluate(BROKEN_WORDS) == []
+    # Printed from the phone, the report keeps its columns.
+    page.emulate_media(media="print")
+    assert listed.evaluate("row => getComputedStyle(row).display") == "table-row"
+    page.emulate_media(media="screen")
+
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(activities)
     assert row.evaluate("row => getComputedStyle(row).display") == "table-row"
+    page.goto(report)
+    assert listed.evaluate("row => getComputedStyle(row).display") == "table-row"
+    page.goto(activities)
     assert page.get_by_role("columnheader", name="Counts").is_visible()
     for number, name in enumerate(["activities", "credential", "report"]):
         page.goto(live_url + urls(app, credential_id)[name])
