@@ -262,6 +262,10 @@ class Cycle(SQLModel, table=True):
     carried_in: Decimal = Field(default=Decimal(0), max_digits=8, decimal_places=2)
     # A closed cycle's counted points on the day it closed (its CycleSnapshot holds the rest).
     counted_at_close: Decimal | None = Field(default=None, max_digits=10, decimal_places=2)
+    # Steps to renew the person marked done in this cycle (tracker.dashboard.renewal_steps): the
+    # day they last downloaded its report or proof packet, the day they checked the estimates.
+    report_downloaded_on: date | None = None
+    estimates_checked_on: date | None = None
 
     credential: HeldCredential = Relationship(back_populates="cycles")
 

@@ -181,7 +181,9 @@ def _credential(user: User, item: dict) -> HeldCredential:
               points_required=Decimal(c["points_required"]),
               ruleset_version=c["ruleset_version"], status=CycleStatus(c["status"]),
               closed_on=_day(c["closed_on"]),
-              carried_in=Decimal(c.get("carried_in", "0")))
+              carried_in=Decimal(c.get("carried_in", "0")),
+              report_downloaded_on=_day(c.get("report_downloaded_on")),
+              estimates_checked_on=_day(c.get("estimates_checked_on")))
         for c in item["cycles"]
     ]
     return credential

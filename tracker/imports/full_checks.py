@@ -7,7 +7,7 @@ one Recert could have written, so no crafted file can leave an account whose pag
 - every credential has exactly one open cycle, its latest, after closed cycles that are in
   order and do not overlap, each as long as its rule set's cycle, closed on a day that fits
   how it closed, asking the points its rule set asks and carrying in no more than it allows;
-- every day and timestamp lies within the bounds below;
+- every day and timestamp lies within the bounds below (a cycle's steps marked done too);
 - every activity a closed cycle kept goes through the one activity check as an activity of
   its category (tracker.imports.legacy), under the cycle's rule set;
 - the activities themselves are checked in tracker.imports.full_activities.
@@ -34,6 +34,9 @@ from tracker.served_rulesets import catalog
 # zones, another server's clock) is believed, one further ahead is not.
 CLOCK_MARGIN = timedelta(days=1)
 MAX_PROBLEMS = 20
+# The days a cycle keeps of the steps to renew the person marked done, in words.
+STEP_DAYS = {"report_downloaded_on": "its report was downloaded",
+             "estimates_checked_on": "its estimates were checked"}
 DAMAGED = "The export file is damaged, and nothing was imported."
 
 
@@ -181,6 +184,10 @@ def _cycle_problems(cycle: dict, ruleset: RuleSet, previous: dict | None, first:
     if required != ruleset.points_required:
         found.append(f"asks {required:f} points; {ruleset.short_name} asks "
                      f"{ruleset.points_required:f}.")
+    for field, what in STEP_DAYS.items():
+        day = _day(cycle.get(field))  # optional: exports before them have none
+        if day is not None and not EARLIEST_DAY <= day <= today:
+            found.append(f"says {what} on {day}, which is not between {EARLIEST_DAY} and today.")
     carried = Decimal(cycle.get("carried_in", "0"))
     most = Decimal(0) if first or ruleset.carry_over is None else ruleset.carry_over.maximum
     if not 0 <= carried <= most:

@@ -126,6 +126,8 @@ def _cycle(cycle: Cycle, progress: dict | None, kept: CycleSnapshot | None) -> d
         "status": str(cycle.status),
         "closed_on": _day(cycle.closed_on),
         "carried_in": _amount(cycle.carried_in),
+        "report_downloaded_on": _day(cycle.report_downloaded_on),
+        "estimates_checked_on": _day(cycle.estimates_checked_on),
         "closing_snapshot": snapshots.exported(cycle, kept),
         "progress": progress,
     }
