@@ -4,11 +4,27 @@ open, each with its state and date, on the home page card and the credential pag
 import re
 from datetime import date
 from decimal import Decimal
+from html import unescape
 
 import pytest
 
-from tests.helpers import CPT_MODULES, add_cpt, log_activity, submit
+from tests.helpers import (
+    CPT_MODULES,
+    AuthActions,
+    add_cpt,
+    counted_statements,
+    csrf_token,
+    log_activity,
+    snapshot,
+    stored,
+    submit,
+    validate_export,
+)
+from tests.imports.helpers import export_on, upload_export
 from tracker.dashboard.renewal_steps import DONE, LATER, TO_DO, fees_for, renewal_steps
+from tracker.models import Cycle as CycleRow
+from tracker.models import HeldCredential
+from tracker.reports import downloads
 from tracker.rules import ActivityInput, Cycle, cycle_for, evaluate, load_catalog
 
 CATALOG = load_catalog()
@@ -93,6 +109,12 @@ def card(client) -> str:
     return page[page.index('<article class="credential-card'):page.index("</article>")]
 
 
+def steps_of(html: str) -> str:
+    """The steps' section alone (the credential page also lists every fee of the rule set)."""
+    start = html.index('<section class="renewal-steps"')
+    return html[start:html.index("</section>", start)]
+
+
 def step_lines(html: str) -> list[str]:
     """Each step as a line of plain text: "To do: Read how points work for CPT. ..."."""
     items = re.findall(r'<li class="step-\w+">(.*?)</li>\s*(?=<li class="step-|</ol>)', html,
@@ -119,7 +141,8 @@ def log_points(client, cpt: int, points: int) -> None:
 
 def test_complete_shows_the_steps_on_the_card_and_the_credential_page(app, user_client,
                                                                       complete_cpt):
-    for html in (card(user_client), user_client.get(f"/credentials/{complete_cpt}").text):
+    for html in (card(user_client),
+                 steps_of(user_client.get(f"/credentials/{complete_cpt}").text)):
         assert HEADING in html
         lines = step_lines(html)
         assert lines[0] == "Done on Jan 5, 2023: You have the 100 points you need."
@@ -167,10 +190,171 @@ def test_giving_the_certificate_number_marks_its_step_done(app, user_client, com
 def test_holding_cpt_and_clt_shows_the_combined_fee(app, user_client, complete_cpt):
     clt = submit(user_client, "/credentials/new/mssc-clt", {"certified_on": "2022-03-15"})
     assert clt.status_code == 302
-    page = user_client.get(f"/credentials/{complete_cpt}").text
+    page = steps_of(user_client.get(f"/credentials/{complete_cpt}").text)
     [apply] = [line for line in step_lines(page) if "Apply online" in line]
     assert apply == ("From Dec 15, 2026: Apply online to MSSC. "
                      "Recertification application: CPT: $75 "
                      "Recertification application: CPT and CLT expiring within 90 days of "
                      "each other: $100")
     assert "Recertification application: CLT: $75" not in page
+
+
+# Steps the person marks done: downloading the report, checking the estimates.
+
+REPORT_TO_DO = "To do: Download your report and your proof packet (all your proof files in one)."
+REPORT_DONE = ("Done on {}: You downloaded your report. If you change something, download "
+               "your report and your proof packet again.")
+ESTIMATES_TO_DO = ("To do: Read how points work for CPT. Some figures are Recert's estimates: "
+                   "check them with MSSC. I read it and checked with MSSC")
+ESTIMATES_DONE = ("Done on {}: You read how points work for CPT and checked Recert's estimates "
+                  "with MSSC.")
+
+
+def step_line(client, code: str, page: str = "/") -> str:
+    """The step's line on the home page card (or in `page`'s steps)."""
+    html = card(client) if page == "/" else steps_of(client.get(page).text)
+    place = ["points", "estimates", "number", "report"].index(code)
+    return step_lines(html)[place]
+
+
+def confirm_url(html: str) -> str:
+    [action] = re.findall(r'<form method="post" action="(/cycles/\d+/estimates-checked[^"]*)"',
+                          html)
+    return unescape(action)
+
+
+def cycle_updates(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("UPDATE CYCLES")]
+
+
+def kept_days(app, credential_id: int) -> list[tuple[str, date | None, date | None]]:
+    """Each cycle of the credential: its status, report download day, estimates check day."""
+    return [(str(c.status), c.report_downloaded_on, c.estimates_checked_on)
+            for c in stored(app, CycleRow) if c.held_credential_id == credential_id]
+
+
+def test_downloading_the_pdf_marks_the_report_step_done_on_that_day(app, user_client,
+                                                                   complete_cpt):
+    pdf = f"/credentials/{complete_cpt}/report.pdf"
+    app.config["TODAY"] = date(2026, 12, 20)
+    assert user_client.head(pdf).status_code == 200
+    assert step_line(user_client, "report") == REPORT_TO_DO  # a HEAD downloads nothing
+    with counted_statements(app) as statements:
+        response = user_client.get(pdf)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert len(cycle_updates(statements)) == 1
+    with counted_statements(app) as statements:  # again the same day: the day is kept already
+        assert user_client.get(pdf).status_code == 200
+    assert cycle_updates(statements) == []
+    done = REPORT_DONE.format("Dec 20, 2026")
+    assert step_line(user_client, "report") == done
+    assert step_line(user_client, "report", f"/credentials/{complete_cpt}") == done
+    assert f'href="{pdf}"' in card(user_client)  # to download it again after a change
+    assert step_line(user_client, "estimates") == ESTIMATES_TO_DO  # the other stays to do
+
+
+def test_downloading_the_packet_marks_the_report_step_done_and_a_later_one_moves_the_day(
+        app, user_client, complete_cpt):
+    app.config["TODAY"] = date(2026, 12, 20)
+    assert user_client.get(f"/credentials/{complete_cpt}/packet.zip").status_code == 200
+    assert step_line(user_client, "report") == REPORT_DONE.format("Dec 20, 2026")
+    app.config["TODAY"] = date(2026, 12, 22)
+    assert user_client.get(f"/credentials/{complete_cpt}/report.pdf").status_code == 200
+    assert step_line(user_client, "report") == REPORT_DONE.format("Dec 22, 2026")
+
+
+def test_a_download_refused_while_the_server_is_busy_marks_nothing(app, user_client,
+                                                                  complete_cpt):
+    taken = 0
+    try:
+        while downloads._heavy_slots.acquire(blocking=False):  # every renderer is busy
+            taken += 1
+        response = user_client.get(f"/credentials/{complete_cpt}/report.pdf")
+    finally:
+        for _ in range(taken):
+            downloads._heavy_slots.release()
+    assert response.status_code == 503
+    assert step_line(user_client, "report") == REPORT_TO_DO
+
+
+def test_confirming_the_estimates_marks_their_step_done(app, user_client, complete_cpt):
+    app.config["TODAY"] = date(2026, 12, 20)
+    page = f"/credentials/{complete_cpt}"
+    html = user_client.get(page).text
+    url = confirm_url(steps_of(html))
+    response = user_client.post(url, data={"csrf_token": csrf_token(html)})
+    assert response.status_code == 302 and response.headers["Location"] == page
+    done = ESTIMATES_DONE.format("Dec 20, 2026")
+    assert step_line(user_client, "estimates", page) == done
+    assert step_line(user_client, "estimates") == done
+    assert "I read it" not in card(user_client)
+    assert 'href="/how-points-work/mssc-cpt"' in steps_of(user_client.get(page).text)
+
+
+def test_the_estimates_cannot_be_confirmed_by_another_person_by_get_or_without_csrf(
+        app, user_client, complete_cpt):
+    url = confirm_url(card(user_client))
+    before = snapshot(app)
+    intruder = app.test_client()
+    AuthActions(intruder).register(email="sam@example.com", name="Sam")
+    token = csrf_token(intruder.get("/credentials/new").text)
+    assert intruder.post(url, data={"csrf_token": token}).status_code == 404
+    assert user_client.get(url).status_code == 405
+    refused = user_client.post(url)
+    assert refused.status_code == 400
+    assert "did not come from this site" in refused.text
+    assert snapshot(app)["cycles"] == before["cycles"]
+    assert step_line(user_client, "estimates") == ESTIMATES_TO_DO
+
+
+def test_renewing_keeps_the_marked_days_on_the_closed_cycle_and_starts_afresh(
+        app, user_client, complete_cpt):
+    app.config["TODAY"] = date(2026, 12, 20)
+    html = user_client.get("/").text
+    assert user_client.post(confirm_url(card(user_client)),
+                            data={"csrf_token": csrf_token(html)}).headers["Location"] == "/"
+    assert user_client.get(f"/credentials/{complete_cpt}/report.pdf").status_code == 200
+    assert submit(user_client, f"/credentials/{complete_cpt}/renewal",
+                  {"day": "2026-12-20"}).status_code == 302
+    marked = (date(2026, 12, 20), date(2026, 12, 20))
+    assert kept_days(app, complete_cpt) == [("renewed", *marked), ("open", None, None)]
+    # The closed cycle's report, downloaded later, marks nothing on any cycle.
+    old = stored(app, CycleRow)[0].id
+    app.config["TODAY"] = date(2026, 12, 21)
+    assert user_client.get(
+        f"/credentials/{complete_cpt}/cycles/{old}/report.pdf").status_code == 200
+    assert kept_days(app, complete_cpt) == [("renewed", *marked), ("open", None, None)]
+
+
+def test_the_full_export_carries_the_marked_days_and_its_import_keeps_them(
+        app, user_client, complete_cpt):
+    app.config["TODAY"] = date(2026, 12, 20)
+    assert user_client.get(f"/credentials/{complete_cpt}/report.pdf").status_code == 200
+    document = export_on(app, date(2026, 12, 20), "pat@example.com")
+    validate_export(document)
+    [cycle] = document["credentials"][0]["cycles"]
+    assert (cycle["report_downloaded_on"], cycle["estimates_checked_on"]) == ("2026-12-20", None)
+    newcomer = app.test_client()
+    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
+    assert upload_export(newcomer, document).status_code == 302
+    theirs = next(c for c in stored(app, HeldCredential) if c.id != complete_cpt).id
+    assert kept_days(app, theirs) == [("open", date(2026, 12, 20), None)]
+    assert step_line(newcomer, "report") == REPORT_DONE.format("Dec 20, 2026")
+
+
+def test_an_export_without_the_marked_days_imports_and_a_day_after_today_is_refused(
+        app, user_client, complete_cpt):
+    app.config["TODAY"] = date(2026, 12, 20)
+    document = export_on(app, date(2026, 12, 20), "pat@example.com")
+    [cycle] = document["credentials"][0]["cycles"]
+    del cycle["report_downloaded_on"], cycle["estimates_checked_on"]  # an earlier Recert's
+    newcomer = app.test_client()
+    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
+    cycle["estimates_checked_on"] = "2026-12-21"
+    refused = upload_export(newcomer, document)
+    assert "its estimates were checked on 2026-12-21, which is not between" in refused.text
+    del cycle["estimates_checked_on"]
+    assert upload_export(newcomer, document).status_code == 302
+    theirs = next(c for c in stored(app, HeldCredential) if c.id != complete_cpt).id
+    assert kept_days(app, theirs) == [("open", None, None)]
+    assert step_line(newcomer, "estimates") == ESTIMATES_TO_DO

@@ -7,8 +7,8 @@ templates/credentials/_renewal_steps.html.
 """
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 
 from tracker.rules.catalog import Fee, RuleSet
@@ -92,6 +92,14 @@ def renewal_steps(ruleset: RuleSet, progress: Progress, *, certificate_number: s
     return steps
 
 
+def with_marks(steps: list[Step], marked: Mapping[str, date | None]) -> list[Step]:
+    """The steps, with those the person marked done (by code: the day, or None while not
+    done) shown done on that day. Recert cannot see them done on its own: checking the
+    estimates with the agency, downloading the report."""
+    return [replace(step, state=DONE, on=marked[step.code]) if marked.get(step.code) else step
+            for step in steps]
+
+
 def agency_forms(ruleset: RuleSet) -> AgencyForms | None:
     return FORMS.get(ruleset.agency.short_name)
 
@@ -109,9 +117,3 @@ def fees_for(ruleset: RuleSet, held: Iterable[str], known: Iterable[str]) -> tup
         if not named or (ruleset.short_name in named and named <= held):
             chosen.append(fee)
     return tuple(chosen)
-
-
-def money(fee: Fee) -> str:
-    """"$75"; another currency by its code after the amount ("75 EUR")."""
-    amount = format(fee.amount.normalize(), "f")
-    return f"${amount}" if fee.currency == "USD" else f"{amount} {fee.currency}"

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, has_request_context, request
 from flask_login import current_user, login_required
 
 from tracker.clock import today
+from tracker.dashboard import step_marks
 from tracker.db import get_session
 from tracker.extensions import heavy_download
 from tracker.reports import documents, downloads
@@ -46,11 +47,18 @@ REPORT_VIEWS = {
     "csv": ("activities.csv", downloads.csv, False),
     "packet": ("packet.zip", lambda report: downloads.packet(get_session(), report), True),
 }
+# The files that go to the agency: downloading one marks the step to renew "download the
+# report" done on the open cycle (the API's downloads do not: a read-only token writes nothing).
+MARK_REPORT_STEP = {"pdf", "packet"}
 
 
 def _add_report_view(endpoint: str, address: str, make, heavy: bool) -> None:
     def view(credential_id: int, cycle_id: int | None = None):
-        return make(_report(credential_id, cycle_id))
+        report = _report(credential_id, cycle_id)
+        answer = make(report)  # made whole before anything is kept: a failure marks nothing
+        if endpoint in MARK_REPORT_STEP and request.method == "GET":  # not HEAD
+            step_marks.mark_done(get_session(), report.cycle, step_marks.REPORT, today())
+        return answer
 
     view.__qualname__ = f"report_{endpoint}"  # Flask-Limiter tells decorated views apart by it
     if heavy:
