@@ -79,7 +79,7 @@ def test_a_credential_added_later_shows_at_once_what_the_activities_count_toward
     clt = add_clt(person)
     page = person.get(f"/credentials/{clt}").text
     assert ("MSSC Certified Logistics Technician is added. What you logged before already "
-            "counts toward it: 24 of 100 points.") in page
+            "counts toward it: 24 points (100 needed).") in page
     assert facts(page)["Counted"] == "24 points"
     assert category_rows(page)["Work in a logistics-related job"] == ("12", "12")
 

@@ -27,7 +27,7 @@ def test_delete_moves_to_trash_and_stops_counting(app, user_client, cpt):
     assert ("“Forklift safety” is in the trash. You can restore it for 30 days: "
             '<a href="/trash/">open the trash</a>.') in user_client.get(
         response.headers["Location"]).text
-    assert "0 of 100 points" in user_client.get(f"/credentials/{cpt}").text
+    assert "0 points (100 needed)" in user_client.get(f"/credentials/{cpt}").text
     assert user_client.get(location).status_code == 404
     [activity] = activities(app)
     assert activity.deleted_at is not None
@@ -54,7 +54,7 @@ def test_restore_brings_it_back_with_its_files(app, user_client, cpt):
     page = user_client.get(location).text
     assert "is back and counts again" in page
     assert "c.pdf" in page
-    assert "8 of 100 points" in user_client.get(f"/credentials/{cpt}").text
+    assert "8 points (100 needed)" in user_client.get(f"/credentials/{cpt}").text
 
 
 def test_empty_trash_asks_first_then_deletes_for_good(app, user_client, cpt):

@@ -193,7 +193,7 @@ def test_credential_page_counts_the_activities(user_client, cpt):
     log_activity(user_client, cpt, quantity="10", completed_on="2022-06-01")
     log_activity(user_client, cpt, category="CE-CREDIT", quantity="3", completed_on="2023-05-20")
     page = user_client.get(f"/credentials/{cpt}").text
-    assert "40 of 100 points" in page
+    assert "40 points (100 needed)" in page
     assert "See your 2 activities" in page
     delete_page = user_client.get(f"/credentials/{cpt}/delete").text
     assert "You keep your 2 activities and their files" in delete_page

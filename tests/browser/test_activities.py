@@ -57,7 +57,7 @@ def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
     row = main.get_by_role("row").filter(has_text="Forklift safety refresher")
     assert row.get_by_role("cell", name="8", exact=True).count() == 2  # earned and counted
     assert "1 file" in row.inner_text()
-    assert main.get_by_text("8 of 100 points count").is_visible()
+    assert main.get_by_text("8 points count (100 needed)").is_visible()
     shot(page, "22-list")
 
     log_activity(page, "College course for credit",
@@ -84,7 +84,7 @@ def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
     card.get_by_role("link", name="MSSC Certified Production Technician").click()
     main.get_by_role("button", name="See your 1 activity").click()
     assert main.get_by_role("link", name="Forklift safety refresher").count() == 0
-    assert main.get_by_text("30 of 100 points count").is_visible()
+    assert main.get_by_text("30 points count (100 needed)").is_visible()
     assert summary(page).inner_text().startswith("1 activity: 30 earned, 30 count")
 
     main.get_by_role("link", name="Trash", exact=True).click()
@@ -100,7 +100,7 @@ def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
     assert main.get_by_text("Earns 8 points").is_visible()
     to_credential_list(page)
     assert main.get_by_role("link", name="Forklift safety refresher").is_visible()
-    assert main.get_by_text("38 of 100 points count").is_visible()
+    assert main.get_by_text("38 points count (100 needed)").is_visible()
     assert summary(page).inner_text().startswith("2 activities: 38 earned, 38 count")
     shot(page, "25-restored")
 

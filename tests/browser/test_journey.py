@@ -52,11 +52,11 @@ RUN_AXE = """tags => axe.run(document, {
 # Certified 2022-03-15: the cycle ends 2027-03-15 and the application window opened 2026-12-15.
 TODAY = date(2026, 12, 20)
 # What the form asks ("What did you do?"): kinds of activity, each in its unit.
-TRAINING = "Training course or workshop (in hours)"
-CREDIT = "College course for credit (in semester credit hours)"
-CERTIFICATION = "Certification earned (in certifications)"
-EXTRA = "Volunteering (in hours)"
-JOB = "Work in a related job (in full-time months)"
+TRAINING = "Training course or workshop"
+CREDIT = "College course for credit"
+CERTIFICATION = "Certification earned"
+EXTRA = "Volunteering"
+JOB = "Work in a related job"
 PROOF = "Proof (certificate, transcript, letter)"
 
 # The hardest reading a page of the journey may ask for: grade 8 (Flesch-Kincaid), each line of
@@ -152,12 +152,12 @@ def save_activity(page, check, title: str, kind: str, files, *, day: str = "",
         page.get_by_role("button", name="Save activity").click()
         expect(page.locator(".field-error").first).to_be_visible()
         check("activity-form-errors")
-    page.get_by_label("What did you do?").select_option(label=kind)
+    page.get_by_role("radio", name=kind, exact=True).check()
     page.get_by_label("Title").fill(title)
     if job:
         page.get_by_label("Start date").fill(job[0])
         page.get_by_label("End date", exact=True).fill(job[1])
-        page.get_by_label("Full time or part time").select_option(label="1.0 (full time)")
+        page.get_by_label("Full time or part time").select_option(label="full time")
     else:
         page.get_by_label("Date completed").fill(day)
         page.get_by_label("How many").fill(how_many)
@@ -227,7 +227,7 @@ def test_journey_through_every_page(width, page, live_url, app, tmp_path):
                   day="2025-04-02", how_many="30")
     save_activity(page, check, "Line operator", JOB, [files["badge.png"]],
                   job=("2022-03-15", "2026-03-14"))
-    expect(main.get_by_text("128 of 100 points count")).to_be_visible()
+    expect(main.get_by_text("128 points count (100 needed)")).to_be_visible()
     check("activities-five")
     check.shot(0, "activities")
 
@@ -244,13 +244,19 @@ def test_journey_through_every_page(width, page, live_url, app, tmp_path):
     # The home page and the dashboard: complete, and the application window is open.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
     card = main.locator("article.credential-card")
-    expect(card.locator(".status strong")).to_have_text("Complete")
+    expect(card.locator(".status strong")).to_have_text("Complete (by Recert's estimates)")
     check("home")
     check.shot(1, "home")
     card.get_by_role("link", name="MSSC Certified Production Technician").click()
-    expect(main.locator(".big-figures")).to_contain_text("128 of 100 points")
+    expect(main.locator(".big-figures")).to_contain_text("128 points (100 needed)")
     check("dashboard")
     check.shot(2, "dashboard")
+
+    # Where each figure comes from: MSSC's or Recert's estimate.
+    main.get_by_role("link", name="How points work for CPT").first.click()
+    expect(main.get_by_role("heading", name="How points work for CPT")).to_be_visible()
+    check("how-points")
+    page.go_back()
 
     # The report on screen, and as a PDF.
     main.get_by_role("button", name="See the report").click()
@@ -288,15 +294,16 @@ def test_journey_through_every_page(width, page, live_url, app, tmp_path):
     main.get_by_role("button", name="I have renewed").click()
     expect(main.get_by_role("heading", name="Record your renewal")).to_be_visible()
     check("renewal")
+    main.get_by_label("Date MSSC renewed your credential").fill("2026-12-20")
     main.get_by_role("button", name="I have renewed").click()
     expect(page.get_by_text("Saved. Your new cycle runs from")).to_be_visible()
-    expect(main.locator("tr.past-cycle")).to_contain_text("Renewed on 2026-12-20")
+    expect(main.locator("tr.past-cycle")).to_contain_text("Renewed on Dec 20, 2026")
     check("dashboard-renewed")
     check.shot(5, "dashboard-renewed")
     main.get_by_role("button", name="Undo the renewal").click()
     check("renewal-undo")
     main.get_by_role("button", name="Undo it").click()
-    expect(page.get_by_text("Undone. Your cycle 2022-03-15 to")).to_be_visible()
+    expect(page.get_by_text("Undone. Your cycle Mar 15, 2022 to")).to_be_visible()
 
     # A change to an activity shows in its history.
     main.get_by_role("button", name=re.compile(r"^See your \d+ activities")).click()

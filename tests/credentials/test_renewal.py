@@ -111,7 +111,7 @@ def test_renewing_example_a_closes_the_cycle_and_opens_the_next(app, person):
     past = page[page.index("Past cycles"):]
     assert "Mar 15, 2022 to Mar 15, 2027" in past
     assert "Renewed on Dec 20, 2026" in past
-    assert "128 of 100" in past
+    assert "128 (100 needed)" in past
     for path in ("report", "report.pdf", "activities.csv", "packet.zip"):
         assert f'href="/credentials/{cpt}/cycles/{old_id}/{path}"' in past
     # The old report's own links stay on the old cycle.
@@ -264,7 +264,7 @@ def test_a_lapsed_credential_is_regained_by_passing_again(app, person):
     assert "Undo “I passed the assessment again”" in page
     past = page[page.index("Past cycles"):]
     assert "<td>Lapsed</td>" in past
-    assert "0 of 100" in past
+    assert "0 (100 needed)" in past
 
 
 def test_a_lapsed_cycle_without_activities_has_a_report(app, person):
@@ -347,7 +347,7 @@ def test_a_renewed_cycle_keeps_its_report_when_its_activities_change_later(app, 
 
     assert past_cycle_files(person, cpt, old_id) == kept
     page = person.get(f"/credentials/{cpt}").text
-    assert "128 of 100" in page[page.index("Past cycles"):]
+    assert "128 (100 needed)" in page[page.index("Past cycles"):]
 
 
 def test_undo_drops_what_the_renewal_kept(app, person):

@@ -91,7 +91,7 @@ def test_example_b_chart(app, person):
     assert 'data-date="2026-11-24"' in today
     assert 'data-points="38"' in today
     assert "<title id=\"chart-title\">Points counted over your cycle</title>" in svg
-    assert "38 of 100 points on Nov 24, 2026" in svg
+    assert "38 points (100 needed) on Nov 24, 2026" in svg
     assert 'class="projection"' in svg
     # The same data as a table for screen readers, a row a month.
     assert "<td>August 2025</td><td class=\"num\">38</td>" in page

@@ -137,7 +137,7 @@ def test_a_round_trip_keeps_every_figure_on_every_credential(app, user_client):
     assert [(c["credential_id"], c["excluded"]) for c in statistics["counting"]] == [
         (again["credentials"][1]["id"], True)]
     pages = [newcomer.get(f"/credentials/{c['id']}").text for c in again["credentials"]]
-    assert "96 of 100" in pages[0] and "66 of 100" in pages[1]
+    assert "96 points (100 needed)" in pages[0] and "66 points (100 needed)" in pages[1]
 
 
 def test_an_export_refers_to_its_own_credentials_when_it_leaves_an_activity_out(

@@ -173,7 +173,10 @@ def test_every_figure_is_the_same_after_the_migration(migrated, email):
     for credential_id, shown in before["credentials"].items():
         written = shown_now[credential_id]
         page = client.get(f"/credentials/{credential_id}").text
-        assert same_facts(facts(page), written["facts"]), (facts(page), written["facts"])
+        now = facts(page)
+        # Since, a short points name says what it stands for: "60 PDUs (professional ...)".
+        now["Needed"] = re.sub(r" \([a-z ]+\)$", "", now["Needed"])
+        assert same_facts(now, written["facts"]), (now, written["facts"])
         assert as_json(category_rows(page)) == written["categories"]
         assert as_json(list_rows(client, credential_id)) == written["list"]
         assert as_json(report_figures(client.get(f"/credentials/{credential_id}/report").text)

@@ -28,6 +28,7 @@ from tracker.models import ApiToken, Cycle, Evidence, LoginSession, Passkey
 NOT_OWNED = {
     "static": "the app's own stylesheets and scripts",
     "credentials.new": "a rule set's code, the same for everyone",
+    "how_points.page": "a rule set's code: how its points work, public",
     "reminders.calendar_feed": "a secret address: whoever has it may read that calendar",
     # Emailed links: the signed token names its account (tests/auth, tests/account).
     "registration.verify": "an emailed link: whoever has it may confirm that address",

@@ -84,8 +84,8 @@ def _already_counting(credential) -> str:
     if not progress.counted:
         return ""
     return (f" What you logged before already counts toward it: "
-            f"{points_text(progress.counted)} of {points_text(progress.required)} "
-            f"{points.of(progress.required)}.")
+            f"{points_text(progress.counted)} {points.of(progress.counted)} "
+            f"({points_text(progress.required)} needed).")
 
 
 @bp.get("/<int:credential_id>")

@@ -79,7 +79,7 @@ def unmet_sentence(ruleset: RuleSet, progress: Progress, unmet) -> str:
     have = f"you have {points(unmet.counted)}"
     if unmet.kind == UnmetKind.POINTS_REMAINING:
         required = points(unmet.required)
-        return f"{points(progress.remaining)} more {unit} needed: {have} of {required}."
+        return f"{points(progress.remaining)} more {unit} needed: {have}, and {required} in all."
     if unmet.kind == UnmetKind.CATEGORY_MINIMUM:
         name = ruleset.category(unmet.scope).name
         return f"{name}: at least {points(unmet.required)} {unit} needed; {have}."
