@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from tracker.credentials.renewal import RENEW, offer_of
 from tracker.credentials.services import credentials_of
+from tracker.dashboard import step_marks
 from tracker.dashboard.renewal_steps import Step, renewal_steps, steps_due
 from tracker.db import get_session
 from tracker.ledger import Ledger, WithLedger, ledgers_of
@@ -69,12 +70,13 @@ def steps_to_renew(credential: HeldCredential, cycle: Cycle, ruleset: RuleSet,
     if held is None:
         codes = get_session().exec(select(HeldCredential.ruleset_code).where(
             HeldCredential.user_id == credential.user_id)).all()
-        held = frozenset(catalog().get(code).short_name for code in codes)
-    return renewal_steps(
+        # A credential whose rule set this server no longer has holds no fee.
+        held = frozenset(catalog().get(code).short_name for code in codes if code in catalog())
+    return step_marks.marked_steps(renewal_steps(
         ruleset, progress, certificate_number=credential.certificate_number or "",
         renewal_offered=offer_of(cycle, progress, progress.today).action == RENEW,
         held=held, known={r.short_name for r in catalog().all_current()},
-    )
+    ), cycle)
 
 
 def own_cycle(session: Session, user: User, cycle_id: int) -> Cycle | None:

@@ -14,7 +14,6 @@ from tracker.web import ConfirmForm
 
 bp = Blueprint("dashboard", __name__)
 # The steps to renew show where a credential's standing does: its page and its home page card.
-bp.add_app_template_global(step_marks.marked_steps)
 
 
 @bp.get("/")

@@ -112,7 +112,9 @@ def report_data(report) -> dict:
             "modules": modules,
         },
         "estimates_heading": wording.ESTIMATES_HEADING,
-        "estimates": words.estimates,
+        "estimates": None if words.estimates is None else {
+            "said": words.estimates.said, "rates": list(words.estimates.rates),
+            "check": words.estimates.check},
         # One or two facts a row, each a label and its value.
         "facts": [[dataclasses.asdict(fact) for fact in row] for row in words.facts],
         "categories": categories,

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from tracker.display import points, status_label
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import say_date
-from tracker.rules.estimates import estimated_figures, is_estimated, rate_text
+from tracker.rules.estimates import estimated_figures, is_estimated, one_for_one, rate_text
 from tracker.rules.results import Progress
 
 # Why an activity counts 0 whatever it earned, by its flag: it is listed apart, under "Not
@@ -105,9 +105,18 @@ def marked_activities(report) -> frozenset[int]:
                                                         activity.kind))
 
 
-def estimates_note(ruleset: RuleSet) -> str | None:
-    """One short paragraph for the report's first page: what the agency publishes and which
-    figures are Recert's estimates; None when every figure behind the points is published."""
+@dataclass(frozen=True)
+class EstimatesNote:
+    """For the report's first page: what the agency publishes and which figures are Recert's
+    estimates, in short sentences and a list of the estimated rates (one a line)."""
+
+    said: str
+    rates: tuple[str, ...]
+    check: str
+
+
+def estimates_note(ruleset: RuleSet) -> EstimatesNote | None:
+    """None when every figure behind the points is published."""
     estimated = [(category, estimated_figures(ruleset, category))
                  for category in ruleset.categories if is_estimated(ruleset, category.code)]
     if not estimated:
@@ -120,18 +129,14 @@ def estimates_note(ruleset: RuleSet) -> str | None:
         published.append(f"the {points(ruleset.points_required)} {unit}")
     sentences = [f"{agency} publishes {' and '.join(published)}."] if published else []
     # A rate of one of the agency's own points per point says nothing: left out.
-    one_for_one = f"1 {ruleset.points_name.singular} per {ruleset.points_name.singular}"
-    rates = [f"{category.name}: {rate}" for category, figures in estimated
-             if {"points_per_unit", "per_unit"} & set(figures)
-             and (rate := rate_text(ruleset, category)) != one_for_one]
-    if any({"points_per_unit", "per_unit"} & set(figures) for _category, figures in estimated):
-        listed = f" ({'; '.join(rates)})" if rates else ""
-        sentences.append(f"How many {unit} each activity is worth is Recert's "
-                         f"estimate{listed}.")
+    rates = tuple(f"{category.name}: {rate}." for category, figures in estimated
+                  if {"points_per_unit", "per_unit"} & set(figures)
+                  and (rate := rate_text(ruleset, category)) != one_for_one(ruleset))
     if any({"cap", "cap_per_year"} & set(figures) for _category, figures in estimated):
-        sentences.append("So is the most a category can count.")
-    sentences.append(f"Check with {agency} before you apply.")
-    return " ".join(sentences)
+        sentences.append(f"Recert guessed the most {unit} each kind can count.")
+    if any({"points_per_unit", "per_unit"} & set(figures) for _category, figures in estimated):
+        sentences.append(f"Recert guessed what each activity is worth{':' if rates else '.'}")
+    return EstimatesNote(" ".join(sentences), rates, f"Check with {agency} before you apply.")
 
 
 def _published(ruleset: RuleSet, figure: str) -> bool:
@@ -181,7 +186,7 @@ def standing(report, totals_estimated: bool) -> list[list[Fact]]:
 class Words:
     """The report's sentences and marks, worked out once for the page and the PDF alike."""
 
-    estimates: str | None  # the paragraph on the first page, when any figure is an estimate
+    estimates: EstimatesNote | None  # on the first page, when any figure is an estimate
     estimated: frozenset[str]  # the categories whose counted points are marked "estimate"
     estimated_activities: frozenset[int]  # the listed activities marked so, by their ids
     totals_estimated: bool  # whether the point totals are marked "estimate" too

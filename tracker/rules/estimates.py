@@ -29,7 +29,7 @@ def estimated_figures(ruleset: RuleSet, category: Category,
     estimated = tuple(mark.figure for mark in marks if mark is not None and mark.estimate)
     if kind is not None and kind not in (category.per_unit or {}):
         estimated = tuple(figure for figure in estimated if figure != "per_unit")
-    if kind is not None and rate_text(ruleset, category, kind) == _one_for_one(ruleset):
+    if kind is not None and rate_text(ruleset, category, kind) == one_for_one(ruleset):
         estimated = tuple(figure for figure in estimated if figure not in RATE_FIGURES)
     return estimated
 
@@ -39,7 +39,8 @@ def is_estimated(ruleset: RuleSet, category_code: str, kind: str | None = None) 
     return category is not None and bool(estimated_figures(ruleset, category, kind))
 
 
-def _one_for_one(ruleset: RuleSet) -> str:
+def one_for_one(ruleset: RuleSet) -> str:
+    """"1 point per point": a rate that says nothing (the agency's own points, as it gave them)."""
     return f"1 {ruleset.points_name.singular} per {ruleset.points_name.singular}"
 
 
@@ -70,7 +71,7 @@ def _estimated_rates(ruleset: RuleSet, category: Category, estimated: tuple[str,
     rates = []
     for code in kinds:
         rate = rate_text(ruleset, category, code)
-        if rate not in rates and rate != _one_for_one(ruleset):
+        if rate not in rates and rate != one_for_one(ruleset):
             rates.append(rate)
     return rates
 
