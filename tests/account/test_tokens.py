@@ -13,6 +13,7 @@ from tests.helpers import AuthActions, csrf_token, submit
 from tracker.account import tokens
 from tracker.db import get_session
 from tracker.models import ApiToken, User
+from tracker.rules.checks import say_date
 
 
 def stored_tokens(app) -> list[ApiToken]:
@@ -60,7 +61,8 @@ def test_the_list_shows_use_and_expiry(app, user_client):
     assert "Dec 31, 2026" in row and "Never" not in row  # used now, expires then
     [used] = [t.last_used_at for t in stored_tokens(app)]
     used = used.astimezone(UTC) if used.tzinfo else used
-    assert f"{used:%Y-%m-%d %H:%M} UTC" in row  # the day and the time, in UTC
+    hour = used.hour % 12 or 12  # the day and the time, in UTC until the browser says its zone
+    assert f"{say_date(used.date())}, {hour}:{used:%M} {used:%p} UTC" in row
 
 
 def test_a_revoked_token_stops_working(app, user_client):

@@ -16,7 +16,7 @@ MAIN = "Date Category Title and provider Amount Earned Counts Proof Notes"
 APART = "Date Category Title and provider Amount Earned Counts Proof Why not counted"
 LONG_NAME = "certificate_of_completion_forklift_operator_2025-08-10.pdf"
 ESTIMATES = ("Which figures are estimates. MSSC publishes the 5-year cycle and the 100 points. "
-             "Recert guessed the most points each kind can count. Recert guessed what each "
+             "Recert guessed the most points each category can count. Recert guessed what each "
              "activity is worth:")
 
 

@@ -7,6 +7,7 @@ so the names arrive exactly as a hostile client can send them.
 import io
 import time
 import zipfile
+from datetime import date, timedelta
 
 import pytest
 from limits import parse_many
@@ -279,11 +280,16 @@ def test_a_flood_of_tiny_uploads_gets_only_what_the_default_limits_allow(app, us
     tightest = min(limits, key=lambda limit: limit.amount)
     requests = FLOOD[make_url(app.config["DATABASE_URL"]).get_backend_name()]
     url, fields = activity_form(user_client, cpt, title="Flood")
-    body, content_type = multipart(fields, b'filename="tiny.png"', image_bytes())
+    # Each its own title and day: the same title and day again, or more than a day's hours of
+    # training on one day, would stop at the form's warning.
+    first_day = date(2023, 1, 1)
+    bodies = [multipart({**fields, "title": f"Flood {number}",
+                         "completed_on": (first_day + timedelta(days=number % 1000)).isoformat()},
+                        b'filename="tiny.png"', image_bytes()) for number in range(requests)]
     before = snapshot(app)
     answers = []  # (status, when it was answered)
     started = time.time()
-    for _ in range(requests):
+    for body, content_type in bodies:
         response = user_client.post(url, data=body, content_type=content_type)
         answers.append((response.status_code, time.time()))
         if response.status_code != 302:
@@ -302,7 +308,8 @@ def test_a_flood_of_tiny_uploads_gets_only_what_the_default_limits_allow(app, us
     # Each accepted request wrote its activity, its file and its history line, and moved the
     # person's credentials' activities revision on (the key of its cached progress); nothing else.
     after = snapshot(app)
-    assert [a.title for a in stored(app, Activity)] == ["Flood"] * accepted
+    titles = [a.title for a in stored(app, Activity)]
+    assert len(titles) == accepted and all(title.startswith("Flood ") for title in titles)
     assert [(e.filename, e.data) for e in stored(app, Evidence)] == (
         [("tiny.png", image_bytes())] * accepted)
     for name in ("activities", "evidence", "change_records"):

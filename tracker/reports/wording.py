@@ -133,7 +133,7 @@ def estimates_note(ruleset: RuleSet) -> EstimatesNote | None:
                   if {"points_per_unit", "per_unit"} & set(figures)
                   and (rate := rate_text(ruleset, category)) != one_for_one(ruleset))
     if any({"cap", "cap_per_year"} & set(figures) for _category, figures in estimated):
-        sentences.append(f"Recert guessed the most {unit} each kind can count.")
+        sentences.append(f"Recert guessed the most {unit} each category can count.")
     if any({"points_per_unit", "per_unit"} & set(figures) for _category, figures in estimated):
         sentences.append(f"Recert guessed what each activity is worth{':' if rates else '.'}")
     return EstimatesNote(" ".join(sentences), rates, f"Check with {agency} before you apply.")
