@@ -34,6 +34,9 @@ class Kind(Named):
     step: Decimal | None = None  # quantity kinds: amounts are multiples of this
     fractions: tuple[Decimal, ...] = ()  # period kinds: allowed full-time fractions
     help: str | None = None
+    # What the activity form says of it, so a person can tell the kinds apart before choosing.
+    line: str = ""  # what it is, in one plain line
+    example: str = ""
 
     @property
     def is_period(self) -> bool:

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
-from tracker.rules import definitions
+from tracker.rules.definitions import Kind
 from tracker.rules.reader import (
     Reader,
     RuleSetError,
@@ -39,15 +38,6 @@ __all__ = ["KINDS", "KINDS_FILE", "Kind", "kind_of", "load_kinds", "read_kinds"]
 KINDS_FILE = Path(__file__).parent / "kinds.toml"
 SHAPES = ("quantity", "period")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-@dataclass(frozen=True)
-class Kind(definitions.Kind):
-    """A kind of activity with what the activity form says of it: one plain line and one
-    example, so a person can tell the kinds apart before choosing."""
-
-    line: str = ""
-    example: str = ""
 
 
 def load_kinds(path: Path | str = KINDS_FILE) -> tuple[Kind, ...]:
