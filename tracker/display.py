@@ -86,8 +86,9 @@ def status_meaning(status: Status) -> str:
 
 
 def money(amount: Decimal, currency: str) -> str:
-    """A fee: "$75"; another currency by its code after the amount ("75 EUR")."""
-    return f"${points(amount)}" if currency == "USD" else f"{points(amount)} {currency}"
+    """A fee: "$75", "$12.50"; another currency by its code after the amount ("75 EUR")."""
+    text = f"{amount:,.2f}".removesuffix(".00")
+    return f"${text}" if currency == "USD" else f"{text} {currency}"
 
 
 def file_size(size: int) -> str:

@@ -25,8 +25,11 @@ def _known() -> frozenset[str]:
 
 
 def valid_zone(name: str | None) -> str | None:
-    """`name` when it is a time zone this machine knows, else None: a browser may send anything."""
-    return name if name and len(name) <= MAX_LENGTH and name in _known() else None
+    """`name` when it is a place's time zone this machine knows ("America/Chicago"), or UTC;
+    else None: a browser may send anything, and "Factory" or "localtime" are no place's."""
+    if not name or len(name) > MAX_LENGTH or name not in _known():
+        return None
+    return name if name == "UTC" or ("/" in name and not name.startswith("Etc/")) else None
 
 
 def time_zone_field() -> HiddenField:

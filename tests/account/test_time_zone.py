@@ -49,9 +49,16 @@ def test_a_zone_nobody_knows_changes_nothing(user_client, auth):
     assert "UTC (not set yet)" in response.text
 
 
+def test_a_zone_that_is_no_place_is_refused(user_client):
+    for name in ("Factory", "localtime", "Etc/GMT+5"):
+        response = submit(user_client, "/account/time-zone", {"time_zone": name},
+                          form_page="/account/", follow_redirects=True)
+        assert "did not say its time zone, so nothing changed" in response.text
+
+
 def test_the_account_page_takes_this_devices_zone(user_client):
     activity = logged_one(user_client)
     response = submit(user_client, "/account/time-zone", {"time_zone": "Asia/Tokyo"},
                       form_page="/account/", follow_redirects=True)
-    assert "Times now show in Asia/Tokyo time." in response.text
+    assert "Times now show in the time zone of this device (Asia/Tokyo)." in response.text
     assert all(time.endswith(" JST") for time in history_times(user_client, activity))

@@ -41,7 +41,7 @@ def test_the_form_asks_what_was_done_in_its_unit_and_where_it_counts(user_client
     # Each kind a large choice: what it is, an example, and what it earns toward CPT.
     assert ">Training course or workshop</strong>" in form
     assert "Example: An 8-hour forklift safety class" in form
-    assert ">CPT: 1 point per hour</small>" in form
+    assert ">CPT: 1 point per contact hour</small>" in form
     assert ">CPT: 10 points per semester credit hour</small>" in form
     assert "MSSC has\n          not published the points for each kind" in form
     assert "In hours, in steps of 0.25" in form

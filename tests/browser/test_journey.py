@@ -231,6 +231,19 @@ def test_journey_through_every_page(width, page, live_url, app, tmp_path):
     check("activities-five")
     check.shot(0, "activities")
 
+    # The same course again: the form warns before saving, and nothing is saved on Cancel.
+    main.get_by_role("button", name="Log an activity").first.click()
+    page.get_by_role("radio", name=TRAINING, exact=True).check()
+    page.get_by_label("Title").fill("Safety course")
+    page.get_by_label("Date completed").fill("2022-06-01")
+    page.get_by_label("How many").fill("10")
+    page.get_by_role("button", name="Save activity").click()
+    expect(main.get_by_role("heading", name="Check this before you save")).to_be_visible()
+    expect(main.get_by_role("button", name="Save anyway")).to_be_visible()
+    check("activity-form-warning")
+    main.get_by_role("link", name="Cancel").click()
+    expect(main.get_by_text("128 points count (100 needed)")).to_be_visible()
+
     # Everything logged, whatever it counts toward; an activity with an image as proof shows it.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Activities").click()
     expect(main.get_by_role("heading", name="Everything you logged")).to_be_visible()

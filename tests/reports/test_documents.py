@@ -58,6 +58,9 @@ def test_the_pdf_holds_the_engines_figures(app, person, example):
                 in text), category.name
     assert "Page 1 of" in text
     assert "Signature" in text
+    # The skills table is for the person's own learning: the report says so, as the page does.
+    assert "This table is for your own learning. You do not need it to renew." in " ".join(
+        text.split())
     assert "CPT rules, version 2026.1" in text
 
 
@@ -79,6 +82,8 @@ def test_the_report_page_shows_the_same_figures(app, person):
     assert "Manufacturing Skill Standards Council (MSSC)" in page
     assert "901 N Washington St., Suite 600, Alexandria, VA 22314" in page
     assert "Download PDF" in page
+    assert page.index("Skills covered this cycle") < page.index(
+        "This table is for your own learning. You do not need it to renew.")
     assert page.index("Safety course") < page.index("Statistics")  # date order
     # Before the cycle, it counts 0: listed apart, after the activities that count.
     assert page.index("Statistics") < page.index("Not counted in this cycle") < page.index(

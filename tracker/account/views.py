@@ -48,7 +48,8 @@ def time_zone():
     form = TimeZoneForm()
     if form.validate_on_submit() and time_zones.remember(current_user, form.time_zone.data):
         get_session().commit()
-        flash(f"Times now show in {current_user.time_zone} time.", "success")
+        flash(f"Times now show in the time zone of this device ({current_user.time_zone}).",
+              "success")
     else:
         flash("This browser did not say its time zone, so nothing changed.", "error")
     return redirect(url_for("account.overview"))

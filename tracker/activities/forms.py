@@ -38,7 +38,7 @@ from tracker.fields import (
 from tracker.models import NOTES_MAX_LENGTH, PROVIDER_MAX_LENGTH, TITLE_MAX_LENGTH
 from tracker.rules.catalog import RuleSet
 from tracker.rules.checks import say_fraction, say_number
-from tracker.rules.estimates import is_estimated
+from tracker.rules.estimates import is_estimated, one_for_one, rate_text
 from tracker.rules.kinds import KINDS, Kind, kind_of
 
 # The message when no kind is chosen: the form opens with none, so that nothing is logged as a
@@ -231,13 +231,15 @@ def earnings(kind: Kind, held: list[tuple[int, RuleSet]]) -> str:
         if landing is None:
             said.append(f"not counted for {ruleset.short_name}")
             continue
-        per = ruleset.category(landing.category).points_per_unit * landing.per_unit
+        # In the words the report and the estimate notes use: "1 point per contact hour".
+        rate = rate_text(ruleset, ruleset.category(landing.category), kind.code)
         points = ruleset.points_name
-        if per == 1 and kind.unit.singular in ("point", points.singular):
-            said.append(f"{ruleset.short_name}: counted in {points.plural}")  # not "per point"
-        else:
-            said.append(f"{ruleset.short_name}: {say_number(per.normalize())} "
-                        f"{points.of(per)} per {kind.unit.singular}")
+        if rate == one_for_one(ruleset):  # a category counted in the agency's own points
+            own = kind.unit.singular in ("point", points.singular)
+            # Not "1 PDU per PDU": the kind's own unit, or the points themselves.
+            rate = f"counted in {points.plural}" if own else (
+                f"1 {points.singular} per {kind.unit.singular}")
+        said.append(f"{ruleset.short_name}: {rate}")
     return " · ".join(said)
 
 

@@ -24,6 +24,7 @@ from tracker.models import Cycle, HeldCredential, User
 from tracker.reports import pdf
 from tracker.reports.wording import (
     ESTIMATES_HEADING,
+    SKILLS_NOTE,
     not_counted_reason,
     report_words,
     wrapping_file_name,
@@ -112,7 +113,7 @@ def render_html(report: Report, *, standalone: bool = False) -> str:
                            standalone=standalone, stylesheet=stylesheet,
                            progress=report.progress, ruleset=report.ruleset,
                            chart=report.chart, words=report_words(report),
-                           estimates_heading=ESTIMATES_HEADING,
+                           estimates_heading=ESTIMATES_HEADING, skills_note=SKILLS_NOTE,
                            file_name=wrapping_file_name,
                            not_counted_reason=not_counted_reason)
 

@@ -112,6 +112,7 @@ def report_data(report) -> dict:
             "modules": modules,
         },
         "estimates_heading": wording.ESTIMATES_HEADING,
+        "skills_note": wording.SKILLS_NOTE,
         "estimates": None if words.estimates is None else {
             "said": words.estimates.said, "rates": list(words.estimates.rates),
             "check": words.estimates.check},

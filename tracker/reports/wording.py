@@ -25,6 +25,8 @@ _PIECE = re.compile(rf"[^{re.escape(SEPARATORS)}\s]*[{re.escape(SEPARATORS)}\s]+
 
 
 ESTIMATES_HEADING = "Which figures are estimates."
+# Under the skills table, as on the credential page: MSSC does not ask for it.
+SKILLS_NOTE = "This table is for your own learning. You do not need it to renew."
 
 
 def not_counted_reason(flags) -> str | None:
