@@ -168,7 +168,6 @@ def when_text(activity) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(say_date, "day")
     app.add_template_filter(points)
-    app.add_template_filter(status_word)
     app.add_template_filter(status_meaning)
     app.add_template_filter(flag_label)
     app.add_template_filter(file_size)
