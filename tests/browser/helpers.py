@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers import PASSWORD
 from tests.mail_server import emails_in, links_in
@@ -65,7 +66,7 @@ def register_and_add_cpt(page, live_url) -> None:
     for module in CPT_MODULES:
         page.get_by_label(module, exact=True).check()
     page.locator("main").get_by_role("button", name="Add CPT").click()
-    assert page.get_by_text("MSSC Certified Production Technician is added.").is_visible()
+    expect(page.get_by_text("MSSC Certified Production Technician is added.")).to_be_visible()
 
 
 def to_credential_list(page, credential: str = "MSSC Certified Production Technician") -> None:

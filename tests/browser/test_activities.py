@@ -30,7 +30,7 @@ def log_activity(page, kind: str, title: str, provider: str, day: str, how_many:
     if screenshot:
         shot(page, screenshot)
     page.get_by_role("button", name="Save activity").click()
-    assert page.get_by_text(f"“{title}” is saved.").is_visible()
+    expect(page.get_by_text(f"“{title}” is saved.")).to_be_visible()
 
 
 def summary(page):
@@ -48,60 +48,61 @@ def test_log_filter_trash_and_restore_activities(page, live_url, app, tmp_path):
                  "Acme Training", "2024-05-01", "8", proof=certificate,
                  screenshot="20-log-form")
     main = page.locator("main")
-    assert main.get_by_text("Earns 8 points").is_visible()
-    assert main.get_by_role("link", name="forklift-certificate.pdf").is_visible()
-    assert main.get_by_text("As “Training course”: 8 contact hours.").is_visible()
+    expect(main.get_by_text("Earns 8 points")).to_be_visible()
+    expect(main.get_by_role("link", name="forklift-certificate.pdf")).to_be_visible()
+    expect(main.get_by_text("As “Training course”: 8 contact hours.")).to_be_visible()
     shot(page, "21-activity")
 
     to_credential_list(page)
     row = main.get_by_role("row").filter(has_text="Forklift safety refresher")
     assert row.get_by_role("cell", name="8", exact=True).count() == 2  # earned and counted
     assert "1 file" in row.inner_text()
-    assert main.get_by_text("8 points count (100 needed)").is_visible()
+    expect(main.get_by_text("8 points count (100 needed)")).to_be_visible()
     shot(page, "22-list")
 
     log_activity(page, "College course for credit",
                  "Statistical process control", "Valley Community College", "2025-01-20", "3")
-    assert main.get_by_text("Earns 30 points").is_visible()
+    expect(main.get_by_text("Earns 30 points")).to_be_visible()
     to_credential_list(page)
-    assert summary(page).inner_text().startswith("2 activities: 38 earned, 38 count")
+    expect(summary(page)).to_contain_text("2 activities: 38 earned, 38 count")
 
     main.get_by_label(re.compile(r"^Category")).select_option(label="Training course")
     main.get_by_role("button", name="Show").click()
     assert "category=CE-TRAINING" in page.url
     body_rows = main.locator("tbody tr")
-    assert body_rows.count() == 1
+    expect(body_rows).to_have_count(1)
     assert "Forklift safety refresher" in body_rows.inner_text()
     assert re.match(r"1 activity match(es)?: 8 earned, 8 count", summary(page).inner_text())
     shot(page, "23-list-filtered")
 
     main.get_by_role("link", name="Forklift safety refresher").click()
     main.get_by_role("button", name="Move to trash").click()
-    assert page.get_by_text("“Forklift safety refresher” is in the trash.").is_visible()
+    expect(page.get_by_text("“Forklift safety refresher” is in the trash.")).to_be_visible()
     # The home page: an activity may count toward several credentials.
     card = main.locator("article.credential-card")
-    assert card.get_by_text("30 points (100 needed)").is_visible()
+    expect(card.get_by_text("30 points (100 needed)")).to_be_visible()
     card.get_by_role("link", name="MSSC Certified Production Technician").click()
     main.get_by_role("button", name="See your 1 activity").click()
-    assert main.get_by_role("link", name="Forklift safety refresher").count() == 0
-    assert main.get_by_text("30 points count (100 needed)").is_visible()
-    assert summary(page).inner_text().startswith("1 activity: 30 earned, 30 count")
+    expect(main.get_by_role("link", name="Forklift safety refresher")).to_have_count(0)
+    expect(main.get_by_text("30 points count (100 needed)")).to_be_visible()
+    expect(summary(page)).to_contain_text("1 activity: 30 earned, 30 count")
 
     main.get_by_role("link", name="Trash", exact=True).click()
     row = main.get_by_role("row").filter(has_text="Forklift safety refresher")
     deleted_on = datetime.now(UTC).date()
     gone_on = deleted_on + timedelta(days=30)
-    assert row.get_by_role("cell", name=say_date(gone_on)).is_visible()
+    expect(row.get_by_role("cell", name=say_date(gone_on))).to_be_visible()
     header = main.get_by_role("columnheader", name="Gone for good on")
-    assert header.is_visible()
+    expect(header).to_be_visible()
     shot(page, "24-trash")
     row.get_by_role("button", name="Restore").click()
-    assert page.get_by_text("“Forklift safety refresher” is back and counts again.").is_visible()
-    assert main.get_by_text("Earns 8 points").is_visible()
+    restored = page.get_by_text("“Forklift safety refresher” is back and counts again.")
+    expect(restored).to_be_visible()
+    expect(main.get_by_text("Earns 8 points")).to_be_visible()
     to_credential_list(page)
-    assert main.get_by_role("link", name="Forklift safety refresher").is_visible()
-    assert main.get_by_text("38 points count (100 needed)").is_visible()
-    assert summary(page).inner_text().startswith("2 activities: 38 earned, 38 count")
+    expect(main.get_by_role("link", name="Forklift safety refresher")).to_be_visible()
+    expect(main.get_by_text("38 points count (100 needed)")).to_be_visible()
+    expect(summary(page)).to_contain_text("2 activities: 38 earned, 38 count")
     shot(page, "25-restored")
 
     page.set_viewport_size({"width": 375, "height": 740})

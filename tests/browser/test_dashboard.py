@@ -62,8 +62,8 @@ def log(page, kind: str, title: str, day: str, how_many: str, anyway: str = "") 
 
 def log_job(page, title: str, started_on: str, ended_on: str) -> None:
     open_form(page, JOB, title)
-    assert page.get_by_label("Start date").is_visible()  # shown once the kind is chosen
-    assert not page.get_by_label("Date completed").is_visible()
+    expect(page.get_by_label("Start date")).to_be_visible()  # shown once the kind is chosen
+    expect(page.get_by_label("Date completed")).not_to_be_visible()
     page.get_by_label("Start date").fill(started_on)
     page.get_by_label("End date", exact=True).fill(ended_on)
     page.get_by_label("Full time or part time").select_option(label="full time")
@@ -76,17 +76,17 @@ def home_then_dashboard(page, live_url, status: str, points: str, days: str, suf
     main = page.locator("main")
     card = main.locator("article.credential-card")
     assert card.locator(".status strong").inner_text() == status
-    assert card.get_by_text(points).is_visible()
-    assert card.get_by_text(f"{days} days left").is_visible()
+    expect(card.get_by_text(points)).to_be_visible()
+    expect(card.get_by_text(f"{days} days left")).to_be_visible()
     shot(page, f"{suffix[0]}-home-{suffix[1]}")
     card.get_by_role("link", name="MSSC Certified Production Technician").click()
     expect(page).to_have_url(re.compile(r"/credentials/\d+$"))
     expect(main.get_by_role("heading", name="Your figures")).to_be_visible()
     assert main.locator(".status strong").first.inner_text() == status
-    assert main.locator(".big-figures").get_by_text(points).is_visible()
+    expect(main.locator(".big-figures").get_by_text(points)).to_be_visible()
     days_left = main.locator("dt", has_text="Days left").locator("xpath=following-sibling::dd[1]")
     assert days_left.inner_text() == days
-    assert main.locator("svg.chart path.counted").is_visible()
+    expect(main.locator("svg.chart path.counted")).to_be_visible()
     return main
 
 
@@ -125,7 +125,7 @@ def test_example_b_behind(page, live_url, app):
     assert fact(main, "You should have by today") == "54.7 points"
     assert fact(main, "Needed per month") == "2.3 points"
     assert fact(main, "Expected finish") == "May 12, 2031"
-    assert main.locator("svg.chart line.projection").is_visible()
+    expect(main.locator("svg.chart line.projection")).to_be_visible()
     shot(page, "33-dashboard-b")
 
 

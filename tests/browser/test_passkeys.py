@@ -8,6 +8,7 @@ Screenshots go to tests/artifacts/60-*.png.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import browser_tests, register, shot
 from tests.helpers import PASSWORD
@@ -36,7 +37,7 @@ def authenticator(page):
 
 def log_out(page) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("button", name="Log out").click()
-    assert page.get_by_text("You are logged out.").is_visible()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
 
 
 def test_add_a_passkey_and_log_in_with_it_alone_and_after_the_password(
@@ -45,19 +46,19 @@ def test_add_a_passkey_and_log_in_with_it_alone_and_after_the_password(
     register(page, site)
     page.goto(f"{site}/account/two-factor/")
     main = page.locator("main")
-    assert main.get_by_text("Two-factor sign-in is off.").is_visible()
-    assert not main.get_by_text("Passkeys need a browser").is_visible()
+    expect(main.get_by_text("Two-factor sign-in is off.")).to_be_visible()
+    expect(main.get_by_text("Passkeys need a browser")).not_to_be_visible()
     main.get_by_label("Name").fill("This laptop")
     main.get_by_label("Your current password").fill(PASSWORD)
     main.get_by_role("button", name="Add a passkey").click()
     page.get_by_text("Your passkey “This laptop” is added. From now on, after your password, "
                      "Recert will also ask for this passkey. Save your recovery codes.").wait_for()
-    assert main.get_by_text("Save them now: you will not see them again.").is_visible()
-    assert main.locator("ol.recovery-codes li").count() == 10
+    expect(main.get_by_text("Save them now: you will not see them again.")).to_be_visible()
+    expect(main.locator("ol.recovery-codes li")).to_have_count(10)
     shot(page, "60-passkey-recovery-codes")
     main.get_by_role("button", name="I saved my codes").click()
-    assert main.get_by_text("Two-factor sign-in is on.").is_visible()
-    assert main.get_by_text("You have 10 unused recovery codes.").is_visible()
+    expect(main.get_by_text("Two-factor sign-in is on.")).to_be_visible()
+    expect(main.get_by_text("You have 10 unused recovery codes.")).to_be_visible()
     listed = main.get_by_role("listitem").filter(has_text="This laptop")
     assert "Last used: never" in listed.inner_text()
     shot(page, "60-passkey-added")
@@ -69,7 +70,7 @@ def test_add_a_passkey_and_log_in_with_it_alone_and_after_the_password(
     log_out(page)
     main.get_by_role("button", name="Log in with a passkey").click()
     page.get_by_text("Welcome back, Pat Doe.").wait_for()
-    assert page.get_by_text("Hello, Pat Doe").is_visible()
+    expect(page.get_by_text("Hello, Pat Doe")).to_be_visible()
 
     # After the password, as the second step.
     log_out(page)
@@ -112,9 +113,9 @@ def test_without_javascript_the_login_page_says_passkeys_need_it(page, site):
     plain = context.new_page()
     plain.goto(f"{site}/auth/login")
     main = plain.locator("main")
-    assert main.get_by_text("This browser cannot use passkeys. Log in with your password.") \
-        .is_visible()
-    assert not main.get_by_role("button", name="Log in with a passkey").is_visible()
-    assert main.get_by_role("link", name="Forgot your password?").is_visible()
+    expect(main.get_by_text("This browser cannot use passkeys. Log in with your password.")) \
+        .to_be_visible()
+    expect(main.get_by_role("button", name="Log in with a passkey")).not_to_be_visible()
+    expect(main.get_by_role("link", name="Forgot your password?")).to_be_visible()
     context.close()
 

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from flask import url_for
+from playwright.sync_api import expect
 
 from tests.browser.helpers import browser_tests, register_and_add_cpt, shot
 from tests.browser.test_journey import RUN_AXE, WCAG_TAGS, axe_source
@@ -216,7 +217,7 @@ def test_rows_are_cards_on_a_phone_and_rows_on_a_wide_screen(page, live_url, app
     assert counts.get_attribute("data-label") == "Counts"
     before = counts.evaluate("cell => getComputedStyle(cell, '::before').content")
     assert before.startswith('"Counts"'), before
-    assert page.get_by_role("columnheader", name="Counts").count() == 1
+    expect(page.get_by_role("columnheader", name="Counts")).to_have_count(1)
 
     # A long choice wraps in its box, whole.
     category = page.locator("main select[name=category]")
@@ -244,7 +245,7 @@ def test_rows_are_cards_on_a_phone_and_rows_on_a_wide_screen(page, live_url, app
     page.goto(report)
     assert listed.evaluate("row => getComputedStyle(row).display") == "table-row"
     page.goto(activities)
-    assert page.get_by_role("columnheader", name="Counts").is_visible()
+    expect(page.get_by_role("columnheader", name="Counts")).to_be_visible()
     for number, name in enumerate(["activities", "credential", "report"]):
         page.goto(live_url + urls(app, credential_id)[name])
         shot(page, f"8{number:02}-wide-{name}")
@@ -256,8 +257,8 @@ def test_without_scripts_tables_scroll_in_their_box(page, live_url, app, credent
     context.add_cookies(page.context.cookies())
     plain = context.new_page()
     plain.goto(live_url + urls(app, credential_id)["activities"])
-    assert plain.locator("main table.cards").count() == 0
-    assert plain.get_by_role("columnheader", name="Counts").is_visible()
+    expect(plain.locator("main table.cards")).to_have_count(0)
+    expect(plain.get_by_role("columnheader", name="Counts")).to_be_visible()
     assert plain.evaluate("document.documentElement.scrollWidth") <= PHONE
     box = plain.locator("main .table-scroll").first
     assert box.evaluate("box => box.scrollWidth > box.clientWidth"), "the table does not scroll"
