@@ -4,7 +4,9 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
+from tracker.imports import models as _import_tables  # noqa: F401 (registers the tables)
 from tracker.models import UTCDateTime  # importing the models registers the tables
+from tracker.proofs import models as _proof_tables  # noqa: F401 (registers the tables)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -9,7 +9,9 @@ from flask_openapi3 import OpenAPI
 
 from tracker import api, cli, config, db, display, errors, security, served_rulesets, web
 from tracker.extensions import csrf, limiter, login_manager
+from tracker.imports import models as _import_tables  # noqa: F401 (registers the tables)
 from tracker.paths import resource_dir
+from tracker.proofs import models as _proof_tables  # noqa: F401 (registers the tables)
 
 try:
     __version__ = version("recert")

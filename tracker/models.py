@@ -359,7 +359,8 @@ class Evidence(SQLModel, table=True):
     content_type: str = Field(max_length=50)
     size: int
     sha256: str = Field(max_length=64, index=True)
-    data: bytes = Field(sa_type=LargeBinary)
+    data: bytes = Field(sa_type=LargeBinary)  # as it came (an iPhone's HEIC as JPEG)
+    preview: bytes | None = Field(default=None, sa_type=LargeBinary)  # a small JPEG of an image
     uploaded_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
     activity: Activity = Relationship(back_populates="evidence")
