@@ -47,6 +47,7 @@ class CheckedFile:
     filename: str
     content_type: str
     data: bytes
+    preview: bytes | None = None  # a small JPEG of an image, for the pages and the PDF
 
     @property
     def size(self) -> int:

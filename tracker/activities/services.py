@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from tracker import history
 from tracker.activities.evidence import CheckedFile
@@ -78,7 +78,7 @@ def same_files_elsewhere(session: Session, user: User, files: list[Evidence]) ->
 def _evidence_rows(files: list[CheckedFile]) -> list[Evidence]:
     return [
         Evidence(filename=f.filename, content_type=f.content_type, size=f.size,
-                 sha256=f.sha256, data=f.data)
+                 sha256=f.sha256, data=f.data, preview=f.preview)
         for f in files
     ]
 
@@ -200,9 +200,11 @@ def record_new_activity(session: Session, activity: Activity,
 
 
 def create_activity(session: Session, user: User, values: dict, files: list[CheckedFile],
-                    counting: Mapping[int, str] = MappingProxyType({})) -> Activity:
+                    counting: Mapping[int, str] = MappingProxyType({}),
+                    used: Sequence[SQLModel] = ()) -> Activity:
     """Log an activity; `counting` holds the person's choices of where it counts (by
-    credential id, see validation.DEFAULT)."""
+    credential id, see validation.DEFAULT). `used`: the rows it is made from (the inbox's
+    draft, the pending uploads it attaches), deleted in the same commit."""
     held = held_of(session, user)  # read before the activity is added: no early flush
     activity = Activity(user_id=user.id, **values)
     activity.evidence = _evidence_rows(files)
@@ -210,6 +212,8 @@ def create_activity(session: Session, user: User, values: dict, files: list[Chec
     choose_counting(activity, counting)
     record_new_activity(session, activity, held)
     _check_room(session, user.id)
+    for row in used:
+        session.delete(row)
     _commit(session)
     return activity
 
@@ -217,10 +221,12 @@ def create_activity(session: Session, user: User, values: dict, files: list[Chec
 def update_activity(session: Session, activity: Activity, values: dict,
                     files: list[CheckedFile], remove_ids: set[int],
                     started: int | None = None,
-                    counting: Mapping[int, str] = MappingProxyType({})) -> None:
+                    counting: Mapping[int, str] = MappingProxyType({}),
+                    used: Sequence[SQLModel] = ()) -> None:
     """Save the form's values, files and choices of where it counts; Conflict when the
     activity is no longer at the version `started` (the one the form was opened at) or is
-    saved by someone else meanwhile."""
+    saved by someone else meanwhile. `used`: the pending uploads it attaches, deleted in the
+    same commit."""
     check_version(activity, started)
     held = held_of(session, session.get(User, activity.user_id))
     before = facts_of(activity, held)
@@ -246,6 +252,8 @@ def update_activity(session: Session, activity: Activity, values: dict,
     if changes:
         history.record(session, activity.user_id, history.CHANGED, "activity", activity.id,
                        f"Changed “{activity.title}”", changes)
+    for row in used:
+        session.delete(row)
     _commit(session)
 
 
