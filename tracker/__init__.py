@@ -87,6 +87,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.health import bp as health_bp
     from tracker.imports.views import bp as imports_bp
+    from tracker.proofs.inbox_views import bp as inbox_bp
+    from tracker.proofs.views import bp as proofs_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
 
@@ -110,3 +112,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(how_points_bp)
+    app.register_blueprint(proofs_bp)
+    app.register_blueprint(inbox_bp)
