@@ -1,0 +1,381 @@
+"""Reading a certificate's text into an activity's fields: pure, no files, no OCR.
+
+`read_text(text)` finds the title, provider, date completed (or the period of an employment
+letter), the hours and a suggested kind of activity. Each rule is a small function with the
+patterns it uses named above it; what a rule cannot find stays None.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from itertools import pairwise
+
+MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+    ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+    ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec")), start=1) for name in names}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+
+# The forms of a date, each with named parts month, day, year.
+DATE_FORMS = (
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),            # August 10, 2025
+    re.compile(rf"\b{_DAY}\s+(?:day\s+of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),  # 10 Aug 2025
+    re.compile(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>(?:19|20)\d\d)\b"),  # 08/10/2025
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d{2})-(?P<day>\d{2})\b"),  # 2025-08-10
+)
+# A month without a day, only used for the ends of a period: "March 2021".
+MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+{_YEAR}\b", re.I)
+# Between the two ends of a period: "to", "through", "until" or a dash (any of three).
+PERIOD_JOINER = re.compile(r"^\s*(?:to|through|thru|until|till|-|\u2013|\u2014)\s*$", re.I)
+# Words that say which date is the one the activity was completed on; nearer ones win.
+COMPLETION_WORDS = re.compile(
+    r"\b(?:complet\w*|date[ds]?|awarded|issued|earned|conferred|attended|held|given|"
+    r"passed|finished|on)\b", re.I)
+# Dates that are never the completion: an expiry, a birthday, a letter's print date.
+OTHER_DATE_WORDS = re.compile(
+    r"\b(?:expir\w*|valid\s+(?:until|through|thru)|renew\w*|birth|dob|printed|due)\b", re.I)
+
+_NUMBER = r"(?P<number>\d{1,3}(?:\.\d{1,2})?)"
+# "0.8 CEU", "1.5 CEUs", "0.8 Continuing Education Units": one CEU is 10 contact hours.
+CEUS = re.compile(rf"{_NUMBER}\s*(?:CEUs?\b|continuing\s+education\s+units?)", re.I)
+CEU_LABEL = re.compile(rf"\b(?:CEUs?)\s*(?:awarded|earned)?\s*:\s*{_NUMBER}", re.I)
+# "3 credit hours", "3.0 semester credit hours", "Credits: 3", "4 quarter credits".
+CREDIT_HOURS = re.compile(
+    rf"{_NUMBER}\s*(?P<quarter>quarter\s+)?(?:semester\s+)?(?:credit\s+hours?|credits?\b|"
+    r"cr\.?\s*hrs?\b|sch\b)", re.I)
+CREDIT_LABEL = re.compile(rf"\b(?:credit\s+hours|credits)\s*(?:earned|awarded)?\s*:\s*{_NUMBER}",
+                          re.I)
+# "8 hours", "8.0 contact hours", "30-Hour", "6 PDHs", "16 clock hrs".
+HOURS = re.compile(
+    rf"{_NUMBER}\s*(?:-\s*)?(?:(?:contact|clock|training|classroom|instructional|"
+    r"professional\s+development)\s+)?(?:hours?|hrs?\b\.?|PDHs?\b)", re.I)
+HOURS_LABEL = re.compile(
+    rf"\b(?:(?:total|contact|clock|training|course|credit)\s+)?(?:hours|hrs|PDHs?|duration)"
+    rf"\s*(?:earned|awarded|completed)?\s*:\s*{_NUMBER}", re.I)
+
+# The phrase a certificate puts just before what was completed; the title follows it.
+TITLE_LEADS = re.compile(
+    r"\b(?:has\s+)?(?:successfully\s+)?(?:completed|finished|attended|participated\s+in|"
+    r"for\s+(?:successfully\s+)?(?:completing|attending|participating\s+in)|"
+    r"for\s+(?:the\s+)?(?:successful\s+)?completion\s+of|completion\s+of|"
+    r"met\s+the\s+requirements\s+(?:of|for))"
+    r"(?:\s+(?:all\s+requirements\s+(?:of|for)|the\s+requirements\s+(?:of|for)))?"
+    r"(?:\s+(?:the|a|an))?\s*:?", re.I)
+# Labels that name the title on the rest of the line (or the next line).
+TITLE_LABELS = re.compile(
+    r"^(?:course|course\s+title|course\s+name|title|training|program|class|event|"
+    r"conference|position|job\s+title|certification|credential)\s*:\s*", re.I)
+# Labels that name the provider on the rest of the line (or the next line).
+PROVIDER_LABELS = re.compile(
+    r"^(?:issued\s+by|provider|training\s+provider|course\s+provider|presented\s+by|"
+    r"sponsored\s+by|offered\s+by|provided\s+by|organization|issuing\s+organization|"
+    r"institution|school|employer|awarded\s+by|hosted\s+by|conducted\s+by)\s*:?\s*", re.I)
+# Words in an organization's name.
+ORGANIZATION_WORDS = re.compile(
+    r"\b(?:institute|college|university|academy|council|association|society|inc|llc|"
+    r"corp|corporation|company|co|ltd|safety|training|center|centre|army|navy|command|"
+    r"school|department|agency|foundation|group|services|solutions|industries|"
+    r"manufacturing|federation|board|alliance|bank|hospital|plant|works|systems|"
+    r"administration|guard|corps|chapter|league|network|technologies)\b\.?", re.I)
+# The person's name follows these.
+NAME_LEADS = re.compile(
+    r"\b(?:certif(?:y|ies)\s+that|presented\s+to|awarded\s+to|granted\s+to|issued\s+to|"
+    r"this\s+is\s+to\s+certify|recognizes|confirm\w*\s+that|name\s*:)\s*:?", re.I)
+# Lines that are a certificate's boilerplate, never a title or a provider.
+BOILERPLATE = re.compile(
+    r"^(?:certificate|certification|diploma|award|letter|verification|transcript)"
+    r"(?:\s+of\s+(?:completion|achievement|attendance|participation|appreciation|"
+    r"recognition|employment|training|excellence|service))?$|"
+    r"^(?:this\s+(?:is\s+to\s+)?certif(?:y|ies)(?:\s+that)?|is\s+presented\s+to|"
+    r"presented\s+to|awarded\s+to|to\s+whom\s+it\s+may\s+concern|"
+    r"has\s+(?:successfully\s+)?completed|in\s+recognition\s+of|signature|date|"
+    r"instructor|director|sincerely)\b", re.I)
+
+# What kind of activity the text is about.
+EMPLOYMENT = re.compile(
+    r"\b(?:employed|employment|has\s+worked|worked\s+(?:for|at|as)|position\s+of|"
+    r"job\s+title)\b", re.I)
+CERTIFICATION_AWARD = re.compile(
+    r"\b(?:is\s+(?:hereby\s+)?certified|has\s+been\s+certified|has\s+earned\s+the\s+"
+    r"(?:credential|certification|designation)|certified\s+as|certification\s+(?:number|no|"
+    r"id)|credential\s+(?:id|number|no)|passed\s+the\s+\w+(?:\s+\w+)?\s+(?:exam|examination))",
+    re.I)
+CONFERENCE = re.compile(r"\b(?:conference|symposium|summit|convention|expo|trade\s+show)\b",
+                        re.I)
+VOLUNTEERING = re.compile(r"\bvolunteer", re.I)
+# An employment letter's position: "as a Machine Operator", "position of Line Lead".
+POSITION = re.compile(
+    r"\b(?:position\s+of|job\s+title\s*:|title\s+of|as\s+(?:a|an|the))\s+"
+    r"(?P<position>[A-Z][\w/&-]*(?:\s+(?:[A-Z][\w/&-]*|I{1,3}|of|and))*)")
+# An employment letter's employer: "employed by Acme Manufacturing Inc. as".
+EMPLOYER = re.compile(
+    r"\b(?:employed\s+(?:by|at|with)|worked\s+(?:for|at))\s+(?P<employer>[A-Z][^,;\n]*?)"
+    r"(?=\s+(?:as|from|since|in|between|for)\b|[,;.\n]|$)")
+
+
+@dataclass(frozen=True)
+class Fields:
+    title: str | None = None
+    provider: str | None = None
+    completed_on: date | None = None
+    started_on: date | None = None
+    quantity: Decimal | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    start: int  # where in the text it was found
+    end: int
+    day: date
+
+
+def read_text(text: str) -> Fields:
+    """The fields a certificate's text shows (any of them None when not found)."""
+    text = _tidy(text)
+    lines = [line for line in text.split("\n") if line]
+    dates = find_dates(text)
+    period = find_period(text)
+    kind, quantity = find_amount(text)
+    if EMPLOYMENT.search(text) and period:
+        kind, quantity = "job", full_time_months(*period)
+    started_on, completed_on = period if kind == "job" and period else (None, None)
+    completed_on = completed_on or completion_date(text, dates)
+    title = find_position(text) if kind == "job" else find_title(lines)
+    provider = find_provider(text, lines, title)
+    if kind is None:
+        kind, quantity = suggest_kind(text, quantity)
+    return Fields(title=title, provider=provider, completed_on=completed_on,
+                  started_on=started_on, quantity=quantity, kind=kind)
+
+
+def _tidy(text: str) -> str:
+    """One space between words, no blank lines, plain quotes and dashes."""
+    text = text.replace("\u00a0", " ").replace("\u2019", "'").replace("\ufb01", "fi")
+    lines = (re.sub(r"[ \t]+", " ", line).strip(" |_~*") for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+# Dates
+
+
+def find_dates(text: str) -> list[FoundDate]:
+    """Every real date in the text, in the order they appear."""
+    found: list[FoundDate] = []
+    for form in DATE_FORMS:
+        for match in form.finditer(text):
+            day = _date_of(match.group("year"), match.group("month"), match.group("day"))
+            overlaps = any(match.start() < other.end and other.start < match.end()
+                           for other in found)
+            if day and not overlaps:
+                found.append(FoundDate(match.start(), match.end(), day))
+    return sorted(found, key=lambda found_date: found_date.start)
+
+
+def _date_of(year: str, month: str, day: str) -> date | None:
+    number = int(month) if month.isdigit() else MONTHS.get(month.lower().rstrip("."))
+    try:
+        return date(int(year), number or 0, int(day))
+    except ValueError:
+        return None
+
+
+def completion_date(text: str, dates: list[FoundDate]) -> date | None:
+    """The date nearest after a word like "completed", "date" or "issued"; else the latest
+    date that is not an expiry or a birthday."""
+    candidates = [found for found in dates if not _is_other_date(text, found)]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda found: (_distance_to_completion_word(text, found),
+                                              -found.day.toordinal())).day
+
+
+def _is_other_date(text: str, found: FoundDate) -> bool:
+    before = text[max(0, found.start - 40):found.start]
+    return bool(OTHER_DATE_WORDS.search(before.rsplit("\n", 1)[-1]))
+
+
+def _distance_to_completion_word(text: str, found: FoundDate) -> int:
+    """How many characters before the date the nearest completion word ends (on its line or
+    the line above); a large number when there is none."""
+    start = text.rfind("\n", 0, max(0, text.rfind("\n", 0, found.start)))
+    before = text[start + 1:found.start]
+    words = list(COMPLETION_WORDS.finditer(before))
+    return len(before) - words[-1].end() if words else 10_000
+
+
+def find_period(text: str) -> tuple[date, date] | None:
+    """The two ends of a period: "from March 1, 2021 to June 30, 2024", "March 2021 - June
+    2024" (a month alone runs from its first day to its last)."""
+    ends = find_dates(text) + _month_years(text)
+    ends.sort(key=lambda found: found.start)
+    for first, second in pairwise(ends):
+        joined = PERIOD_JOINER.match(text[first.end:second.start])
+        if joined and first.day < second.day:
+            return first.day, _end_of_month_if_month_only(text, second)
+    return None
+
+
+def _month_years(text: str) -> list[FoundDate]:
+    return [FoundDate(match.start(), match.end(),
+                      date(int(match.group("year")), MONTHS[match.group("month").lower()], 1))
+            for match in MONTH_YEAR.finditer(text)]
+
+
+def _end_of_month_if_month_only(text: str, found: FoundDate) -> date:
+    if MONTH_YEAR.fullmatch(text[found.start:found.end]):
+        return found.day.replace(day=monthrange(found.day.year, found.day.month)[1])
+    return found.day
+
+
+def full_time_months(start: date, end: date) -> Decimal:
+    """The whole months from `start` through `end`: March 1, 2021 to June 30, 2024 is 40."""
+    after = end + timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    if after.day < start.day:
+        months -= 1
+    return Decimal(max(months, 0))
+
+
+# Hours and kind
+
+
+def find_amount(text: str) -> tuple[str | None, Decimal | None]:
+    """The kind the amount implies and the amount in its unit: credit hours make a college
+    course for credit; CEUs and hours are hours (kind left to `suggest_kind`)."""
+    credits = _first_number(text, CREDIT_LABEL, CREDIT_HOURS)
+    if credits is not None:
+        return "college-credit", credits
+    ceus = _first_number(text, CEU_LABEL, CEUS)
+    hours = _first_number(text, HOURS_LABEL, HOURS)
+    if hours is None and ceus is not None:
+        hours = ceus * 10
+    return None, hours
+
+
+def _first_number(text: str, label: re.Pattern, free: re.Pattern) -> Decimal | None:
+    """The number after a label ("Hours: 8"), else the first one written with its unit."""
+    match = label.search(text) or free.search(text)
+    if match is None:
+        return None
+    if match.groupdict().get("quarter"):
+        return _number(match.group("number")) * 2 / 3
+    return _number(match.group("number"))
+
+
+def _number(written: str) -> Decimal | None:
+    try:
+        number = Decimal(written)
+    except InvalidOperation:
+        return None
+    # "8.0" is 8 and "0.50" is 0.5, written without an exponent.
+    return number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
+
+
+def suggest_kind(text: str, hours: Decimal | None) -> tuple[str, Decimal | None]:
+    """The kind the words suggest, and its amount."""
+    if CERTIFICATION_AWARD.search(text) and hours is None:
+        return "certification", Decimal(1)
+    if VOLUNTEERING.search(text):
+        return "volunteering", hours
+    if CONFERENCE.search(text):
+        return "conference", hours
+    return "training", hours
+
+
+# Title, position and provider
+
+
+def find_title(lines: list[str]) -> str | None:
+    """The line after a label or "has completed"; else the first line that looks like one."""
+    for index, line in enumerate(lines):
+        label = TITLE_LABELS.match(line)
+        if label:
+            return _clean_title(line[label.end():] or _line_after(lines, index))
+    for index, line in enumerate(lines):
+        lead = TITLE_LEADS.search(line)
+        if lead:
+            rest = line[lead.end():].strip()
+            title = _clean_title(rest if len(rest) > 3 else _line_after(lines, index))
+            if title:
+                return title
+    names = person_names(lines)
+    for line in lines:
+        if _could_be_title(line) and line not in names:
+            return _clean_title(line)
+    return None
+
+
+def _line_after(lines: list[str], index: int) -> str:
+    return lines[index + 1] if index + 1 < len(lines) else ""
+
+
+def _clean_title(title: str) -> str | None:
+    """Without quotes, a trailing date or amount, or a closing "course" word."""
+    title = re.sub(r"\s*\((?:[^)]*\b(?:hours?|hrs|CEUs?|credits?)\b[^)]*)\)\s*$", "", title,
+                   flags=re.I)
+    title = re.split(r",?\s+(?:on|dated)\s+(?=\w+\.?\s+\d|\d)", title, maxsplit=1)[0]
+    title = re.split(r"[,;]?\s+(?:from|at|with|by|offered|presented|given|held|taught)\s+"
+                     r"(?:the\s+)?(?=[A-Z])", title, maxsplit=1)[0]
+    title = title.strip(" .,:;\"'“”")
+    return title if len(re.findall(r"[A-Za-z]", title)) >= 3 else None
+
+
+def _could_be_title(line: str) -> bool:
+    return (not BOILERPLATE.search(line) and not find_dates(line)
+            and not ORGANIZATION_WORDS.search(line) and 6 <= len(line) <= 90
+            and len(re.findall(r"[A-Za-z]", line)) >= len(line) * 0.6)
+
+
+def person_names(lines: list[str]) -> set[str]:
+    """The lines that hold the person's name: after "this certifies that", "presented to"."""
+    names = set()
+    for index, line in enumerate(lines):
+        lead = NAME_LEADS.search(line)
+        if lead:
+            rest = line[lead.end():].strip()
+            names.add(rest if rest else _line_after(lines, index))
+    return names
+
+
+def find_position(text: str) -> str | None:
+    match = POSITION.search(text)
+    return match.group("position").strip() if match else None
+
+
+def find_provider(text: str, lines: list[str], title: str | None) -> str | None:
+    """A labeled issuer line; an employer; else a line with an organization's word in it (the
+    last one, as signature blocks close a certificate), never the title or the person."""
+    for index, line in enumerate(lines):
+        label = PROVIDER_LABELS.match(line)
+        if label and label.group().strip():
+            provider = _clean_provider(line[label.end():] or _line_after(lines, index))
+            if provider:
+                return provider
+    employer = EMPLOYER.search(text)
+    if employer:
+        return _clean_provider(employer.group("employer"))
+    names = person_names(lines)
+    organizations = [line for line in lines
+                     if ORGANIZATION_WORDS.search(line) and line not in names
+                     and not _same(line, title) and not BOILERPLATE.search(line)
+                     and not find_dates(line) and len(line) <= 80
+                     and not TITLE_LEADS.search(line)]
+    return _clean_provider(organizations[0]) if organizations else None
+
+
+def _same(line: str, title: str | None) -> bool:
+    return bool(title) and title.lower() in line.lower()
+
+
+def _clean_provider(provider: str) -> str | None:
+    provider = re.sub(r"^(?:the\s+)", "", provider.strip(" .,:;\"'“”"), flags=re.I)
+    provider = re.sub(r"\s+(?:on|dated)\s+\S.*$", "", provider)
+    return provider if len(re.findall(r"[A-Za-z]", provider)) >= 3 else None
