@@ -4,6 +4,7 @@ import hashlib
 import io
 
 import pytest
+from PIL import Image
 
 from tests.helpers import (
     EXE_BYTES,
@@ -16,13 +17,20 @@ from tests.helpers import (
 from tracker.models import Activity, Evidence
 
 
+def picture(image_format: str) -> bytes:
+    """A real picture: images are decoded on upload (for their preview)."""
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "navy").save(out, image_format)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "content_type"),
     [
         ("certificate.pdf", pdf_bytes(), "application/pdf"),
         ("photo.png", image_bytes(), "image/png"),
-        ("scan.jpg", image_bytes("jpeg"), "image/jpeg"),
-        ("phone.webp", image_bytes("webp"), "image/webp"),
+        ("scan.jpg", picture("JPEG"), "image/jpeg"),
+        ("phone.webp", picture("WEBP"), "image/webp"),
         ("no-extension", pdf_bytes(), "application/pdf"),  # the content decides, not the name
     ],
 )
@@ -41,7 +49,8 @@ def test_each_accepted_type_is_stored_with_its_facts(app, user_client, cpt, name
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("certificate.pdf", EXE_BYTES, "certificate.pdf is not a PDF, PNG, JPEG or WebP file."),
+        ("certificate.pdf", EXE_BYTES,
+         "certificate.pdf is not a PDF, PNG, JPEG, WebP or HEIC file."),
         ("empty.pdf", b"", "empty.pdf is empty."),
         ("broken.pdf", b"%PDF-1.7\n this is not really a pdf", "looks like a PDF but cannot"),
     ],
@@ -131,7 +140,8 @@ def test_images_show_inline_on_the_activity_page_but_pdfs_do_not(app, user_clien
     ).headers["Location"]
     image, pdf = stored(app, Evidence)
     page = user_client.get(location).text
-    assert f'src="/evidence/{image.id}/view"' in page
+    assert f'<a href="/evidence/{image.id}/view"><img src="/evidence/{image.id}/preview"' in page
+    assert f"/evidence/{pdf.id}/preview" not in page
     inline = user_client.get(f"/evidence/{image.id}/view")
     assert inline.status_code == 200
     assert inline.headers["Content-Disposition"].startswith("inline")

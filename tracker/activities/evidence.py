@@ -11,21 +11,26 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 # Set in tracker.config, as it sizes requests.
+from tracker.activities import images
 from tracker.config import MAX_FILES_PER_ACTIVITY
 
-# What a file's content must be, and how people know each type.
+# What a file's content must be, and how people know each type. A HEIC (an iPhone's photo) is
+# kept as a JPEG, which every browser and PDF reader shows.
 ACCEPTED_TYPES = {
     "application/pdf": "PDF",
     "image/png": "PNG",
     "image/jpeg": "JPEG",
     "image/webp": "WebP",
+    "image/heic": "HEIC",
 }
 # The endings a stored name may keep for each type; any other ending gets the right one added.
+# A HEIC's ending is the one it arrives with, changed to ".jpg".
 EXTENSIONS = {
     "application/pdf": (".pdf",),
     "image/png": (".png",),
     "image/jpeg": (".jpg", ".jpeg"),
     "image/webp": (".webp",),
+    "image/heic": (".heic", ".heif"),
 }
 MAX_NAME_LENGTH = 200
 
@@ -85,6 +90,8 @@ def name_for_type(filename: str, content_type: str) -> str:
 
 
 def detect_type(data: bytes) -> str | None:
+    if images.is_heif(data):
+        return "image/heic"
     try:
         detected = puremagic.from_string(data, mime=True)
     except puremagic.PureError:
@@ -131,6 +138,37 @@ def check_upload(stream, name: str | None, max_bytes: int) -> CheckedFile:
             f"{filename} has other files hidden inside it, so it cannot be attached. "
             "Open it and print it to PDF, or take a photo of the paper, and attach that."
         )
-    if content_type == "application/pdf" and not _is_readable_pdf(data):
-        raise UploadProblem(f"{filename} looks like a PDF but cannot be opened. It may be damaged.")
-    return CheckedFile(name_for_type(filename, content_type), content_type, data)
+    if content_type == "application/pdf":
+        if not _is_readable_pdf(data):
+            raise UploadProblem(
+                f"{filename} looks like a PDF but cannot be opened. It may be damaged.")
+        return CheckedFile(name_for_type(filename, content_type), content_type, data)
+    return _checked_picture(filename, content_type, data)
+
+
+def _checked_picture(filename: str, content_type: str, data: bytes) -> CheckedFile:
+    """A picture as it is kept (without location, a HEIC as a JPEG), with its preview."""
+    try:
+        picture = images.prepare(data, content_type)
+    except images.PictureTooLarge as problem:
+        raise UploadProblem(
+            f"{filename} is too large a picture to open. "
+            "Take the photo or scan again at a lower resolution."
+        ) from problem
+    except images.PictureDamaged as problem:
+        label = ACCEPTED_TYPES[content_type]
+        raise UploadProblem(
+            f"{filename} looks like a {label} picture but cannot be opened. It may be damaged."
+        ) from problem
+    if content_type == "image/heic":
+        filename = _jpeg_name(filename)
+    return CheckedFile(name_for_type(filename, picture.content_type), picture.content_type,
+                       picture.data, picture.preview)
+
+
+def _jpeg_name(heic_name: str) -> str:
+    """The name of a HEIC kept as a JPEG: "IMG_0042.HEIC" is "IMG_0042.jpg"."""
+    stem, dot, ending = heic_name.rpartition(".")
+    if dot and stem and f".{ending.lower()}" in EXTENSIONS["image/heic"]:
+        return f"{stem}.jpg"
+    return heic_name

@@ -1,0 +1,153 @@
+"""Pictures people attach: an iPhone's HEIC kept as a JPEG, location taken out, a small preview.
+
+Everything here reads untrusted files: a picture that cannot be decoded is PictureDamaged, one
+with too many pixels (a "decompression bomb", small on disk but gigabytes once decoded) is
+PictureTooLarge, and nothing else escapes.
+"""
+
+import io
+import struct
+from dataclasses import dataclass
+
+import piexif
+import pillow_heif
+from PIL import ExifTags, Image, ImageOps
+
+pillow_heif.register_heif_opener()
+
+# The brands (ISO-BMFF: bytes 8-12, after "ftyp") of the HEIC/HEIF pictures iPhones take.
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1"}
+# The Pillow decoder for each type: a file is only ever opened as the type its content is.
+FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP", "image/heic": "HEIF"}
+CONVERTED_QUALITY = 90  # an iPhone's HEIC as a JPEG: looks the same, about twice the bytes
+PREVIEW_SIDE = 1000  # pixels, the longest side: sharp across the page, about 100-200 KB
+PREVIEW_QUALITY = 80
+# A WebP whose location is taken out is saved again lossy at quality 95: it looks the same,
+# whereas lossless takes seconds for a phone photo (up to 10 s for 12 megapixels here) and
+# makes the file several times larger.
+WEBP_QUALITY = 95
+# What Pillow and its decoders raise on data they cannot read.
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError,
+                 struct.error, ZeroDivisionError)
+GPS = ExifTags.IFD.GPSInfo
+
+
+class PictureDamaged(ValueError):
+    """The file starts as a picture of its type but cannot be decoded."""
+
+
+class PictureTooLarge(ValueError):
+    """The picture has more pixels than Image.MAX_IMAGE_PIXELS (about 89 million)."""
+
+
+@dataclass(frozen=True)
+class Picture:
+    content_type: str
+    data: bytes  # what to keep: as it came, without location (a HEIC as a JPEG)
+    preview: bytes  # a small JPEG, the right way up
+
+
+def is_heif(data: bytes) -> bool:
+    """Whether the content is a HEIC/HEIF picture (puremagic calls them MP4 videos)."""
+    return data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS
+
+
+def prepare(data: bytes, content_type: str) -> Picture:
+    """An accepted picture as it is kept, with its preview."""
+    image = _open(data, content_type)
+    try:
+        if content_type == "image/heic":
+            content_type, data = "image/jpeg", _as_jpeg(image)
+        else:
+            data = _without_location(data, image, content_type)
+        return Picture(content_type, data, _preview(image))
+    except DECODE_ERRORS as error:
+        raise PictureDamaged(str(error)) from error
+
+
+def preview_of(data: bytes, content_type: str) -> bytes:
+    """The preview of a kept picture (for files kept before previews were made)."""
+    image = _open(data, content_type)
+    try:
+        return _preview(image)
+    except DECODE_ERRORS as error:
+        raise PictureDamaged(str(error)) from error
+
+
+def _open(data: bytes, content_type: str) -> Image.Image:
+    """The picture, its pixels not decoded yet (opening reads only the header)."""
+    try:
+        image = Image.open(io.BytesIO(data), formats=[FORMATS[content_type]])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise PictureTooLarge(str(error)) from error
+    except DECODE_ERRORS as error:
+        raise PictureDamaged(str(error)) from error
+    # Pillow only warns below twice its limit: refuse from the limit itself.
+    if image.width * image.height > (Image.MAX_IMAGE_PIXELS or float("inf")):
+        raise PictureTooLarge(f"{image.width} x {image.height} pixels")
+    return image
+
+
+def _as_jpeg(image: Image.Image) -> bytes:
+    """A HEIC as a JPEG. pillow-heif has already turned the pixels the right way up and set
+    the EXIF orientation to "as is", so the JPEG shows as the phone did."""
+    exif = image.getexif()
+    exif.pop(GPS, None)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "JPEG", quality=CONVERTED_QUALITY, exif=exif.tobytes(),
+                              icc_profile=image.info.get("icc_profile"))
+    return out.getvalue()
+
+
+def _without_location(data: bytes, image: Image.Image, content_type: str) -> bytes:
+    """The file without its EXIF location (GPS); a file without one, byte for byte as it is."""
+    exif = image.getexif()
+    if GPS not in exif:
+        return data
+    if content_type == "image/jpeg":
+        try:
+            return _jpeg_without_location(data)
+        except (ValueError, KeyError, IndexError, TypeError, struct.error):
+            pass  # EXIF piexif cannot write again: save the picture again, as below
+    del exif[GPS]
+    options = {
+        "image/jpeg": {"format": "JPEG", "quality": "keep"},  # the same compression as before
+        "image/png": {"format": "PNG"},  # lossless
+        "image/webp": {"format": "WEBP", "quality": WEBP_QUALITY},
+    }[content_type]
+    out = io.BytesIO()
+    image.save(out, exif=exif.tobytes(), icc_profile=image.info.get("icc_profile"), **options)
+    return out.getvalue()
+
+
+def _jpeg_without_location(data: bytes) -> bytes:
+    """The JPEG with its EXIF written again without the GPS part: the pixels are not touched,
+    and the orientation, date and camera stay."""
+    exif = piexif.load(data)
+    exif["GPS"] = {}
+    out = io.BytesIO()
+    piexif.insert(piexif.dump(exif), data, out)
+    return out.getvalue()
+
+
+def _preview(image: Image.Image) -> bytes:
+    """A JPEG at most PREVIEW_SIDE pixels each way, the right way up, on white where the
+    picture is see-through, with no EXIF (so no location, whatever the file held)."""
+    image.draft("RGB", (PREVIEW_SIDE, PREVIEW_SIDE))  # a JPEG decodes at a fraction of its size
+    small = _on_white(image)
+    small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+    small = ImageOps.exif_transpose(small)
+    out = io.BytesIO()
+    small.save(out, "JPEG", quality=PREVIEW_QUALITY, icc_profile=image.info.get("icc_profile"))
+    return out.getvalue()
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    """The picture in RGB, its see-through parts white (not black, as a plain convert gives)."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGB", rgba.size, "white")
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        white.info = dict(image.info)  # keeps the EXIF orientation for exif_transpose
+        return white
+    return image.convert("RGB")
