@@ -25,7 +25,9 @@
     var hint = hints[kind];
     if (quantityLabel) quantityLabel.textContent = labels[kind] || "How many";
     if (quantityHelp && hint && !quantityHelp.classList.contains("field-error")) {
-      quantityHelp.textContent = hint;
+      // A number read from a certificate keeps its note to check it.
+      var read = quantityHelp.closest(".read-from-file");
+      quantityHelp.textContent = (read ? read.dataset.mark + " " : "") + hint;
     }
   }
   // Where it counts: offer only the categories that take the chosen kind, and say where
@@ -51,4 +53,19 @@
   });
   update();
   updateCounting();
+})();
+
+// "Add from a certificate": choosing the file sends it at once (no button to find after the
+// file picker or the camera), and says it is being read, which can take a few seconds.
+(function () {
+  var form = document.querySelector("form[data-submit-on-choose]");
+  if (!form) return;
+  var status = form.querySelector(".reading-status");
+  form.querySelectorAll("input[type=file]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      if (!input.files.length) return;
+      status.textContent = "Reading your file…";
+      form.requestSubmit();
+    });
+  });
 })();

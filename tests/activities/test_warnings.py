@@ -180,12 +180,13 @@ def test_the_api_saves_without_warnings(app, user_client, cpt):
     assert len(stored(app)) == 1
 
 
-def test_files_chosen_before_a_warning_must_be_chosen_again(app, user_client, cpt):
-    """A browser cannot keep a chosen file across pages: the warning says so."""
+def test_files_chosen_before_a_warning_are_kept_not_chosen_again(app, user_client, cpt):
+    """A browser cannot keep a chosen file across pages: Recert keeps it, and says so."""
     page = submit(user_client, NEW.format(cpt), {
         "kind": "training", "title": "Lean week", "completed_on": "2024-05-01",
         "quantity": "40", "evidence": [(io.BytesIO(pdf_bytes()), "certificate.pdf")]},
         content_type="multipart/form-data")
     assert page.status_code == 200
-    assert "Choose your files again first: they were not kept." in " ".join(page.text.split())
+    assert "Choose your files again" not in page.text
+    assert "Files to attach" in page.text and "Remove certificate.pdf" in page.text
     assert stored(app) == []

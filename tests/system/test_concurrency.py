@@ -94,7 +94,7 @@ def test_a_refused_save_keeps_the_files_as_they_are(app, user_client, cpt):
         "evidence": [(io.BytesIO(pdf_bytes()), "two.pdf")],
     }, content_type="multipart/form-data")
     assert refused.status_code == 409
-    assert "choose your files again" in refused.text
+    assert "Remove two.pdf" in refused.text  # kept, to save again without choosing it
     with app.app_context():
         names = get_session().exec(
             select(Evidence.filename).where(Evidence.activity_id == activity_id)).all()

@@ -96,8 +96,10 @@ class ActivityForm(FlaskForm):
     held: list[tuple[int, RuleSet]]  # the person's credentials: (id, rule set)
     today: date
     max_upload_bytes: int
-    files_already_attached: int = 0
-    checked_files: list
+    files_already_attached: int = 0  # attached already, or kept from the last sending
+    checked_files: list  # the files just sent that passed the check
+    pending: list  # tracker.proofs.models.PendingUpload rows kept from the last sending
+    removed: list  # those of them the person ticked "remove"
 
     def validate_evidence(self, field) -> None:
         uploads = [f for f in field.data or [] if getattr(f, "filename", "")]
@@ -111,9 +113,9 @@ class ActivityForm(FlaskForm):
                                             self.max_upload_bytes))
             except UploadProblem as problem:
                 problems.append(str(problem))
+        self.checked_files = checked  # kept if the form comes back, refused files or not
         if problems:
             raise ValidationError(" ".join(problems))
-        self.checked_files = checked
 
     def entered(self) -> dict:
         """What the boxes say, as tracker.activities.validation reads an activity."""
@@ -298,6 +300,7 @@ def activity_form(held: list[tuple[int, RuleSet]], today: date, max_upload_bytes
     form.held = held
     form.today = today
     form.max_upload_bytes = max_upload_bytes
+    form.checked_files, form.pending, form.removed = [], [], []
     form.kind.choices = as_choices(kind_choices(held, (kwargs.get("data") or {}).get("kind")))
     form.fraction.choices = as_choices(fraction_choices())
     form.tags.choices = as_choices(tag_choices(held))
@@ -336,3 +339,24 @@ def form_data_of(activity) -> dict:
            validation.EXCLUDE if choice.excluded else choice.category
            for choice in getattr(activity, "choices", [])},
     }
+
+
+# Beside each box filled in from a certificate read: nothing read is trusted unseen.
+READ_MARK = "Read from your file: check it."
+
+
+def form_data_of_reading(reading) -> dict:
+    """What was read from a certificate (tracker.proofs.reading.Reading), to fill in a new
+    activity's form: only the values read, each in the box of its kind (a job's period in its
+    start and end dates). The boxes filled are the keys."""
+    kind = kind_of(reading.kind or "")
+    period = kind is not None and kind.is_period
+    read = {
+        "kind": kind and kind.code,
+        "title": reading.title,
+        "provider": reading.provider,
+        "ended_on" if period else "completed_on": reading.completed_on,
+        "started_on": reading.started_on if period else None,
+        "quantity": None if period else as_written(reading.quantity),
+    }
+    return {name: value for name, value in read.items() if value not in (None, "")}

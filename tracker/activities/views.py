@@ -16,6 +16,7 @@ from markupsafe import Markup
 from tracker.activities import services
 from tracker.activities.forms import (
     PHOTO_TYPES,
+    READ_MARK,
     activity_form,
     estimating_agencies,
     form_data_of,
@@ -33,6 +34,7 @@ from tracker.fields import whole_number
 from tracker.history import history_of
 from tracker.ledger import ledger_of, ledgers_of
 from tracker.models import Activity
+from tracker.proofs import pending
 from tracker.rules.kinds import KINDS, kind_of
 from tracker.served_rulesets import ruleset_of
 from tracker.web import ConfirmForm, own_credential_or_404, saves_once
@@ -69,8 +71,8 @@ def render_form(form, credential, **context):
                            held=form.held, kinds=KINDS, unit_hints=unit_hints(),
                            quantity_labels=quantity_labels(),
                            cards=kind_cards(form), estimating=estimating_agencies(form.held),
-                           photo_types=PHOTO_TYPES,
-                           uploads=_uploads(form), modules=list(modules.values()), **context)
+                           photo_types=PHOTO_TYPES, pending=form.pending, read_mark=READ_MARK,
+                           modules=list(modules.values()), **context)
 
 
 def _warnings(form, activity=None) -> list[str]:
@@ -102,24 +104,45 @@ def index(credential_id: int):
     )
 
 
-def _again(form) -> str:
-    return " (choose your files again)." if _uploads(form) else "."
+def take_pending(form) -> None:
+    """The files kept from the form's last sending (`pending_upload`): the person's own that
+    have not expired. They count toward the limit of files; those ticked "remove" are deleted
+    by the save, or when the form comes back."""
+    sent = pending.pending_of(get_session(), current_user,
+                              pending.ids_in(request.form.getlist("pending_upload")))
+    removing = pending.ids_in(request.form.getlist("remove_pending"))
+    form.removed = [row for row in sent if row.id in removing]
+    form.pending = [row for row in sent if row.id not in removing]
+    form.files_already_attached += len(form.pending)
 
 
-def _uploads(form) -> list:
-    return [f for f in form.evidence.data or [] if getattr(f, "filename", "")]
+def keep_new_files(form) -> None:
+    """The form comes back, nothing saved: keep the files it just sent that passed the check,
+    so nobody chooses them again, and delete those removed."""
+    session = get_session()
+    if session.commits_deferred:
+        # Under saves_once the request's changes wait for a save, and this answer is none:
+        # they would be dropped with it. Drop them now (its key too, free for the next try)
+        # and keep the files for good.
+        session.rollback()
+        session.commits_deferred = False
+    pending.discard(session, form.removed)
+    form.pending += pending.keep(session, current_user, form.checked_files)
+
+
+def _files(form) -> list:
+    """What a save attaches: the files kept from before, then those just sent."""
+    return [pending.as_checked(row) for row in form.pending] + form.checked_files
 
 
 def _save_failed(form) -> None:
-    form.form_errors.append(
-        "We could not save this, and nothing was changed. Please try again" + _again(form)
-    )
+    form.form_errors.append("We could not save this, and nothing was changed. Please try again.")
 
 
 def _changed_meanwhile(form, activity) -> list:
     """Refuse a save that started from an older version: show both, and let a new save win."""
     form.form_errors.append(changed_meanwhile("activity") + " Check what is saved now. To keep "
-                            "what you typed instead, save again" + _again(form))
+                            "what you typed instead, save again.")
     form.version.data = str(activity.version)  # saving again now overwrites on purpose
     typed = Activity(**form.values())
     services.choose_counting(typed, form.counting())
@@ -132,13 +155,15 @@ def _changed_meanwhile(form, activity) -> list:
 def new(credential_id: int):
     credential = own_credential_or_404(credential_id)
     form = new_form(_held())
+    take_pending(form)
     if request.method == "GET":
         _choose_kind_from_link(form, credential)
     found = []
     if form.validate_on_submit() and not (found := _warnings(form)):
         try:
             activity = services.create_activity(get_session(), current_user, form.values(),
-                                                form.checked_files, form.counting())
+                                                _files(form), form.counting(),
+                                                used=form.pending + form.removed)
         except services.SaveFailed:
             _save_failed(form)
         except services.TooManyActivities as full:
@@ -146,6 +171,7 @@ def new(credential_id: int):
         else:
             flash(f"“{activity.title}” is saved.", "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
+    keep_new_files(form)
     return render_form(form, credential, warnings=found)
 
 
@@ -172,10 +198,10 @@ def duplicate(activity_id: int):
     if not form.held:  # a new activity is logged from a credential
         flash("Add the credential you hold first, then log activities toward it.", "info")
         return redirect(url_for("credentials.choose"))
-    return render_form(form, _first_credential(form.held), copied_from=activity)
+    return render_form(form, first_credential(form.held), copied_from=activity)
 
 
-def _first_credential(held):
+def first_credential(held):
     return own_credential_or_404(held[0][0]) if held else None
 
 
@@ -205,24 +231,26 @@ def edit(activity_id: int):
     remove_ids &= {f.id for f in files}
     form = new_form(_held(), data={**form_data_of(activity), "version": activity.version})
     form.files_already_attached = len(files) - len(remove_ids)
+    take_pending(form)
     conflict, found = None, []
     if form.validate_on_submit() and not (found := _warnings(form, activity)):
         saved = True
         try:
             services.update_activity(get_session(), activity, form.values(),
-                                     form.checked_files, remove_ids, started_from(form.version),
-                                     form.counting())
+                                     _files(form), remove_ids, started_from(form.version),
+                                     form.counting(), used=form.pending + form.removed)
         except services.SaveFailed:
             _save_failed(form)
             saved = False
         except Conflict:
             conflict = _changed_meanwhile(form, activity)
             # Saved meanwhile just as typed here (a second click on Save): nothing to refuse.
-            saved = conflict == [] and not _uploads(form)
+            saved = conflict == [] and not (form.pending or form.checked_files)
         if saved:
             flash("Your changes are saved.", "success")
             return redirect(url_for("activities.show", activity_id=activity.id))
-    page = render_form(form, _first_credential(form.held), activity=activity, files=files,
+    keep_new_files(form)
+    page = render_form(form, first_credential(form.held), activity=activity, files=files,
                        remove_ids=remove_ids, conflict=conflict, warnings=found)
     return (page, 409) if conflict is not None else page
 
