@@ -3,11 +3,13 @@ would, a full export uploaded on the account page, and what the database then ho
 
 import io
 import json
+import re
 from datetime import date
+from html import unescape
 
 from sqlmodel import func, select
 
-from tests.helpers import csrf_token, hidden_inputs, submit
+from tests.helpers import csrf_token, hidden_input, hidden_inputs, submit
 from tracker.db import get_session
 from tracker.models import Activity, HeldCredential, User
 from tracker.reports.export import full_export
@@ -30,9 +32,41 @@ def course_rows(count: int, bad_row: int | None = None) -> str:
     return "".join(lines)
 
 
-def preview(client, credential_id: int, content, day_first: bool = False):
+ADD_BUTTON = re.compile(r'<button type="submit">Add \d')
+
+
+def offers_to_add(page) -> bool:
+    """Whether the preview has a button that adds its rows."""
+    return bool(ADD_BUTTON.search(page.text))
+
+
+def chosen_values(html: str) -> dict[str, str]:
+    """What a browser sends of a page's selects and ticked boxes, as they are shown."""
+    values = {}
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html,
+                                 flags=re.S):
+        options = re.findall(r"<option([^>]*)>", body)
+        chosen = next((o for o in options if re.search(r"\bselected\b", o)), options[0])
+        values[name] = unescape(re.search(r'value="([^"]*)"', chosen).group(1))
+    for tag in re.findall(r"<input[^>]*>", html):
+        if 'type="checkbox"' in tag and re.search(r"\bchecked\b", tag):
+            values[re.search(r'name="([^"]+)"', tag).group(1)] = "y"
+    return values
+
+
+def match(client, credential_id: int, page, **changes):
+    """Send the matching step as shown, with `changes` (a value of None unticks a box)."""
+    data = {"csrf_token": csrf_token(page.text), "upload": hidden_input(page.text, "upload"),
+            **chosen_values(page.text), "action": "preview", **changes}
+    return client.post(f"/credentials/{credential_id}/import/match",
+                       data={name: value for name, value in data.items() if value is not None})
+
+
+def preview(client, credential_id: int, content, day_first: bool = False,
+            filename: str = "activities.csv"):
+    """Upload a file: the preview, or the matching step for a file of other columns."""
     data = content.encode() if isinstance(content, str) else content
-    fields = {"file": (io.BytesIO(data), "activities.csv")}
+    fields = {"file": (io.BytesIO(data), filename)}
     if day_first:
         fields["date_order"] = "day-first"
     url = f"/credentials/{credential_id}/import"
@@ -40,12 +74,20 @@ def preview(client, credential_id: int, content, day_first: bool = False):
                   content_type="multipart/form-data")
 
 
-def confirm(client, credential_id: int, preview_page):
+def confirm(client, credential_id: int, preview_page, kinds: dict[int, str] | None = None,
+            action: str | None = None):
+    """Add the rows of a preview, with the kinds of `kinds` changed (by row number); with
+    action "check", check them again instead."""
     token = hidden_inputs(preview_page.text).get("upload")
     assert token, "the preview offers no confirm button"
-    return client.post(f"/credentials/{credential_id}/import/confirm",
-                       data={"csrf_token": csrf_token(preview_page.text),
-                             "upload": token})
+    data = {"csrf_token": csrf_token(preview_page.text), "upload": token}
+    if kinds is not None:
+        data |= {name: value for name, value in chosen_values(preview_page.text).items()
+                 if name.startswith("kind-")}
+        data |= {f"kind-{number}": kind for number, kind in kinds.items()}
+    if action:
+        data["action"] = action
+    return client.post(f"/credentials/{credential_id}/import/confirm", data=data)
 
 
 def import_file(client, credential_id: int, content, **kwargs):

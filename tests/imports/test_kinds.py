@@ -13,7 +13,9 @@ from tests.imports.helpers import (
     activities_of,
     activity_count,
     add_credential,
+    chosen_values,
     import_file,
+    match,
     preview,
 )
 from tracker.imports import parsing
@@ -38,7 +40,8 @@ def test_a_course_imported_on_cpts_page_counts_toward_clt_as_well(app, user_clie
     clt = add_credential(user_client, "mssc-clt", "2022-06-01")
     page = preview(user_client, cpt, HEADER + "2024-05-01,Training course or workshop,"
                    "Forklift safety,Acme,8\r\n")
-    assert "<td>Training course or workshop</td>" in page.text  # a kind by its name works
+    # A kind by its name works: the row's kind select shows it.
+    assert chosen_values(page.text)["kind-2"] == "training"
     response = import_file(user_client, cpt, HEADER + "2024-05-01,training,Forklift safety,"
                            "Acme,8\r\n")
     assert response.status_code == 302
@@ -103,8 +106,10 @@ def test_a_row_without_a_kind_or_with_an_unknown_one_is_named(app, user_client, 
     old = html.unescape(preview(user_client, cpt, CATEGORY_HEADER
                                 + "2024-05-01,NOPE,Welding,Acme,8\r\n").text)
     assert "Row 2, Category: “NOPE” is not a CPT category." in old
-    assert "Missing: Kind, Quantity" in preview(user_client, cpt, "Date completed,Title\r\n"
-                                                "2024-01-01,X\r\n").text
+    asked = match(user_client, cpt, preview(user_client, cpt, "Date completed,Title\r\n"
+                                            "2024-01-01,X\r\n"))
+    assert "Choose the column with the hours" in asked.text
+    assert "Choose the kind of the rows, or a column that says it." in asked.text
 
 
 @pytest.mark.parametrize("ruleset", load_catalog().all_current(), ids=lambda r: r.code)

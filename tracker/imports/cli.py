@@ -10,7 +10,8 @@ from tracker.clock import today
 from tracker.credentials.services import credential_of
 from tracker.db import get_session
 from tracker.display import points
-from tracker.imports import services
+from tracker.imports import services, sheets
+from tracker.imports.parsing import FileProblem
 from tracker.served_rulesets import ruleset_of
 
 BAD_INPUT = 2
@@ -29,8 +30,8 @@ BAD_INPUT = 2
 @with_appcontext
 def import_activities(email: str, credential_id: int, day_first: bool, write: bool,
                       file) -> None:
-    """Read activities from a CSV FILE (the template's columns, or the CSV export's) into
-    the person's account, from the page of one of their credentials."""
+    """Read activities from a CSV or Excel (.xlsx) FILE with the template's columns (or the
+    CSV export's) into the person's account, from the page of one of their credentials."""
     session = get_session()
     user = find_user_by_email(session, email)
     if user is None:
@@ -40,8 +41,12 @@ def import_activities(email: str, credential_id: int, day_first: bool, write: bo
         raise click.ClickException(f"{email} has no credential with the id {credential_id}.")
     cycle = credential.current_cycle
     ruleset = ruleset_of(credential, cycle)
-    result = services.preview(session, credential, cycle, ruleset, file.read(), today(),
-                              day_first)
+    try:
+        data = sheets.as_csv(file.read())
+    except FileProblem as problem:
+        click.echo(str(problem), err=True)
+        sys.exit(BAD_INPUT)
+    result = services.preview(session, credential, cycle, ruleset, data, today(), day_first)
     echo_preview(result, ruleset)
     if result.file_problem or result.problems:
         click.echo("Nothing was added. Fix the problems above and run this again.", err=True)

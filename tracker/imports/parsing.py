@@ -104,8 +104,8 @@ def _is_blank(data: bytes) -> bool:
     return not body or body.isspace()
 
 
-def read_rows(data: bytes) -> list[RawRow]:
-    """The file's data rows; raises FileProblem when the file as a whole is not usable.
+def records(data: bytes) -> Iterator[list[str]]:
+    """The file's rows as lists of cells (stripped, the export's ' removed), the header first.
 
     Read as a stream, one row at a time: every row after the first counts against MAX_ROWS,
     blank or not, so a file of empty lines costs no more than a full one."""
@@ -114,26 +114,51 @@ def read_rows(data: bytes) -> list[RawRow]:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(chain([first_line], lines), delimiter=delimiter)
     try:
-        header = [unneutralise(name).strip() for name in next(reader, [])]
-        if not any(header) and _is_blank(data):
-            raise FileProblem("The file is empty.")
-        positions = _positions(header)
-        rows = []
-        for number, record in enumerate(reader, start=2):
-            if number - 1 > MAX_ROWS:
+        for number, record in enumerate(reader, start=1):
+            if number - 2 >= MAX_ROWS:
                 raise FileProblem(
                     f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
                 )
-            if not any(cell.strip() for cell in record):
-                continue  # blank lines at the end of a sheet
-            cells = {name: unneutralise(record[index]).strip() if index < len(record) else ""
-                     for name, index in positions.items()}
-            rows.append(RawRow(number, cells))
+            yield [unneutralise(cell).strip() for cell in record]
     except csv.Error as error:
         raise FileProblem(f"This is not a CSV file we can read ({error}).") from None
+
+
+def header_of(data: bytes) -> list[str]:
+    """The names in the file's first row; FileProblem when the file is empty."""
+    header = next(records(data), [])
+    if not any(header) and _is_blank(data):
+        raise FileProblem("The file is empty.")
+    return header
+
+
+def read_rows(data: bytes, columns: dict[str, int] | None = None) -> list[RawRow]:
+    """The file's data rows; raises FileProblem when the file as a whole is not usable.
+
+    `columns` gives the index of each column read, by its name in READ_COLUMNS (the matching
+    a person chose); without it, the first row must name them as the template does."""
+    positions = _positions(header_of(data)) if columns is None else columns
+    rows = []
+    reader = records(data)
+    next(reader, None)  # the header
+    for number, record in enumerate(reader, start=2):
+        if not any(record):
+            continue  # blank lines at the end of a sheet
+        cells = {name: record[index] if index < len(record) else ""
+                 for name, index in positions.items()}
+        rows.append(RawRow(number, cells))
     if not rows:
         raise FileProblem("The file has no activities under its first row.")
     return rows
+
+
+def has_recert_columns(header: list[str]) -> bool:
+    """Whether the first row names the columns as the template and the CSV export do."""
+    try:
+        _positions(header)
+    except FileProblem:
+        return False
+    return True
 
 
 def _positions(header: list[str]) -> dict[str, int]:

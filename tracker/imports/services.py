@@ -1,5 +1,8 @@
 """Importing activities from a CSV: a preview first, then every new row in one transaction.
 
+The file's columns are Recert's (the template's, the CSV export's) or those a matching chose
+(tracker.imports.matching); the person may change the kind of some rows in the preview.
+
 The rows become activities of the person, counted toward every credential that takes their
 kind (tracker.imports.rows reads them). A preview costs the credential's ledger (cached, or
 its statements), one statement for the person's activities (the duplicate check) and one
@@ -9,7 +12,7 @@ choices with another, their history with a third) and one commit, whatever the s
 file.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,7 +23,8 @@ from tracker.activities import validation
 from tracker.activities.services import facts_of, held_of
 from tracker.display import count_of
 from tracker.imports import parsing
-from tracker.imports.parsing import CellProblem, FileProblem
+from tracker.imports.matching import Matching
+from tracker.imports.parsing import CellProblem, FileProblem, RawRow
 from tracker.imports.rows import ImportRow, Reading, duplicate_key, read_row
 from tracker.ledger import engine_cycle, ledger_of, mark_activities_changed
 from tracker.models import Activity, CountingChoice, Cycle, HeldCredential, User, utcnow
@@ -37,6 +41,7 @@ class Preview:
     rows: list[ImportRow] = field(default_factory=list)
     file_problem: str = ""
     held: list[tuple[int, RuleSet]] = field(default_factory=list)  # the person's credentials
+    kinds: dict[int, str] = field(default_factory=dict)  # kinds chosen in the preview, by row
 
     @property
     def problems(self) -> list[CellProblem]:
@@ -56,18 +61,33 @@ class Preview:
 
 
 def preview(session: Session, credential: HeldCredential, cycle: Cycle, ruleset: RuleSet,
-            data: bytes, today: date, day_first: bool = False, *, points: bool = True
-            ) -> Preview:
+            data: bytes, today: date, day_first: bool = False, *,
+            matching: Matching | None = None, kinds: dict[int, str] | None = None,
+            points: bool = True) -> Preview:
     """Every row read and checked, duplicates marked, the new ones evaluated toward the
     credential with the rest (unless `points` is False: the confirm step re-checks the rows
-    but shows no points)."""
+    but shows no points). `kinds` are the kinds chosen in the preview, by row number."""
     try:
-        raws = parsing.read_rows(data)
+        raws = parsing.read_rows(data, None if matching is None else matching.columns)
     except FileProblem as problem:
         return Preview(file_problem=str(problem))
     user = session.get(User, credential.user_id)
     reading = Reading(credential.id, ruleset, held_of(session, user), today, day_first)
-    rows = [read_row(raw, reading) for raw in raws]
+    rows = []
+    for raw in raws:
+        if matching is not None:
+            matching.prepare(raw)
+        row = read_row(raw, reading)
+        wanted = (kinds or {}).get(raw.number)
+        if wanted and (row.kind is None or row.kind.code != wanted):
+            # A new kind counts where it fits: the row's category choice was for the old one.
+            row = read_row(RawRow(raw.number, {**raw.cells, "Kind": wanted, "Category": ""}),
+                           reading)
+        if matching is not None:  # problems name the file's own columns
+            row.problems = [replace(problem, column=matching.names.get(problem.column,
+                                                                       problem.column))
+                            for problem in row.problems]
+        rows.append(row)
     logged = _logged_keys(session, credential.user_id)
     _mark_duplicates(rows, logged)
     full = validation.too_many_activities(len(logged) + len(Preview(rows).new_rows))
@@ -75,7 +95,7 @@ def preview(session: Session, credential: HeldCredential, cycle: Cycle, ruleset:
         return Preview(file_problem=full)
     if points:
         _evaluate(session, rows, credential, cycle, ruleset, today)
-    return Preview(rows, held=reading.held)
+    return Preview(rows, held=reading.held, kinds=kinds or {})
 
 
 def _mark_duplicates(rows: list[ImportRow], logged: list) -> None:
