@@ -52,51 +52,76 @@ CREDIT_HOURS = re.compile(
     r"cr\.?\s*hrs?\b|sch\b)", re.I)
 CREDIT_LABEL = re.compile(rf"\b(?:credit\s+hours|credits)\s*(?:earned|awarded)?\s*:\s*{_NUMBER}",
                           re.I)
-# "8 hours", "8.0 contact hours", "30-Hour", "6 PDHs", "16 clock hrs".
+# A transcript's line: course code, title, maybe the term, credit hours and grade:
+# "MFG 110 Blueprint Reading for Manufacturing Fall 2023 3.0 A".
+TRANSCRIPT_LINE = re.compile(
+    r"^[A-Z]{2,5}\s?-?\d{3}[A-Z]?\s+(?P<title>[A-Za-z][^\d\n]*?)\s+"
+    r"(?:(?:fall|spring|summer|winter)\s+(?:19|20)\d\d\s+)?"
+    rf"{_NUMBER}\s+(?:[A-D][+-]?|F|P|S|CR)$", re.I)
+# "8 hours", "8.0 contact hours", "30-Hour", "6 PDHs", "16 clock hrs", "80 academic hours".
 HOURS = re.compile(
-    rf"{_NUMBER}\s*(?:-\s*)?(?:(?:contact|clock|training|classroom|instructional|"
+    rf"{_NUMBER}\s*(?:-\s*)?(?:(?:contact|clock|training|classroom|instructional|academic|"
     r"professional\s+development)\s+)?(?:hours?|hrs?\b\.?|PDHs?\b)", re.I)
 HOURS_LABEL = re.compile(
-    rf"\b(?:(?:total|contact|clock|training|course|credit)\s+)?(?:hours|hrs|PDHs?|duration)"
-    rf"\s*(?:earned|awarded|completed)?\s*:\s*{_NUMBER}", re.I)
+    rf"\b(?:(?:total|contact|clock|training|course|credit)\s+)?(?:hours|hrs|PDHs?|duration|"
+    rf"time|length)\s*(?:earned|awarded|completed)?\s*:\s*{_NUMBER}", re.I)
 
-# The phrase a certificate puts just before what was completed; the title follows it.
+# The phrase a certificate puts just before what was done; the title follows it.
 TITLE_LEADS = re.compile(
-    r"\b(?:has\s+)?(?:successfully\s+)?(?:completed|finished|attended|participated\s+in|"
+    r"\b(?:(?:has\s+)?(?:successfully\s+)?(?:completed|finished|attended|participated\s+in)|"
     r"for\s+(?:successfully\s+)?(?:completing|attending|participating\s+in)|"
     r"for\s+(?:the\s+)?(?:successful\s+)?completion\s+of|completion\s+of|"
-    r"met\s+the\s+requirements\s+(?:of|for))"
-    r"(?:\s+(?:all\s+requirements\s+(?:of|for)|the\s+requirements\s+(?:of|for)))?"
-    r"(?:\s+(?:the|a|an))?\s*:?", re.I)
+    r"met\s+the\s+requirements\s+(?:of|for)|(?:is\s+(?:hereby\s+)?)?certified\s+as|"
+    r"volunteer(?:ing|ed)?(?:\s+\d+(?:\.\d+)?\s+hours?)?\s+(?:at|for|with))"
+    r"(?:\s+(?:the|a|an|our))?\s*:?", re.I)
 # Labels that name the title on the rest of the line (or the next line).
 TITLE_LABELS = re.compile(
     r"^(?:course|course\s+title|course\s+name|title|training|program|class|event|"
     r"conference|position|job\s+title|certification|credential)\s*:\s*", re.I)
+# A line that gives a labelled value, "Trainer: Sue Park": not a title by itself.
+LABELLED = re.compile(r"^[A-Za-z][\w ]{0,24}:")
+# Words that make a line look like the name of a course or an event.
+COURSE_WORDS = re.compile(
+    r"\b(?:course|training|workshop|seminar|class|program|conference|expo|symposium|"
+    r"summit|convention|webinar|bootcamp)\b", re.I)
 # Labels that name the provider on the rest of the line (or the next line).
 PROVIDER_LABELS = re.compile(
-    r"^(?:issued\s+by|provider|training\s+provider|course\s+provider|presented\s+by|"
-    r"sponsored\s+by|offered\s+by|provided\s+by|organization|issuing\s+organization|"
-    r"institution|school|employer|awarded\s+by|hosted\s+by|conducted\s+by)\s*:?\s*", re.I)
-# Words in an organization's name.
+    r"^(?:issued\s+by|(?:training\s+|course\s+)?provider|presented\s+by|sponsored\s+by|"
+    r"offered\s+by|provided\s+by|(?:issuing\s+)?organization|institution|school|employer|"
+    r"company|awarded\s+by|hosted\s+by|conducted\s+by|training\s+center)\b\s*:?\s*", re.I)
+# Words in an organization's name: sure ones, and ones a course's name can hold too.
 ORGANIZATION_WORDS = re.compile(
     r"\b(?:institute|college|university|academy|council|association|society|inc|llc|"
-    r"corp|corporation|company|co|ltd|safety|training|center|centre|army|navy|command|"
-    r"school|department|agency|foundation|group|services|solutions|industries|"
-    r"manufacturing|federation|board|alliance|bank|hospital|plant|works|systems|"
-    r"administration|guard|corps|chapter|league|network|technologies)\b\.?", re.I)
+    r"corp|corporation|company|co|ltd|center|centre|command|department|agency|foundation|"
+    r"federation|board|alliance|administration|corps|chapter|league|hospital|humanity)\b",
+    re.I)
+MAYBE_ORGANIZATION_WORDS = re.compile(
+    r"\b(?:safety|training|school|army|navy|group|services|solutions|industries|"
+    r"manufacturing|bank|plant|works|systems|guard|network|technologies|foods)\b", re.I)
+# A heading above the organization that gave the course: "Department of the Army".
+PARENT_ORGANIZATION = re.compile(
+    r"^(?:department\s+of\s+(?:the\s+)?(?:army|navy|air\s+force|defense)|united\s+states\s+"
+    r"army)$", re.I)
+# The person who signed, before their organization: "Dana Ruiz, Lead Instructor".
+SIGNER = re.compile(
+    r"^.*?\b(?:instructor|director|manager|coordinator|trainer|registrar|president|"
+    r"officer|dean|chair|secretary)\b[,\s]+(?=\S)", re.I)
 # The person's name follows these.
 NAME_LEADS = re.compile(
     r"\b(?:certif(?:y|ies)\s+that|presented\s+to|awarded\s+to|granted\s+to|issued\s+to|"
-    r"this\s+is\s+to\s+certify|recognizes|confirm\w*\s+that|name\s*:)\s*:?", re.I)
+    r"this\s+is\s+to\s+certify|be\s+it\s+known\s+that|recognizes|confirm\w*\s+that|we\s+thank|"
+    r"(?:name|participant|student|employee|attendee)\s*:)\s*:?", re.I)
 # Lines that are a certificate's boilerplate, never a title or a provider.
 BOILERPLATE = re.compile(
-    r"^(?:certificate|certification|diploma|award|letter|verification|transcript)"
-    r"(?:\s+of\s+(?:completion|achievement|attendance|participation|appreciation|"
-    r"recognition|employment|training|excellence|service))?$|"
+    r"^(?:[\w-]+\s+){0,3}(?:certificate|certification|diploma|award|letter|verification|"
+    r"transcript|record|report|card)(?:\s+of\s+\w+)?$|"
     r"^(?:this\s+(?:is\s+to\s+)?certif(?:y|ies)(?:\s+that)?|is\s+presented\s+to|"
-    r"presented\s+to|awarded\s+to|to\s+whom\s+it\s+may\s+concern|"
-    r"has\s+(?:successfully\s+)?completed|in\s+recognition\s+of|signature|date|"
-    r"instructor|director|sincerely)\b", re.I)
+    r"presented\s+to|awarded\s+to|to\s+whom\s+it\s+may\s+concern|be\s+it\s+known|"
+    r"has\s+(?:successfully\s+)?completed|in\s+recognition\s+of|signature|date|dear|"
+    r"office\s+of\s+the|instructor|director|sincerely|with\s+thanks)\b", re.I)
+# A letter: its first line is the letterhead, the organization's name.
+LETTER = re.compile(r"\b(?:to\s+whom\s+it\s+may\s+concern|dear\s+\w+|sincerely|with\s+thanks|"
+                    r"regards)\b", re.I)
 
 # What kind of activity the text is about.
 EMPLOYMENT = re.compile(
@@ -105,8 +130,7 @@ EMPLOYMENT = re.compile(
 CERTIFICATION_AWARD = re.compile(
     r"\b(?:is\s+(?:hereby\s+)?certified|has\s+been\s+certified|has\s+earned\s+the\s+"
     r"(?:credential|certification|designation)|certified\s+as|certification\s+(?:number|no|"
-    r"id)|credential\s+(?:id|number|no)|passed\s+the\s+\w+(?:\s+\w+)?\s+(?:exam|examination))",
-    re.I)
+    r"id)|credential\s+(?:id|number|no))\b", re.I)
 CONFERENCE = re.compile(r"\b(?:conference|symposium|summit|convention|expo|trade\s+show)\b",
                         re.I)
 VOLUNTEERING = re.compile(r"\bvolunteer", re.I)
@@ -114,10 +138,13 @@ VOLUNTEERING = re.compile(r"\bvolunteer", re.I)
 POSITION = re.compile(
     r"\b(?:position\s+of|job\s+title\s*:|title\s+of|as\s+(?:a|an|the))\s+"
     r"(?P<position>[A-Z][\w/&-]*(?:\s+(?:[A-Z][\w/&-]*|I{1,3}|of|and))*)")
-# An employment letter's employer: "employed by Acme Manufacturing Inc. as".
+# An employment letter's employer: "employed by Acme Manufacturing, Inc. as".
 EMPLOYER = re.compile(
-    r"\b(?:employed\s+(?:by|at|with)|worked\s+(?:for|at))\s+(?P<employer>[A-Z][^,;\n]*?)"
-    r"(?=\s+(?:as|from|since|in|between|for)\b|[,;.\n]|$)")
+    r"\b(?:employed\s+(?:by|at|with)|worked\s+(?:for|at))\s+"
+    r"(?P<employer>[A-Z][^,;\n]*?(?:,?\s+(?:Inc|LLC|Ltd|Co|Corp)\.?)?)"
+    r"(?=\s+(?:as|from|since|in|between|for)\b|[,;\n]|\.\s|\.?$)")
+# Company names end with these abbreviations, and keep their period.
+ABBREVIATED_END = re.compile(r"\b(?:Inc|Co|Corp|Ltd|Jr|Sr)\.$")
 
 
 @dataclass(frozen=True)
@@ -140,25 +167,35 @@ class FoundDate:
 def read_text(text: str) -> Fields:
     """The fields a certificate's text shows (any of them None when not found)."""
     text = _tidy(text)
-    lines = [line for line in text.split("\n") if line]
-    dates = find_dates(text)
+    lines = text.split("\n")
     period = find_period(text)
     kind, quantity = find_amount(text)
-    if EMPLOYMENT.search(text) and period:
+    title = None
+    transcript = find_transcript_line(lines)
+    if transcript:
+        kind, title, quantity = "college-credit", *transcript
+    elif EMPLOYMENT.search(text) and period:
         kind, quantity = "job", full_time_months(*period)
-    started_on, completed_on = period if kind == "job" and period else (None, None)
-    completed_on = completed_on or completion_date(text, dates)
-    title = find_position(text) if kind == "job" else find_title(lines)
+    started_on, completed_on = period if kind == "job" else (None, None)
+    completed_on = completed_on or completion_date(text, find_dates(text))
+    if title is None:
+        title = find_position(text) if kind == "job" else find_title(lines)
     provider = find_provider(text, lines, title)
     if kind is None:
-        kind, quantity = suggest_kind(text, quantity)
+        kind, quantity = suggest_kind(_without(text, provider), quantity)
     return Fields(title=title, provider=provider, completed_on=completed_on,
                   started_on=started_on, quantity=quantity, kind=kind)
+
+
+def _without(text: str, part: str | None) -> str:
+    return text.replace(part, " ") if part else text
 
 
 def _tidy(text: str) -> str:
     """One space between words, no blank lines, plain quotes and dashes."""
     text = text.replace("\u00a0", " ").replace("\u2019", "'").replace("\ufb01", "fi")
+    # OCR reads what is left of a table's lines as a lone "|" or "_".
+    text = re.sub(r"(?<=\s)[|_](?=\s)", " ", text)
     lines = (re.sub(r"[ \t]+", " ", line).strip(" |_~*") for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
@@ -260,14 +297,26 @@ def find_amount(text: str) -> tuple[str | None, Decimal | None]:
     return None, hours
 
 
+def find_transcript_line(lines: list[str]) -> tuple[str, Decimal | None] | None:
+    """A transcript's course title and credit hours, when the text has a column of them."""
+    if not any(re.search(r"\bcredit", line, re.I) for line in lines):
+        return None
+    for line in lines:
+        match = TRANSCRIPT_LINE.match(line)
+        if match:
+            return match.group("title").strip(), _number(match.group("number"))
+    return None
+
+
 def _first_number(text: str, label: re.Pattern, free: re.Pattern) -> Decimal | None:
     """The number after a label ("Hours: 8"), else the first one written with its unit."""
     match = label.search(text) or free.search(text)
     if match is None:
         return None
-    if match.groupdict().get("quarter"):
-        return _number(match.group("number")) * 2 / 3
-    return _number(match.group("number"))
+    number = _number(match.group("number"))
+    if match.groupdict().get("quarter") and number is not None:
+        return _number(str(round(number * 2 / 3, 2)))  # a quarter credit is 2/3 of one
+    return number
 
 
 def _number(written: str) -> Decimal | None:
@@ -280,7 +329,7 @@ def _number(written: str) -> Decimal | None:
 
 
 def suggest_kind(text: str, hours: Decimal | None) -> tuple[str, Decimal | None]:
-    """The kind the words suggest, and its amount."""
+    """The kind the words suggest (the provider's name left out), and its amount."""
     if CERTIFICATION_AWARD.search(text) and hours is None:
         return "certification", Decimal(1)
     if VOLUNTEERING.search(text):
@@ -294,23 +343,21 @@ def suggest_kind(text: str, hours: Decimal | None) -> tuple[str, Decimal | None]
 
 
 def find_title(lines: list[str]) -> str | None:
-    """The line after a label or "has completed"; else the first line that looks like one."""
+    """The title after a label ("Course:"), or after "has completed" and the like; else the
+    first line that names a course or event; else the first line that could be a title."""
     for index, line in enumerate(lines):
         label = TITLE_LABELS.match(line)
         if label:
             return _clean_title(line[label.end():] or _line_after(lines, index))
     for index, line in enumerate(lines):
-        lead = TITLE_LEADS.search(line)
-        if lead:
+        for lead in TITLE_LEADS.finditer(line):
             rest = line[lead.end():].strip()
             title = _clean_title(rest if len(rest) > 3 else _line_after(lines, index))
             if title:
                 return title
-    names = person_names(lines)
-    for line in lines:
-        if _could_be_title(line) and line not in names:
-            return _clean_title(line)
-    return None
+    candidates = [line for line in lines if _could_be_title(line) and not _names(line, lines)]
+    named = [line for line in candidates if COURSE_WORDS.search(line)]
+    return _clean_title((named or candidates)[0]) if candidates else None
 
 
 def _line_after(lines: list[str], index: int) -> str:
@@ -318,31 +365,43 @@ def _line_after(lines: list[str], index: int) -> str:
 
 
 def _clean_title(title: str) -> str | None:
-    """Without quotes, a trailing date or amount, or a closing "course" word."""
-    title = re.sub(r"\s*\((?:[^)]*\b(?:hours?|hrs|CEUs?|credits?)\b[^)]*)\)\s*$", "", title,
+    """The title alone: without what follows it in a sentence (", held in", " on June 9"),
+    a trailing amount in brackets, or quotes. None when it is not one: a date, an amount."""
+    title = re.split(r",\s|;\s|(?<!\b[A-Z])\.(?:\s|$)|\s+(?:on|dated|which|where)\s", title)[0]
+    title = re.sub(r"\s*\([^)]*\b(?:hours?|hrs|CEUs?|credits?)\b[^)]*\)\s*$", "", title,
                    flags=re.I)
-    title = re.split(r",?\s+(?:on|dated)\s+(?=\w+\.?\s+\d|\d)", title, maxsplit=1)[0]
-    title = re.split(r"[,;]?\s+(?:from|at|with|by|offered|presented|given|held|taught)\s+"
-                     r"(?:the\s+)?(?=[A-Z])", title, maxsplit=1)[0]
-    title = title.strip(" .,:;\"'“”")
+    title = title.strip(" .,:;\"'")
+    amount = HOURS.match(title)  # "10 hours of sessions" is no title; "30-Hour Safety" is
+    if amount and re.match(r"\s*(?:of\b|$)", title[amount.end():]):
+        return None
+    if find_dates(title) or BOILERPLATE.search(title):
+        return None
     return title if len(re.findall(r"[A-Za-z]", title)) >= 3 else None
 
 
 def _could_be_title(line: str) -> bool:
-    return (not BOILERPLATE.search(line) and not find_dates(line)
+    return (not BOILERPLATE.search(line) and not find_dates(line) and not HOURS.search(line)
+            and not LABELLED.match(line)
             and not ORGANIZATION_WORDS.search(line) and 6 <= len(line) <= 90
             and len(re.findall(r"[A-Za-z]", line)) >= len(line) * 0.6)
 
 
 def person_names(lines: list[str]) -> set[str]:
-    """The lines that hold the person's name: after "this certifies that", "presented to"."""
+    """The person's name: after "this certifies that", "presented to", "Name:"."""
     names = set()
     for index, line in enumerate(lines):
         lead = NAME_LEADS.search(line)
         if lead:
             rest = line[lead.end():].strip()
-            names.add(rest if rest else _line_after(lines, index))
+            name = " ".join((rest or _line_after(lines, index)).split()[:3])
+            if len(name) > 3:
+                names.add(name)
     return names
+
+
+def _names(line: str, lines: list[str]) -> bool:
+    """Whether the line holds the person's name."""
+    return any(name in line for name in person_names(lines))
 
 
 def find_position(text: str) -> str | None:
@@ -351,31 +410,39 @@ def find_position(text: str) -> str | None:
 
 
 def find_provider(text: str, lines: list[str], title: str | None) -> str | None:
-    """A labeled issuer line; an employer; else a line with an organization's word in it (the
-    last one, as signature blocks close a certificate), never the title or the person."""
+    """A labeled issuer; an employer; a letter's letterhead; else the first line with an
+    organization's name (a sure word first, "Department of the Army" last), never the title
+    or the person."""
     for index, line in enumerate(lines):
         label = PROVIDER_LABELS.match(line)
-        if label and label.group().strip():
+        if label:
             provider = _clean_provider(line[label.end():] or _line_after(lines, index))
             if provider:
                 return provider
     employer = EMPLOYER.search(text)
     if employer:
         return _clean_provider(employer.group("employer"))
-    names = person_names(lines)
-    organizations = [line for line in lines
-                     if ORGANIZATION_WORDS.search(line) and line not in names
-                     and not _same(line, title) and not BOILERPLATE.search(line)
-                     and not find_dates(line) and len(line) <= 80
-                     and not TITLE_LEADS.search(line)]
-    return _clean_provider(organizations[0]) if organizations else None
+    if LETTER.search(text) and _could_be_organization(lines[0], lines, title):
+        return _clean_provider(lines[0])
+    for words in (ORGANIZATION_WORDS, MAYBE_ORGANIZATION_WORDS):
+        found = [line for line in lines
+                 if words.search(line) and _could_be_organization(line, lines, title)]
+        found.sort(key=lambda line: bool(PARENT_ORGANIZATION.match(line)))
+        if found:
+            return _clean_provider(found[0])
+    return None
 
 
-def _same(line: str, title: str | None) -> bool:
-    return bool(title) and title.lower() in line.lower()
+def _could_be_organization(line: str, lines: list[str], title: str | None) -> bool:
+    return (not (title and title.lower() in line.lower()) and not _names(line, lines)
+            and not BOILERPLATE.search(line) and not find_dates(line) and len(line) <= 80
+            and not TITLE_LEADS.search(line) and not HOURS.search(line))
 
 
 def _clean_provider(provider: str) -> str | None:
-    provider = re.sub(r"^(?:the\s+)", "", provider.strip(" .,:;\"'“”"), flags=re.I)
-    provider = re.sub(r"\s+(?:on|dated)\s+\S.*$", "", provider)
+    """Without the signer before it ("Dana Ruiz, Instructor"), "the", or a last period."""
+    provider = SIGNER.sub("", provider.strip())
+    provider = re.sub(r"^the\s+", "", provider.strip(" ,:;\"'"), flags=re.I)
+    if provider.endswith(".") and not ABBREVIATED_END.search(provider):
+        provider = provider[:-1]
     return provider if len(re.findall(r"[A-Za-z]", provider)) >= 3 else None

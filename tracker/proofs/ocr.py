@@ -7,19 +7,37 @@ timeout so one request stays bounded.
 
 from __future__ import annotations
 
+import os
 import shutil
 from functools import cache
+from itertools import pairwise
 
 import pypdfium2
 import pytesseract
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageOps
+
+# One thread per Tesseract: on a busy server its extra threads wait on each other and a page
+# takes three times as long.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 # Seconds Tesseract may take for one page (the whole reading must answer within 5 s).
 TIMEOUT_SECONDS = 4
-# A page rendered at 300 dpi is what Tesseract is trained on.
+# A scanned page is rendered at this resolution: fine for print of 10 points and larger.
 PDF_DPI = 300
-# The long side, in pixels, a photo is scaled to: a letter page near 250 dpi.
+# A larger photo is scaled down to this long side (a letter page near 250 dpi): more pixels
+# only take Tesseract longer, and scaling a small one up reads worse.
 LONG_SIDE = 2600
+# Photos taken by hand are turned back by up to this many degrees, in steps of STEP.
+MAX_SKEW = 5.0
+SKEW_STEP = 0.5
+# Skew is measured on a copy this wide.
+SKEW_WIDTH = 600
+# A row or column of pixels darker on average than this (0 black, 255 white) is a ruled line
+# of a table (a line of text is far lighter), and is painted white: Tesseract reads the cells
+# of a ruled table poorly or not at all.
+RULE_DARKNESS = 96
+# How far on each side of a ruled line's darkest pixels its soft edge reaches.
+RULE_EDGE = 2
 # --psm 3: find the blocks of text on the page itself; --oem 1: the LSTM engine.
 CONFIG = "--psm 3 --oem 1"
 
@@ -36,23 +54,63 @@ def available() -> bool:
 
 def read_image(image: Image.Image) -> str:
     """The words of a photo or scan."""
-    image = ImageOps.exif_transpose(image)
-    return _words(_prepared(image))
+    return _words(_prepared(ImageOps.exif_transpose(image)))
 
 
 def read_pdf_page(page: pypdfium2.PdfPage) -> str:
     """The words of a PDF page that has no text layer, rendered as a picture."""
-    image = page.render(scale=PDF_DPI / 72, grayscale=True).to_pil()
-    return _words(ImageOps.grayscale(image))
+    return _words(_prepared(page.render(scale=PDF_DPI / 72, grayscale=True).to_pil()))
 
 
 def _prepared(image: Image.Image) -> Image.Image:
+    """Gray, full contrast, no larger than LONG_SIDE, and level."""
     image = ImageOps.autocontrast(ImageOps.grayscale(image), cutoff=1)
-    scale = LONG_SIDE / max(image.size)
-    if abs(scale - 1) > 0.15:
-        size = (round(image.width * scale), round(image.height * scale))
-        image = image.resize(size, Image.Resampling.LANCZOS)
+    if max(image.size) > LONG_SIDE:
+        image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
+    angle = skew_angle(image)
+    if angle:
+        image = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True,
+                             fillcolor=255)
+    return without_rules(image)
+
+
+def without_rules(image: Image.Image) -> Image.Image:
+    """The picture with the ruled lines of its tables painted white: the rows of pixels dark
+    across most of the page, then, between them, the columns dark across the whole band."""
+    rows = image.resize((1, image.height), Image.Resampling.BOX).tobytes()
+    ruled = [y for y, darkness in enumerate(rows) if darkness < RULE_DARKNESS]
+    if not ruled:
+        return image
+    image = image.copy()
+    draw = ImageDraw.Draw(image)
+    for y in ruled:
+        draw.rectangle((0, y - RULE_EDGE, image.width, y + RULE_EDGE), fill=255)
+    edges = [0, *ruled, image.height]
+    for top, bottom in pairwise(edges):
+        if bottom - top <= 2 * RULE_EDGE + 1:
+            continue
+        band = image.crop((0, top, image.width, bottom))
+        columns = band.resize((image.width, 1), Image.Resampling.BOX).tobytes()
+        for x, darkness in enumerate(columns):
+            if darkness < RULE_DARKNESS:
+                draw.rectangle((x - RULE_EDGE, top, x + RULE_EDGE, bottom), fill=255)
     return image
+
+
+def skew_angle(image: Image.Image) -> float:
+    """The turn that makes the lines of text level: the one whose rows of pixels change most
+    from one to the next (level lines of text make sharp dark and light bands)."""
+    small = image.resize((SKEW_WIDTH, max(1, round(image.height * SKEW_WIDTH / image.width))),
+                         Image.Resampling.BILINEAR)
+    steps = round(MAX_SKEW / SKEW_STEP)
+    angles = [step * SKEW_STEP for step in range(-steps, steps + 1)]
+    return max(angles, key=lambda angle: (_banding(small.rotate(angle, fillcolor=255)),
+                                          -abs(angle)))
+
+
+def _banding(image: Image.Image) -> int:
+    rows = image.resize((1, image.height), Image.Resampling.BOX).tobytes()
+    return sum((above - below) ** 2 for above, below in pairwise(rows))
 
 
 def _words(image: Image.Image) -> str:
