@@ -1,5 +1,5 @@
 """Flask CLI commands: `db ...`, `rules ...`, `users ...`, `purge-trash`, `send-reminders`, and
-(from their own modules) `report`, `import-activities`, `backup` and `restore`."""
+(from their own modules) `report`, `import-activities`, `proof`, `backup` and `restore`."""
 
 import json
 import sys
@@ -19,6 +19,7 @@ from tracker.db import get_engine, get_session
 from tracker.display import count_of, plural
 from tracker.imports.cli import import_activities
 from tracker.models import utcnow
+from tracker.proofs.cli import proof_cli
 from tracker.reminders import mail as reminder_mail
 from tracker.reports.cli import report_command
 from tracker.rules import engine
@@ -207,5 +208,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(report_command)
     app.cli.add_command(send_reminders)
     app.cli.add_command(import_activities)
+    app.cli.add_command(proof_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
