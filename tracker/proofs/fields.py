@@ -34,10 +34,13 @@ DATE_FORMS = (
 MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+{_YEAR}\b", re.I)
 # Between the two ends of a period: "to", "through", "until" or a dash (any of three).
 PERIOD_JOINER = re.compile(r"^\s*(?:to|through|thru|until|till|-|\u2013|\u2014)\s*$", re.I)
-# Words that say which date is the one the activity was completed on; nearer ones win.
-COMPLETION_WORDS = re.compile(
-    r"\b(?:complet\w*|date[ds]?|awarded|issued|earned|conferred|attended|held|given|"
-    r"passed|finished|on)\b", re.I)
+# Words that say which date is the one the activity was completed on, surest first; a date
+# after a surer word wins, then the one nearer its word.
+COMPLETION_WORDS = (
+    re.compile(r"\b(?:complet\w*|finished|passed|ended)\b", re.I),
+    re.compile(r"\b(?:date[ds]?|awarded|issued|earned|conferred)\b", re.I),
+    re.compile(r"\b(?:attended|held|given|on)\b", re.I),
+)
 # Dates that are never the completion: an expiry, a birthday, a letter's print date.
 OTHER_DATE_WORDS = re.compile(
     r"\b(?:expir\w*|valid\s+(?:until|through|thru)|renew\w*|birth|dob|printed|due)\b", re.I)
@@ -80,6 +83,8 @@ TITLE_LABELS = re.compile(
     r"conference|position|job\s+title|certification|credential)\s*:\s*", re.I)
 # A line that gives a labelled value, "Trainer: Sue Park": not a title by itself.
 LABELLED = re.compile(r"^[A-Za-z][\w ]{0,24}:")
+# Where a title in a sentence ends: a comma, a full stop (not "U.S."), "on", "which"...
+TITLE_ENDS = re.compile(r",\s|;\s|(?<!\b[A-Z])\.(?:\s|$)|(?:^|\s+)(?:on|dated|which|where)\s")
 # Words that make a line look like the name of a course or an event.
 COURSE_WORDS = re.compile(
     r"\b(?:course|training|workshop|seminar|class|program|conference|expo|symposium|"
@@ -225,12 +230,12 @@ def _date_of(year: str, month: str, day: str) -> date | None:
 
 
 def completion_date(text: str, dates: list[FoundDate]) -> date | None:
-    """The date nearest after a word like "completed", "date" or "issued"; else the latest
-    date that is not an expiry or a birthday."""
+    """The date after the surest completion word ("completed" over "issued" over "on"),
+    the nearest to it; else the latest date that is not an expiry or a birthday."""
     candidates = [found for found in dates if not _is_other_date(text, found)]
     if not candidates:
         return None
-    return min(candidates, key=lambda found: (_distance_to_completion_word(text, found),
+    return min(candidates, key=lambda found: (*_completion_word(text, found),
                                               -found.day.toordinal())).day
 
 
@@ -239,13 +244,19 @@ def _is_other_date(text: str, found: FoundDate) -> bool:
     return bool(OTHER_DATE_WORDS.search(before.rsplit("\n", 1)[-1]))
 
 
-def _distance_to_completion_word(text: str, found: FoundDate) -> int:
-    """How many characters before the date the nearest completion word ends (on its line or
-    the line above); a large number when there is none."""
-    start = text.rfind("\n", 0, max(0, text.rfind("\n", 0, found.start)))
-    before = text[start + 1:found.start]
-    words = list(COMPLETION_WORDS.finditer(before))
-    return len(before) - words[-1].end() if words else 10_000
+def _completion_word(text: str, found: FoundDate) -> tuple[int, int]:
+    """How sure the completion word before the date is (0 surest) and how many characters
+    lie between them. The words are looked for on the date's line, or on the line above
+    when the date starts its line."""
+    line_start = text.rfind("\n", 0, found.start) + 1
+    before = text[line_start:found.start]
+    if not re.search(r"[A-Za-z]", before):
+        before = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1:found.start]
+    for sureness, words in enumerate(COMPLETION_WORDS):
+        matches = list(words.finditer(before))
+        if matches:
+            return sureness, len(before) - matches[-1].end()
+    return len(COMPLETION_WORDS), 0
 
 
 def find_period(text: str) -> tuple[date, date] | None:
@@ -367,7 +378,7 @@ def _line_after(lines: list[str], index: int) -> str:
 def _clean_title(title: str) -> str | None:
     """The title alone: without what follows it in a sentence (", held in", " on June 9"),
     a trailing amount in brackets, or quotes. None when it is not one: a date, an amount."""
-    title = re.split(r",\s|;\s|(?<!\b[A-Z])\.(?:\s|$)|\s+(?:on|dated|which|where)\s", title)[0]
+    title = TITLE_ENDS.split(title)[0]
     title = re.sub(r"\s*\([^)]*\b(?:hours?|hrs|CEUs?|credits?)\b[^)]*\)\s*$", "", title,
                    flags=re.I)
     title = title.strip(" .,:;\"'")
