@@ -58,12 +58,12 @@ def test_three_files_make_two_drafts_read_and_one_refusal(pat):
     assert image.source in ("ocr", "none")
 
 
-def test_reading_stops_starting_at_the_deadline(pat):
+def test_reading_starts_one_file_past_the_deadline_then_stops(pat):
     session, user = pat
-    inbox.add_files(session, user, [upload("a.pdf", certificate_pdf()),
-                                    upload("b.pdf", certificate_pdf())], MAX_BYTES)
+    inbox.add_files(session, user, [upload(f"{n}.pdf", certificate_pdf()) for n in "abc"],
+                    MAX_BYTES)
     assert inbox.read_waiting(session, user, time.monotonic() - 1) == 2
-    assert [d.source for d in inbox.drafts_of(session, user)] == [None, None]
+    assert [d.source for d in inbox.drafts_of(session, user)] == [None, None, "pdf-text"]
     assert inbox.read_waiting(session, user, LATER) == 0
     assert inbox.unread_count(session, user) == 0
 

@@ -116,13 +116,14 @@ def unread_count(session: Session, user: User) -> int:
 def read_waiting(session: Session, user: User, deadline: float) -> int:
     """Read the person's drafts not read yet, oldest first but PDFs before images (a PDF's
     text takes milliseconds, a photo seconds), starting none after `deadline` (a
-    time.monotonic() value). Returns how many are still not read."""
+    time.monotonic() value) but the first: each request gets further, however long the
+    upload before it took. Returns how many are still not read."""
     waiting = session.exec(
         select(Draft.id).where(Draft.user_id == user.id, Draft.source.is_(None))
         .order_by(case((Draft.content_type == "application/pdf", 0), else_=1), Draft.id)
     ).all()
     for number, draft_id in enumerate(waiting):
-        if time.monotonic() >= deadline:
+        if number and time.monotonic() >= deadline:
             return len(waiting) - number
         file = session.exec(select(Draft.data, Draft.content_type).where(
             Draft.id == draft_id)).first()

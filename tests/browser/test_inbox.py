@@ -1,0 +1,77 @@
+"""A person catching up adds three certificates at once to the proof inbox, fixes one draft and
+saves it as an activity, and discards another.
+
+Drives Debian's Chromium through Playwright; screenshots go to tests/artifacts/90-*.png.
+"""
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.browser.helpers import browser_tests, register_and_add_cpt, shot
+from tests.proofs.drafts import certificate_pdf, certificate_png
+from tracker.proofs import inbox
+
+pytestmark = browser_tests
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
+def test_three_certificates_become_drafts_to_fix_save_and_discard(page, live_url, app,
+                                                                   tmp_path, monkeypatch):
+    app.config["TODAY"] = date(2026, 11, 24)
+    # Each request reads one file only: the page's script reads the others by itself.
+    monkeypatch.setattr(inbox, "READ_SECONDS", 0)
+    register_and_add_cpt(page, live_url)
+    files = {
+        "forklift.pdf": certificate_pdf(),
+        "first-aid.png": certificate_png(title="First Aid and CPR", hours="4",
+                                         day="March 3, 2024"),
+        "lockout.pdf": certificate_pdf(title="Lockout Tagout Basics", day="", hours="2"),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+
+    page.goto(f"{live_url}/inbox")
+    main = page.locator("main")
+    expect(main.get_by_text("Drafts are not activities and count toward nothing")).to_be_visible()
+    page.get_by_label("Your certificates").set_input_files([tmp_path / n for n in files])
+    main.get_by_role("button", name="Add these files").click()
+    expect(main.get_by_text("3 files added.")).to_be_visible()
+    drafts = main.locator("article.draft")
+    expect(drafts).to_have_count(3)
+    # "2 files are not read yet", then each draft read by a request of its own.
+    expect(main.get_by_text("not read yet")).to_have_count(0, timeout=15_000)
+
+    forklift = drafts.filter(has=page.get_by_role("link", name="forklift.pdf"))
+    expect(forklift.get_by_label("Title")).to_have_value("Forklift Safety Refresher")
+    expect(forklift.get_by_label("Date completed")).to_have_value("2025-08-10")
+    lockout = drafts.filter(has=page.get_by_role("link", name="lockout.pdf"))
+    expect(lockout.get_by_label("Title")).to_have_value("Lockout Tagout Basics")
+    expect(lockout.get_by_text("Enter the date you finished this activity.")).to_be_visible()
+    photo = drafts.filter(has=page.get_by_role("link", name="first-aid.png"))
+    expect(photo.locator("img.draft-preview")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "90-inbox-three-drafts")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "91-inbox-three-drafts-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # A job shows its own boxes only (inbox.js), and a course its own.
+    expect(lockout.get_by_label("Start date")).to_be_hidden()
+    lockout.get_by_label("Date completed").fill("2024-02-20")
+    lockout.get_by_role("button", name="Save as an activity").click()
+    expect(main.get_by_text("“Lockout Tagout Basics” is saved.")).to_be_visible()
+    expect(drafts).to_have_count(2)
+    saved = main.get_by_role("link", name="See the activity").get_attribute("href")
+
+    forklift.get_by_role("button", name="Discard").click()
+    expect(main.get_by_text("forklift.pdf is discarded.")).to_be_visible()
+    expect(drafts).to_have_count(1)
+    expect(drafts.first.get_by_role("link", name="first-aid.png")).to_be_visible()
+    shot(page, "92-inbox-after-save-and-discard")
+
+    page.goto(live_url + saved)
+    expect(main.get_by_role("heading", name="Lockout Tagout Basics")).to_be_visible()
+    expect(main.get_by_role("link", name="lockout.pdf")).to_be_visible()
+    expect(main.get_by_text(re.compile(r"Earns 2 points"))).to_be_visible()
