@@ -125,6 +125,22 @@ def check_upload(stream, name: str | None, max_bytes: int) -> CheckedFile:
             f"{filename} is larger than {max_bytes // (1024 * 1024)} MB. "
             "Pick a smaller file, or scan it at a lower resolution."
         )
+    content_type = _accepted_type(filename, data)
+    if content_type.startswith("image/"):
+        return _checked_picture(filename, content_type, data)
+    return CheckedFile(name_for_type(filename, content_type), content_type, data)
+
+
+def check_kept(data: bytes, name: str) -> CheckedFile:
+    """A file already kept (read from a backup), checked as an upload is but taken as it is:
+    kept before pictures were changed on arrival, it may still hold a location."""
+    filename = clean_filename(name)
+    content_type = _accepted_type(filename, data)
+    return CheckedFile(name_for_type(filename, content_type), content_type, data)
+
+
+def _accepted_type(filename: str, data: bytes) -> str:
+    """The type of a file that may be attached, or UploadProblem saying why it may not."""
     if not data:
         raise UploadProblem(f"{filename} is empty.")
     content_type = detect_type(data)
@@ -138,12 +154,9 @@ def check_upload(stream, name: str | None, max_bytes: int) -> CheckedFile:
             f"{filename} has other files hidden inside it, so it cannot be attached. "
             "Open it and print it to PDF, or take a photo of the paper, and attach that."
         )
-    if content_type == "application/pdf":
-        if not _is_readable_pdf(data):
-            raise UploadProblem(
-                f"{filename} looks like a PDF but cannot be opened. It may be damaged.")
-        return CheckedFile(name_for_type(filename, content_type), content_type, data)
-    return _checked_picture(filename, content_type, data)
+    if content_type == "application/pdf" and not _is_readable_pdf(data):
+        raise UploadProblem(f"{filename} looks like a PDF but cannot be opened. It may be damaged.")
+    return content_type
 
 
 def _checked_picture(filename: str, content_type: str, data: bytes) -> CheckedFile:

@@ -7,6 +7,7 @@ PictureTooLarge, and nothing else escapes.
 
 import io
 import struct
+import zlib
 from dataclasses import dataclass
 
 import piexif
@@ -22,14 +23,12 @@ FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP", "imag
 CONVERTED_QUALITY = 90  # an iPhone's HEIC as a JPEG: looks the same, about twice the bytes
 PREVIEW_SIDE = 1000  # pixels, the longest side: sharp across the page, about 100-200 KB
 PREVIEW_QUALITY = 80
-# A WebP whose location is taken out is saved again lossy at quality 95: it looks the same,
-# whereas lossless takes seconds for a phone photo (up to 10 s for 12 megapixels here) and
-# makes the file several times larger.
-WEBP_QUALITY = 95
+WEBP_QUALITY = 95  # when a WebP must be saved again (see _without_location)
 # What Pillow and its decoders raise on data they cannot read.
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError,
                  struct.error, ZeroDivisionError)
 GPS = ExifTags.IFD.GPSInfo
+EXIF_START = b"Exif\0\0"  # before the EXIF in a JPEG; PNG and WebP keep only what follows
 
 
 class PictureDamaged(ValueError):
@@ -100,19 +99,24 @@ def _as_jpeg(image: Image.Image) -> bytes:
 
 
 def _without_location(data: bytes, image: Image.Image, content_type: str) -> bytes:
-    """The file without its EXIF location (GPS); a file without one, byte for byte as it is."""
+    """The file without its EXIF location (GPS); a file without one, byte for byte as it is.
+
+    Only the EXIF is written again: the pixels, the orientation, the date and the camera stay.
+    """
     exif = image.getexif()
     if GPS not in exif:
         return data
-    if content_type == "image/jpeg":
-        try:
-            return _jpeg_without_location(data)
-        except (ValueError, KeyError, IndexError, TypeError, struct.error):
-            pass  # EXIF piexif cannot write again: save the picture again, as below
+    try:
+        return {"image/jpeg": _jpeg_without_location, "image/png": _png_without_location,
+                "image/webp": _webp_without_location}[content_type](data)
+    except (ValueError, KeyError, IndexError, TypeError, struct.error):
+        pass  # EXIF that piexif cannot write again, or not where it is looked for: as below
     del exif[GPS]
     options = {
         "image/jpeg": {"format": "JPEG", "quality": "keep"},  # the same compression as before
         "image/png": {"format": "PNG"},  # lossless
+        # Lossy at quality 95, which looks the same: lossless takes seconds for a phone photo
+        # (up to 10 s for 12 megapixels here) and makes the file several times larger.
         "image/webp": {"format": "WEBP", "quality": WEBP_QUALITY},
     }[content_type]
     out = io.BytesIO()
@@ -120,14 +124,56 @@ def _without_location(data: bytes, image: Image.Image, content_type: str) -> byt
     return out.getvalue()
 
 
+def _exif_without_location(exif: bytes) -> bytes:
+    """EXIF (a JPEG, or the EXIF of a PNG or WebP) without its GPS part, after EXIF_START."""
+    facts = piexif.load(exif)
+    facts["GPS"] = {}
+    return piexif.dump(facts)
+
+
 def _jpeg_without_location(data: bytes) -> bytes:
-    """The JPEG with its EXIF written again without the GPS part: the pixels are not touched,
-    and the orientation, date and camera stay."""
-    exif = piexif.load(data)
-    exif["GPS"] = {}
     out = io.BytesIO()
-    piexif.insert(piexif.dump(exif), data, out)
+    piexif.insert(_exif_without_location(data), data, out)
     return out.getvalue()
+
+
+def _png_without_location(data: bytes) -> bytes:
+    """The PNG with its eXIf chunk written again; every other chunk as it was."""
+    chunks, at, found = [data[:8]], 8, False
+    while at < len(data):  # chunks: big-endian length, type, body, CRC of type and body
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        chunk = data[at:at + 12 + length]
+        if kind == b"eXIf":
+            body = _exif_without_location(chunk[8:-4])[len(EXIF_START):]
+            chunk = (struct.pack(">I4s", len(body), kind) + body
+                     + struct.pack(">I", zlib.crc32(kind + body)))
+            found = True
+        chunks.append(chunk)
+        at += 12 + length
+        if kind == b"IEND":
+            chunks.append(data[at:])  # anything after the picture stays too
+            break
+    if not found:  # EXIF kept in a text chunk, as old ImageMagick did
+        raise ValueError("no eXIf chunk")
+    return b"".join(chunks)
+
+
+def _webp_without_location(data: bytes) -> bytes:
+    """The WebP with its EXIF chunk written again; every other chunk as it was."""
+    riff_size, = struct.unpack("<I", data[4:8])
+    chunks, at, end, found = [], 12, min(len(data), 8 + riff_size), False
+    while at < end:  # chunks: type, little-endian size, body, a pad byte to an even size
+        kind, size = struct.unpack("<4sI", data[at:at + 8])
+        body = data[at + 8:at + 8 + size]
+        if kind == b"EXIF":
+            body = _exif_without_location(body)[len(EXIF_START):]
+            found = True
+        chunks.append(struct.pack("<4sI", kind, len(body)) + body + b"\0" * (len(body) % 2))
+        at += 8 + size + size % 2
+    if not found:
+        raise ValueError("no EXIF chunk")
+    riff = b"WEBP" + b"".join(chunks)
+    return b"RIFF" + struct.pack("<I", len(riff)) + riff
 
 
 def _preview(image: Image.Image) -> bytes:
