@@ -10,7 +10,7 @@ from tracker.proofs.fields import full_time_months, read_text
 
 @pytest.mark.parametrize("written", [
     "August 10, 2025", "Aug. 10, 2025", "Aug 10 2025", "10 Aug 2025", "10th August, 2025",
-    "08/10/2025", "8/10/2025", "2025-08-10",
+    "08/10/2025", "8/10/2025", "08-10-2025", "2025-08-10", "August 8-10, 2025",
 ])
 def test_each_date_form_is_read(written):
     assert read_text(f"Forklift Safety\nCompleted {written}").completed_on == date(2025, 8, 10)
@@ -55,6 +55,11 @@ def test_a_ceu_is_ten_contact_hours(written, hours):
 
 def test_hours_written_beside_ceus_are_taken_as_they_are():
     assert read_text("ISO Auditor\n24 contact hours (2.4 CEUs)").quantity == Decimal(24)
+
+
+def test_credits_counted_in_contact_hours_are_hours():
+    found = read_text("Hydraulics Webinar\nDate: September 30, 2024 Credits: 2 contact hours")
+    assert (found.quantity, found.kind) == (Decimal(2), "training")
 
 
 @pytest.mark.parametrize("written", ["3 credit hours", "3.0 semester credit hours",
@@ -150,6 +155,24 @@ def test_a_command_wins_over_the_department_heading_above_it():
     found = read_text(text)
     assert (found.title, found.provider) == ("Combat Lifesaver Course",
                                              "U.S. Army Medical Center of Excellence")
+
+
+def test_the_provider_is_who_thanks_and_the_title_what_was_volunteered_for():
+    text = ("Certificate of Appreciation\nLincoln High School thanks\nOmar Farouk\n"
+            "for volunteering as a judge at the\nRegional STEM Fair\n6 hours on 3/22/2025")
+    found = read_text(text)
+    assert (found.title, found.provider, found.kind) == (
+        "Regional STEM Fair", "Lincoln High School", "volunteering")
+
+
+def test_a_labelled_organization_is_the_provider_without_its_label():
+    text = "Confined Space Entry\nLength: 8 hours\nTrainer: Harbor Industrial Safety LLC"
+    assert read_text(text).provider == "Harbor Industrial Safety LLC"
+
+
+def test_specks_read_by_ocr_between_a_month_and_its_day_or_after_hours_are_dropped():
+    found = read_text("Basic Hydraulics\n14. HOURS\nCompleted May'4, 2020")
+    assert (found.quantity, found.completed_on) == (Decimal(14), date(2020, 5, 4))
 
 
 def test_a_letter_is_from_its_letterhead():

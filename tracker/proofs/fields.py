@@ -26,8 +26,11 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 # The forms of a date, each with named parts month, day, year.
 DATE_FORMS = (
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),            # August 10, 2025
+    # The last day of days in one month: "December 4-6, 2023" (or "4 - 6").
+    re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\s*[-\u2013]\s*{_DAY},?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b{_DAY}\s+(?:day\s+of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),  # 10 Aug 2025
-    re.compile(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>(?:19|20)\d\d)\b"),  # 08/10/2025
+    # 08/10/2025, 08-10-2025, 08.10.2025: month first, as in the US.
+    re.compile(r"\b(?P<month>\d{1,2})([/.-])(?P<day>\d{1,2})\2(?P<year>(?:19|20)\d\d)\b"),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d{2})-(?P<day>\d{2})\b"),  # 2025-08-10
 )
 # A month without a day, only used for the ends of a period: "March 2021".
@@ -45,7 +48,7 @@ COMPLETION_WORDS = (
 OTHER_DATE_WORDS = re.compile(
     r"\b(?:expir\w*|valid\s+(?:until|through|thru)|renew\w*|birth|dob|printed|due)\b", re.I)
 
-_NUMBER = r"(?P<number>\d{1,3}(?:\.\d{1,2})?)"
+_NUMBER = r"(?<![\d.])(?P<number>\d{1,3}(?:\.\d{1,2})?)"
 # "0.8 CEU", "1.5 CEUs", "0.8 Continuing Education Units": one CEU is 10 contact hours.
 CEUS = re.compile(rf"{_NUMBER}\s*(?:CEUs?\b|continuing\s+education\s+units?)", re.I)
 CEU_LABEL = re.compile(rf"\b(?:CEUs?)\s*(?:awarded|earned)?\s*:\s*{_NUMBER}", re.I)
@@ -53,8 +56,10 @@ CEU_LABEL = re.compile(rf"\b(?:CEUs?)\s*(?:awarded|earned)?\s*:\s*{_NUMBER}", re
 CREDIT_HOURS = re.compile(
     rf"{_NUMBER}\s*(?P<quarter>quarter\s+)?(?:semester\s+)?(?:credit\s+hours?|credits?\b|"
     r"cr\.?\s*hrs?\b|sch\b)", re.I)
-CREDIT_LABEL = re.compile(rf"\b(?:credit\s+hours|credits)\s*(?:earned|awarded)?\s*:\s*{_NUMBER}",
-                          re.I)
+# ("Credits: 2 contact hours" are hours, not credit hours.)
+CREDIT_LABEL = re.compile(
+    rf"\b(?:credit\s+hours|credits)\s*(?:earned|awarded)?\s*:\s*{_NUMBER}"
+    r"(?!\s*(?:contact\s+|clock\s+)?(?:hours?|hrs?)\b)", re.I)
 # A transcript's line: course code, title, maybe the term, credit hours and grade:
 # "MFG 110 Blueprint Reading for Manufacturing Fall 2023 3.0 A".
 TRANSCRIPT_LINE = re.compile(
@@ -75,7 +80,7 @@ TITLE_LEADS = re.compile(
     r"for\s+(?:successfully\s+)?(?:completing|attending|participating\s+in)|"
     r"for\s+(?:the\s+)?(?:successful\s+)?completion\s+of|completion\s+of|"
     r"met\s+the\s+requirements\s+(?:of|for)|(?:is\s+(?:hereby\s+)?)?certified\s+as|"
-    r"volunteer(?:ing|ed)?(?:\s+\d+(?:\.\d+)?\s+hours?)?\s+(?:at|for|with))"
+    r"volunteer(?:ing|ed)?(?:\s+[\w.]+){0,4}?\s+(?:at|for|with))"
     r"(?:\s+(?:the|a|an|our))?\s*:?", re.I)
 # Labels that name the title on the rest of the line (or the next line).
 TITLE_LABELS = re.compile(
@@ -88,7 +93,7 @@ TITLE_ENDS = re.compile(r",\s|;\s|(?<!\b[A-Z])\.(?:\s|$)|(?:^|\s+)(?:on|dated|wh
 # Words that make a line look like the name of a course or an event.
 COURSE_WORDS = re.compile(
     r"\b(?:course|training|workshop|seminar|class|program|conference|expo|symposium|"
-    r"summit|convention|webinar|bootcamp)\b", re.I)
+    r"summit|convention|webinar|bootcamp)s?\b", re.I)
 # Labels that name the provider on the rest of the line (or the next line).
 PROVIDER_LABELS = re.compile(
     r"^(?:issued\s+by|(?:training\s+|course\s+)?provider|presented\s+by|sponsored\s+by|"
@@ -114,7 +119,7 @@ SIGNER = re.compile(
 # The person's name follows these.
 NAME_LEADS = re.compile(
     r"\b(?:certif(?:y|ies)\s+that|presented\s+to|awarded\s+to|granted\s+to|issued\s+to|"
-    r"this\s+is\s+to\s+certify|be\s+it\s+known\s+that|recognizes|confirm\w*\s+that|we\s+thank|"
+    r"this\s+is\s+to\s+certify|be\s+it\s+known\s+that|recognizes|confirm\w*\s+that|thanks|we\s+thank|"
     r"(?:name|participant|student|employee|attendee)\s*:)\s*:?", re.I)
 # Lines that are a certificate's boilerplate, never a title or a provider.
 BOILERPLATE = re.compile(
@@ -148,6 +153,9 @@ EMPLOYER = re.compile(
     r"\b(?:employed\s+(?:by|at|with)|worked\s+(?:for|at))\s+"
     r"(?P<employer>[A-Z][^,;\n]*?(?:,?\s+(?:Inc|LLC|Ltd|Co|Corp)\.?)?)"
     r"(?=\s+(?:as|from|since|in|between|for)\b|[,;\n]|\.\s|\.?$)")
+# What an organization does in a certificate's sentence: "Lincoln High School thanks".
+ORGANIZATION_SPEAKS = re.compile(r"\s+(?:thanks|recognizes|presents|awards|certifies|"
+                                 r"is\s+proud\s+to|confirms)\b", re.I)
 # Company names end with these abbreviations, and keep their period.
 ABBREVIATED_END = re.compile(r"\b(?:Inc|Co|Corp|Ltd|Jr|Sr)\.$")
 
@@ -199,8 +207,11 @@ def _without(text: str, part: str | None) -> str:
 def _tidy(text: str) -> str:
     """One space between words, no blank lines, plain quotes and dashes."""
     text = text.replace("\u00a0", " ").replace("\u2019", "'").replace("\ufb01", "fi")
-    # OCR reads what is left of a table's lines as a lone "|" or "_".
+    # OCR reads what is left of a table's lines as a lone "|" or "_", a speck between a
+    # month and its day as a mark ("May'4", "March.1"), and one after an amount as a stop.
     text = re.sub(r"(?<=\s)[|_](?=\s)", " ", text)
+    text = re.sub(r"(?<=[a-z])['.,`](?=\d)", " ", text)
+    text = re.sub(r"(?<=\d)\.(?=\s+(?:hours?|hrs)\b)", "", text, flags=re.I)
     lines = (re.sub(r"[ \t]+", " ", line).strip(" |_~*") for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
@@ -363,7 +374,9 @@ def find_title(lines: list[str]) -> str | None:
     for index, line in enumerate(lines):
         for lead in TITLE_LEADS.finditer(line):
             rest = line[lead.end():].strip()
-            title = _clean_title(rest if len(rest) > 3 else _line_after(lines, index))
+            if len(rest) <= 3 or COURSE_WORDS.fullmatch(rest):  # "completing the webinar"
+                rest = _line_after(lines, index)
+            title = _clean_title(rest)
             if title:
                 return title
     candidates = [line for line in lines if _could_be_title(line) and not _names(line, lines)]
@@ -452,7 +465,8 @@ def _could_be_organization(line: str, lines: list[str], title: str | None) -> bo
 
 def _clean_provider(provider: str) -> str | None:
     """Without the signer before it ("Dana Ruiz, Instructor"), "the", or a last period."""
-    provider = SIGNER.sub("", provider.strip())
+    provider = SIGNER.sub("", LABELLED.sub("", provider.strip()))
+    provider = ORGANIZATION_SPEAKS.split(provider)[0]
     provider = re.sub(r"^the\s+", "", provider.strip(" ,:;\"'"), flags=re.I)
     if provider.endswith(".") and not ABBREVIATED_END.search(provider):
         provider = provider[:-1]

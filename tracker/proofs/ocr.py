@@ -13,6 +13,7 @@ from functools import cache
 from itertools import pairwise
 
 import pypdfium2
+import pypdfium2.raw
 import pytesseract
 from PIL import Image, ImageDraw, ImageOps
 
@@ -22,8 +23,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 # Seconds Tesseract may take for one page (the whole reading must answer within 5 s).
 TIMEOUT_SECONDS = 4
-# A scanned page is rendered at this resolution: fine for print of 10 points and larger.
+# A scanned page is rendered at the resolution of its picture (resampling a picture blurs
+# its letters), within these bounds; at PDF_DPI when it has none.
 PDF_DPI = 300
+MIN_PDF_DPI = 150
 # A larger photo is scaled down to this long side (a letter page near 250 dpi): more pixels
 # only take Tesseract longer, and scaling a small one up reads worse.
 LONG_SIDE = 2600
@@ -59,12 +62,19 @@ def read_image(image: Image.Image) -> str:
 
 def read_pdf_page(page: pypdfium2.PdfPage) -> str:
     """The words of a PDF page that has no text layer, rendered as a picture."""
-    return _words(_prepared(page.render(scale=PDF_DPI / 72, grayscale=True).to_pil()))
+    image = page.render(scale=_scan_dpi(page) / 72, grayscale=True).to_pil()
+    return _words(_prepared(image))
+
+
+def _scan_dpi(page: pypdfium2.PdfPage) -> float:
+    pictures = page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE], max_depth=1)
+    dpis = [picture.get_metadata().horizontal_dpi for picture in pictures]
+    return min(PDF_DPI, max(MIN_PDF_DPI, *dpis)) if dpis else PDF_DPI
 
 
 def _prepared(image: Image.Image) -> Image.Image:
     """Gray, full contrast, no larger than LONG_SIDE, and level."""
-    image = ImageOps.autocontrast(ImageOps.grayscale(image), cutoff=1)
+    image = ImageOps.autocontrast(ImageOps.grayscale(image), cutoff=(0.1, 1))
     if max(image.size) > LONG_SIDE:
         image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
     angle = skew_angle(image)

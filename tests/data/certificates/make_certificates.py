@@ -14,6 +14,7 @@ import io
 import json
 import random
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pillow_heif
@@ -414,6 +415,102 @@ Tom Becker, Plant Manager
 """, truth(title="Packaging Line Lead", provider="Riverside Foods Co.",
           started_on="2019-01-01", completed_on="2022-12-31", quantity="48", kind="job"),
         ("scan",)),
+
+    # Written after the reading rules were tuned on the certificates above, to measure them
+    # on layouts they had not seen.
+    "hydraulics-webinar": (LANDSCAPE + font("Liberation Sans", 14) + """
+#align(center)[
+#text(size: 14pt, weight: "bold")[Fluid Power Society of America]
+#v(1em)
+#text(size: 30pt)[Certificate of Completion]
+#v(0.8em)
+Awarded to Chris Evans for completing the webinar
+#v(0.3em)
+#text(size: 20pt, weight: "bold")[Hydraulics Fundamentals for Maintenance Techs]
+#v(0.8em)
+Date: September 30, 2024 #h(2em) Credits: 2 contact hours
+]
+""", truth(title="Hydraulics Fundamentals for Maintenance Techs",
+           provider="Fluid Power Society of America", completed_on="2024-09-30",
+           quantity="2", kind="training"), ("jpg",)),
+
+    "navy-hydraulics": (PORTRAIT + font("DejaVu Sans Mono", 11) + """
+NAVAL EDUCATION AND TRAINING COMMAND
+#v(1em)
+CERTIFICATE OF COMPLETION
+#v(1em)
+THIS IS TO CERTIFY THAT
+#v(0.3em)
+PETTY OFFICER JANE DOE
+#v(0.3em)
+HAS SATISFACTORILY COMPLETED
+#v(0.3em)
+BASIC HYDRAULICS
+#v(0.3em)
+14 HOURS
+#v(0.3em)
+05 FEB 2024
+""", truth(title="BASIC HYDRAULICS", provider="NAVAL EDUCATION AND TRAINING COMMAND",
+           completed_on="2024-02-05", quantity="14", kind="training"), ("scan",)),
+
+    "confined-space": ("#set page(width: 6in, height: 4in, margin: 0.4in)\n"
+                       + font("DejaVu Sans", 11) + """
+#text(size: 15pt, weight: "bold")[Confined Space Entry Training]
+#v(0.5em)
+Trainee: Victor Nunez \\
+Completion Date: 11-04-2024 \\
+Length: 8 hours \\
+Trainer: Harbor Industrial Safety LLC
+""", truth(title="Confined Space Entry Training", provider="Harbor Industrial Safety LLC",
+           completed_on="2024-11-04", quantity="8", kind="training"), ("png",)),
+
+    "maintenance-conference": (PORTRAIT + font("Liberation Serif", 12) + """
+#text(size: 16pt, weight: "bold")[Society for Maintenance Professionals]
+#v(2em)
+Attendance Verification
+#v(1em)
+Name: Grace Kim \\
+Event: International Maintenance Conference \\
+Dates: December 4-6, 2023 \\
+CEUs: 1.2
+#v(2em)
+Verified by the Education Committee, January 8, 2024
+""", truth(title="International Maintenance Conference",
+           provider="Society for Maintenance Professionals", completed_on="2023-12-06",
+           quantity="12", kind="conference"), ("jpg",)),
+
+    "inspector-job": (PORTRAIT + font("DejaVu Sans", 11) + """
+#text(size: 15pt, weight: "bold")[Parker Plastics LLC]
+#v(2em)
+March 1, 2025
+#v(1em)
+To whom it may concern:
+#v(0.5em)
+Sam Ortiz has worked at Parker Plastics LLC as a Quality Inspector from May 4, 2020 to
+February 28, 2025, full time.
+#v(1em)
+Regards,
+#v(2em)
+Nina Shah, Human Resources
+""", truth(title="Quality Inspector", provider="Parker Plastics LLC", started_on="2020-05-04",
+           completed_on="2025-02-28", quantity="57", kind="job"), ("scan",)),
+
+    "stem-judge": (LANDSCAPE + font("DejaVu Serif", 14) + """
+#align(center)[
+#text(size: 28pt)[Certificate of Appreciation]
+#v(1em)
+Lincoln High School thanks
+#v(0.3em)
+#text(size: 22pt)[Omar Farouk]
+#v(0.3em)
+for volunteering as a judge at the
+#v(0.3em)
+#text(size: 20pt, weight: "bold")[Regional STEM Fair]
+#v(0.8em)
+6 hours on 3/22/2025
+]
+""", truth(title="Regional STEM Fair", provider="Lincoln High School",
+           completed_on="2025-03-22", quantity="6", kind="volunteering"), ()),
 }
 
 
@@ -421,7 +518,9 @@ def typeset(markup: str) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "certificate.typ")
         path.write_text(markup)
-        return typst.compile(str(path), format="pdf")
+        # A fixed date in the PDF, so the same template makes the same file.
+        return typst.compile(str(path), format="pdf",
+                             timestamp=datetime(2025, 1, 1, tzinfo=UTC))
 
 
 def page_image(pdf_data: bytes, dpi: int) -> Image.Image:
