@@ -117,10 +117,10 @@ def test_the_unit_is_the_suggested_kinds():
     assert Reading().read_fields() == []
 
 
-def pdf_of_pages(count: int) -> bytes:
+def pdf_of_pages(count: int, inches: float = 11) -> bytes:
     writer = PdfWriter()
     for _ in range(count):
-        writer.add_blank_page(width=612, height=792)
+        writer.add_blank_page(width=inches * 72, height=inches * 72)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -156,6 +156,14 @@ def test_a_picture_of_more_than_40_megapixels_is_not_read():
 def test_a_blank_page_says_no_words_were_read(data):
     content_type = "image/png" if data.startswith(b"\x89PNG") else "application/pdf"
     assert read_proof(data, content_type) == Reading(source="ocr", note=reading.NO_WORDS)
+
+
+@needs_ocr
+def test_a_scan_of_a_huge_page_is_read_at_a_bounded_size_in_time():
+    start = time.perf_counter()
+    found = read_proof(pdf_of_pages(1, inches=200), "application/pdf")
+    assert found == Reading(source="ocr", note=reading.NO_WORDS)
+    assert time.perf_counter() - start < SECONDS_PER_PAGE
 
 
 @needs_ocr

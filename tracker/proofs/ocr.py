@@ -27,6 +27,9 @@ TIMEOUT_SECONDS = 4
 # its letters), within these bounds; at PDF_DPI when it has none.
 PDF_DPI = 300
 MIN_PDF_DPI = 150
+# A page is never rendered to more pixels than this (a letter page at 300 dpi is 8.4 million),
+# however large it says it is.
+MAX_RENDER_PIXELS = 12_000_000
 # A larger photo is scaled down to this long side (a letter page near 250 dpi): more pixels
 # only take Tesseract longer, and scaling a small one up reads worse.
 LONG_SIDE = 2600
@@ -57,13 +60,15 @@ def available() -> bool:
 
 def read_image(image: Image.Image) -> str:
     """The words of a photo or scan."""
+    image.draft("L", (LONG_SIDE, LONG_SIDE))  # a large JPEG is decoded smaller, and faster
     return _words(_prepared(ImageOps.exif_transpose(image)))
 
 
 def read_pdf_page(page: pypdfium2.PdfPage) -> str:
     """The words of a PDF page that has no text layer, rendered as a picture."""
-    image = page.render(scale=_scan_dpi(page) / 72, grayscale=True).to_pil()
-    return _words(_prepared(image))
+    width, height = page.get_size()  # in points, 72 to the inch
+    scale = min(_scan_dpi(page) / 72, (MAX_RENDER_PIXELS / (width * height)) ** 0.5)
+    return _words(_prepared(page.render(scale=scale, grayscale=True).to_pil()))
 
 
 def _scan_dpi(page: pypdfium2.PdfPage) -> float:

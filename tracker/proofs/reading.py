@@ -18,7 +18,6 @@ from decimal import Decimal
 import pypdfium2
 import pytesseract
 from PIL import Image
-from pypdf import PdfReader
 
 from tracker.proofs import ocr
 from tracker.proofs.fields import read_text
@@ -90,6 +89,8 @@ def read_proof(data: bytes, content_type: str) -> Reading:
         return Reading(note=TOO_SLOW)
     except pytesseract.TesseractNotFoundError:
         return Reading(note=NO_OCR)
+    except Image.DecompressionBombError:  # far more pixels than its header let us check
+        return Reading(note=TOO_LARGE)
     except Exception:  # a damaged file can fail any parser in its own way
         log.info("A proof could not be read", exc_info=True)
         return Reading(note=DAMAGED)
@@ -102,7 +103,7 @@ def _read_pdf(data: bytes) -> Reading:
             return Reading(note=TOO_MANY_PAGES)
         if len(pdf) == 0:
             return Reading(note=DAMAGED)
-        text = _pdf_text(data, pdf)
+        text = _pdf_text(pdf)
         if _letters(text) >= MIN_LETTERS:
             return _reading_of(text, "pdf-text")
         if not can_read_images():
@@ -112,14 +113,10 @@ def _read_pdf(data: bytes) -> Reading:
         pdf.close()
 
 
-def _pdf_text(data: bytes, pdf: pypdfium2.PdfDocument) -> str:
-    """The text layer of the pages, as pdfium reads it (lines in reading order), or as
-    pypdf does when pdfium finds none."""
-    text = "\n".join(page.get_textpage().get_text_range() for page in pdf)
-    if _letters(text) >= MIN_LETTERS:
-        return text
-    reader = PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+def _pdf_text(pdf: pypdfium2.PdfDocument) -> str:
+    """The text layer of the pages, line by line in reading order. (pypdf reads the set of
+    test certificates as well; pdfium also renders the scans, so it does both.)"""
+    return "\n".join(page.get_textpage().get_text_range() for page in pdf)
 
 
 def _read_image(data: bytes) -> Reading:
