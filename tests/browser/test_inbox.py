@@ -1,7 +1,7 @@
 """A person catching up adds three certificates at once to the proof inbox, fixes one draft and
 saves it as an activity, and discards another.
 
-Drives Debian's Chromium through Playwright; screenshots go to tests/artifacts/90-*.png.
+Drives Debian's Chromium through Playwright; screenshots go to tests/artifacts/9?-inbox-*.png.
 """
 
 import re
@@ -60,6 +60,13 @@ def test_three_certificates_become_drafts_to_fix_save_and_discard(page, live_url
     # A job shows its own boxes only (inbox.js), and a course its own.
     expect(lockout.get_by_label("Start date")).to_be_hidden()
     lockout.get_by_label("Date completed").fill("2024-02-20")
+    lockout.get_by_label("How many hours?").fill("2.1")
+    lockout.get_by_role("button", name="Save as an activity").click()
+    # Nothing saved: the draft comes back with the error and what was typed.
+    expect(lockout.get_by_text("2.1 is not a multiple of 0.25.")).to_be_visible()
+    expect(lockout.get_by_label("Date completed")).to_have_value("2024-02-20")
+    shot(page, "92-inbox-draft-error")
+    lockout.get_by_label("How many hours?").fill("2")
     lockout.get_by_role("button", name="Save as an activity").click()
     expect(main.get_by_text("“Lockout Tagout Basics” is saved.")).to_be_visible()
     expect(drafts).to_have_count(2)
@@ -69,7 +76,7 @@ def test_three_certificates_become_drafts_to_fix_save_and_discard(page, live_url
     expect(main.get_by_text("forklift.pdf is discarded.")).to_be_visible()
     expect(drafts).to_have_count(1)
     expect(drafts.first.get_by_role("link", name="first-aid.png")).to_be_visible()
-    shot(page, "92-inbox-after-save-and-discard")
+    shot(page, "93-inbox-after-save-and-discard")
 
     page.goto(live_url + saved)
     expect(main.get_by_role("heading", name="Lockout Tagout Basics")).to_be_visible()

@@ -2,13 +2,17 @@
 or discard it."""
 
 import io
+import json
 import re
+from datetime import date
+from decimal import Decimal
 from html import unescape
 
 import pytest
 from sqlmodel import select
 
 from tests.helpers import (
+    AuthActions,
     assert_sound_page,
     csrf_token,
     export_of,
@@ -52,8 +56,11 @@ def save(client, draft_id: int, **fields):
     page = client.get("/inbox").text
     form = re.search(rf'<form[^>]*action="/inbox/{draft_id}/save#[^"]*".*?</form>', page, re.S)
     data = {}
-    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form[0]):
-        data[name] = unescape(value)
+    for tag in re.findall(r"<input[^>]*>", form[0]):
+        named = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if named and value and ('type="checkbox"' not in tag or " checked" in tag):
+            data[named[1]] = unescape(value[1])
     for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>',
                                     form[0], re.S):
         chosen = re.search(r'<option selected value="([^"]*)"', options) or re.search(
@@ -181,6 +188,7 @@ def test_saving_with_a_problem_changes_nothing_and_keeps_what_was_typed(app, use
                     quantity="7.3")
     assert response.status_code == 200
     text = page_text(response.text)
+    assert "Not saved yet: fix what is marked below, then save again." in text
     assert "Give the activity a title." in text
     assert "7.3 is not a multiple of 0.25. Enter hours in steps of 0.25." in text
     assert 'value="Typed Provider"' in response.text
@@ -281,3 +289,31 @@ def test_the_inbox_holds_at_most_so_many_drafts(app, user_client, monkeypatch):
     assert ("Your inbox holds 1 draft, and it can hold at most 1."
             in page_text(user_client.get(response.headers["Location"]).text))
     assert len(drafts(app)) == 1
+
+
+def test_an_export_with_drafts_still_imports_without_them(app, user_client):
+    draft_of_pat(app)
+    document = export_of(app)
+    newcomer = app.test_client()
+    AuthActions(newcomer).register(email="sam@example.com", name="Sam")
+    response = submit(newcomer, "/account/import", {
+        "file": (io.BytesIO(json.dumps(document).encode()), "export.json")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302, response.text
+    # Their files are not in the export: the drafts stay with the account they came from.
+    assert export_of(app, "sam@example.com")["drafts"] == []
+    assert len(drafts(app)) == 1
+
+
+def test_a_job_draft_is_saved_with_its_period_and_how_much_was_worked(app, user_client, cpt):
+    draft_id = draft_of_pat(app, kind="job", title="Machine operator", provider="Acme Plant",
+                            started_on=date(2023, 1, 9), completed_on=None, quantity=None,
+                            read_fields=["kind", "title", "provider", "started_on"])
+    page = user_client.get("/inbox").text
+    assert "To save it: Choose how much you worked: full time or half time." in page_text(page)
+    assert 'value="2023-01-09"' in page
+    response = save(user_client, draft_id, fraction="1.0", still_employed="y")
+    assert response.status_code == 302, page_text(response.text)
+    [job] = stored(app, Activity)
+    assert (job.kind, job.started_on, job.completed_on, job.quantity, job.fraction) == (
+        "job", date(2023, 1, 9), None, None, Decimal("1.0"))
