@@ -167,3 +167,9 @@ def test_the_headers_key_ignores_case_spaces_and_punctuation():
     assert matching.headers_key(["Date", "Course", "Hours"]) \
         == matching.headers_key([" DATE ", "course:", "hours"])
     assert matching.headers_key(["Date", "Course"]) != matching.headers_key(["Course", "Date"])
+
+
+def test_a_file_of_too_many_columns_is_refused_plainly(app, user_client, cpt):
+    header = ",".join(f"Column {number}" for number in range(101))
+    page = preview(user_client, cpt, header + "\r\n" + "x," * 100 + "x\r\n")
+    assert page.status_code == 400 and "more than 100 columns" in page.text

@@ -123,7 +123,8 @@ def matching_form(columns: list[Column], kinds: list[Kind], *, read: bool) -> Ma
     else empty (to `preset`)."""
     options = [SelectChoice("", "Not in this file")] + [
         SelectChoice(str(column.index), column.name) for column in columns]
-    fields = {f.key: SelectField(f.question, choices=options) for f in FIELDS}
+    fields = {f.key: SelectField(f.question, choices=options, render_kw={"data-column": ""})
+              for f in FIELDS}
     form_class = type("FileMatchingForm", (MatchingForm,), fields)
     form = form_class(**({} if read else {"formdata": None}))
     form.columns = columns

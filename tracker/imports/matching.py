@@ -139,11 +139,20 @@ def columns_of(data: bytes) -> list[Column]:
             break
     if not rows:
         raise parsing.FileProblem("The file has no activities under its first row.")
-    width = max(len(header), *(len(row) for row in rows))
-    header = header + [""] * (width - len(header))
+    width = max(_width(header), *(_width(row) for row in rows))
+    if width > parsing.MAX_COLUMNS:
+        raise parsing.FileProblem(
+            f"The file has more than {parsing.MAX_COLUMNS} columns. Keep only the columns of "
+            "your activities and try again.")
+    header = (header + [""] * width)[:width]
     return [Column(index, name, tuple(row[index] for row in rows
                                       if index < len(row) and row[index]))
             for index, name in enumerate(header)]
+
+
+def _width(record: list[str]) -> int:
+    """The columns up to the last one with something in it."""
+    return next((index + 1 for index in range(len(record) - 1, -1, -1) if record[index]), 0)
 
 
 def _words(header: str) -> str:

@@ -18,6 +18,7 @@ from itertools import chain
 from tracker.reports.documents import CSV_COLUMNS, FORMULA_STARTS
 
 MAX_ROWS = 10_000  # rows under the header, blank ones too
+MAX_COLUMNS = 100  # columns with a name or a value, for the matching step to offer
 # The longest line read: far longer than an exported row with every cell at its longest.
 MAX_LINE = 100_000
 # The columns the import reads; the export's other columns (points, unit...) are ignored.

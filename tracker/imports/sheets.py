@@ -14,14 +14,13 @@ from decimal import Decimal
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from tracker.imports.parsing import MAX_ROWS, FileProblem
+from tracker.imports.parsing import MAX_COLUMNS, MAX_ROWS, FileProblem
 
 ZIP_START = b"PK\x03\x04"  # .xlsx is a ZIP of XML files
 OLE_START = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any workbook saved with a password
 # What the sheets of a workbook may hold once unzipped: far more than 10,000 rows of
 # activities need, far less than a file built to fill the server's memory.
 MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
-MAX_COLUMNS = 100
 DAMAGED = ("We could not open this spreadsheet. It may be damaged, or locked with a password. "
            "Open it in Excel, save it again without a password (as .xlsx or CSV), and try again.")
 
@@ -45,7 +44,7 @@ def as_csv(data: bytes) -> bytes:
             raise FileProblem(
                 f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
             )
-        if sheet.width > MAX_COLUMNS:
+        if sheet.width > MAX_COLUMNS:  # (the cells read are at most rows x columns)
             raise FileProblem(f"The first sheet has more than {MAX_COLUMNS} columns. Keep "
                               "only the columns of your activities and try again.")
         rows = sheet.to_python(skip_empty_area=False)
