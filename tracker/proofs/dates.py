@@ -30,6 +30,8 @@ DATE_FORMS = (
     # 08/10/2025, 08-10-2025, 08.10.2025: month first, as in the US.
     re.compile(r"\b(?P<month>\d{1,2})([/.-])(?P<day>\d{1,2})\2(?P<year>(?:19|20)\d\d)\b"),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d{2})-(?P<day>\d{2})\b"),  # 2025-08-10
+    # 20250810, as the Army's training records write dates.
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)\b"),
 )
 # A month without a day, only used for the ends of a period: "March 2021".
 MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+{_YEAR}\b", re.I)

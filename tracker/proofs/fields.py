@@ -46,11 +46,12 @@ TITLE_LEADS = re.compile(
     r"for\s+(?:successfully\s+)?(?:completing|attending|participating\s+in)|"
     r"for\s+(?:the\s+)?(?:successful\s+)?completion\s+of|completion\s+of|"
     r"met\s+the\s+requirements\s+(?:of|for)|(?:is\s+(?:hereby\s+)?)?certified\s+as|"
-    r"volunteer(?:ing|ed)?(?:\s+[\w.]+){0,4}?\s+(?:at|for|with))"
+    r"volunteer(?:ing|ed)?(?:\s+[\w.]+){0,4}?\s+(?:at|for|with)|"
+    r"(?:awarded|presented|granted|issued)\s+to\s+[\w. ]{3,40}?\s+(?:in|for)$)"
     r"(?:\s+(?:the|a|an|our))?\s*:?", re.I)
 # Labels that name the title on the rest of the line (or the next line).
 TITLE_LABELS = re.compile(
-    r"^(?:course|course\s+title|course\s+name|title|training|program|class|event|"
+    r"^(?:course|course\s+title|course\s+name|title|training|program|class|event|activity|"
     r"conference|position|job\s+title|certification|credential)\s*:\s*", re.I)
 # A line that gives a labelled value, "Trainer: Sue Park": not a title by itself.
 LABELLED = re.compile(r"^[A-Za-z][\w ]{0,24}:")
@@ -320,13 +321,26 @@ def find_provider(text: str, lines: list[str], title: str | None) -> str | None:
         return _clean_provider(employer.group("employer"))
     if LETTER.search(text) and _could_be_organization(lines[0], lines, title):
         return _clean_provider(lines[0])
-    for words in (ORGANIZATION_WORDS, MAYBE_ORGANIZATION_WORDS):
-        found = [line for line in lines
-                 if words.search(line) and _could_be_organization(line, lines, title)]
-        found.sort(key=lambda line: bool(PARENT_ORGANIZATION.match(line)))
-        if found:
-            return _clean_provider(found[0])
-    return None
+    found = _organization_lines(ORGANIZATION_WORDS, lines, title)
+    if found:
+        return _clean_provider(found[0])
+    if _could_be_organization(lines[0], lines, title) and _is_title_case(lines[0]):
+        return _clean_provider(lines[0])  # a heading such as "American Red Cross"
+    found = _organization_lines(MAYBE_ORGANIZATION_WORDS, lines, title)
+    return _clean_provider(found[0]) if found else None
+
+
+def _organization_lines(words: re.Pattern, lines: list[str], title: str | None) -> list[str]:
+    """The lines that could be an organization's name, with one of `words`; a parent
+    heading ("Department of the Army") last."""
+    found = [line for line in lines
+             if words.search(line) and _could_be_organization(line, lines, title)]
+    return sorted(found, key=lambda line: bool(PARENT_ORGANIZATION.match(line)))
+
+
+def _is_title_case(line: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", line)
+    return 2 <= len(words) <= 8 and all(word[0].isupper() or len(word) <= 3 for word in words)
 
 
 def _could_be_organization(line: str, lines: list[str], title: str | None) -> bool:
