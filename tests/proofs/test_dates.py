@@ -14,7 +14,8 @@ def completed_on(text: str) -> date | None:
 
 @pytest.mark.parametrize("written", [
     "August 10, 2025", "Aug. 10, 2025", "Aug 10 2025", "10 Aug 2025", "10th August, 2025",
-    "10 AUG 2025", "08/10/2025", "8/10/2025", "08-10-2025", "2025-08-10", "August 8-10, 2025",
+    "10 AUG 2025", "08/10/2025", "8/10/2025", "08-10-2025", "2025-08-10", "20250810",
+    "August 8-10, 2025",
 ])
 def test_each_date_form_is_read(written):
     assert completed_on(f"Forklift Safety\nCompleted {written}") == date(2025, 8, 10)

@@ -85,6 +85,23 @@ def test_the_title_follows_a_course_label():
     assert read_text(text).title == "Arc Flash Safety (NFPA 70E)"
 
 
+def test_the_title_follows_awarded_to_the_person_in():
+    text = ("Blue Ridge Community College\nWorkforce Development\nCertificate of Achievement\n"
+            "is awarded to Tanya Brooks in\nIndustrial Electrical Maintenance\n45 clock hours")
+    found = read_text(text)
+    assert (found.title, found.provider, found.quantity) == (
+        "Industrial Electrical Maintenance", "Blue Ridge Community College", Decimal(45))
+
+
+def test_a_heading_without_an_organization_word_can_be_the_provider():
+    text = ("American Red Cross\nVolunteer Services\nVolunteer Service Record\n"
+            "Volunteer: Lisa Wong\nActivity: Blood Drive Support\nDate of service: 10/05/2024\n"
+            "Hours: 5")
+    found = read_text(text)
+    assert (found.title, found.provider, found.kind) == (
+        "Blood Drive Support", "American Red Cross", "volunteering")
+
+
 def test_a_title_in_a_sentence_ends_where_the_sentence_goes_on():
     text = ("Thank you for attending the 2024 Advanced Manufacturing Conference, held in "
             "Detroit on October 3, 2024.")
