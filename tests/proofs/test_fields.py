@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tracker.proofs.fields import read_text
+from tracker.proofs.fields import Fields, read_text
 
 
 @pytest.mark.parametrize(("written", "hours"), [
@@ -23,7 +23,7 @@ def test_hours_are_read_in_each_form(written, hours):
     ("CEUs: 2.4", "24"),
 ])
 def test_a_ceu_is_ten_contact_hours(written, hours):
-    assert read_text(f"Lean Basics\n{written}").quantity == Decimal(hours)
+    assert str(read_text(f"Lean Basics\n{written}").quantity) == hours
 
 
 def test_hours_written_beside_ceus_are_taken_as_they_are():
@@ -181,6 +181,11 @@ def test_a_certification_awarded_counts_one():
 def test_a_course_in_a_provider_named_summit_is_not_a_conference():
     assert read_text("Summit Electrical Training Center\nCourse: Arc Flash\nHours: 6"
                      ).kind == "training"
+
+
+@pytest.mark.parametrize("text", ["", "\n \n", "|||"])
+def test_empty_text_reads_as_nothing(text):
+    assert read_text(text) == Fields()
 
 
 def test_text_with_nothing_of_a_certificate_reads_nothing():

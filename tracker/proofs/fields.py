@@ -154,7 +154,7 @@ def read_text(text: str) -> Fields:
     if title is None:
         title = find_position(text) if kind == "job" else find_title(lines)
     provider = find_provider(text, lines, title)
-    if kind is None:
+    if kind is None and (title or completed_on or quantity is not None):
         kind, quantity = suggest_kind(_without(text, provider), quantity)
     return Fields(title=title, provider=provider, completed_on=completed_on,
                   started_on=started_on, quantity=quantity, kind=kind)
@@ -188,7 +188,7 @@ def find_amount(text: str) -> tuple[str | None, Decimal | None]:
     ceus = _first_number(text, CEU_LABEL, CEUS)
     hours = _first_number(text, HOURS_LABEL, HOURS)
     if hours is None and ceus is not None:
-        hours = ceus * 10
+        hours = _number(str(ceus * 10))  # 0.8 CEU is 8 hours, written "8"
     return None, hours
 
 
