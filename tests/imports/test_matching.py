@@ -165,7 +165,7 @@ def test_guesses_from_the_values_when_the_names_say_nothing():
 
 def test_the_headers_key_ignores_case_spaces_and_punctuation():
     assert matching.headers_key(["Date", "Course", "Hours"]) \
-        == matching.headers_key([" DATE ", "course:", "hours"])
+        == matching.headers_key([" DATE ", "course:", "hours", "", " "])
     assert matching.headers_key(["Date", "Course"]) != matching.headers_key(["Course", "Date"])
 
 

@@ -70,6 +70,20 @@ def test_an_xlsx_of_the_templates_columns_goes_straight_to_the_check(app, user_c
     assert activity_count(app, cpt) == 1
 
 
+def test_the_cli_reads_an_xlsx_and_refuses_a_damaged_one(app, user_client, cpt, runner,
+                                                          tmp_path):
+    path = tmp_path / "activities.xlsx"
+    path.write_bytes(workbook(["Date completed", "Kind", "Title", "Quantity"],
+                              [date(2024, 5, 31), "training", "Welding", 8]))
+    args = ["import-activities", "--user", "pat@example.com", "--credential", str(cpt)]
+    assert runner.invoke(args=[*args, "--commit", str(path)]).exit_code == 0
+    [activity] = activities_of(app, cpt)
+    assert (activity.completed_on, activity.quantity) == (date(2024, 5, 31), Decimal("8.00"))
+    path.write_bytes(TRAINING_LOG[:500])
+    refused = runner.invoke(args=[*args, "--commit", str(path)])
+    assert refused.exit_code == 2 and "could not open this spreadsheet" in refused.output
+
+
 @pytest.mark.parametrize("data", [
     TRAINING_LOG[:len(TRAINING_LOG) // 2],  # cut short
     sheets.ZIP_START + b"not really a workbook" * 20,

@@ -160,8 +160,12 @@ def _words(header: str) -> str:
 
 
 def headers_key(headers: list[str]) -> str:
-    """The same for two files whose first rows differ only in case, spaces and punctuation."""
-    return hashlib.sha256("\x1f".join(_words(h) for h in headers).encode()).hexdigest()
+    """The same for two files whose first rows differ only in case, spaces, punctuation and
+    empty cells at the end."""
+    words = [_words(header) for header in headers]
+    while words and not words[-1]:
+        words.pop()
+    return hashlib.sha256("\x1f".join(words).encode()).hexdigest()
 
 
 def _name_score(field_: Field, header: str) -> tuple[int, int, int]:
