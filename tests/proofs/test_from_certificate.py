@@ -6,12 +6,17 @@ import io
 import re
 from html import unescape
 
+import pillow_heif
+import pytest
+from PIL import Image
+
 from tests.activities.test_pending_uploads import activity_form_inputs, names_kept
 from tests.helpers import assert_sound_page, csrf_token, pdf_bytes, stored
-from tests.proofs.drafts import certificate_pdf
+from tests.proofs.drafts import certificate_pdf, certificate_png
 from tracker.activities.forms import READ_MARK
 from tracker.models import Activity, Evidence
 from tracker.proofs.models import PendingUpload
+from tracker.proofs.reading import can_read_images
 
 URL = "/activities/from-certificate"
 
@@ -98,6 +103,26 @@ def test_a_certificate_opens_the_form_filled_in_and_saving_logs_it(app, user_cli
     assert "“Forklift Safety Refresher” is saved." in shown and "forklift.pdf" in shown
 
 
+def heic_photo(png: bytes) -> bytes:
+    """A picture as an iPhone takes it (HEIC)."""
+    pillow_heif.register_heif_opener()
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(png)).save(buffer, format="HEIF", quality=80)
+    return buffer.getvalue()
+
+
+@pytest.mark.skipif(not can_read_images(), reason="this server has no Tesseract to read photos")
+def test_an_iphone_photo_is_kept_as_jpeg_and_read(app, user_client, cpt):
+    photo = heic_photo(certificate_png(title="Lockout Tagout Awareness",
+                                       provider="Acme Training Center"))
+    page = send_file(user_client, "IMG_0042.HEIC", photo).text
+    assert box_value(page, "title") == "Lockout Tagout Awareness"
+    assert marked_read(page, "title")
+    [kept] = stored(app, PendingUpload)
+    assert (kept.filename, kept.content_type) == ("IMG_0042.jpg", "image/jpeg")
+    assert names_kept(page) == ["IMG_0042.jpg"]
+
+
 def test_a_file_with_nothing_to_read_is_kept_and_the_page_says_why(app, user_client, cpt):
     page = send_file(user_client, "blank.pdf", pdf_bytes()).text
     assert "We could not read this file." in page
@@ -145,3 +170,19 @@ def test_the_dashboard_and_the_activities_page_link_here(user_client, cpt):
         assert html.count(f'href="{URL}"') == 1, page
         assert 'href="/inbox"' in html, page
 
+
+
+def test_values_read_are_checked_like_typed_ones(app, user_client, cpt):
+    """30 hours on one day, as read: the save warns as it does for typed hours."""
+    page = send_file(user_client, "week.pdf", certificate_pdf(hours="30")).text
+    assert box_value(page, "quantity") == "30"
+    action = f"/credentials/{cpt}/activities/new"
+    warned = user_client.post(action, data={
+        **activity_form_inputs(page, action), "kind": "training",
+        **{box: box_value(page, box) for box in ("title", "provider", "completed_on",
+                                                 "quantity")}},
+        content_type="multipart/form-data")
+    assert warned.status_code == 200
+    assert "more than a day holds" in warned.text
+    assert names_kept(warned.text) == ["week.pdf"]
+    assert stored(app, Activity) == []
