@@ -6,7 +6,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from tests.helpers import AuthActions, add_cpt, csrf_token
+from sqlmodel import func, select
+
+from tests.helpers import PASSWORD, AuthActions, add_cpt, csrf_token, submit
 from tests.imports.helpers import (
     activities_of,
     activity_count,
@@ -16,7 +18,9 @@ from tests.imports.helpers import (
     offers_to_add,
     preview,
 )
+from tracker.db import get_session
 from tracker.imports import matching
+from tracker.imports.models import ColumnMatching
 
 DATE_COURSE_HOURS = ("Date,Course,Hours\r\n"
                      "5/31/2024,Forklift safety,8\r\n"
@@ -58,6 +62,13 @@ def test_changing_a_guess_changes_the_preview(app, user_client, cpt):
     assert chosen_values(page.text)["field_title"] == "1"
     rows = match(user_client, cpt, page, default_kind="training", field_title="2")
     assert "<td>Dana Lee</td>" in rows.text and "<td>Forklift safety</td>" not in rows.text
+    # "Change the columns" opens the step again with the choices made.
+    again = user_client.post(f"/credentials/{cpt}/import/match",
+                             data={"csrf_token": csrf_token(rows.text),
+                                   "upload": re.search(r'name="upload" value="([^"]+)"',
+                                                       rows.text).group(1)})
+    assert "Match your columns" in again.text
+    assert chosen_values(again.text)["field_title"] == "2"
 
 
 def test_a_kind_changed_in_the_preview_is_what_is_imported(app, user_client, cpt):
@@ -100,6 +111,18 @@ def test_the_matching_is_remembered_for_a_file_with_the_same_headers(app, user_c
     theirs = preview(auth.client, add_cpt(auth.client), DATE_COURSE_HOURS)
     assert "We used the matching" not in theirs.text
     assert chosen_values(theirs.text)["field_notes"] == ""
+
+
+def matchings(app) -> int:
+    with app.app_context():
+        return get_session().exec(select(func.count()).select_from(ColumnMatching)).one()
+
+
+def test_the_remembered_matchings_go_with_the_account(app, user_client, cpt):
+    match(user_client, cpt, preview(user_client, cpt, DATE_COURSE_HOURS), default_kind="training")
+    assert matchings(app) == 1
+    submit(user_client, "/account/delete", {"current_password": PASSWORD})
+    assert matchings(app) == 0
 
 
 def test_a_file_with_only_a_header_row_is_refused_plainly(app, user_client, cpt):
