@@ -7,6 +7,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from html import unescape
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -28,6 +29,8 @@ from tracker.db import get_session
 from tracker.models import Activity, Evidence, User
 from tracker.proofs import inbox
 from tracker.proofs.models import Draft
+
+CERTIFICATES = Path(__file__).resolve().parents[1] / "data" / "certificates"
 
 
 def add(client, *files):
@@ -317,3 +320,12 @@ def test_a_job_draft_is_saved_with_its_period_and_how_much_was_worked(app, user_
     [job] = stored(app, Activity)
     assert (job.kind, job.started_on, job.completed_on, job.quantity, job.fraction) == (
         "job", date(2023, 1, 9), None, None, Decimal("1.0"))
+
+
+def test_an_iphone_photo_becomes_a_jpeg_draft_with_a_preview(app, user_client):
+    add(user_client, ("IMG_0042.HEIC", (CERTIFICATES / "army-lifesaver-photo.heic").read_bytes()))
+    [draft] = drafts(app)
+    assert (draft.filename, draft.content_type, draft.source is not None) == (
+        "IMG_0042.jpg", "image/jpeg", True)
+    assert draft.preview is not None
+    assert f'src="/inbox/{draft.id}/preview"' in user_client.get("/inbox").text

@@ -14,7 +14,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -80,6 +79,8 @@ class DraftCard:
                  "started_on": "the start date",
                  "quantity": f"the {kind.unit.plural}" if kind else "the amount"}
         said = [words for name, words in names.items() if name in self.draft.read_fields]
+        if not said:
+            return "Nothing could be read from this file: fill in the boxes yourself."
         listed = ", ".join(said[:-1]) + f" and {said[-1]}" if len(said) > 1 else said[0]
         return f"Read from the file: {listed}. Check each one."
 
@@ -112,17 +113,13 @@ def _page(sent: DraftForm | None = None, sent_id: int | None = None,
         cards.append(DraftCard(draft, form, problems, draft.id in previews, []))
     unread = sum(1 for card in cards if card.draft.source is None)
     page = render_template(
-        "proofs/inbox.html", cards=cards, upload=AddFilesForm(formdata=None), unread=unread,
+        "proofs/inbox.html", cards=cards, unread=unread,
         max_files=inbox.MAX_FILES_AT_ONCE, file_types=FILE_TYPES, held=held,
         reads_images=can_read_images(), unit_hints=unit_hints(),
         quantity_labels=quantity_labels(),
         period_kinds=[kind.code for kind in KINDS if kind.is_period],
     )
     return page, status
-
-
-class AddFilesForm(FlaskForm):
-    """The CSRF token of the upload; its files are read from the request one by one."""
 
 
 @bp.get("/inbox")
