@@ -61,10 +61,12 @@ def new_form(held, **kwargs):
 
 def render_form(form, credential, **context):
     """The form; `credential` is the one it was opened from (where Cancel goes back to).
-    `warnings`: what looks wrong in what was sent (nothing is saved until "Save anyway")."""
+    `warnings`: what looks wrong in what was sent (nothing is saved until "Save anyway");
+    `read_fields` and `reading`: what was read from a certificate (tracker.proofs.views)."""
     context.setdefault("activity", None)
     context.setdefault("files", [])
     context.setdefault("warnings", [])
+    context.setdefault("read_fields", set())  # the boxes filled in from a file read
     form.quantity.label.text = form.quantity_label()
     modules = {module.code: module for _id, ruleset in form.held for module in ruleset.modules}
     return render_template("activities/form.html", form=form, credential=credential,
