@@ -10,11 +10,28 @@ from datetime import date
 import pytest
 
 from tests.browser.helpers import browser_tests, register_and_add_cpt, shot
+from tests.browser.test_journey import (
+    MOST_READING_GRADE,
+    RUN_AXE,
+    WCAG_TAGS,
+    axe_source,
+    visible_text,
+)
 from tests.proofs.drafts import certificate_pdf, certificate_png
+from tests.readability import grade
 from tracker.proofs import inbox
 
 pytestmark = browser_tests
 expect = pytest.importorskip("playwright.sync_api").expect
+
+
+def assert_accessible_and_plain(page) -> None:
+    """No WCAG 2.1 A or AA rule broken (axe), and words at grade 8 or lower, as the journey's
+    pages (tests/browser/test_journey.py)."""
+    page.evaluate(axe_source())
+    violations = page.evaluate(RUN_AXE, WCAG_TAGS)["violations"]
+    assert violations == [], violations
+    assert grade(visible_text(page)) <= MOST_READING_GRADE
 
 
 def test_three_certificates_become_drafts_to_fix_save_and_discard(page, live_url, app,
@@ -53,8 +70,10 @@ def test_three_certificates_become_drafts_to_fix_save_and_discard(page, live_url
     expect(photo.locator("img.draft-preview")).to_be_visible()
     page.set_viewport_size({"width": 1280, "height": 900})
     shot(page, "90-inbox-three-drafts")
+    assert_accessible_and_plain(page)
     page.set_viewport_size({"width": 390, "height": 844})
     shot(page, "91-inbox-three-drafts-phone")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # A job shows its own boxes only (inbox.js), and a course its own.
