@@ -87,7 +87,7 @@ class ActivityForm(FlaskForm):
     tags = SelectMultipleField("Skills it covers", validate_choice=False)
     evidence = MultipleFileField(
         "Proof (certificate, transcript, letter)",
-        description="PDF, PNG, JPEG or WebP files; up to 5 per activity.",
+        description="PDF, PNG, JPEG, WebP or HEIC files; up to 5 per activity.",
         render_kw={"accept": FILE_TYPES},
     )
     version = version_field()
