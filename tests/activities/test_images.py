@@ -103,6 +103,10 @@ def test_a_jpeg_loses_its_location_and_keeps_the_rest(app, user_client, cpt):
     assert facts["0th"][piexif.ImageIFD.Orientation] == TURNED
     assert facts["Exif"][piexif.ExifIFD.DateTimeOriginal] == TAKEN[piexif.ExifIFD.DateTimeOriginal]
     assert opened(evidence.data).tobytes() == opened(jpeg).tobytes()  # not compressed again
+    start_of_scan = b"\xff\xda"
+    assert (evidence.data[evidence.data.index(start_of_scan):]
+            == jpeg[jpeg.index(start_of_scan):])
+    assert evidence.data.startswith(jpeg[:20])  # the JFIF header stays
 
 
 def old_text_exif() -> PngImagePlugin.PngInfo:

@@ -10,7 +10,6 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-import piexif
 import pillow_heif
 from PIL import ExifTags, Image, ImageOps
 
@@ -24,11 +23,11 @@ CONVERTED_QUALITY = 90  # an iPhone's HEIC as a JPEG: looks the same, about twic
 PREVIEW_SIDE = 1000  # pixels, the longest side: sharp across the page, about 100-200 KB
 PREVIEW_QUALITY = 80
 WEBP_QUALITY = 95  # when a WebP must be saved again (see _without_location)
-# What Pillow and its decoders raise on data they cannot read.
+# What Pillow and its decoders raise on data they cannot read (pillow-heif: RuntimeError).
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError,
-                 struct.error, ZeroDivisionError)
+                 struct.error, ZeroDivisionError, RuntimeError)
 GPS = ExifTags.IFD.GPSInfo
-EXIF_START = b"Exif\0\0"  # before the EXIF in a JPEG; PNG and WebP keep only what follows
+EXIF_START = b"Exif\0\0"  # starts the EXIF of a JPEG; PNG and WebP keep what follows
 
 
 class PictureDamaged(ValueError):
@@ -101,17 +100,20 @@ def _as_jpeg(image: Image.Image) -> bytes:
 def _without_location(data: bytes, image: Image.Image, content_type: str) -> bytes:
     """The file without its EXIF location (GPS); a file without one, byte for byte as it is.
 
-    Only the EXIF is written again: the pixels, the orientation, the date and the camera stay.
+    Only the EXIF is written again (by Pillow, which reads damaged EXIF safely: piexif, given
+    a 30 KB file, asked for tens of gigabytes): the pixels, the orientation, the date and the
+    camera stay.
     """
     exif = image.getexif()
     if GPS not in exif:
         return data
-    try:
-        return {"image/jpeg": _jpeg_without_location, "image/png": _png_without_location,
-                "image/webp": _webp_without_location}[content_type](data)
-    except (ValueError, KeyError, IndexError, TypeError, struct.error):
-        pass  # EXIF that piexif cannot write again, or not where it is looked for: as below
     del exif[GPS]
+    rest = exif.tobytes()
+    try:
+        return {"image/jpeg": _jpeg_with_exif, "image/png": _png_with_exif,
+                "image/webp": _webp_with_exif}[content_type](data, rest[len(EXIF_START):])
+    except (ValueError, struct.error):
+        pass  # the EXIF is not where it is looked for: save the picture again, as below
     options = {
         "image/jpeg": {"format": "JPEG", "quality": "keep"},  # the same compression as before
         "image/png": {"format": "PNG"},  # lossless
@@ -120,33 +122,41 @@ def _without_location(data: bytes, image: Image.Image, content_type: str) -> byt
         "image/webp": {"format": "WEBP", "quality": WEBP_QUALITY},
     }[content_type]
     out = io.BytesIO()
-    image.save(out, exif=exif.tobytes(), icc_profile=image.info.get("icc_profile"), **options)
+    image.save(out, exif=rest, icc_profile=image.info.get("icc_profile"), **options)
     return out.getvalue()
 
 
-def _exif_without_location(exif: bytes) -> bytes:
-    """EXIF (a JPEG, or the EXIF of a PNG or WebP) without its GPS part, after EXIF_START."""
-    facts = piexif.load(exif)
-    facts["GPS"] = {}
-    return piexif.dump(facts)
+def _jpeg_with_exif(data: bytes, exif: bytes) -> bytes:
+    """The JPEG with `exif` in its EXIF segment (APP1); every other segment as it was."""
+    parts, at, found = [data[:2]], 2, False
+    while data[at:at + 2] != b"\xff\xda":  # segments: marker, big-endian length, body
+        marker = data[at:at + 2]
+        if len(marker) < 2 or marker[0] != 0xFF:
+            raise ValueError("not a JPEG segment")
+        length, = struct.unpack(">H", data[at + 2:at + 4])
+        segment = data[at:at + 2 + length]
+        if marker == b"\xff\xe1" and segment[4:10] == EXIF_START:
+            if not found:  # a second EXIF segment, read by no one, goes
+                body = EXIF_START + exif
+                parts.append(marker + struct.pack(">H", 2 + len(body)) + body)
+            found = True
+        else:
+            parts.append(segment)
+        at += 2 + length
+    if not found:
+        raise ValueError("no EXIF segment")
+    return b"".join(parts) + data[at:]  # the pixels, from the start of scan on
 
 
-def _jpeg_without_location(data: bytes) -> bytes:
-    out = io.BytesIO()
-    piexif.insert(_exif_without_location(data), data, out)
-    return out.getvalue()
-
-
-def _png_without_location(data: bytes) -> bytes:
-    """The PNG with its eXIf chunk written again; every other chunk as it was."""
+def _png_with_exif(data: bytes, exif: bytes) -> bytes:
+    """The PNG with `exif` in its eXIf chunk; every other chunk as it was."""
     chunks, at, found = [data[:8]], 8, False
     while at < len(data):  # chunks: big-endian length, type, body, CRC of type and body
         length, kind = struct.unpack(">I4s", data[at:at + 8])
         chunk = data[at:at + 12 + length]
         if kind == b"eXIf":
-            body = _exif_without_location(chunk[8:-4])[len(EXIF_START):]
-            chunk = (struct.pack(">I4s", len(body), kind) + body
-                     + struct.pack(">I", zlib.crc32(kind + body)))
+            chunk = (struct.pack(">I4s", len(exif), kind) + exif
+                     + struct.pack(">I", zlib.crc32(kind + exif)))
             found = True
         chunks.append(chunk)
         at += 12 + length
@@ -158,16 +168,15 @@ def _png_without_location(data: bytes) -> bytes:
     return b"".join(chunks)
 
 
-def _webp_without_location(data: bytes) -> bytes:
-    """The WebP with its EXIF chunk written again; every other chunk as it was."""
+def _webp_with_exif(data: bytes, exif: bytes) -> bytes:
+    """The WebP with `exif` in its EXIF chunk; every other chunk as it was."""
     riff_size, = struct.unpack("<I", data[4:8])
     chunks, at, end, found = [], 12, min(len(data), 8 + riff_size), False
     while at < end:  # chunks: type, little-endian size, body, a pad byte to an even size
         kind, size = struct.unpack("<4sI", data[at:at + 8])
         body = data[at + 8:at + 8 + size]
         if kind == b"EXIF":
-            body = _exif_without_location(body)[len(EXIF_START):]
-            found = True
+            body, found = exif, True
         chunks.append(struct.pack("<4sI", kind, len(body)) + body + b"\0" * (len(body) % 2))
         at += 8 + size + size % 2
     if not found:
