@@ -19,7 +19,7 @@ pillow_heif.register_heif_opener()
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1"}
 # The Pillow decoder for each type: a file is only ever opened as the type its content is.
 FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP", "image/heic": "HEIF"}
-CONVERTED_QUALITY = 90  # an iPhone's HEIC as a JPEG: looks the same, about twice the bytes
+CONVERTED_QUALITY = 90  # an iPhone's HEIC as a JPEG: looks the same, 2-3 times the bytes
 PREVIEW_SIDE = 1000  # pixels, the longest side: sharp across the page, about 100-200 KB
 PREVIEW_QUALITY = 80
 WEBP_QUALITY = 95  # when a WebP must be saved again (see _without_location)
@@ -93,7 +93,7 @@ def _as_jpeg(image: Image.Image) -> bytes:
     exif.pop(GPS, None)
     out = io.BytesIO()
     image.convert("RGB").save(out, "JPEG", quality=CONVERTED_QUALITY, exif=exif.tobytes(),
-                              icc_profile=image.info.get("icc_profile"))
+                              icc_profile=_rgb_profile(image))
     return out.getvalue()
 
 
@@ -187,14 +187,21 @@ def _webp_with_exif(data: bytes, exif: bytes) -> bytes:
 
 def _preview(image: Image.Image) -> bytes:
     """A JPEG at most PREVIEW_SIDE pixels each way, the right way up, on white where the
-    picture is see-through, with no EXIF (so no location, whatever the file held)."""
+    picture is see-through, with no EXIF (so no location, whatever the file held): only its
+    colour profile."""
     image.draft("RGB", (PREVIEW_SIDE, PREVIEW_SIDE))  # a JPEG decodes at a fraction of its size
     small = _on_white(image)
     small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
     small = ImageOps.exif_transpose(small)
     out = io.BytesIO()
-    small.save(out, "JPEG", quality=PREVIEW_QUALITY, icc_profile=image.info.get("icc_profile"))
+    small.save(out, "JPEG", quality=PREVIEW_QUALITY, icc_profile=_rgb_profile(image))
     return out.getvalue()
+
+
+def _rgb_profile(image: Image.Image) -> bytes | None:
+    """The picture's colour profile, for its RGB copy: an iPhone's wide colours stay right.
+    A grey or CMYK picture's profile would turn an RGB copy's colours wrong."""
+    return image.info.get("icc_profile") if image.mode in ("RGB", "RGBA") else None
 
 
 def _on_white(image: Image.Image) -> Image.Image:
