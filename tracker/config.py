@@ -28,7 +28,8 @@ DEFAULT_MAIL_FROM = "Recert <recert@localhost>"
 DEFAULT_LEDGER_CACHE_MB = 128
 # Requests that change something (POST, PUT, PATCH, DELETE), and files uploaded.
 DEFAULT_WRITE_RATE_LIMIT = "60 per minute; 300 per hour"
-DEFAULT_UPLOAD_RATE_LIMIT = "20 per minute; 100 per hour"
+# The proof inbox takes up to 50 files at once.
+DEFAULT_UPLOAD_RATE_LIMIT = "60 per minute; 300 per hour"
 # The files that take seconds to make (report PDF, audit packet, full export), per person,
 # web and API together (tracker.extensions.heavy_download).
 DEFAULT_DOWNLOAD_RATE_LIMIT = "10 per minute; 60 per hour"

@@ -68,6 +68,15 @@ def test_reading_starts_one_file_past_the_deadline_then_stops(pat):
     assert inbox.unread_count(session, user) == 0
 
 
+def test_adding_starts_no_file_past_its_deadline_and_names_those_left(pat):
+    session, user = pat
+    added = inbox.add_files(session, user, [upload("a.pdf", pdf_bytes()),
+                                            upload("b.pdf", pdf_bytes())],
+                            MAX_BYTES, deadline=time.monotonic() - 1)
+    assert (added.added, added.not_reached) == ([], ["a.pdf", "b.pdf"])
+    assert inbox.drafts_of(session, user) == []
+
+
 def test_pdfs_are_read_before_pictures(pat, monkeypatch):
     session, user = pat
     inbox.add_files(session, user, [upload("photo.png", certificate_png()),

@@ -122,8 +122,6 @@ def test_more_than_fifty_files_are_refused_whole(app, user_client):
     assert drafts(app) == []
 
 
-@pytest.mark.xfail(strict=True, reason="tracker.config's upload rate limit takes 20 files a "
-                   "minute: it must take the inbox's 50 at once")
 def test_fifty_files_at_once_fit_the_upload_rate_limit(app, user_client):
     response = add(user_client, *[(f"c{n}.pdf", pdf_bytes()) for n in range(50)])
     assert response.status_code == 302

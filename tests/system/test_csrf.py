@@ -22,6 +22,7 @@ from tests.helpers import (
     snapshot,
     submit,
 )
+from tests.proofs.drafts import make_draft
 from tracker import create_app
 from tracker.account import tokens
 from tracker.db import get_session
@@ -60,7 +61,8 @@ def test_the_matrix_covers_the_known_state_changing_routes():
         "credentials.delete", "activities.new", "activities.edit", "activities.delete",
         "trash.restore", "trash.empty", "renewal.record", "renewal.undo", "imports.preview",
         "imports.confirm", "imports.account_import", "dashboard.dismiss_reminder",
-        "reminders.new_calendar_address",
+        "reminders.new_calendar_address", "imports.match", "proofs.from_certificate",
+        "inbox.add", "inbox.read", "inbox.save", "inbox.discard",
     } <= endpoints
     assert len(endpoints) >= 21
     assert all(method in STATE_CHANGING for _endpoint, method in ROUTES)
@@ -118,6 +120,12 @@ def own_passkey_id(app) -> int:
         return passkey.id
 
 
+def own_draft_id(app) -> int:
+    with app.app_context():
+        session = get_session()
+        return make_draft(session, session.exec(select(User)).one()).id
+
+
 def url_of(app, endpoint: str, objects: dict) -> str:
     arguments = {**objects, **CODES.get(endpoint, {})}
     if endpoint.startswith("trash.") or endpoint.endswith("restore_activity"):
@@ -132,6 +140,8 @@ def url_of(app, endpoint: str, objects: dict) -> str:
         arguments["token"] = link_token(app, endpoint)
     if "passkey_id" in rule.arguments:
         arguments["passkey_id"] = own_passkey_id(app)
+    if "draft_id" in rule.arguments:
+        arguments["draft_id"] = own_draft_id(app)
     unknown = rule.arguments - arguments.keys()
     assert not unknown, f"{endpoint}: give the matrix a real value for {sorted(unknown)}"
     with app.test_request_context():

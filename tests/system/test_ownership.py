@@ -20,9 +20,10 @@ from tests.helpers import (
     snapshot,
     submit,
 )
+from tests.proofs.drafts import make_draft
 from tests.system.routes import routes_with_arguments, url_with
 from tracker.db import get_session
-from tracker.models import ApiToken, Cycle, Evidence, LoginSession, Passkey
+from tracker.models import ApiToken, Cycle, Evidence, LoginSession, Passkey, User
 
 # Rules whose arguments name nothing anyone owns, and why (the API's: tests/api/test_ownership.py).
 NOT_OWNED = {
@@ -46,13 +47,13 @@ def test_the_matrix_covers_every_kind_of_object():
     assert {"/credentials/<int:credential_id>", "/activities/<int:activity_id>",
             "/evidence/<int:evidence_id>",
             "/credentials/<int:credential_id>/cycles/<int:cycle_id>/report.pdf",
-            "/account/tokens/<int:token_id>/revoke"} <= rules
+            "/account/tokens/<int:token_id>/revoke", "/inbox/<int:draft_id>/save"} <= rules
 
 
 @pytest.fixture
 def victims_objects(app, client):
     """Another person's credential, cycle, a live activity with a file, a trashed activity, an
-    API token and a logged-in browser."""
+    API token, a logged-in browser and a draft of the proof inbox (a photo, with its preview)."""
     AuthActions(client).register(email="victim@example.com", name="Victim")
     credential_id = add_cpt(client)
     live = log_activity(client, credential_id, files=[("proof.png", image_bytes())])
@@ -70,6 +71,10 @@ def victims_objects(app, client):
                           credential_id=b"victim", public_key=b"key")
         session.add(passkey)
         session.commit()
+        photo = session.exec(select(Evidence)).one()
+        draft = make_draft(session, session.get(User, passkey.user_id), filename=photo.filename,
+                           content_type=photo.content_type, size=photo.size,
+                           sha256=photo.sha256, data=photo.data, preview=photo.preview)
     return {
         "credential_id": credential_id,
         "activity_id": int(live.headers["Location"].rsplit("/", 1)[-1]),
@@ -79,6 +84,7 @@ def victims_objects(app, client):
         "token_id": token_id,
         "login_id": login_id,
         "passkey_id": passkey.id,
+        "draft_id": draft.id,
         "code": "days-180",
     }
 

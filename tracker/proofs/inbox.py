@@ -6,6 +6,7 @@ not stop the others. Reading is bounded per request (see `read_waiting`): the dr
 yet are read by the next request that asks.
 """
 
+import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,12 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from tracker.activities import services, validation
-from tracker.activities.evidence import CheckedFile, UploadProblem, check_upload
+from tracker.activities.evidence import (
+    CheckedFile,
+    UploadProblem,
+    check_upload,
+    clean_filename,
+)
 from tracker.display import count_of
 from tracker.fields import MAX_AMOUNT, is_storable
 from tracker.models import PROVIDER_MAX_LENGTH, TITLE_MAX_LENGTH, Activity, User
@@ -32,6 +38,9 @@ MAX_DRAFTS = 200
 # A request starts no new reading after this many seconds (one photo takes up to 4 s to read,
 # and gunicorn gives up on a request after 30).
 READ_SECONDS = 10.0
+# Adding starts no new file after this many seconds: with the last file's check (a few
+# seconds at most) and the first reading (up to 5), the request ends well inside the 30.
+ADD_SECONDS = 15.0
 
 
 @dataclass
@@ -40,6 +49,7 @@ class Added:
 
     added: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    not_reached: list[str] = field(default_factory=list)  # names left when time ran out
 
 
 def drafts_of(session: Session, user: User) -> list[Draft]:
@@ -86,15 +96,22 @@ class InboxFull(ValueError):
     """Too many files at once, or too many drafts: nothing was added. Says so in words."""
 
 
-def add_files(session: Session, user: User, uploads: Sequence, max_bytes: int) -> Added:
+def add_files(session: Session, user: User, uploads: Sequence, max_bytes: int,
+              deadline: float = math.inf) -> Added:
     """Check each upload (a stream with a `filename`) and keep each accepted one as a draft
-    not read yet. One commit per file, so at most one file is in memory at a time."""
+    not read yet. One commit per file, so at most one file is in memory at a time. Checking
+    an iPhone photo takes up to a second or two (it becomes a JPEG), so no file is started
+    after `deadline` (a time.monotonic() value): the request stays inside the server's
+    timeout, and the files not reached are named so they can be added again."""
     held = session.exec(select(func.count()).where(Draft.user_id == user.id)).one()
     refused = too_many(held, len(uploads))
     if refused:
         raise InboxFull(refused)
     added = Added()
     for upload in uploads:
+        if time.monotonic() >= deadline:
+            added.not_reached.append(clean_filename(upload.filename))
+            continue
         try:
             checked = check_upload(upload.stream, upload.filename, max_bytes)
         except UploadProblem as problem:

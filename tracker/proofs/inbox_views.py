@@ -140,7 +140,7 @@ def too_large(error: RequestEntityTooLarge):
 
 @bp.post("/inbox")
 def add():
-    deadline = _deadline()
+    started = time.monotonic()
     uploads = [f for f in request.files.getlist("files") if f.filename]
     if not uploads:
         flash("Choose one or more files first.", "error")
@@ -148,7 +148,8 @@ def add():
     session = get_session()
     try:
         added = inbox.add_files(session, current_user, uploads,
-                                current_app.config["MAX_UPLOAD_BYTES"])
+                                current_app.config["MAX_UPLOAD_BYTES"],
+                                started + inbox.ADD_SECONDS)
     except inbox.InboxFull as full:
         flash(str(full), "error")
         return redirect(url_for("inbox.index"))
@@ -157,7 +158,10 @@ def add():
     if added.refused:
         flash(f"{count_of(len(added.refused), 'file was', 'files were')} not added: "
               f"{' '.join(added.refused)}", "error")
-    inbox.read_waiting(session, current_user, deadline)
+    if added.not_reached:
+        flash(f"Adding takes time, so {count_of(len(added.not_reached), 'file was', 'files were')}"
+              f" not added yet: {', '.join(added.not_reached)}. Add them again.", "error")
+    inbox.read_waiting(session, current_user, started + inbox.READ_SECONDS)
     return redirect(url_for("inbox.index"))
 
 
