@@ -9,7 +9,6 @@ upload check again (tracker.activities.evidence). Each problem is one line namin
 the row and the column.
 """
 
-import io
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -44,7 +43,7 @@ from sqlalchemy.types import NullType, TypeDecorator
 from sqlmodel import SQLModel
 from sqlmodel.main import default_registry
 
-from tracker.activities.evidence import UploadProblem, check_upload, too_many_files
+from tracker.activities.evidence import UploadProblem, check_kept, too_many_files
 from tracker.models import Evidence
 
 ROWS_PER_BATCH = 1000
@@ -158,7 +157,7 @@ def _file_problems(values: dict) -> Iterator[str]:
     At any size: the instance's upload limit may have been lowered since it was uploaded."""
     data, filename = values["data"], values["filename"]
     try:
-        checked = check_upload(io.BytesIO(data), filename, len(data))
+        checked = check_kept(data, filename)
     except UploadProblem as problem:
         yield f"data fails the upload check: {problem}"
         return

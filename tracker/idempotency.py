@@ -74,6 +74,15 @@ def forget_expired(session, now: datetime) -> int:
     return forgotten
 
 
+def saving_nothing(session) -> None:
+    """The answer being made saves nothing (a form comes back), yet must write something for
+    good (the files it sent, kept for the next try): drop what the request changed so far, its
+    key too (free for the next try, as answered_once would), and let commits through at once."""
+    if session.commits_deferred:
+        session.rollback()
+        session.commits_deferred = False
+
+
 def answered_once(user_id: int, key: str, sent: str, respond: Callable[[], Response],
                   keeps: Callable[[Response], bool]) -> Response | SavedRequest:
     """The answer of `respond()`, its changes committed with the key only when `keeps(answer)`

@@ -294,7 +294,7 @@ def test_the_file_inputs_take_what_the_upload_check_takes_and_offer_the_camera(u
                                                                                 cpt):
     form = user_client.get(f"/credentials/{cpt}/activities/new").text
     files = re.search(r'<input[^>]*id="evidence"[^>]*>', form).group(0)
-    assert ('accept="application/pdf,image/png,image/jpeg,image/webp,image/heic,'
+    assert ('accept="application/pdf,image/png,image/jpeg,image/webp,image/heic,image/heif,'
             '.pdf,.png,.jpg,.jpeg,.webp,.heic,.heif"') in files
     assert "capture" not in files  # with it, Android phones offer only the camera
     photo = re.search(r'<input[^>]*id="evidence-photo"[^>]*>', form).group(0)

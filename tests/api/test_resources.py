@@ -238,7 +238,8 @@ def test_proof_files_upload_list_download_and_remove(app, api, credential_id):
     assert count_of(read, credential_id)["flags"] == []
     assert read["files"] == [listed]
     wrong = api.post(url, data={"file": (io.BytesIO(EXE_BYTES), "tool.pdf")})
-    assert "is not a PDF, PNG, JPEG or WebP file" in problem_of(wrong, 422)["errors"]["file"][0]
+    refusal = problem_of(wrong, 422)["errors"]["file"][0]
+    assert "is not a PDF, PNG, JPEG, WebP or HEIC file" in refusal
     assert "file" in problem_of(api.post(url, data={}), 422)["errors"]
     assert api.delete(f"/evidence/{listed['id']}").status_code == 204
     assert api.get(url).json["items"] == []

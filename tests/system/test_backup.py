@@ -255,7 +255,7 @@ def ids_in(path) -> dict:
      "activities row {activity}: version 'abc' is not a whole number"),
     ("UPDATE evidence SET data = :text, size = :size, sha256 = :sha256 WHERE id = :pdf",
      "evidence row {pdf}: data fails the upload check: certificate.pdf is not a PDF, PNG, "
-     "JPEG or WebP file. Only those can be attached"),
+     "JPEG, WebP or HEIC file. Only those can be attached"),
 ], ids=["created_at", "tags", "quantity", "version", "evidence"])
 def test_a_crafted_backup_says_what_is_wrong_and_writes_nothing(app, client, auth, tmp_path,
                                                                  change, problem):

@@ -29,7 +29,7 @@ from tracker import config, create_app
 from tracker.extensions import limiter
 from tracker.models import Activity, Evidence, HeldCredential
 
-NOT_ACCEPTED = "is not a PDF, PNG, JPEG or WebP file."
+NOT_ACCEPTED = "is not a PDF, PNG, JPEG, WebP or HEIC file."
 HIDDEN = "has other files hidden inside it"
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 
@@ -299,9 +299,12 @@ def test_a_flood_of_tiny_uploads_gets_only_what_the_default_limits_allow(app, us
     # The first ones spend the budget, and nothing more gets through until the window has
     # moved past the first of them. (A flood on a slow machine may outlast the window: then a
     # few more, but never more than the tightest budget of the hour.)
-    accepted = [status for status, _when in answers].count(302)
-    assert [status for status, _when in answers[:tightest.amount]] == [302] * tightest.amount
-    assert all(status == 429 for status, when in answers[tightest.amount:]
+    statuses = [status for status, _when in answers]
+    accepted, first_refused = statuses.count(302), statuses.index(429)
+    # Registering and adding the credential spent a few of the writes' budget, which is as
+    # tight as the uploads' (each request here is both).
+    assert tightest.amount - 5 <= first_refused <= tightest.amount
+    assert all(status == 429 for status, when in answers[first_refused:]
                if when < started + tightest.get_expiry())
     assert accepted <= min(limit.amount for limit in limits if limit.get_expiry() >= 3600)
 

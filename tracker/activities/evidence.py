@@ -23,6 +23,8 @@ ACCEPTED_TYPES = {
     "image/webp": "WebP",
     "image/heic": "HEIC",
 }
+# What a kept file's content is: a HEIC has become a JPEG on arrival.
+STORED_TYPES = tuple(t for t in ACCEPTED_TYPES if t != "image/heic")
 # The endings a stored name may keep for each type; any other ending gets the right one added.
 # A HEIC's ending is the one it arrives with, changed to ".jpg".
 EXTENSIONS = {

@@ -50,8 +50,9 @@ FIRST_KINDS = ("training", "college-credit", "college-noncredit", "certification
                "volunteering")
 # What the file inputs offer: the types the upload check takes (by content, whatever the
 # name), so phones offer their camera and photo library along with files.
-FILE_TYPES = ",".join([*ACCEPTED_TYPES, *(ending for endings in EXTENSIONS.values()
-                                          for ending in endings)])
+# Some phones name an iPhone photo's type image/heif.
+FILE_TYPES = ",".join([*ACCEPTED_TYPES, "image/heif", *(ending for endings in EXTENSIONS.values()
+                                                        for ending in endings)])
 PHOTO_TYPES = ",".join(t for t in ACCEPTED_TYPES if t.startswith("image/"))
 
 

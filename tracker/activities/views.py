@@ -32,6 +32,7 @@ from tracker.concurrency import Conflict, changed_meanwhile, differences, starte
 from tracker.db import get_session
 from tracker.fields import whole_number
 from tracker.history import history_of
+from tracker.idempotency import saving_nothing
 from tracker.ledger import ledger_of, ledgers_of
 from tracker.models import Activity
 from tracker.proofs import pending
@@ -77,7 +78,7 @@ def render_form(form, credential, **context):
                            modules=list(modules.values()), **context)
 
 
-def _warnings(form, activity=None) -> list[str]:
+def unseen_warnings(form, activity=None) -> list[str]:
     """What looks wrong in the form's activity, but those the person saw and pressed "Save
     anyway" on: a value changed since then may raise another."""
     session = get_session()
@@ -122,12 +123,7 @@ def keep_new_files(form) -> None:
     """The form comes back, nothing saved: keep the files it just sent that passed the check,
     so nobody chooses them again, and delete those removed."""
     session = get_session()
-    if session.commits_deferred:
-        # Under saves_once the request's changes wait for a save, and this answer is none:
-        # they would be dropped with it. Drop them now (its key too, free for the next try)
-        # and keep the files for good.
-        session.rollback()
-        session.commits_deferred = False
+    saving_nothing(session)  # under saves_once, what is kept would wait for a save
     pending.discard(session, form.removed)
     form.pending += pending.keep(session, current_user, form.checked_files)
 
@@ -161,7 +157,7 @@ def new(credential_id: int):
     if request.method == "GET":
         _choose_kind_from_link(form, credential)
     found = []
-    if form.validate_on_submit() and not (found := _warnings(form)):
+    if form.validate_on_submit() and not (found := unseen_warnings(form)):
         try:
             activity = services.create_activity(get_session(), current_user, form.values(),
                                                 _files(form), form.counting(),
@@ -235,7 +231,7 @@ def edit(activity_id: int):
     form.files_already_attached = len(files) - len(remove_ids)
     take_pending(form)
     conflict, found = None, []
-    if form.validate_on_submit() and not (found := _warnings(form, activity)):
+    if form.validate_on_submit() and not (found := unseen_warnings(form, activity)):
         saved = True
         try:
             services.update_activity(get_session(), activity, form.values(),

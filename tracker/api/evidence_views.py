@@ -6,7 +6,7 @@ from flask import current_app, url_for
 from werkzeug.datastructures import FileStorage
 
 from tracker.activities import services
-from tracker.activities.evidence import ACCEPTED_TYPES, UploadProblem, check_upload, too_many_files
+from tracker.activities.evidence import STORED_TYPES, UploadProblem, check_upload, too_many_files
 from tracker.api.blueprint import (
     CONFLICT,
     EVIDENCE,
@@ -50,8 +50,8 @@ def list_evidence(path: ActivityPath):
          responses={201: EvidenceOut, **READ_ONLY, **NOT_FOUND, **CONFLICT, **TOO_LARGE})
 @idempotent
 def upload_evidence(path: ActivityPath, form: EvidenceUpload, header: IdempotencyHeaders):
-    """Attach a proof file (multipart/form-data, field `file`): PDF, PNG, JPEG or WebP, checked
-    by its content as on the web; up to 5 files per activity."""
+    """Attach a proof file (multipart/form-data, field `file`): PDF, PNG, JPEG, WebP or HEIC
+    (kept as JPEG), checked by its content as on the web; up to 5 files per activity."""
     activity = own_activity(path.activity_id)
     upload = form.file
     if not isinstance(upload, FileStorage):
@@ -75,7 +75,7 @@ def upload_evidence(path: ActivityPath, form: EvidenceUpload, header: Idempotenc
 
 
 @bp.get(f"/evidence/<{ID}:evidence_id>", tags=[EVIDENCE],
-        responses={200: file_response("The file, as it was uploaded.", *ACCEPTED_TYPES),
+        responses={200: file_response("The file, as it was uploaded.", *STORED_TYPES),
                    **NOT_FOUND})
 def download_evidence(path: EvidencePath):
     """Download a proof file."""

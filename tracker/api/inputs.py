@@ -264,4 +264,4 @@ class ActivityChangeV2(Body):
 
 
 class EvidenceUpload(BaseModel):
-    file: FileStorage = Field(description="A PDF, PNG, JPEG or WebP file.")
+    file: FileStorage = Field(description="A PDF, PNG, JPEG, WebP or HEIC file.")

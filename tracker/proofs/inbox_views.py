@@ -20,7 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from tracker import errors, web
 from tracker.activities import services
 from tracker.activities.forms import CHOOSE_KIND, FILE_TYPES, quantity_labels, unit_hints
-from tracker.activities.views import _warnings as unseen_warnings
+from tracker.activities.views import unseen_warnings
 from tracker.clock import today
 from tracker.db import get_session
 from tracker.display import count_of
