@@ -113,7 +113,10 @@ def test_remove_on_the_save_itself_attaches_the_others(app, user_client, cpt):
     assert stored(app, PendingUpload) == []
 
 
-def test_another_persons_file_and_an_expired_one_are_ignored(app, client, user_client, cpt):
+def test_another_persons_file_and_an_expired_one_are_not_attached(app, client, user_client,
+                                                                  cpt):
+    """Neither is attached; the person is told a file they chose is gone rather than find
+    the activity saved without it, and may then save without it."""
     other = app.test_client()
     AuthActions(other).register(email="sam@example.com", name="Sam Roe")
     theirs = NEW.format(add_cpt(other))
@@ -136,7 +139,12 @@ def test_another_persons_file_and_an_expired_one_are_ignored(app, client, user_c
     assert page.status_code == 200
     assert names_kept(page.text) == []
     assert "sams.pdf" not in page.text
-    saved = send(user_client, url, page.text, {**FIELDS, "pending_upload": [old_id, their_id]})
+    told = send(user_client, url, page.text, {**FIELDS, "pending_upload": [old_id, their_id]})
+    assert told.status_code == 200
+    assert ("2 files you chose before were kept for one hour only. Choose them again, or save "
+            "without them.") in told.text
+    assert stored(app, Activity) == []
+    saved = send(user_client, url, told.text, FIELDS)
     assert saved.status_code == 302
     assert attached(app) == []
     # Sam's file is still Sam's, kept for Sam's form.

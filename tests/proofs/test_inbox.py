@@ -7,13 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 from werkzeug.datastructures import FileStorage
 
 from tests.helpers import TODAY, pdf_bytes, stored
 from tests.proofs.drafts import certificate_pdf, certificate_png, make_draft
 from tracker.account.services import delete_account
-from tracker.activities import validation
+from tracker.activities import services, validation
 from tracker.db import get_session
 from tracker.models import Activity, Evidence, User
 from tracker.proofs import inbox
@@ -181,3 +181,22 @@ def test_drafts_go_with_the_account(app, client, auth):
         kept = make_draft(session, users["stays@example.com"])
         delete_account(session, users["pat@example.com"])
     assert [draft.id for draft in stored(app, Draft)] == [kept.id]
+
+
+def test_one_draft_saved_from_two_tabs_makes_one_activity(app, pat):
+    """Both tabs read the draft before either saves: the second save finds it gone, says
+    so, and saves nothing."""
+    session, user = pat
+    draft_id = make_draft(session, user).id
+    values = {"kind": "training", "title": "Forklift safety", "provider": "Acme Training",
+              "completed_on": date(2025, 8, 10), "quantity": Decimal("8")}
+    engine = app.extensions["recert_engine"]
+    with Session(engine) as first, Session(engine) as second:
+        tabs = [(tab, tab.get(User, user.id)) for tab in (first, second)]
+        drafts = [inbox.draft_of(tab, person, draft_id) for tab, person in tabs]
+        inbox.save_draft(first, tabs[0][1], drafts[0], dict(values), {})
+        with pytest.raises(services.AlreadyUsed):
+            inbox.save_draft(second, tabs[1][1], drafts[1], dict(values), {})
+    assert [a.title for a in stored(app, Activity)] == ["Forklift safety"]
+    assert len(stored(app, Evidence)) == 1
+    assert stored(app, Draft) == []

@@ -98,6 +98,7 @@ class ActivityForm(FlaskForm):
     today: date
     max_upload_bytes: int
     files_already_attached: int = 0  # attached already, or kept from the last sending
+    files_lost: int = 0  # kept from an earlier sending, and gone since (over an hour)
     checked_files: list  # the files just sent that passed the check
     pending: list  # tracker.proofs.models.PendingUpload rows kept from the last sending
     removed: list  # those of them the person ticked "remove"

@@ -27,6 +27,22 @@ class SaveFailed(RuntimeError):
     """The database refused the change; nothing of it was kept."""
 
 
+class AlreadyUsed(SaveFailed):
+    """A draft or a kept file an activity was made from is gone: saved meanwhile (another tab,
+    a second click) or discarded. Nothing was saved."""
+
+
+def _use_up(session: Session, used: Sequence[SQLModel]) -> None:
+    """Delete the rows the activity is made from, each only if it is still there: two saves
+    of one draft at once make one activity (the second deletes nothing and is undone)."""
+    for row in used:
+        table, row_id = type(row), row.id
+        if session.execute(delete(table).where(table.id == row_id)).rowcount != 1:
+            session.rollback()
+            raise AlreadyUsed(f"{table.__tablename__} {row_id} is gone")
+        session.expunge(row)
+
+
 class TooManyActivities(ValueError):
     """The change would give a person more activities than they may keep; nothing was
     kept. Its text says so in the person's words."""
@@ -212,8 +228,7 @@ def create_activity(session: Session, user: User, values: dict, files: list[Chec
     choose_counting(activity, counting)
     record_new_activity(session, activity, held)
     _check_room(session, user.id)
-    for row in used:
-        session.delete(row)
+    _use_up(session, used)
     _commit(session)
     return activity
 
@@ -252,8 +267,7 @@ def update_activity(session: Session, activity: Activity, values: dict,
     if changes:
         history.record(session, activity.user_id, history.CHANGED, "activity", activity.id,
                        f"Changed “{activity.title}”", changes)
-    for row in used:
-        session.delete(row)
+    _use_up(session, used)
     _commit(session)
 
 

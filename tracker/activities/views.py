@@ -111,12 +111,25 @@ def take_pending(form) -> None:
     """The files kept from the form's last sending (`pending_upload`): the person's own that
     have not expired. They count toward the limit of files; those ticked "remove" are deleted
     by the save, or when the form comes back."""
-    sent = pending.pending_of(get_session(), current_user,
-                              pending.ids_in(request.form.getlist("pending_upload")))
+    asked = pending.ids_in(request.form.getlist("pending_upload"))
+    sent = pending.pending_of(get_session(), current_user, asked)
     removing = pending.ids_in(request.form.getlist("remove_pending"))
     form.removed = [row for row in sent if row.id in removing]
     form.pending = [row for row in sent if row.id not in removing]
     form.files_already_attached += len(form.pending)
+    form.files_lost = len(asked) - len(sent)
+
+
+def _files_lost(form) -> bool:
+    """Whether files kept from an earlier sending are gone (kept over an hour): said, so the
+    activity is not saved without a file the person thinks is attached."""
+    if form.files_lost == 1:
+        form.form_errors.append("A file you chose before was kept for one hour only. "
+                                "Choose it again, or save without it.")
+    elif form.files_lost:
+        form.form_errors.append(f"{form.files_lost} files you chose before were kept for one "
+                                "hour only. Choose them again, or save without them.")
+    return bool(form.files_lost)
 
 
 def keep_new_files(form) -> None:
@@ -125,6 +138,7 @@ def keep_new_files(form) -> None:
     session = get_session()
     saving_nothing(session)  # under saves_once, what is kept would wait for a save
     pending.discard(session, form.removed)
+    pending.renew(session, form.pending)  # an hour from each time the form comes back
     form.pending += pending.keep(session, current_user, form.checked_files)
 
 
@@ -157,7 +171,8 @@ def new(credential_id: int):
     if request.method == "GET":
         _choose_kind_from_link(form, credential)
     found = []
-    if form.validate_on_submit() and not (found := unseen_warnings(form)):
+    if (form.validate_on_submit() and not _files_lost(form)
+            and not (found := unseen_warnings(form))):
         try:
             activity = services.create_activity(get_session(), current_user, form.values(),
                                                 _files(form), form.counting(),
@@ -231,7 +246,8 @@ def edit(activity_id: int):
     form.files_already_attached = len(files) - len(remove_ids)
     take_pending(form)
     conflict, found = None, []
-    if form.validate_on_submit() and not (found := unseen_warnings(form, activity)):
+    if (form.validate_on_submit() and not _files_lost(form)
+            and not (found := unseen_warnings(form, activity))):
         saved = True
         try:
             services.update_activity(get_session(), activity, form.values(),

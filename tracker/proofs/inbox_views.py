@@ -207,6 +207,10 @@ def save(draft_id: int):
         try:
             activity = inbox.save_draft(session, current_user, draft, form.values(),
                                         inbox.counted_where_it_fits(held))
+        except services.AlreadyUsed:
+            flash("This draft was saved or discarded meanwhile, so nothing more was saved.",
+                  "info")
+            return redirect(url_for("inbox.index"))
         except services.SaveFailed:
             form.form_errors.append("We could not save this, and nothing was changed. "
                                     "Please try again.")

@@ -115,7 +115,9 @@ def without_rules(image: Image.Image) -> Image.Image:
 def skew_angle(image: Image.Image) -> float:
     """The turn that makes the lines of text level: the one whose rows of pixels change most
     from one to the next (level lines of text make sharp dark and light bands)."""
-    small = image.resize((SKEW_WIDTH, max(1, round(image.height * SKEW_WIDTH / image.width))),
+    # Scaled by the longer side, so a picture of any shape (a thin strip too) gives a small one.
+    scale = SKEW_WIDTH / max(image.size)
+    small = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                          Image.Resampling.BILINEAR)
     steps = round(MAX_SKEW / SKEW_STEP)
     angles = [step * SKEW_STEP for step in range(-steps, steps + 1)]

@@ -64,6 +64,13 @@ def discard(session: Session, rows: list[PendingUpload]) -> None:
     session.commit()
 
 
+def renew(session: Session, rows: list[PendingUpload]) -> None:
+    """Keep the files another hour: the form holding them came back again."""
+    for row in rows:
+        row.created_at = utcnow()
+    session.commit()
+
+
 def as_checked(row: PendingUpload) -> CheckedFile:
     """A pending upload as the save attaches it (it was checked when it came)."""
     return CheckedFile(row.filename, row.content_type, row.data, row.preview)
