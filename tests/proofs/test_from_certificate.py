@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from tests.activities.test_pending_uploads import activity_form_inputs, names_kept
-from tests.helpers import assert_sound_page, csrf_token, pdf_bytes, stored
+from tests.helpers import assert_sound_page, csrf_token, pdf_bytes, stored, submit
 from tests.proofs.drafts import certificate_pdf, certificate_png
 from tracker.activities.forms import READ_MARK
 from tracker.models import Activity, Evidence
@@ -174,6 +174,22 @@ def test_the_dashboard_and_the_activities_page_link_here(user_client, cpt):
         assert html.count(f'href="{URL}"') == 1, page
         assert 'href="/inbox"' in html, page
 
+
+def test_opened_from_a_credential_the_form_goes_back_to_it(app, user_client, cpt):
+    """The list of a second credential's activities links here with its id: the filled form's
+    Cancel goes back to that credential, not the first one."""
+    added = submit(user_client, "/credentials/new/mssc-clt",
+                   {"certified_on": "2022-06-01", "module_cla": "y", "module_clt": "y"})
+    second = int(added.headers["Location"].rsplit("/", 1)[-1])
+    listing = user_client.get(f"/credentials/{second}/activities").text
+    assert f'href="{URL}?credential={second}"' in listing
+    page = user_client.get("/credentials/new").text
+    form = user_client.post(f"{URL}?credential={second}",
+                            data={"csrf_token": csrf_token(page),
+                                  "certificate": (io.BytesIO(certificate_pdf()), "c.pdf")},
+                            content_type="multipart/form-data").text
+    assert f'action="/credentials/{second}/activities/new"' in form
+    assert f'href="/credentials/{second}/activities">Cancel</a>' in form
 
 
 def test_values_read_are_checked_like_typed_ones(app, user_client, cpt):

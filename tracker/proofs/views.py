@@ -1,6 +1,6 @@
 """Add an activity from its certificate: the file is read and the activity form opens filled."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -11,8 +11,10 @@ from tracker.activities.evidence import UploadProblem, check_upload
 from tracker.activities.forms import PHOTO_TYPES, form_data_of_reading
 from tracker.activities.views import first_credential, new_form, render_form
 from tracker.db import get_session
+from tracker.fields import whole_number
 from tracker.proofs import pending
 from tracker.proofs.reading import read_proof
+from tracker.web import own_credential_or_404
 
 bp = Blueprint("proofs", __name__)
 
@@ -61,4 +63,13 @@ def from_certificate():
     read = form_data_of_reading(reading)
     form = new_form(held, formdata=None, data=read)
     form.pending = pending.keep(get_session(), current_user, [upload.checked])
-    return render_form(form, first_credential(held), read_fields=set(read), reading=reading)
+    return render_form(form, _opened_from(held), read_fields=set(read), reading=reading)
+
+
+def _opened_from(held):
+    """The credential whose page linked here (?credential=ID), where the form's Cancel goes
+    back to; else the person's first."""
+    asked = whole_number(request.args.get("credential", ""))
+    if asked in {credential_id for credential_id, _ruleset in held}:
+        return own_credential_or_404(asked)
+    return first_credential(held)
