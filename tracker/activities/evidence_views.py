@@ -24,7 +24,7 @@ def _own_file(evidence_id: int, *, image: bool):
     return evidence
 
 
-def _send(body: bytes, content_type: str, filename: str, *, inline: bool):
+def send_proof(body: bytes, content_type: str, filename: str, *, inline: bool = False):
     response = web.download(body, content_type, filename, inline=inline)
     # Should a browser ever render a file itself, it may run nothing and load nothing.
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -34,14 +34,14 @@ def _send(body: bytes, content_type: str, filename: str, *, inline: bool):
 @bp.get("/<int:evidence_id>")
 def download(evidence_id: int):
     evidence = _own_file(evidence_id, image=False)
-    return _send(evidence.data, evidence.content_type, evidence.filename, inline=False)
+    return send_proof(evidence.data, evidence.content_type, evidence.filename, inline=False)
 
 
 @bp.get("/<int:evidence_id>/view")
 def view(evidence_id: int):
     """An image as it was kept, opened from its preview."""
     evidence = _own_file(evidence_id, image=True)
-    return _send(evidence.data, evidence.content_type, evidence.filename, inline=True)
+    return send_proof(evidence.data, evidence.content_type, evidence.filename, inline=True)
 
 
 @bp.get("/<int:evidence_id>/preview")
@@ -54,5 +54,5 @@ def preview(evidence_id: int):
         except (images.PictureDamaged, images.PictureTooLarge):
             abort(404)
         get_session().commit()
-    return _send(evidence.preview, "image/jpeg", name_for_type(evidence.filename, "image/jpeg"),
-                 inline=True)
+    return send_proof(evidence.preview, "image/jpeg",
+                      name_for_type(evidence.filename, "image/jpeg"), inline=True)

@@ -121,21 +121,8 @@ class ActivityForm(FlaskForm):
 
     def entered(self) -> dict:
         """What the boxes say, as tracker.activities.validation reads an activity."""
-        kind = kind_of(self.kind.data or "")
-        period = kind is not None and kind.is_period
-        return {
-            "kind": self.kind.data or "",
-            "title": self.title.data,
-            "provider": self.provider.data,
-            "description": self.description.data,
-            "tags": self.tags.data,
-            "completed_on": self.ended_on.data if period else self.completed_on.data,
-            "started_on": self.started_on.data,
-            "still_employed": self.still_employed.data,
-            "quantity": self.quantity.data,
-            "fraction": _decimal_or_none(self.fraction.data),
-            "counting": self.counting(),
-        }
+        return {**what_it_is(self), "description": self.description.data,
+                "tags": self.tags.data, "counting": self.counting()}
 
     def chosen_kind(self) -> Kind | None:
         return kind_of(self.kind.data or "")
@@ -170,6 +157,23 @@ class ActivityForm(FlaskForm):
                                   else problem.message)
             valid = False
         return valid
+
+
+def what_it_is(form) -> dict:
+    """What the boxes every activity form has say (this one's, an inbox draft's): the kind,
+    title, provider, dates and amount, as tracker.activities.validation reads them."""
+    kind = kind_of(form.kind.data or "")
+    period = kind is not None and kind.is_period
+    return {
+        "kind": form.kind.data or "",
+        "title": form.title.data,
+        "provider": form.provider.data,
+        "completed_on": form.ended_on.data if period else form.completed_on.data,
+        "started_on": form.started_on.data,
+        "still_employed": form.still_employed.data,
+        "quantity": form.quantity.data,
+        "fraction": _decimal_or_none(form.fraction.data),
+    }
 
 
 def _decimal_or_none(text: str | None) -> Decimal | None:

@@ -2,7 +2,6 @@
 saving it. Every rule of what it reads is tracker.activities.validation's."""
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
@@ -17,6 +16,7 @@ from tracker.activities.forms import (
     fraction_choices,
     kind_choices,
     quantity_label,
+    what_it_is,
 )
 from tracker.fields import AmountField, DayField, strip_whitespace, submission_id_field
 from tracker.models import PROVIDER_MAX_LENGTH, TITLE_MAX_LENGTH
@@ -51,18 +51,7 @@ class DraftForm(FlaskForm):
 
     def entered(self) -> dict:
         """What the boxes say, as tracker.activities.validation reads an activity."""
-        kind = kind_of(self.kind.data or "")
-        period = kind is not None and kind.is_period
-        return {
-            "kind": self.kind.data or "",
-            "title": self.title.data,
-            "provider": self.provider.data,
-            "completed_on": self.ended_on.data if period else self.completed_on.data,
-            "started_on": self.started_on.data,
-            "still_employed": self.still_employed.data,
-            "quantity": self.quantity.data,
-            "fraction": _decimal_or_none(self.fraction.data),
-        }
+        return what_it_is(self)
 
     def values(self) -> dict:
         return validation.model_values(self.entered())
@@ -87,13 +76,6 @@ class DraftForm(FlaskForm):
     def read_hint(self, name: str, read: list[str]) -> str | None:
         """READ_MARK under a box filled from the file (the end date of a job included)."""
         return READ_MARK if ("completed_on" if name == "ended_on" else name) in read else None
-
-
-def _decimal_or_none(text: str | None) -> Decimal | None:
-    try:
-        return Decimal(text) if text else None
-    except InvalidOperation:
-        return None
 
 
 def draft_form(draft: Draft, held: list[tuple[int, RuleSet]], today: date,

@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker import errors, web
 from tracker.activities import services
+from tracker.activities.evidence_views import send_proof
 from tracker.activities.forms import CHOOSE_KIND, FILE_TYPES, quantity_labels, unit_hints
 from tracker.activities.views import unseen_warnings
 from tracker.clock import today
@@ -173,17 +174,10 @@ def read():
     return redirect(url_for("inbox.index"))
 
 
-def _send(data: bytes, content_type: str, filename: str, *, inline: bool = False):
-    response = web.download(data, content_type, filename, inline=inline)
-    # As for evidence: should a browser ever render a file itself, it may run and load nothing.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
 @bp.get("/inbox/<int:draft_id>/file")
 def file(draft_id: int):
     draft = _own_draft_or_404(draft_id)
-    return _send(draft.data, draft.content_type, draft.filename)
+    return send_proof(draft.data, draft.content_type, draft.filename)
 
 
 @bp.get("/inbox/<int:draft_id>/preview")
@@ -192,7 +186,7 @@ def preview(draft_id: int):
     data = inbox.preview_of(get_session(), current_user, draft_id)
     if data is None:
         abort(404)
-    return _send(data, "image/jpeg", "preview.jpg", inline=True)
+    return send_proof(data, "image/jpeg", "preview.jpg", inline=True)
 
 
 @bp.post("/inbox/<int:draft_id>/save")
