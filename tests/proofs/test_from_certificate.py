@@ -183,7 +183,8 @@ def test_opened_from_a_credential_the_form_goes_back_to_it(app, user_client, cpt
     second = int(added.headers["Location"].rsplit("/", 1)[-1])
     listing = user_client.get(f"/credentials/{second}/activities").text
     assert f'href="{URL}?credential={second}"' in listing
-    page = user_client.get("/credentials/new").text
+    page = user_client.get(f"{URL}?credential={second}").text
+    assert f'action="{URL}?credential={second}"' in page
     form = user_client.post(f"{URL}?credential={second}",
                             data={"csrf_token": csrf_token(page),
                                   "certificate": (io.BytesIO(certificate_pdf()), "c.pdf")},
@@ -206,3 +207,10 @@ def test_values_read_are_checked_like_typed_ones(app, user_client, cpt):
     assert "more than a day holds" in warned.text
     assert names_kept(warned.text) == ["week.pdf"]
     assert stored(app, Activity) == []
+
+
+def test_without_tesseract_the_page_says_photos_are_attached_not_read(user_client, cpt,
+                                                                      no_tesseract):
+    page = user_client.get(URL).text
+    assert ("This server cannot read photos: a photo is attached, and you fill in the "
+            "boxes.") in page

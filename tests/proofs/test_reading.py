@@ -184,15 +184,6 @@ def test_ocr_that_overruns_its_time_gives_up_with_a_note(monkeypatch):
     assert read_proof(upload.data, upload.content_type) == Reading(note=reading.TOO_SLOW)
 
 
-@pytest.fixture
-def no_tesseract(monkeypatch):
-    """This server as one without Tesseract: its program cannot be found."""
-    monkeypatch.setattr(ocr.pytesseract.pytesseract, "tesseract_cmd", "/nowhere/tesseract")
-    ocr.available.cache_clear()
-    yield
-    ocr.available.cache_clear()
-
-
 def test_without_tesseract_pictures_are_not_read_but_pdf_text_is(no_tesseract):
     assert not can_read_images()
     for name in ("lean-ceu-photo.jpg", "forklift-scan.pdf"):

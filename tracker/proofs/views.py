@@ -13,7 +13,7 @@ from tracker.activities.views import first_credential, new_form, render_form
 from tracker.db import get_session
 from tracker.fields import whole_number
 from tracker.proofs import pending
-from tracker.proofs.reading import read_proof
+from tracker.proofs.reading import can_read_images, read_proof
 from tracker.web import own_credential_or_404
 
 bp = Blueprint("proofs", __name__)
@@ -58,7 +58,7 @@ def from_certificate():
     upload = CertificateForm()
     if not upload.validate_on_submit():
         return render_template("proofs/from_certificate.html", form=upload,
-                               photo_types=PHOTO_TYPES)
+                               photo_types=PHOTO_TYPES, reads_images=can_read_images())
     reading = read_proof(upload.checked.data, upload.checked.content_type)
     read = form_data_of_reading(reading)
     form = new_form(held, formdata=None, data=read)
