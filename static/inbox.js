@@ -61,4 +61,84 @@
       .catch(function () { /* the button is still there to press */ });
   }
   readRest();
+
+  // Many files go a few at a time: each request stays short (checking an iPhone photo takes
+  // a second or two), so none runs out of time. Each answer's messages are kept and shown
+  // together once all are sent. Without fetch, or with few files, the form is sent as is.
+  var upload = document.querySelector("form.inbox-upload");
+  var BATCH = 5;
+  var SAID = "inbox-messages";
+  function show(messages) {
+    var added = 0;
+    var shown = [];
+    messages.forEach(function (message) {
+      var count = /^(\d+) files? added\.$/.exec(message.text);
+      if (count) added += Number(count[1]);
+      else shown.push(message);
+    });
+    if (added) shown.unshift({ kind: "flash-success", text: added + (added === 1 ? " file" : " files") + " added." });
+    var heading = document.querySelector("main h1");
+    shown.forEach(function (message) {
+      var line = document.createElement("p");
+      line.className = "flash " + message.kind;
+      line.setAttribute("role", "status");
+      line.textContent = message.text;
+      heading.parentNode.insertBefore(line, heading);
+    });
+  }
+  var kept = window.sessionStorage && sessionStorage.getItem(SAID);
+  if (kept) {
+    sessionStorage.removeItem(SAID);
+    show(JSON.parse(kept));
+  }
+  if (upload && window.fetch && window.sessionStorage) {
+    upload.addEventListener("submit", function (event) {
+      var files = Array.prototype.slice.call(upload.querySelector("input[type=file]").files);
+      var most = Number(upload.dataset.maxFiles);
+      if (files.length <= BATCH || files.length > most) return; // one request; or refused whole
+      event.preventDefault();
+      var button = upload.querySelector("button[type=submit]");
+      var status = upload.querySelector("[data-upload-status]");
+      var token = upload.querySelector("input[name=csrf_token]").value;
+      var messages = [];
+      var sent = 0;
+      button.disabled = true;
+      function done() {
+        sessionStorage.setItem(SAID, JSON.stringify(messages));
+        window.location.assign(upload.action);
+      }
+      function next() {
+        if (sent >= files.length) return done();
+        var body = new FormData();
+        body.append("csrf_token", token);
+        files.slice(sent, sent + BATCH).forEach(function (file) {
+          body.append("files", file, file.name);
+        });
+        status.textContent = "Adding " + Math.min(sent + BATCH, files.length) + " of " +
+          files.length + " files…";
+        fetch(upload.action, { method: "POST", body: body, credentials: "same-origin" })
+          .then(function (response) {
+            if (!response.ok) throw new Error(response.status);
+            return response.text();
+          })
+          .then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            page.querySelectorAll("main > .flash[role=status]").forEach(function (line) {
+              var kind = Array.prototype.filter.call(line.classList, function (name) {
+                return name.indexOf("flash-") === 0;
+              })[0] || "flash-info";
+              messages.push({ kind: kind, text: line.textContent.trim() });
+            });
+            sent += BATCH;
+            next();
+          })
+          .catch(function () {
+            messages.push({ kind: "flash-error", text: "Something went wrong after " +
+              sent + " of " + files.length + " files. Check the list below and add the rest again." });
+            done();
+          });
+      }
+      next();
+    });
+  }
 })();

@@ -101,3 +101,26 @@ def test_three_certificates_become_drafts_to_fix_save_and_discard(page, live_url
     expect(main.get_by_role("heading", name="Lockout Tagout Basics")).to_be_visible()
     expect(main.get_by_role("link", name="lockout.pdf")).to_be_visible()
     expect(main.get_by_text(re.compile(r"Earns 2 points"))).to_be_visible()
+
+
+def test_many_files_go_a_few_at_a_time_and_one_message_says_how_many(page, live_url, app,
+                                                                      tmp_path, monkeypatch):
+    """Twelve files: the page's script sends them five at a time (each request stays short),
+    then shows one message for all of them; the files are all in the inbox."""
+    monkeypatch.setattr(inbox, "READ_SECONDS", 0)
+    register_and_add_cpt(page, live_url)
+    sent = []
+    page.on("request", lambda request: sent.append(request.method)
+            if request.url == f"{live_url}/inbox" and request.method == "POST" else None)
+    paths = []
+    for number in range(12):
+        paths.append(tmp_path / f"certificate-{number:02}.pdf")
+        paths[-1].write_bytes(certificate_pdf(title=f"Safety course {number}"))
+    page.goto(f"{live_url}/inbox")
+    main = page.locator("main")
+    page.get_by_label("Your certificates").set_input_files(paths)
+    main.get_by_role("button", name="Add these files").click()
+    expect(main.get_by_text("12 files added.")).to_be_visible(timeout=30_000)
+    expect(main.locator("article.draft")).to_have_count(12)
+    assert len(sent) == 3  # 5 + 5 + 2
+    expect(main.get_by_text("5 files added.")).to_have_count(0)
