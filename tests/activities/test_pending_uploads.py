@@ -21,9 +21,10 @@ FIELDS = {"kind": "training", "title": "Forklift safety", "provider": "Acme Trai
 
 def activity_form_inputs(html: str, action: str) -> dict:
     """The hidden inputs of the page's activity form as a browser sends them back: the CSRF
-    token, the submission id, and every kept file's id."""
+    token, the submission id, every kept file's id and the boxes read from a file."""
     [inputs] = [inputs for posts_to, inputs in hidden_inputs_by_form(html) if posts_to == action]
-    return {**inputs, "pending_upload": kept_ids(html)}
+    return {**inputs, "pending_upload": kept_ids(html),
+            "read_field": re.findall(r'name="read_field" value="(\w+)"', html)}
 
 
 def kept_ids(html: str) -> list[str]:

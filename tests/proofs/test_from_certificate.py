@@ -206,6 +206,8 @@ def test_values_read_are_checked_like_typed_ones(app, user_client, cpt):
     assert warned.status_code == 200
     assert "more than a day holds" in warned.text
     assert names_kept(warned.text) == ["week.pdf"]
+    for box in ("title", "provider", "completed_on", "quantity"):  # still marked to check
+        assert marked_read(warned.text, box), f"{box} lost its mark"
     assert stored(app, Activity) == []
 
 

@@ -67,7 +67,9 @@ def render_form(form, credential, **context):
     context.setdefault("activity", None)
     context.setdefault("files", [])
     context.setdefault("warnings", [])
-    context.setdefault("read_fields", set())  # the boxes filled in from a file read
+    # The boxes filled in from a file read; still marked when the form comes back.
+    context.setdefault("read_fields", {name for name in request.form.getlist("read_field")
+                                       if name in form})
     form.quantity.label.text = form.quantity_label()
     modules = {module.code: module for _id, ruleset in form.held for module in ruleset.modules}
     return render_template("activities/form.html", form=form, credential=credential,
