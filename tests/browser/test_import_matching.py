@@ -165,6 +165,8 @@ def test_an_excel_file_with_date_cells_on_a_phone(page, credential_page, tmp_pat
     sheet.append([datetime(2024, 6, 3), "Lockout/tagout", 7.5])
     xlsx = tmp_path / "my-training.xlsx"
     book.save(xlsx)
+    page.reload()  # laid out again at 390 px
+    check_page(page, "upload", 390)
     upload(page, xlsx)
     expect_chosen(page, "Which column has the date you finished?", "Date",
                   "Examples: 2024-05-31, 2024-06-03")
