@@ -112,7 +112,7 @@ def test_a_csv_of_ones_own_columns_is_matched_previewed_and_added(page, credenti
     provider.select_option(label="Not in this file")
     expect(page.locator("#field_provider-help")).to_be_hidden()
     kind = page.get_by_label("What kind of activity are the rows?")
-    expect(kind.locator("option:checked")).to_have_text("Each row says its kind")
+    expect(kind.locator("option:checked")).to_have_text("The kind column says (or choose one)")
     check_page(page, "matching", 1280)
 
     # No column says the kind: continuing without one asks for it.

@@ -128,7 +128,7 @@ def matching_form(columns: list[Column], kinds: list[Kind], *, read: bool) -> Ma
     form_class = type("FileMatchingForm", (MatchingForm,), fields)
     form = form_class(**({} if read else {"formdata": None}))
     form.columns = columns
-    form.default_kind.choices = [SelectChoice("", "Each row says its kind")] + [
+    form.default_kind.choices = [SelectChoice("", "The kind column says (or choose one)")] + [
         SelectChoice(kind.code, kind.name) for kind in kinds]
     return form
 
