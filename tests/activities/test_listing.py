@@ -77,10 +77,10 @@ def test_fifty_a_page_with_page_links(app, user_client, cpt):
     insert_activities(app, cpt, 120)
     url = f"/credentials/{cpt}/activities"
     first = user_client.get(url).text
-    assert first.count('href="/activities/') == 50
+    assert len(re.findall(r'href="/activities/\d', first)) == 50
     assert f'href="{url}?page=3"' in first
     third = user_client.get(f"{url}?page=3").text
-    assert third.count('href="/activities/') == 20
+    assert len(re.findall(r'href="/activities/\d', third)) == 20
     assert '<strong aria-current="page">3</strong>' in third
     assert "120 activities: 180 earned" in third  # totals cover every page
     assert user_client.get(f"{url}?page=99").status_code == 200
