@@ -64,6 +64,17 @@ class CheckedFile:
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
+    def columns(self) -> dict:
+        """The file as the tables that keep one hold it (evidence, pending uploads, drafts)."""
+        return {"filename": self.filename, "content_type": self.content_type,
+                "size": self.size, "sha256": self.sha256, "data": self.data,
+                "preview": self.preview}
+
+    @classmethod
+    def kept(cls, row) -> "CheckedFile":
+        """A file one of those tables keeps, as it was checked when it came."""
+        return cls(row.filename, row.content_type, row.data, row.preview)
+
 
 def _hidden(ch: str) -> bool:
     # Control and format characters (NUL, CR, LF, right-to-left override...), line breaks.

@@ -92,11 +92,7 @@ def same_files_elsewhere(session: Session, user: User, files: list[Evidence]) ->
 
 
 def _evidence_rows(files: list[CheckedFile]) -> list[Evidence]:
-    return [
-        Evidence(filename=f.filename, content_type=f.content_type, size=f.size,
-                 sha256=f.sha256, data=f.data, preview=f.preview)
-        for f in files
-    ]
+    return [Evidence(**f.columns()) for f in files]
 
 
 def _commit(session: Session) -> None:

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from tracker.activities import services
+from tracker.activities.evidence import CheckedFile
 from tracker.activities.forms import (
     PHOTO_TYPES,
     READ_MARK,
@@ -146,7 +147,7 @@ def keep_new_files(form) -> None:
 
 def _files(form) -> list:
     """What a save attaches: the files kept from before, then those just sent."""
-    return [pending.as_checked(row) for row in form.pending] + form.checked_files
+    return [CheckedFile.kept(row) for row in form.pending] + form.checked_files
 
 
 def _save_failed(form) -> None:

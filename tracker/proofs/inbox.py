@@ -117,9 +117,7 @@ def add_files(session: Session, user: User, uploads: Sequence, max_bytes: int,
         except UploadProblem as problem:
             added.refused.append(str(problem))
             continue
-        session.add(Draft(user_id=user.id, filename=checked.filename,
-                          content_type=checked.content_type, size=checked.size,
-                          sha256=checked.sha256, data=checked.data, preview=checked.preview))
+        session.add(Draft(user_id=user.id, **checked.columns()))
         session.commit()
         added.added.append(checked.filename)
     return added
@@ -202,7 +200,7 @@ def save_draft(session: Session, user: User, draft: Draft, values: dict,
                counting: Mapping[int, str]) -> Activity:
     """The draft as an activity with its file as proof, in one commit that deletes the draft
     (services.SaveFailed or TooManyActivities: nothing changed)."""
-    proof = CheckedFile(draft.filename, draft.content_type, draft.data, draft.preview)
+    proof = CheckedFile.kept(draft)
     return services.create_activity(session, user, values, [proof], counting, used=[draft])
 
 

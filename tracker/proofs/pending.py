@@ -47,9 +47,7 @@ def keep(session: Session, user: User, files: list[CheckedFile]) -> list[Pending
                .where(PendingUpload.created_at < utcnow() - KEPT_FOR)
                .order_by(PendingUpload.created_at).limit(EXPIRED_PER_CLEANUP))
     session.exec(delete(PendingUpload).where(PendingUpload.id.in_(expired)))
-    rows = [PendingUpload(user_id=user.id, filename=f.filename, content_type=f.content_type,
-                          size=f.size, sha256=f.sha256, data=f.data, preview=f.preview)
-            for f in files]
+    rows = [PendingUpload(user_id=user.id, **f.columns()) for f in files]
     session.add_all(rows)
     session.commit()
     return rows
@@ -71,6 +69,4 @@ def renew(session: Session, rows: list[PendingUpload]) -> None:
     session.commit()
 
 
-def as_checked(row: PendingUpload) -> CheckedFile:
-    """A pending upload as the save attaches it (it was checked when it came)."""
-    return CheckedFile(row.filename, row.content_type, row.data, row.preview)
+
